@@ -1,1 +1,3 @@
-class P{static void Main(){}}
+using Monitor.Worker;
+
+return await Cli.RunAsync(args);

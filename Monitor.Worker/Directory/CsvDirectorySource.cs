@@ -1,0 +1,132 @@
+using System.Globalization;
+using System.Net.Mail;
+using CsvHelper;
+using Microsoft.Extensions.Options;
+using Monitor.Core.Ports;
+using Monitor.Core.Users;
+
+namespace Monitor.Worker.Directory;
+
+/// <summary>
+/// Reads the directory from a CSV export. Every bad row is reported with its line number; a file with
+/// any bad row is not imported at all, so that a broken export never makes people "leave".
+/// </summary>
+public sealed class CsvDirectorySource(IOptions<DirectoryOptions> options) : IUserDirectorySource
+{
+    private static readonly string[] Required = ["id", "email", "display_name", "department", "site"];
+
+    public async Task<DirectoryReadResult> ReadAsync(CancellationToken cancellationToken)
+    {
+        var path = options.Value.CsvPath;
+        try
+        {
+            using var reader = new StreamReader(path);
+            return await ParseAsync(reader, Path.GetFileName(path), cancellationToken);
+        }
+        catch (IOException e)
+        {
+            return new DirectoryReadResult([], [$"{path}: cannot be read: {e.Message}"]);
+        }
+    }
+
+    public static async Task<DirectoryReadResult> ParseAsync(TextReader reader, string name, CancellationToken ct)
+    {
+        var errors = new List<string>();
+        var users = new List<User>();
+        var options = new CsvReaderOptions
+        {
+            TrackLineNumbers = true,
+            // A broken quote or a short row is reported and the file refused, never silently mended.
+            MalformedData = CsvMalformedDataHandling.Skip,
+            FieldCountMismatch = CsvFieldCountHandling.Skip,
+            OnMalformedRecord = m => errors.Add($"{name} line {m.LineNumber}: malformed CSV ({m.Reason})"),
+        };
+        await using var csv = CsvReader.Create(reader, options, leaveOpen: true);
+        try
+        {
+            await csv.ReadHeaderAsync(ct);
+            var header = csv.Headers.Select(h => h.Trim().ToLowerInvariant()).ToHashSet();
+            if (header.Count == 0)
+                return new DirectoryReadResult([], [$"{name}: the file is empty; expected a header row"]);
+            var missing = Required.Where(r => !header.Contains(r)).ToList();
+            if (missing.Count > 0)
+                return new DirectoryReadResult([], [$"{name}: the header lacks column(s) {string.Join(", ", missing)}"]);
+
+            var ids = new HashSet<string>(StringComparer.Ordinal);
+            var emails = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            while (await csv.ReadAsync(ct))
+            {
+                var line = csv.LineNumber;
+                var problems = new List<string>();
+                var user = ParseRow(csv, header, problems);
+                if (user is not null && !ids.Add(user.Id)) problems.Add($"id '{user.Id}' appears twice");
+                if (user is not null && !emails.Add(user.Email)) problems.Add($"email '{user.Email}' appears twice");
+                if (problems.Count > 0) errors.Add($"{name} line {line}: {string.Join("; ", problems)}");
+                else if (user is not null) users.Add(user);
+            }
+        }
+        catch (CsvFormatException e)
+        {
+            errors.Add($"{name}: malformed CSV: {e.Message.Split('\n')[0]}");
+        }
+        return errors.Count > 0 ? new DirectoryReadResult([], errors) : new DirectoryReadResult(users, []);
+    }
+
+    private static User? ParseRow(CsvReader csv, HashSet<string> header, List<string> problems)
+    {
+        string Field(string column, string fallback = "") =>
+            header.Contains(column) ? csv.GetString(column).Trim() : fallback;
+
+        var id = Field("id");
+        var email = Field("email");
+        if (id.Length == 0) problems.Add("id is empty");
+        if (!MailAddress.TryCreate(email, out var address) || address.Address != email)
+            problems.Add($"email '{email}' is not an e-mail address");
+        foreach (var column in new[] { "display_name", "department", "site" })
+        {
+            if (Field(column).Length == 0) problems.Add($"{column} is empty");
+        }
+        var rankText = Field("rank", "individual_contributor");
+        if (!TryParseRank(rankText, out var rank))
+            problems.Add($"rank '{rankText}' is not individual_contributor, manager or executive");
+        var timeZone = Field("time_zone", "UTC");
+        if (!TimeZoneInfo.TryFindSystemTimeZoneById(timeZone, out _))
+            problems.Add($"time_zone '{timeZone}' is not a known time zone (IANA name, e.g. Europe/Paris)");
+        var locale = Field("locale", "en");
+        if (!IsCulture(locale)) problems.Add($"locale '{locale}' is not a known locale (e.g. en, fr-FR)");
+        var active = ParseBool(Field("active", "true"), "active", problems);
+        var optedOut = ParseBool(Field("opted_out", "false"), "opted_out", problems);
+        if (problems.Count > 0) return null;
+
+        var manager = Field("manager");
+        return new User(id, email.ToLowerInvariant(), Field("display_name"), Field("department"), Field("site"),
+            manager.Length == 0 ? null : manager, rank, timeZone, locale, active, optedOut);
+    }
+
+    private static bool TryParseRank(string text, out Rank rank) =>
+        Enum.TryParse(text.Replace("_", "", StringComparison.Ordinal), ignoreCase: true, out rank) && Enum.IsDefined(rank);
+
+    private static bool IsCulture(string name)
+    {
+        try
+        {
+            return CultureInfo.GetCultureInfo(name, predefinedOnly: true) is not null;
+        }
+        catch (CultureNotFoundException)
+        {
+            return false;
+        }
+    }
+
+    private static bool ParseBool(string text, string column, List<string> problems)
+    {
+        switch (text.ToLowerInvariant())
+        {
+            case "true" or "yes" or "1": return true;
+            case "false" or "no" or "0" or "": return false;
+            default:
+                problems.Add($"{column} '{text}' is not true or false");
+                return false;
+        }
+    }
+}

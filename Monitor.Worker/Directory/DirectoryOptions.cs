@@ -1,0 +1,30 @@
+using Microsoft.Extensions.Options;
+
+namespace Monitor.Worker.Directory;
+
+/// <summary>Where users come from. Bound from <c>Directory</c>.</summary>
+public sealed class DirectoryOptions
+{
+    public const string Section = "Directory";
+
+    /// <summary>The CSV export of the directory (columns in samples/users.csv).</summary>
+    public string CsvPath { get; set; } = "samples/users.csv";
+
+    /// <summary>How often the directory is read again.</summary>
+    public TimeSpan Interval { get; set; } = TimeSpan.FromMinutes(1);
+}
+
+internal sealed class DirectoryOptionsValidator : IValidateOptions<DirectoryOptions>
+{
+    public ValidateOptionsResult Validate(string? name, DirectoryOptions o)
+    {
+        var failures = new List<string>();
+        if (string.IsNullOrWhiteSpace(o.CsvPath))
+            failures.Add($"{DirectoryOptions.Section}:{nameof(o.CsvPath)} is required.");
+        else if (!File.Exists(o.CsvPath))
+            failures.Add($"{DirectoryOptions.Section}:{nameof(o.CsvPath)} names '{Path.GetFullPath(o.CsvPath)}', which does not exist.");
+        if (o.Interval < TimeSpan.FromSeconds(1))
+            failures.Add($"{DirectoryOptions.Section}:{nameof(o.Interval)} must be at least 00:00:01 (got {o.Interval}).");
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

@@ -1,0 +1,153 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Options;
+using Monitor.Core.Evaluation;
+using Monitor.Core.Signals;
+using Monitor.Worker.Metrics;
+using Monitor.Worker.Scheduling;
+using Monitor.Worker.Storage;
+using Quartz;
+
+namespace Monitor.Worker.Endpoints;
+
+/// <summary>The JSON admin API on the internal listener, behind <c>Authorization: Bearer &lt;Admin:ApiKey&gt;</c>.</summary>
+public static class AdminApi
+{
+    public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api").OnListener(Listener.Internal).WithMetadata(new RequiresApiKey());
+
+        api.MapGet("/users", async (string? state, string? department, string? site, BoardRepository board,
+            TimeProvider time, CancellationToken ct) =>
+        {
+            var rows = await board.LoadAsync(time.GetUtcNow(), ct);
+            return Results.Ok(rows
+                .Where(r => state is null || string.Equals(r.State.ToString(), state, StringComparison.OrdinalIgnoreCase))
+                .Where(r => department is null || r.Department == department)
+                .Where(r => site is null || r.Site == site)
+                .OrderBy(r => r.UserId, StringComparer.Ordinal)
+                .Select(UserSummary.From));
+        });
+
+        api.MapGet("/users/{id}", async (string id, UserRepository users, StateRepository states,
+            SignalRepository signals, AcknowledgementRepository acks, CancellationToken ct) =>
+        {
+            var user = await users.FindAsync(id, ct);
+            if (user is null) return Problem(404, $"No user '{id}' in the directory.");
+            var status = await states.FindAsync(id, ct);
+            var ack = (await acks.LoadAsync([id], ct)).GetValueOrDefault(id);
+            var recent = await signals.RecentAsync(id, 50, ct);
+            var changes = await states.ChangesAsync(id, DateTimeOffset.MinValue, 50, ct);
+            return Results.Ok(new
+            {
+                user,
+                state = status?.State ?? SatisfactionState.Unknown,
+                status,
+                acknowledgement = ack is not null && ack.HoldsFor(status?.State ?? SatisfactionState.Unknown, DateTimeOffset.UtcNow) ? ack : null,
+                signals = recent.Select(s => new
+                {
+                    s.Signal.Kind, s.Signal.Score, s.Signal.Weight, s.Signal.ObservedAt, s.Signal.Source, s.Signal.Comment, s.ReceivedAt,
+                }),
+                stateChanges = changes,
+            });
+        });
+
+        api.MapPost("/users/{id}/signals", async (string id, SignalRequest body, UserRepository users,
+            SignalRepository signals, TimeProvider time, CancellationToken ct) =>
+        {
+            if (await users.FindAsync(id, ct) is null) return Problem(404, $"No user '{id}' in the directory.");
+            var signal = new Signal(id, body.Kind ?? SignalKinds.Touchpoint, body.Score ?? double.NaN, body.Weight ?? 1.0,
+                body.ObservedAt ?? time.GetUtcNow(), body.Source ?? $"api:{Guid.CreateVersion7():N}", body.Comment);
+            if (body.Score is null) return Problem(400, "score is required, in [-1, +1].");
+            if (signal.Validate() is { } problem)
+            {
+                MonitorMetrics.SignalsRejected.WithLabels("invalid").Inc();
+                return Problem(400, problem);
+            }
+            var written = await signals.WriteAsync([signal], ct);
+            return written.Stored == 1
+                ? Results.Created($"/api/users/{Uri.EscapeDataString(id)}", signal)
+                : Results.Ok(new { duplicate = true, signal });
+        });
+
+        api.MapPost("/users/{id}/acknowledgement", async (string id, AcknowledgementRequest body, StateRepository states,
+            AcknowledgementRepository acks, TimeProvider time, CancellationToken ct) =>
+        {
+            if (string.IsNullOrWhiteSpace(body.By)) return Problem(400, "by is required: who acknowledges.");
+            var status = await states.FindAsync(id, ct);
+            if (status is null) return Problem(404, $"No evaluated user '{id}'.");
+            if (status.State != SatisfactionState.Down)
+                return Problem(409, $"User '{id}' is {status.State.ToString().ToLowerInvariant()}, not down: there is nothing to acknowledge.");
+            var now = time.GetUtcNow();
+            if (body.ExpiresAt is { } e && e <= now) return Problem(400, "expiresAt is in the past.");
+            var ack = new Acknowledgement(id, body.By.Trim(), body.Comment, now, body.ExpiresAt);
+            await acks.SetAsync(ack, ct);
+            return Results.Created($"/api/users/{Uri.EscapeDataString(id)}/acknowledgement", ack);
+        });
+
+        api.MapDelete("/users/{id}/acknowledgement", async (string id, AcknowledgementRepository acks, CancellationToken ct) =>
+            await acks.RemoveAsync(id, ct) ? Results.NoContent() : Problem(404, $"User '{id}' is not acknowledged."));
+
+        api.MapGet("/state-changes", async (DateTimeOffset? since, int? limit, StateRepository states, TimeProvider time,
+            CancellationToken ct) =>
+            Results.Ok(await states.ChangesAsync(null, since ?? time.GetUtcNow().AddDays(-7), Math.Clamp(limit ?? 500, 1, 5000), ct)));
+
+        api.MapGet("/probes", async (ProbeCatalog catalog, JobRunRepository runs, CancellationToken ct) =>
+        {
+            var latest = (await runs.LatestAsync(ct)).ToDictionary(h => h.Last.Job);
+            return Results.Ok(catalog.Names.Select(n => new { name = n, last = latest.GetValueOrDefault(n) }));
+        });
+
+        api.MapPost("/probes/{name}/run", async (string name, ProbeCatalog catalog, ISchedulerFactory factory,
+            CancellationToken ct) =>
+        {
+            if (!catalog.IsProbe(name) && name != SchedulingExtensions.EvaluationJobName)
+                return Problem(404, $"No probe named '{name}'. Probes: {string.Join(", ", catalog.Names)}.");
+            var scheduler = await factory.GetScheduler(ct);
+            await scheduler.TriggerJob(new JobKey(name), new JobDataMap(), ct);
+            return Results.Accepted(value: new { probe = name, triggered = true });
+        });
+
+        return app;
+    }
+
+    private static IResult Problem(int status, string detail) => Results.Problem(detail: detail, statusCode: status);
+
+    public sealed record SignalRequest(string? Kind, double? Score, double? Weight, string? Comment, string? Source, DateTimeOffset? ObservedAt);
+
+    public sealed record AcknowledgementRequest(string? By, string? Comment, DateTimeOffset? ExpiresAt);
+
+    private sealed record UserSummary(string Id, string Department, string Site, SatisfactionState State, double? Score,
+        bool Acknowledged, bool Flapping, DateTimeOffset? LastSignalAt, DateTimeOffset? StateSince)
+    {
+        public static UserSummary From(BoardRow r) =>
+            new(r.UserId, r.Department, r.Site, r.State, r.Score, r.Acknowledged, r.Flapping, r.LastSignalAt, r.StateSince);
+    }
+
+    /// <summary>
+    /// 401 and nothing else unless the bearer key matches (compared in constant time). A middleware
+    /// rather than an endpoint filter, so that it runs before the request body is even read.
+    /// </summary>
+    public static IApplicationBuilder UseAdminApiKey(this IApplicationBuilder app)
+    {
+        var configured = app.ApplicationServices.GetRequiredService<IOptions<AdminOptions>>().Value.ApiKey;
+        var key = string.IsNullOrEmpty(configured) ? null : SHA256.HashData(Encoding.UTF8.GetBytes(configured));
+        return app.Use(async (context, next) =>
+        {
+            if (context.GetEndpoint()?.Metadata.GetMetadata<RequiresApiKey>() is not null)
+            {
+                var header = context.Request.Headers.Authorization.ToString();
+                if (key is null || !header.StartsWith("Bearer ", StringComparison.Ordinal) ||
+                    !CryptographicOperations.FixedTimeEquals(key, SHA256.HashData(Encoding.UTF8.GetBytes(header[7..].Trim()))))
+                {
+                    context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                    context.Response.Headers.WWWAuthenticate = "Bearer";
+                    return;
+                }
+            }
+            await next(context);
+        });
+    }
+
+    private sealed record RequiresApiKey;
+}

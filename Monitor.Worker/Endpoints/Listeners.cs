@@ -1,0 +1,39 @@
+using Microsoft.Extensions.Options;
+
+namespace Monitor.Worker.Endpoints;
+
+public enum Listener
+{
+    Public,
+    Internal,
+}
+
+/// <summary>Endpoint metadata: which listener an endpoint answers on.</summary>
+public sealed record ListenerMetadata(Listener Listener);
+
+public static class ListenerExtensions
+{
+    public static TBuilder OnListener<TBuilder>(this TBuilder builder, Listener listener)
+        where TBuilder : IEndpointConventionBuilder => builder.WithMetadata(new ListenerMetadata(listener));
+
+    /// <summary>
+    /// Answers 404 for an endpoint reached on the other listener. Decided on the local port of the
+    /// connection, not on the Host header, which a client chooses.
+    /// </summary>
+    public static IApplicationBuilder UseListenerSeparation(this IApplicationBuilder app)
+    {
+        var options = app.ApplicationServices.GetRequiredService<IOptions<EndpointOptions>>().Value;
+        var internalPort = options.InternalPort;
+        return app.Use(async (context, next) =>
+        {
+            var onInternal = context.Connection.LocalPort == internalPort;
+            var wanted = context.GetEndpoint()?.Metadata.GetMetadata<ListenerMetadata>()?.Listener;
+            if (wanted is null || (wanted == Listener.Internal) != onInternal)
+            {
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+                return;
+            }
+            await next(context);
+        });
+    }
+}

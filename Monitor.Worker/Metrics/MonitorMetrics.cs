@@ -1,0 +1,40 @@
+using Prometheus;
+
+namespace Monitor.Worker.Metrics;
+
+/// <summary>
+/// The process's pipeline metrics (docs/metrics.md). Per-user and per-group series are kept by
+/// <see cref="UserMetricsExporter"/>; these are the counters and gauges of the machinery around them.
+/// </summary>
+public static class MonitorMetrics
+{
+    public static readonly Counter SignalsReceived = Prometheus.Metrics.CreateCounter(
+        "satisfaction_signals_received_total", "Signals stored, by kind (duplicates are not counted).", "kind");
+
+    public static readonly Counter SignalsRejected = Prometheus.Metrics.CreateCounter(
+        "satisfaction_signals_rejected_total", "Signals refused as invalid, by reason.", "reason");
+
+    public static readonly Counter StateChanges = Prometheus.Metrics.CreateCounter(
+        "satisfaction_state_changes_total", "State changes logged by this process, by the state entered.", "to");
+
+    public static readonly Gauge EvaluationDuration = Prometheus.Metrics.CreateGauge(
+        "satisfaction_evaluation_duration_seconds", "Duration of the last evaluation cycle.");
+
+    public static readonly Gauge EvaluationUsers = Prometheus.Metrics.CreateGauge(
+        "satisfaction_evaluation_users_evaluated", "Users evaluated in the last evaluation cycle.");
+
+    public static readonly Gauge DirectoryUsers = Prometheus.Metrics.CreateGauge(
+        "satisfaction_directory_users", "Users currently in the directory.");
+
+    public static readonly Counter DirectoryRowsRejected = Prometheus.Metrics.CreateCounter(
+        "satisfaction_directory_rows_rejected_total", "Malformed directory rows; a file with any is not imported.");
+
+    public static readonly Gauge ProbeSuccess = Prometheus.Metrics.CreateGauge(
+        "satisfaction_probe_success", "1 when the probe's last run succeeded.", "probe");
+
+    public static readonly Gauge ProbeDuration = Prometheus.Metrics.CreateGauge(
+        "satisfaction_probe_duration_seconds", "How long the probe's last run took.", "probe");
+
+    public static readonly Gauge ProbeLastSuccess = Prometheus.Metrics.CreateGauge(
+        "satisfaction_probe_last_success_timestamp_seconds", "Unix time of the probe's last successful run.", "probe");
+}

@@ -1,0 +1,153 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Options;
+using Monitor.Core.Evaluation;
+using Monitor.Core.Groups;
+using Monitor.Worker.Scheduling;
+using Monitor.Worker.Storage;
+using Prometheus;
+
+namespace Monitor.Worker.Metrics;
+
+/// <summary>
+/// Keeps the per-user, per-group and per-probe series equal to the store. Each refresh reads the board
+/// and touches only the series whose value moved, so a scrape never waits on the database and label
+/// children are not churned. Runs in every replica (it is the replica's own exporter), not in Quartz.
+/// </summary>
+public sealed class UserMetricsExporter(
+    BoardRepository board,
+    JobRunRepository jobRuns,
+    ProbeCatalog probes,
+    IOptions<MetricsOptions> options,
+    TimeProvider time,
+    ILogger<UserMetricsExporter> logger) : BackgroundService
+{
+    private static readonly string[] UserLabels = ["user", "department", "site"];
+    private static readonly string[] GroupLabels = ["group_type", "group"];
+
+    private readonly Gauge _up = Prometheus.Metrics.CreateGauge("satisfaction_user_up",
+        "1 unless the user is down (dissatisfied), 0 when down.", UserLabels);
+    private readonly Gauge _state = Prometheus.Metrics.CreateGauge("satisfaction_user_state",
+        "The user's state: 0 unknown, 1 up, 2 degraded, 3 down.", UserLabels);
+    private readonly Gauge _score = Prometheus.Metrics.CreateGauge("satisfaction_user_score",
+        "The user's time-decayed weighted mean score in [-1, 1]; 0 without signals.", UserLabels);
+    private readonly Gauge _lastSignal = Prometheus.Metrics.CreateGauge("satisfaction_user_last_signal_timestamp_seconds",
+        "Unix time of the user's newest signal; 0 when none.", UserLabels);
+    private readonly Gauge _acknowledged = Prometheus.Metrics.CreateGauge("satisfaction_user_acknowledged",
+        "Present with value 1 only while on-call's acknowledgement of the down user holds.", UserLabels);
+    private readonly Gauge _flapping = Prometheus.Metrics.CreateGauge("satisfaction_user_flapping",
+        "Present with value 1 only while the user's state is flapping.", UserLabels);
+    private readonly Gauge _groupUsers = Prometheus.Metrics.CreateGauge("satisfaction_group_users",
+        "Users in the group, by state.", [.. GroupLabels, "state"]);
+    private readonly Gauge _groupScore = Prometheus.Metrics.CreateGauge("satisfaction_group_score",
+        "Mean score of the group's users, only where enough distinct users have a score to stay anonymous.", GroupLabels);
+
+    private Dictionary<string, (string[] Labels, BoardRow Row)> _exported = new(StringComparer.Ordinal);
+    private HashSet<(string, string)> _groups = [];
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.RefreshInterval, time);
+        do
+        {
+            try
+            {
+                await RefreshAsync(stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // The last exported values stay; /readyz reports the store.
+                logger.LogError(e, "Metrics refresh failed");
+            }
+        } while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    public async Task RefreshAsync(CancellationToken ct)
+    {
+        var rows = await board.LoadAsync(time.GetUtcNow(), ct);
+        RefreshUsers(rows);
+        RefreshGroups(rows);
+        await RefreshProbesAsync(ct);
+    }
+
+    private void RefreshUsers(IReadOnlyList<BoardRow> rows)
+    {
+        var next = new Dictionary<string, (string[] Labels, BoardRow Row)>(rows.Count, StringComparer.Ordinal);
+        foreach (var row in rows)
+        {
+            var labels = new[] { UserLabel(row.UserId), row.Department, row.Site };
+            if (_exported.Remove(row.UserId, out var old))
+            {
+                if (!old.Labels.AsSpan().SequenceEqual(labels)) Remove(old.Labels);
+                else if (old.Row == row)
+                {
+                    next[row.UserId] = old;
+                    continue;
+                }
+            }
+            _up.WithLabels(labels).Set(row.State == SatisfactionState.Down ? 0 : 1);
+            _state.WithLabels(labels).Set((int)row.State);
+            _score.WithLabels(labels).Set(row.Score ?? 0);
+            _lastSignal.WithLabels(labels).Set(row.LastSignalAt?.ToUnixTimeMilliseconds() / 1000.0 ?? 0);
+            Sparse(_acknowledged, labels, row.Acknowledged);
+            Sparse(_flapping, labels, row.Flapping);
+            next[row.UserId] = (labels, row);
+        }
+        // Whoever is left has left the directory: their series go with them.
+        foreach (var (labels, _) in _exported.Values) Remove(labels);
+        _exported = next;
+    }
+
+    private void RefreshGroups(IReadOnlyList<BoardRow> rows)
+    {
+        var summaries = GroupRollup.Summarise(rows.Select(r => new GroupMember(r.Department, r.Site, r.State, r.Score)),
+            options.Value.GroupMinimumUsers);
+        var seen = new HashSet<(string, string)>();
+        foreach (var g in summaries)
+        {
+            seen.Add((g.GroupType, g.Group));
+            foreach (var (state, count) in g.Users)
+                _groupUsers.WithLabels(g.GroupType, g.Group, state.ToString().ToLowerInvariant()).Set(count);
+            if (g.Score is { } score) _groupScore.WithLabels(g.GroupType, g.Group).Set(score);
+            else _groupScore.RemoveLabelled(g.GroupType, g.Group);
+        }
+        foreach (var (type, group) in _groups.Where(g => !seen.Contains(g)))
+        {
+            foreach (var state in Enum.GetValues<SatisfactionState>())
+                _groupUsers.RemoveLabelled(type, group, state.ToString().ToLowerInvariant());
+            _groupScore.RemoveLabelled(type, group);
+        }
+        _groups = seen;
+    }
+
+    private async Task RefreshProbesAsync(CancellationToken ct)
+    {
+        foreach (var health in await jobRuns.LatestAsync(ct))
+        {
+            if (!probes.IsProbe(health.Last.Job)) continue;
+            var probe = health.Last.Job;
+            MonitorMetrics.ProbeSuccess.WithLabels(probe).Set(health.Last.Success ? 1 : 0);
+            MonitorMetrics.ProbeDuration.WithLabels(probe).Set(health.Last.Duration.TotalSeconds);
+            if (health.LastSuccessAt is { } at) MonitorMetrics.ProbeLastSuccess.WithLabels(probe).Set(at.ToUnixTimeMilliseconds() / 1000.0);
+        }
+    }
+
+    private static void Sparse(Gauge gauge, string[] labels, bool present)
+    {
+        if (present) gauge.WithLabels(labels).Set(1);
+        else gauge.RemoveLabelled(labels);
+    }
+
+    private void Remove(string[] labels)
+    {
+        foreach (var g in new[] { _up, _state, _score, _lastSignal, _acknowledged, _flapping }) g.RemoveLabelled(labels);
+    }
+
+    private string UserLabel(string userId)
+    {
+        var o = options.Value;
+        if (!o.PseudonymiseUsers) return userId;
+        var hash = HMACSHA256.HashData(Encoding.UTF8.GetBytes(o.PseudonymKey!), Encoding.UTF8.GetBytes(userId));
+        return "u" + Convert.ToHexStringLower(hash.AsSpan(0, 8));
+    }
+}

@@ -1,0 +1,48 @@
+using Dapper;
+using Monitor.Core.Evaluation;
+
+namespace Monitor.Worker.Storage;
+
+/// <summary>The board: every user in the directory with their current state, in one read.</summary>
+public sealed class BoardRepository(Database db)
+{
+    public async Task<IReadOnlyList<BoardRow>> LoadAsync(DateTimeOffset now, CancellationToken ct = default)
+    {
+        await using var c = await db.OpenAsync(ct);
+        var rows = await c.QueryAsync<Row>(new CommandDefinition(
+            """
+            SELECT u.id, u.department, u.site, s.state, s.score, s.last_signal_at, s.flapping, s.state_since,
+                   a.user_id AS ack_user, a.expires_at AS ack_expires_at
+            FROM users u
+            LEFT JOIN user_states s ON s.user_id = u.id
+            LEFT JOIN acknowledgements a ON a.user_id = u.id
+            WHERE u.removed_at IS NULL
+            """, cancellationToken: ct));
+        var nowMs = now.ToMs();
+        return rows.Select(r =>
+        {
+            var state = (SatisfactionState)(r.State ?? 0);
+            var acknowledged = r.AckUser is not null && state == SatisfactionState.Down &&
+                               (r.AckExpiresAt is null || r.AckExpiresAt > nowMs);
+            return new BoardRow(r.Id, r.Department, r.Site, state, r.Score, StoreTime.FromMs(r.LastSignalAt),
+                r.Flapping ?? false, acknowledged, StoreTime.FromMs(r.StateSince));
+        }).ToList();
+    }
+
+    private sealed class Row
+    {
+        public string Id { get; set; } = "";
+        public string Department { get; set; } = "";
+        public string Site { get; set; } = "";
+        public int? State { get; set; }
+        public double? Score { get; set; }
+        public long? LastSignalAt { get; set; }
+        public bool? Flapping { get; set; }
+        public long? StateSince { get; set; }
+        public string? AckUser { get; set; }
+        public long? AckExpiresAt { get; set; }
+    }
+}
+
+public sealed record BoardRow(string UserId, string Department, string Site, SatisfactionState State, double? Score,
+    DateTimeOffset? LastSignalAt, bool Flapping, bool Acknowledged, DateTimeOffset? StateSince);

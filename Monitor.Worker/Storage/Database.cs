@@ -1,0 +1,97 @@
+using System.Data.Common;
+using System.Reflection;
+using Dapper;
+using DbUp;
+using DbUp.Engine;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Monitor.Worker.Storage;
+
+/// <summary>
+/// The one entry to the store: opens connections for either provider and applies the schema through
+/// DbUp. Everything above it is one Dapper code path.
+/// </summary>
+public sealed class Database : IAsyncDisposable
+{
+    private readonly NpgsqlDataSource? _postgres;
+    private readonly string _connectionString;
+
+    static Database() => DefaultTypeMap.MatchNamesWithUnderscores = true;
+
+    public Database(IOptions<StorageOptions> options)
+    {
+        var o = options.Value;
+        IsPostgres = o.IsPostgres;
+        if (IsPostgres)
+        {
+            _connectionString = o.ConnectionString;
+            _postgres = NpgsqlDataSource.Create(o.ConnectionString);
+        }
+        else
+        {
+            var builder = new SqliteConnectionStringBuilder(o.ConnectionString) { DefaultTimeout = 30 };
+            if (!string.IsNullOrEmpty(builder.DataSource) && builder.DataSource != ":memory:" &&
+                Path.GetDirectoryName(Path.GetFullPath(builder.DataSource)) is { } dir)
+            {
+                System.IO.Directory.CreateDirectory(dir);
+            }
+            _connectionString = builder.ToString();
+        }
+    }
+
+    public bool IsPostgres { get; }
+
+    public async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken = default)
+    {
+        if (_postgres is not null) return await _postgres.OpenConnectionAsync(cancellationToken);
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken);
+        // SQLite has one writer: wait for it rather than fail when the evaluator and the API write at once.
+        await connection.ExecuteAsync("PRAGMA busy_timeout = 10000;");
+        return connection;
+    }
+
+    /// <summary>Applies the pending migrations; throws with DbUp's error when one fails.</summary>
+    public async Task MigrateAsync(CancellationToken cancellationToken = default)
+    {
+        if (!IsPostgres)
+        {
+            await using var c = await OpenAsync(cancellationToken);
+            await c.ExecuteAsync("PRAGMA journal_mode = WAL;");
+        }
+        var result = Upgrader().PerformUpgrade();
+        if (!result.Successful)
+            throw new InvalidOperationException($"Schema migration failed at {result.ErrorScript?.Name}: {result.Error.Message}", result.Error);
+    }
+
+    /// <summary>True when every migration shipped with this build has been applied.</summary>
+    public bool SchemaCurrent() => !Upgrader().IsUpgradeRequired();
+
+    private UpgradeEngine Upgrader()
+    {
+        var builder = IsPostgres
+            ? DeployChanges.To.PostgresqlDatabase(_connectionString)
+            : DeployChanges.To.SqliteDatabase(_connectionString);
+        return builder
+            .WithScriptsEmbeddedInAssembly(Assembly.GetExecutingAssembly(), n => n.Contains(".Storage.Migrations.", StringComparison.Ordinal))
+            .WithTransactionPerScript()
+            .LogToNowhere()
+            .Build();
+    }
+
+    public ValueTask DisposeAsync() => _postgres?.DisposeAsync() ?? ValueTask.CompletedTask;
+}
+
+/// <summary>Times in the store are Unix milliseconds.</summary>
+internal static class StoreTime
+{
+    public static long ToMs(this DateTimeOffset t) => t.ToUnixTimeMilliseconds();
+
+    public static long? ToMs(this DateTimeOffset? t) => t?.ToUnixTimeMilliseconds();
+
+    public static DateTimeOffset FromMs(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
+
+    public static DateTimeOffset? FromMs(long? ms) => ms is { } v ? DateTimeOffset.FromUnixTimeMilliseconds(v) : null;
+}

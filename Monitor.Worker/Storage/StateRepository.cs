@@ -1,0 +1,132 @@
+using System.Text.Json;
+using Dapper;
+using Monitor.Core.Evaluation;
+
+namespace Monitor.Worker.Storage;
+
+/// <summary>Users' current states, the state-change log, and the queue of users awaiting evaluation.</summary>
+public sealed class StateRepository(Database db)
+{
+    private const string Columns =
+        "user_id, state, score, last_signal_at, flapping, flap_percent, soft_down_count, state_since, evaluated_at";
+
+    /// <summary>
+    /// Takes the users marked for evaluation off the queue. A user marked again while being evaluated
+    /// stays queued for the next cycle; a crash loses the marks, which the periodic sweep makes good.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> TakeDirtyAsync(int max, CancellationToken ct = default)
+    {
+        await using var c = await db.OpenAsync(ct);
+        var ids = (await c.QueryAsync<string>(new CommandDefinition(
+            "DELETE FROM dirty_users WHERE user_id IN (SELECT user_id FROM dirty_users ORDER BY marked_at LIMIT @max) RETURNING user_id",
+            new { max }, cancellationToken: ct))).ToList();
+        return ids;
+    }
+
+    public async Task<Dictionary<string, UserStatus>> LoadAsync(IReadOnlyCollection<string> userIds, CancellationToken ct = default)
+    {
+        var result = new Dictionary<string, UserStatus>(StringComparer.Ordinal);
+        await using var c = await db.OpenAsync(ct);
+        foreach (var chunk in userIds.Chunk(500))
+        {
+            foreach (var r in await c.QueryAsync<StateRow>(new CommandDefinition(
+                         $"SELECT {Columns} FROM user_states WHERE user_id IN @chunk", new { chunk }, cancellationToken: ct)))
+            {
+                result[r.UserId] = r.ToStatus();
+            }
+        }
+        return result;
+    }
+
+    public async Task<UserStatus?> FindAsync(string userId, CancellationToken ct = default)
+    {
+        await using var c = await db.OpenAsync(ct);
+        var row = await c.QuerySingleOrDefaultAsync<StateRow>(new CommandDefinition(
+            $"SELECT {Columns} FROM user_states WHERE user_id = @userId", new { userId }, cancellationToken: ct));
+        return row?.ToStatus();
+    }
+
+    /// <summary>Writes new states, their state changes and the acknowledgements they ended, in one transaction.</summary>
+    public async Task SaveAsync(IReadOnlyCollection<UserStatus> statuses, IReadOnlyCollection<StateChange> changes,
+        IReadOnlyCollection<string> endedAcknowledgements, CancellationToken ct = default)
+    {
+        if (statuses.Count == 0 && changes.Count == 0 && endedAcknowledgements.Count == 0) return;
+        await using var c = await db.OpenAsync(ct);
+        await using var tx = await c.BeginTransactionAsync(ct);
+        await c.ExecuteAsync(new CommandDefinition(
+            $"""
+            INSERT INTO user_states ({Columns})
+            VALUES (@UserId, @State, @Score, @LastSignalAt, @Flapping, @FlapPercent, @SoftDownCount, @StateSince, @EvaluatedAt)
+            ON CONFLICT (user_id) DO UPDATE SET state = excluded.state, score = excluded.score,
+                last_signal_at = excluded.last_signal_at, flapping = excluded.flapping, flap_percent = excluded.flap_percent,
+                soft_down_count = excluded.soft_down_count, state_since = excluded.state_since, evaluated_at = excluded.evaluated_at
+            """, statuses.Select(StateRow.From), tx, cancellationToken: ct));
+        await c.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO state_changes (id, user_id, from_state, to_state, changed_at, score, causes)
+            VALUES (@Id, @UserId, @FromState, @ToState, @ChangedAt, @Score, @Causes)
+            """, changes.Select(ChangeRow.From), tx, cancellationToken: ct));
+        foreach (var chunk in endedAcknowledgements.Chunk(500))
+        {
+            await c.ExecuteAsync(new CommandDefinition(
+                "DELETE FROM acknowledgements WHERE user_id IN @chunk", new { chunk }, tx, cancellationToken: ct));
+        }
+        await tx.CommitAsync(ct);
+    }
+
+    public async Task<IReadOnlyList<StateChange>> ChangesAsync(string? userId, DateTimeOffset since, int limit,
+        CancellationToken ct = default)
+    {
+        await using var c = await db.OpenAsync(ct);
+        var rows = await c.QueryAsync<ChangeRow>(new CommandDefinition(
+            $"""
+            SELECT id, user_id, from_state, to_state, changed_at, score, causes FROM state_changes
+            WHERE changed_at >= @since {(userId is null ? "" : "AND user_id = @userId")}
+            ORDER BY changed_at DESC LIMIT @limit
+            """, new { userId, since = since.ToMs(), limit }, cancellationToken: ct));
+        return rows.Select(r => r.ToChange()).ToList();
+    }
+
+    private sealed class StateRow
+    {
+        public string UserId { get; set; } = "";
+        public int State { get; set; }
+        public double? Score { get; set; }
+        public long? LastSignalAt { get; set; }
+        public bool Flapping { get; set; }
+        public double FlapPercent { get; set; }
+        public int SoftDownCount { get; set; }
+        public long StateSince { get; set; }
+        public long EvaluatedAt { get; set; }
+
+        public static StateRow From(UserStatus s) => new()
+        {
+            UserId = s.UserId, State = (int)s.State, Score = s.Score, LastSignalAt = s.LastSignalAt.ToMs(),
+            Flapping = s.Flapping, FlapPercent = s.FlapPercent, SoftDownCount = s.SoftDownCount,
+            StateSince = s.StateSince.ToMs(), EvaluatedAt = s.EvaluatedAt.ToMs(),
+        };
+
+        public UserStatus ToStatus() => new(UserId, (SatisfactionState)State, Score, StoreTime.FromMs(LastSignalAt),
+            Flapping, FlapPercent, SoftDownCount, StoreTime.FromMs(StateSince), StoreTime.FromMs(EvaluatedAt));
+    }
+
+    private sealed class ChangeRow
+    {
+        public string Id { get; set; } = "";
+        public string UserId { get; set; } = "";
+        public int FromState { get; set; }
+        public int ToState { get; set; }
+        public long ChangedAt { get; set; }
+        public double? Score { get; set; }
+        public string Causes { get; set; } = "[]";
+
+        public static ChangeRow From(StateChange c) => new()
+        {
+            Id = Guid.CreateVersion7().ToString("N"), UserId = c.UserId, FromState = (int)c.From, ToState = (int)c.To,
+            ChangedAt = c.ChangedAt.ToMs(), Score = c.Score, Causes = JsonSerializer.Serialize(c.Causes, Json.Options),
+        };
+
+        public StateChange ToChange() => new(UserId, (SatisfactionState)FromState, (SatisfactionState)ToState,
+            StoreTime.FromMs(ChangedAt), Score, JsonSerializer.Deserialize<List<SignalRef>>(Causes, Json.Options) ?? []);
+    }
+}

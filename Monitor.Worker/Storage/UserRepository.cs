@@ -1,0 +1,129 @@
+using Dapper;
+using Monitor.Core.Ports;
+using Monitor.Core.Users;
+
+namespace Monitor.Worker.Storage;
+
+/// <summary>The users in the directory, as last synchronised. Removed users stay, marked, for history.</summary>
+public sealed class UserRepository(Database db, TimeProvider time) : IUserLookup
+{
+    private const string Columns =
+        "id, email, display_name, department, site, manager, user_rank, time_zone, locale, active, opted_out";
+
+    public async Task<IReadOnlyList<User>> ListAsync(CancellationToken ct = default)
+    {
+        await using var c = await db.OpenAsync(ct);
+        var rows = await c.QueryAsync<UserRow>(new CommandDefinition(
+            $"SELECT {Columns} FROM users WHERE removed_at IS NULL ORDER BY id", cancellationToken: ct));
+        return rows.Select(r => r.ToUser()).ToList();
+    }
+
+    public async Task<User?> FindAsync(string userId, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        var row = await c.QuerySingleOrDefaultAsync<UserRow>(new CommandDefinition(
+            $"SELECT {Columns} FROM users WHERE id = @userId AND removed_at IS NULL", new { userId }, cancellationToken: ct));
+        return row?.ToUser();
+    }
+
+    public async Task<User?> FindByEmailAsync(string email, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        var row = await c.QueryFirstOrDefaultAsync<UserRow>(new CommandDefinition(
+            $"SELECT {Columns} FROM users WHERE email = @email AND removed_at IS NULL",
+            new { email = email.Trim().ToLowerInvariant() }, cancellationToken: ct));
+        return row?.ToUser();
+    }
+
+    /// <summary>
+    /// Makes the stored directory equal to <paramref name="users"/>: joiners added (and marked for
+    /// evaluation), changed users updated, leavers marked removed. Only what differs is written.
+    /// </summary>
+    public async Task<DirectoryChanges> ReplaceAllAsync(IReadOnlyList<User> users, CancellationToken ct = default)
+    {
+        var now = time.GetUtcNow().ToMs();
+        await using var c = await db.OpenAsync(ct);
+        await using var tx = await c.BeginTransactionAsync(ct);
+        var existing = (await c.QueryAsync<UserRow>(new CommandDefinition(
+                $"SELECT {Columns}, removed_at FROM users", transaction: tx, cancellationToken: ct)))
+            .ToDictionary(r => r.Id, StringComparer.Ordinal);
+
+        var upserts = new List<UserRow>();
+        var joined = 0;
+        foreach (var u in users)
+        {
+            var row = UserRow.From(u);
+            if (existing.Remove(u.Id, out var old) && old.RemovedAt is null && old.SameAs(row)) continue;
+            if (old is null || old.RemovedAt is not null) joined++;
+            upserts.Add(row);
+        }
+        var leavers = existing.Values.Where(r => r.RemovedAt is null).Select(r => r.Id).ToList();
+
+        await c.ExecuteAsync(new CommandDefinition(
+            $"""
+            INSERT INTO users ({Columns}, removed_at, updated_at)
+            VALUES (@Id, @Email, @DisplayName, @Department, @Site, @Manager, @UserRank, @TimeZone, @Locale, @Active, @OptedOut, NULL, {now})
+            ON CONFLICT (id) DO UPDATE SET email = excluded.email, display_name = excluded.display_name,
+                department = excluded.department, site = excluded.site, manager = excluded.manager,
+                user_rank = excluded.user_rank, time_zone = excluded.time_zone, locale = excluded.locale,
+                active = excluded.active, opted_out = (users.opted_out OR excluded.opted_out), removed_at = NULL, updated_at = {now}
+            """, upserts, tx, cancellationToken: ct));
+        // A joiner gets evaluated (to unknown) at once, so they show up on the board.
+        await c.ExecuteAsync(new CommandDefinition(
+            $"INSERT INTO dirty_users (user_id, marked_at) VALUES (@Id, {now}) ON CONFLICT (user_id) DO NOTHING",
+            upserts, tx, cancellationToken: ct));
+        foreach (var chunk in leavers.Chunk(500))
+        {
+            await c.ExecuteAsync(new CommandDefinition(
+                $"UPDATE users SET removed_at = {now}, updated_at = {now} WHERE id IN @chunk", new { chunk }, tx, cancellationToken: ct));
+        }
+        await tx.CommitAsync(ct);
+        return new DirectoryChanges(joined, upserts.Count - joined, leavers.Count);
+    }
+
+    /// <summary>Sets or clears the user's opt-out from pulses (the directory sync keeps it).</summary>
+    public async Task<bool> SetOptedOutAsync(string userId, bool optedOut, CancellationToken ct = default)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return await c.ExecuteAsync(new CommandDefinition(
+            "UPDATE users SET opted_out = @optedOut, updated_at = @now WHERE id = @userId AND removed_at IS NULL",
+            new { userId, optedOut, now = time.GetUtcNow().ToMs() }, cancellationToken: ct)) == 1;
+    }
+
+    private sealed class UserRow
+    {
+        public string Id { get; set; } = "";
+        public string Email { get; set; } = "";
+        public string DisplayName { get; set; } = "";
+        public string Department { get; set; } = "";
+        public string Site { get; set; } = "";
+        public string? Manager { get; set; }
+        public string UserRank { get; set; } = "";
+        public string TimeZone { get; set; } = "";
+        public string Locale { get; set; } = "";
+        public bool Active { get; set; }
+        public bool OptedOut { get; set; }
+        public long? RemovedAt { get; set; }
+
+        public static UserRow From(User u) => new()
+        {
+            Id = u.Id, Email = u.Email.Trim().ToLowerInvariant(), DisplayName = u.DisplayName, Department = u.Department,
+            Site = u.Site, Manager = u.Manager, UserRank = u.Rank.ToString(), TimeZone = u.TimeZone, Locale = u.Locale,
+            Active = u.Active, OptedOut = u.OptedOut,
+        };
+
+        public User ToUser() => new(Id, Email, DisplayName, Department, Site, Manager, Enum.Parse<Rank>(UserRank),
+            TimeZone, Locale, Active, OptedOut);
+
+        // Opt-out belongs to the user: the directory can add one, but a sync never undoes an unsubscribe.
+        // (this = stored, o = from the directory)
+        public bool SameAs(UserRow o) => Email == o.Email && DisplayName == o.DisplayName &&
+            Department == o.Department && Site == o.Site && Manager == o.Manager && UserRank == o.UserRank &&
+            TimeZone == o.TimeZone && Locale == o.Locale && Active == o.Active && (OptedOut || !o.OptedOut);
+    }
+}
+
+/// <param name="Joined">Users new to the directory (or back after leaving).</param>
+/// <param name="Updated">Users whose directory record changed.</param>
+/// <param name="Left">Users no longer in the directory.</param>
+public sealed record DirectoryChanges(int Joined, int Updated, int Left);
