@@ -1,12 +1,13 @@
 using System.CommandLine;
 using Microsoft.Extensions.Options;
+using Monitor.Probes.Tickets.Sentiment;
 using Monitor.Worker.Storage;
 
 namespace Monitor.Worker;
 
 /// <summary>
 /// The verbs: none runs the monitor; <c>migrate</c> applies the schema and exits; <c>healthcheck</c> asks
-/// the running worker's /healthz (for container health checks). Anything not a verb or option is passed
+/// the running worker's /healthz (for container health checks); <c>sentiment</c> scores stdin line by line. Anything not a verb or option is passed
 /// to the host as configuration, e.g. <c>--Storage:Provider=postgres</c>.
 /// </summary>
 public static class Cli
@@ -17,24 +18,24 @@ public static class Cli
         {
             TreatUnmatchedTokensAsErrors = false,
         };
-        root.SetAction(async (parse, ct) =>
+        root.SetAction((parse, ct) => Guarded(async () =>
         {
             var app = BuildApp([.. parse.UnmatchedTokens]);
             await app.RunAsync(ct);
             return 0;
-        });
+        }));
 
         var migrate = new Command("migrate", "Apply pending schema migrations to the configured store and exit.")
         {
             TreatUnmatchedTokensAsErrors = false,
         };
-        migrate.SetAction(async (parse, ct) =>
+        migrate.SetAction((parse, ct) => Guarded(async () =>
         {
             var app = BuildApp([.. parse.UnmatchedTokens]);
             await app.Services.GetRequiredService<Database>().MigrateAsync(ct);
             Console.WriteLine("Schema is current.");
             return 0;
-        });
+        }));
         root.Subcommands.Add(migrate);
 
         var url = new Option<string>("--url") { DefaultValueFactory = _ => "http://127.0.0.1:9464/healthz", Description = "The health URL to ask." };
@@ -54,13 +55,23 @@ public static class Cli
         });
         root.Subcommands.Add(health);
 
+        var language = new Option<string>("--language") { DefaultValueFactory = _ => "en", Description = "The analyser's language." };
+        var sentiment = new Command("sentiment", "Read one text per line on stdin, print one score in [-1, 1] per line.") { language };
+        sentiment.SetAction(parse => SentimentCli.Run(Console.In, Console.Out, parse.GetValue(language)!));
+        root.Subcommands.Add(sentiment);
+
+        return await root.Parse(args).InvokeAsync();
+    }
+
+    /// <summary>A bad setting ends the process with exit code 2 and one line per problem, naming the key.</summary>
+    private static async Task<int> Guarded(Func<Task<int>> run)
+    {
         try
         {
-            return await root.Parse(args).InvokeAsync();
+            return await run();
         }
         catch (OptionsValidationException e)
         {
-            // A bad setting: say which key and why, without a stack trace.
             foreach (var failure in e.Failures) await Console.Error.WriteLineAsync($"Invalid configuration: {failure}");
             return 2;
         }
@@ -81,6 +92,8 @@ public static class Cli
         });
         builder.AddMonitor();
         var app = builder.Build();
+        // Validate every option now, so a bad setting is reported before anything starts or logs.
+        app.Services.GetService<IStartupValidator>()?.Validate();
         app.MapMonitor();
         return app;
     }

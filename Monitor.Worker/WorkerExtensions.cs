@@ -17,6 +17,14 @@ public static class WorkerExtensions
     public static WebApplicationBuilder AddMonitor(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
+        // The runtime's event counters and meters carry names that break Prometheus's naming rules
+        // (e.g. *_count gauges); process metrics stay.
+        Prometheus.Metrics.SuppressDefaultMetrics(new SuppressDefaultMetricOptions
+        {
+            SuppressEventCounters = true,
+            SuppressMeters = true,
+            SuppressDebugMetrics = true,
+        });
         services.AddSingleton(TimeProvider.System);
         services.ConfigureHttpJsonOptions(o => Json.Configure(o.SerializerOptions));
 

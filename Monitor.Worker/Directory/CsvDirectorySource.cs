@@ -75,7 +75,7 @@ public sealed class CsvDirectorySource(IOptions<DirectoryOptions> options) : IUs
     private static User? ParseRow(CsvReader csv, HashSet<string> header, List<string> problems)
     {
         string Field(string column, string fallback = "") =>
-            header.Contains(column) ? csv.GetString(column).Trim() : fallback;
+            header.Contains(column) && csv.GetString(column).Trim() is { Length: > 0 } value ? value : fallback;
 
         var id = Field("id");
         var email = Field("email");

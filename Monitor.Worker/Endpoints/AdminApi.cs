@@ -15,7 +15,7 @@ public static class AdminApi
 {
     public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api").OnListener(Listener.Internal).WithMetadata(new RequiresApiKey());
+        var api = app.MapGroup("/api").OnListener(Listener.Internal);
 
         api.MapGet("/users", async (string? state, string? department, string? site, BoardRepository board,
             TimeProvider time, CancellationToken ct) =>
@@ -125,8 +125,9 @@ public static class AdminApi
     }
 
     /// <summary>
-    /// 401 and nothing else unless the bearer key matches (compared in constant time). A middleware
-    /// rather than an endpoint filter, so that it runs before the request body is even read.
+    /// 401 and nothing else for anything under /api unless the bearer key matches (compared in constant
+    /// time). A middleware on the path rather than an endpoint filter, so that it runs before the body is
+    /// read and before routing can answer 404, 405 or 415 to a stranger.
     /// </summary>
     public static IApplicationBuilder UseAdminApiKey(this IApplicationBuilder app)
     {
@@ -134,7 +135,7 @@ public static class AdminApi
         var key = string.IsNullOrEmpty(configured) ? null : SHA256.HashData(Encoding.UTF8.GetBytes(configured));
         return app.Use(async (context, next) =>
         {
-            if (context.GetEndpoint()?.Metadata.GetMetadata<RequiresApiKey>() is not null)
+            if (context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase))
             {
                 var header = context.Request.Headers.Authorization.ToString();
                 if (key is null || !header.StartsWith("Bearer ", StringComparison.Ordinal) ||
@@ -148,6 +149,4 @@ public static class AdminApi
             await next(context);
         });
     }
-
-    private sealed record RequiresApiKey;
 }

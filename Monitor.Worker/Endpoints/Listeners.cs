@@ -27,8 +27,9 @@ public static class ListenerExtensions
         return app.Use(async (context, next) =>
         {
             var onInternal = context.Connection.LocalPort == internalPort;
-            var wanted = context.GetEndpoint()?.Metadata.GetMetadata<ListenerMetadata>()?.Listener;
-            if (wanted is null || (wanted == Listener.Internal) != onInternal)
+            // Framework endpoints (405, 415) carry no metadata: they answer on the internal listener only.
+            var wanted = context.GetEndpoint()?.Metadata.GetMetadata<ListenerMetadata>()?.Listener ?? Listener.Internal;
+            if ((wanted == Listener.Internal) != onInternal)
             {
                 context.Response.StatusCode = StatusCodes.Status404NotFound;
                 return;
