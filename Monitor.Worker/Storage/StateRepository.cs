@@ -53,19 +53,17 @@ public sealed class StateRepository(Database db)
         if (statuses.Count == 0 && changes.Count == 0 && endedAcknowledgements.Count == 0) return;
         await using var c = await db.OpenAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
-        await c.ExecuteAsync(new CommandDefinition(
-            $"""
-            INSERT INTO user_states ({Columns})
-            VALUES (@UserId, @State, @Score, @LastSignalAt, @Flapping, @FlapPercent, @SoftDownCount, @StateSince, @EvaluatedAt)
+        // Multi-row statements: a full sweep writes up to every user, and one round trip per row is
+        // what makes that slow on a networked database.
+        await MultiRow.InsertAsync(c, tx, $"INSERT INTO user_states ({Columns})", statuses.Select(StateRow.From), r =>
+            [r.UserId, r.State, r.Score, r.LastSignalAt, r.Flapping, r.FlapPercent, r.SoftDownCount, r.StateSince, r.EvaluatedAt],
+            """
             ON CONFLICT (user_id) DO UPDATE SET state = excluded.state, score = excluded.score,
                 last_signal_at = excluded.last_signal_at, flapping = excluded.flapping, flap_percent = excluded.flap_percent,
                 soft_down_count = excluded.soft_down_count, state_since = excluded.state_since, evaluated_at = excluded.evaluated_at
-            """, statuses.Select(StateRow.From), tx, cancellationToken: ct));
-        await c.ExecuteAsync(new CommandDefinition(
-            """
-            INSERT INTO state_changes (id, user_id, from_state, to_state, changed_at, score, causes)
-            VALUES (@Id, @UserId, @FromState, @ToState, @ChangedAt, @Score, @Causes)
-            """, changes.Select(ChangeRow.From), tx, cancellationToken: ct));
+            """, ct);
+        await MultiRow.InsertAsync(c, tx, "INSERT INTO state_changes (id, user_id, from_state, to_state, changed_at, score, causes)",
+            changes.Select(ChangeRow.From), r => [r.Id, r.UserId, r.FromState, r.ToState, r.ChangedAt, r.Score, r.Causes], "", ct);
         foreach (var chunk in endedAcknowledgements.Chunk(500))
         {
             await c.ExecuteAsync(new CommandDefinition(
