@@ -15,6 +15,20 @@ internal static class MultiRow
     public static async Task InsertAsync<T>(DbConnection c, DbTransaction tx, string insert, IEnumerable<T> rows,
         Func<T, object?[]> values, string suffix, CancellationToken ct)
     {
+        if (c is Microsoft.Data.Sqlite.SqliteConnection)
+        {
+            // SQLite is in-process: a row per statement costs no round trip, and Microsoft.Data.Sqlite
+            // binds thousands of named parameters slowly. One prepared statement, executed per row.
+            foreach (var row in rows)
+            {
+                var v = values(row);
+                var p = new DynamicParameters();
+                for (var j = 0; j < v.Length; j++) p.Add($"p{j}", v[j]);
+                var sqlOne = $"{insert} VALUES ({string.Join(',', Enumerable.Range(0, v.Length).Select(j => $"@p{j}"))}) {suffix}";
+                await c.ExecuteAsync(new CommandDefinition(sqlOne, p, tx, cancellationToken: ct));
+            }
+            return;
+        }
         foreach (var chunk in rows.Chunk(RowsPerStatement))
         {
             var sql = new StringBuilder(insert).Append(" VALUES ");
