@@ -19,14 +19,16 @@ internal static class MultiRow
         {
             // SQLite is in-process: a row per statement costs no round trip, and Microsoft.Data.Sqlite
             // binds thousands of named parameters slowly. One prepared statement, executed per row.
-            foreach (var row in rows)
+            var list = rows.Select(row =>
             {
                 var v = values(row);
                 var p = new DynamicParameters();
                 for (var j = 0; j < v.Length; j++) p.Add($"p{j}", v[j]);
-                var sqlOne = $"{insert} VALUES ({string.Join(',', Enumerable.Range(0, v.Length).Select(j => $"@p{j}"))}) {suffix}";
-                await c.ExecuteAsync(new CommandDefinition(sqlOne, p, tx, cancellationToken: ct));
-            }
+                return (Width: v.Length, Parameters: p);
+            }).ToList();
+            if (list.Count == 0) return;
+            var sqlOne = $"{insert} VALUES ({string.Join(',', Enumerable.Range(0, list[0].Width).Select(j => $"@p{j}"))}) {suffix}";
+            await c.ExecuteAsync(new CommandDefinition(sqlOne, list.Select(x => x.Parameters), tx, cancellationToken: ct));
             return;
         }
         foreach (var chunk in rows.Chunk(RowsPerStatement))
