@@ -28,6 +28,9 @@ public sealed partial class WorkerEndToEndTests(string provider)
         if (provider == Stores.Postgres)
             settings["Storage:ConnectionString"] = await (await PostgresServer.GetAsync()).CreateDatabaseAsync();
         _worker = await WorkerProcess.StartAsync(settings, dir);
+        // Ready means store and scheduler; the first directory sync may still be on its way.
+        await _worker.WaitForMetricsAsync(m => m.Contains("user=\"u010\"", StringComparison.Ordinal) &&
+                                               m.Contains("user=\"u050\"", StringComparison.Ordinal), TimeSpan.FromSeconds(60));
     }
 
     [OneTimeTearDown]
