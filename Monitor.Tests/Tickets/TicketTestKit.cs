@@ -60,7 +60,8 @@ public sealed class FakeTicketServer : IAsyncDisposable
     private async Task HandleAsync(HttpContext context)
     {
         var query = Uri.UnescapeDataString(context.Request.QueryString.Value ?? "");
-        Requests.Enqueue((context.Request.Path + query, context.Request.Headers));
+        // Kestrel reuses the header collection after the response, so keep a copy.
+        Requests.Enqueue((context.Request.Path + query, new HeaderDictionary(context.Request.Headers.ToDictionary(h => h.Key, h => h.Value))));
         Reply? reply = null;
         lock (_routes)
         {
