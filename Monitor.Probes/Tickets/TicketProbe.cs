@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Monitor.Core.Ports;
 using Monitor.Core.Signals;
 using Polly.CircuitBreaker;
+using Polly.RateLimiting;
 using Polly.Timeout;
 
 namespace Monitor.Probes.Tickets;
@@ -50,7 +51,9 @@ public sealed class TicketProbe(
         {
             return await FailAsync(e.Message, done, watermark, run, cancellationToken);
         }
-        catch (Exception e) when (e is HttpRequestException or TimeoutRejectedException or BrokenCircuitException or TicketPayloadException)
+        catch (Exception e) when (e is HttpRequestException or TimeoutRejectedException or BrokenCircuitException
+                                       or RateLimiterRejectedException or TicketPayloadException
+                                       || (e is TaskCanceledException && !cancellationToken.IsCancellationRequested))
         {
             logger.LogWarning(e, "{Probe} stopped after {Tickets} tickets", _name, run.Tickets);
             return await FailAsync($"{Name}: {e.Message}", done, watermark, run, cancellationToken);

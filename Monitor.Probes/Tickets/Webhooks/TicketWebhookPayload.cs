@@ -49,7 +49,7 @@ public static class TicketWebhookPayload
 
     private static (string, TicketRecord?) FromGeneric(string routeSystem, JsonElement root)
     {
-        var system = Str(root, "system") ?? routeSystem;
+        var system = (Str(root, "system") ?? routeSystem).ToLowerInvariant();
         if (system != routeSystem && routeSystem != "generic")
             throw new TicketPayloadException($"system '{system}' does not match the route's '{routeSystem}'");
         if (system != "generic" && TicketSystems.Find(system) is null) throw new TicketPayloadException($"unknown system '{system}'");
@@ -71,7 +71,7 @@ public static class TicketWebhookPayload
                 };
                 var isPublic = c.TryGetProperty("public", out var p) && p.ValueKind is JsonValueKind.True or JsonValueKind.False
                     ? p.GetBoolean() : throw new TicketPayloadException("missing field 'comment.public'");
-                return (system.ToLowerInvariant(), record with
+                return (system, record with
                 {
                     Comments = [new TicketComment(Need(c, "id"), author, isPublic,
                         author is not null && string.Equals(author, requester, StringComparison.OrdinalIgnoreCase),
