@@ -56,7 +56,13 @@ public sealed class TicketProbe(
                                        || (e is TaskCanceledException && !cancellationToken.IsCancellationRequested))
         {
             logger.LogWarning(e, "{Probe} stopped after {Tickets} tickets", _name, run.Tickets);
-            return await FailAsync($"{Name}: {e.Message}", done, watermark, run, cancellationToken);
+            return await FailAsync($"{_name}: {e.Message}", done, watermark, run, cancellationToken);
+        }
+        catch
+        {
+            // Anything else (the sink, the directory, cancellation) propagates, but the tickets done so far stay done.
+            await SaveAsync(done, watermark, CancellationToken.None);
+            throw;
         }
         await SaveAsync(done, watermark, cancellationToken);
         var summary = $"{run.Tickets} tickets, {run.Comments} comments, {run.Stored} signals stored, " +

@@ -96,8 +96,12 @@ public sealed class InMemorySignalSink : ISignalSink
 
     public IReadOnlyList<Signal> Signals { get { lock (_signals) return [.. _signals.Values]; } }
 
+    /// <summary>When set, every write throws it (a store that is down).</summary>
+    public Exception? FailWith { get; set; }
+
     public Task<SignalWriteResult> WriteAsync(IReadOnlyList<Signal> signals, CancellationToken cancellationToken)
     {
+        if (FailWith is not null) throw FailWith;
         lock (_signals)
         {
             var stored = signals.Count(s => _signals.TryAdd((s.UserId, s.Kind, s.Source), s));
