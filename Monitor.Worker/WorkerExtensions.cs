@@ -7,6 +7,7 @@ using Monitor.Worker.Evaluation;
 using Monitor.Worker.Metrics;
 using Monitor.Worker.Scheduling;
 using Monitor.Worker.Storage;
+using Monitor.Worker.Tickets;
 using Prometheus;
 
 namespace Monitor.Worker;
@@ -53,6 +54,7 @@ public static class WorkerExtensions
         services.AddSingleton<DirectorySync>();
         services.AddSingleton<Evaluator>();
 
+        builder.AddTickets();
         builder.AddScheduling();
         services.AddSingleton<UserMetricsExporter>();
         services.AddHostedService(sp => sp.GetRequiredService<UserMetricsExporter>());
@@ -71,6 +73,7 @@ public static class WorkerExtensions
         app.MapMetrics().OnListener(Listener.Internal);
         app.MapHealthEndpoints();
         app.MapAdminApi();
+        app.MapTicketWebhooks();
         if (string.IsNullOrEmpty(app.Services.GetRequiredService<IOptions<AdminOptions>>().Value.ApiKey))
         {
             app.Logger.LogWarning("Admin:ApiKey is not set: the admin API refuses every request");

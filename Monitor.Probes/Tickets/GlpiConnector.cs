@@ -1,0 +1,139 @@
+using System.Globalization;
+using System.Net;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+
+namespace Monitor.Probes.Tickets;
+
+/// <summary><c>Tickets:Glpi</c>: the API client's App-Token and the integration user's personal UserToken.</summary>
+public sealed class GlpiOptions : TicketSystemOptions
+{
+    public string? AppToken { get; set; }
+
+    public string? UserToken { get; set; }
+
+    /// <summary>GLPI returns and compares dates in the server's time zone (an IANA or Windows id).</summary>
+    public string TimeZone { get; set; } = "UTC";
+
+    protected internal override int MaxPageSize => 1000;
+
+    protected internal override IEnumerable<(string Key, string? Value)> Credentials =>
+        [(nameof(AppToken), AppToken), (nameof(UserToken), UserToken)];
+}
+
+/// <summary>
+/// GLPI's legacy REST API (<c>apirest.php</c>): <c>initSession</c> with the user token gives a Session-Token;
+/// tickets come from <c>search/Ticket</c> with a "later than" criterion on date_mod (search option 19), sorted
+/// by it and paged by range; per ticket the requester (<c>Ticket_User</c> type 1 and the user's
+/// <c>UserEmail</c>), <c>ITILFollowup</c> (<c>is_private</c>) and <c>TicketSatisfaction</c>.
+/// </summary>
+/// <remarks>
+/// Simplified: option 82 ("time to resolve exceeded") is the SLA breach, observed at the ticket's update;
+/// GLPI keeps no reopen count, so reopens are not read; satisfaction 0–5 maps linearly to [-1, +1].
+/// </remarks>
+public sealed class GlpiConnector(TicketSystem system, IHttpClientFactory httpClientFactory, GlpiOptions options, ILogger<GlpiConnector> logger)
+    : TicketConnectorBase<GlpiOptions>(system, httpClientFactory, options, logger)
+{
+    private const int RequesterType = 1;
+    private string? _session;
+
+    private TimeZoneInfo Zone => TimeZoneInfo.TryFindSystemTimeZoneById(Options.TimeZone, out var zone) ? zone : TimeZoneInfo.Utc;
+
+    protected override void Authenticate(HttpRequestMessage request)
+    {
+        request.Headers.Add("App-Token", Options.AppToken);
+        if (_session is not null) request.Headers.Add("Session-Token", _session);
+    }
+
+    public override async IAsyncEnumerable<TicketFetch> FetchUpdatedSinceAsync(DateTimeOffset since,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        _session = null;
+        var login = (await GetJsonAsync("/apirest.php/initSession", cancellationToken,
+            configure: r => r.Headers.TryAddWithoutValidation("Authorization", $"user_token {Options.UserToken}")))!.Value;
+        _session = RequiredText(login, "session_token");
+        try
+        {
+            var from = Escape(TimeZoneInfo.ConvertTime(since, Zone).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture));
+            for (var start = 0; ; )
+            {
+                var page = (await GetJsonAsync(
+                    "/apirest.php/search/Ticket?criteria[0][field]=19&criteria[0][searchtype]=morethan" +
+                    $"&criteria[0][value]={from}&forcedisplay[0]=2&forcedisplay[1]=19&forcedisplay[2]=82" +
+                    $"&sort=19&order=ASC&range={start}-{start + Options.PageSize - 1}", cancellationToken))!.Value;
+                var rows = Optional(page, "data") is { ValueKind: JsonValueKind.Array } data ? data.EnumerateArray().ToList() : [];
+                foreach (var row in rows)
+                {
+                    DateTimeOffset? updated = Text(row, "19") is { } u ? ParseTime(u, Zone) : null;
+                    yield return await ReadTicketAsync(Text(row, "2"), updated, () => ReadOneAsync(row, cancellationToken));
+                }
+                start += rows.Count;
+                var total = Text(page, "totalcount") is { } t ? int.Parse(t, CultureInfo.InvariantCulture) : 0;
+                if (rows.Count == 0 || start >= total) yield break;
+            }
+        }
+        finally
+        {
+            await KillSessionAsync();
+        }
+    }
+
+    private async Task<TicketRecord> ReadOneAsync(JsonElement row, CancellationToken cancellationToken)
+    {
+        var id = RequiredText(row, "2");
+        var updated = ParseTime(RequiredText(row, "19"), Zone);
+        var requester = (await ListAsync($"/apirest.php/Ticket/{id}/Ticket_User", cancellationToken))
+            .FirstOrDefault(l => Text(l, "type") == RequesterType.ToString(CultureInfo.InvariantCulture));
+        var requesterId = requester.ValueKind == JsonValueKind.Object ? Text(requester, "users_id") : null;
+        string? email = null;
+        if (requesterId is { } userId && userId != "0")
+        {
+            var emails = await ListAsync($"/apirest.php/User/{userId}/UserEmail", cancellationToken);
+            email = emails.Where(e => Flag(e, "is_default")).Concat(emails).Select(e => Text(e, "email")).FirstOrDefault(e => e is not null);
+        }
+        else if (requester.ValueKind == JsonValueKind.Object)
+            email = Text(requester, "alternative_email"); // an anonymous requester known only by e-mail
+        var comments = new List<TicketComment>();
+        foreach (var f in await ListAsync($"/apirest.php/Ticket/{id}/ITILFollowup", cancellationToken))
+        {
+            // GLPI stores rich text HTML-encoded ("&lt;p&gt;…").
+            comments.Add(new TicketComment(RequiredText(f, "id"), null, !Flag(f, "is_private"),
+                requesterId is not null && requesterId != "0" && Text(f, "users_id") == requesterId,
+                WebUtility.HtmlDecode(Text(f, "content") ?? ""), TicketBodyFormat.Html,
+                ParseTime(Text(f, "date_creation") ?? RequiredText(f, "date"), Zone)));
+        }
+        TicketSatisfaction? csat = null;
+        var survey = (await ListAsync($"/apirest.php/Ticket/{id}/TicketSatisfaction", cancellationToken))
+            .FirstOrDefault(s => Text(s, "satisfaction") is not null);
+        if (survey.ValueKind == JsonValueKind.Object)
+        {
+            var value = double.Parse(Text(survey, "satisfaction")!, CultureInfo.InvariantCulture);
+            if (value is < 0 or > 5) throw new TicketPayloadException($"satisfaction {value} is outside 0-5");
+            var at = Text(survey, "date_answered") is { } d ? ParseTime(d, Zone) : updated;
+            csat = new TicketSatisfaction(value / 2.5 - 1, Text(survey, "satisfaction")!, at, Text(survey, "comment"));
+        }
+        var breach = Flag(row, "82") ? new TicketSlaBreach(updated) : null;
+        return new TicketRecord(id, email, updated, [], breach, csat, comments);
+    }
+
+    /// <summary>A sub-item list; an empty one may come back as [] or as 404 depending on the GLPI version.</summary>
+    private async Task<List<JsonElement>> ListAsync(string path, CancellationToken cancellationToken) =>
+        await GetJsonAsync(path, cancellationToken, notFoundIsNull: true) is { ValueKind: JsonValueKind.Array } list
+            ? list.EnumerateArray().ToList()
+            : [];
+
+    private async Task KillSessionAsync()
+    {
+        if (_session is null) return;
+        try
+        {
+            using var _ = await SendAsync(() => new HttpRequestMessage(HttpMethod.Get, Url("/apirest.php/killSession")), CancellationToken.None);
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or Polly.Timeout.TimeoutRejectedException)
+        {
+            Logger.LogDebug(e, "GLPI killSession failed; the session expires on its own");
+        }
+        _session = null;
+    }
+}

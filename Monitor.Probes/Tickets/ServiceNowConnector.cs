@@ -1,0 +1,91 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+
+namespace Monitor.Probes.Tickets;
+
+/// <summary><c>Tickets:ServiceNow</c>: basic auth with an integration user.</summary>
+public sealed class ServiceNowOptions : TicketSystemOptions
+{
+    public string? Username { get; set; }
+
+    public string? Password { get; set; }
+
+    protected internal override int MaxPageSize => 10_000;
+
+    protected internal override IEnumerable<(string Key, string? Value)> Credentials =>
+        [(nameof(Username), Username), (nameof(Password), Password)];
+}
+
+/// <summary>
+/// ServiceNow's Table API: incidents from <c>/api/now/table/incident</c> ordered by <c>sys_updated_on</c>
+/// (sysparm_offset/limit paging), journal entries from <c>sys_journal_field</c> (<c>comments</c> are visible to
+/// the caller, <c>work_notes</c> are internal), <c>reopen_count</c> and <c>made_sla</c> from the incident.
+/// </summary>
+/// <remarks>
+/// Values are read with sysparm_display_value=false, i.e. in UTC. Simplified: reopens carry no time in the
+/// incident, so each one counted is observed at the incident's update and keyed by its ordinal; a missed SLA
+/// likewise. Survey results (asmt_metric_result) are not read: which metric is the satisfaction question differs
+/// per instance.
+/// </remarks>
+public sealed class ServiceNowConnector(TicketSystem system, IHttpClientFactory httpClientFactory, ServiceNowOptions options, ILogger<ServiceNowConnector> logger)
+    : TicketConnectorBase<ServiceNowOptions>(system, httpClientFactory, options, logger)
+{
+    protected override void Authenticate(HttpRequestMessage request) =>
+        request.Headers.Authorization = new AuthenticationHeaderValue("Basic",
+            Convert.ToBase64String(Encoding.UTF8.GetBytes($"{Options.Username}:{Options.Password}")));
+
+    public override async IAsyncEnumerable<TicketFetch> FetchUpdatedSinceAsync(DateTimeOffset since,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var from = since.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
+        var query = Escape($"sys_updated_on>={from}^ORDERBYsys_updated_on");
+        const string fields = "sys_id,number,sys_updated_on,reopen_count,made_sla,caller_id.email,caller_id.user_name";
+        await foreach (var incident in PagedAsync($"/api/now/table/incident?sysparm_query={query}&sysparm_fields={fields}", cancellationToken))
+        {
+            var number = Text(incident, "number") ?? Text(incident, "sys_id");
+            DateTimeOffset? updated = Text(incident, "sys_updated_on") is { } u ? ParseTime(u) : null;
+            yield return await ReadTicketAsync(number, updated, () => ReadIncidentAsync(incident, cancellationToken));
+        }
+    }
+
+    private async IAsyncEnumerable<JsonElement> PagedAsync(string pathAndQuery, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        for (var offset = 0; ; )
+        {
+            var page = (await GetJsonAsync(
+                $"{pathAndQuery}&sysparm_display_value=false&sysparm_offset={offset}&sysparm_limit={Options.PageSize}", cancellationToken))!.Value;
+            var result = Required(page, "result");
+            foreach (var item in result.EnumerateArray()) yield return item;
+            offset += result.GetArrayLength();
+            if (result.GetArrayLength() < Options.PageSize) yield break;
+        }
+    }
+
+    private async Task<TicketRecord> ReadIncidentAsync(JsonElement incident, CancellationToken cancellationToken)
+    {
+        var sysId = RequiredText(incident, "sys_id");
+        var number = RequiredText(incident, "number");
+        var updated = RequiredTime(incident, "sys_updated_on");
+        var callerUserName = Text(incident, "caller_id.user_name");
+        var comments = new List<TicketComment>();
+        var query = Escape($"element_id={sysId}^elementINcomments,work_notes^ORDERBYsys_created_on");
+        await foreach (var entry in PagedAsync(
+            $"/api/now/table/sys_journal_field?sysparm_query={query}&sysparm_fields=sys_id,element,value,sys_created_on,sys_created_by",
+            cancellationToken))
+        {
+            var createdBy = Text(entry, "sys_created_by");
+            comments.Add(new TicketComment(RequiredText(entry, "sys_id"), null, Text(entry, "element") == "comments",
+                callerUserName is not null && string.Equals(createdBy, callerUserName, StringComparison.OrdinalIgnoreCase),
+                Text(entry, "value") ?? "", TicketBodyFormat.PlainText, RequiredTime(entry, "sys_created_on")));
+        }
+        var reopenCount = Text(incident, "reopen_count") is { Length: > 0 } r ? int.Parse(r, CultureInfo.InvariantCulture) : 0;
+        var reopens = Enumerable.Range(1, Math.Max(reopenCount, 0))
+            .Select(i => new TicketReopen(i.ToString(CultureInfo.InvariantCulture), updated)).ToList();
+        var breach = Text(incident, "made_sla") == "false" ? new TicketSlaBreach(updated) : null;
+        return new TicketRecord(number, Text(incident, "caller_id.email"), updated, reopens, breach, null, comments);
+    }
+}

@@ -1,0 +1,109 @@
+using Microsoft.Extensions.Options;
+using Quartz;
+
+namespace Monitor.Probes.Tickets;
+
+/// <summary>
+/// Settings every ticket connector shares, bound from <c>Tickets:&lt;System&gt;</c>. Each system's options class
+/// (next to its connector) adds its credentials and declares them through <see cref="Credentials"/>.
+/// </summary>
+public abstract class TicketSystemOptions
+{
+    public bool Enabled { get; set; }
+
+    /// <summary>The system's root URL, e.g. <c>https://example.atlassian.net</c>.</summary>
+    public string BaseUrl { get; set; } = "";
+
+    /// <summary>Quartz cron expression for the probe; every 10 minutes by default.</summary>
+    public string Schedule { get; set; } = "0 0/10 * * * ?";
+
+    public int PageSize { get; set; } = 50;
+
+    /// <summary>Longest wait honoured from a <c>Retry-After</c> header; longer asks are cut to this.</summary>
+    public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromSeconds(60);
+
+    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    public int MaxRetryAttempts { get; set; } = 4;
+
+    /// <summary>First back-off delay; later ones grow exponentially, with jitter.</summary>
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Client-side rate limit, so that one run never trips the system's own limit.</summary>
+    public int RequestsPerSecond { get; set; } = 5;
+
+    public TimeSpan CircuitBreakDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How far before the watermark each run starts reading again: some systems filter on minutes or seconds and
+    /// commit updates late. Re-read tickets are harmless because signals are deduplicated on their source.
+    /// </summary>
+    public TimeSpan Overlap { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>How far back the very first run reads, when there is no watermark yet.</summary>
+    public TimeSpan InitialLookback { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>Comments whose sentiment confidence is below this say nothing and give no signal.</summary>
+    public double MinimumSentimentConfidence { get; set; } = 0.05;
+
+    /// <summary>The system's largest page size.</summary>
+    protected internal virtual int MaxPageSize => 100;
+
+    /// <summary>Credential settings by key name (e.g. <c>ApiToken</c>); each is required when enabled.</summary>
+    protected internal abstract IEnumerable<(string Key, string? Value)> Credentials { get; }
+}
+
+/// <summary>
+/// Validates one system's options on start, only when it is enabled, collecting every failure with the full
+/// configuration key in each message.
+/// </summary>
+public sealed class TicketSystemOptionsValidator<TOptions>(string sectionPath) : IValidateOptions<TOptions>
+    where TOptions : TicketSystemOptions
+{
+    public ValidateOptionsResult Validate(string? name, TOptions options)
+    {
+        if (!options.Enabled) return ValidateOptionsResult.Success;
+        var failures = new List<string>();
+        void Check(bool ok, string key, string problem)
+        {
+            if (!ok) failures.Add($"{sectionPath}:{key} {problem}");
+        }
+
+        Check(Uri.TryCreate(options.BaseUrl, UriKind.Absolute, out var url) && url.Scheme is "http" or "https",
+            nameof(options.BaseUrl), "must be an absolute http(s) URL");
+        foreach (var (key, value) in options.Credentials)
+            Check(!string.IsNullOrWhiteSpace(value), key, "is required");
+        Check(IsCron(options.Schedule), nameof(options.Schedule),
+            $"'{options.Schedule}' is not a valid Quartz cron expression");
+        Check(options.PageSize >= 1 && options.PageSize <= options.MaxPageSize, nameof(options.PageSize),
+            $"must be between 1 and {options.MaxPageSize}");
+        Check(options.MaxRetryAfter > TimeSpan.Zero && options.MaxRetryAfter <= TimeSpan.FromHours(1),
+            nameof(options.MaxRetryAfter), "must be more than 0 and at most 01:00:00");
+        Check(options.AttemptTimeout > TimeSpan.Zero, nameof(options.AttemptTimeout), "must be more than 0");
+        Check(options.MaxRetryAttempts is >= 0 and <= 10, nameof(options.MaxRetryAttempts), "must be between 0 and 10");
+        Check(options.RetryBaseDelay > TimeSpan.Zero, nameof(options.RetryBaseDelay), "must be more than 0");
+        Check(options.RequestsPerSecond >= 1, nameof(options.RequestsPerSecond), "must be at least 1");
+        Check(options.CircuitBreakDuration >= TimeSpan.FromMilliseconds(500), nameof(options.CircuitBreakDuration),
+            "must be at least 00:00:00.5");
+        Check(options.Overlap >= TimeSpan.Zero && options.Overlap <= TimeSpan.FromDays(1), nameof(options.Overlap),
+            "must be between 00:00:00 and 1.00:00:00");
+        Check(options.InitialLookback > TimeSpan.Zero, nameof(options.InitialLookback), "must be more than 0");
+        Check(options.MinimumSentimentConfidence is >= 0 and <= 1, nameof(options.MinimumSentimentConfidence),
+            "must be between 0 and 1");
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static bool IsCron(string? expression)
+    {
+        if (string.IsNullOrWhiteSpace(expression)) return false;
+        try
+        {
+            _ = new CronExpression(expression);
+            return true;
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,108 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Monitor.Core.Ports;
+using Monitor.Core.Signals;
+
+namespace Monitor.Probes.Tickets.Webhooks;
+
+/// <param name="StatusCode">The HTTP status to answer with.</param>
+/// <param name="Message">A short plain-text explanation (no payload content).</param>
+public sealed record WebhookOutcome(int StatusCode, string Message);
+
+/// <summary>
+/// Handles <c>POST /api/webhooks/tickets/{system}</c>: authenticates the raw body, reads the event
+/// (<see cref="TicketWebhookPayload"/>) and writes its signals through the same mapper and dedupe keys as the
+/// pulling probes. 401 bad or missing signature/token, 400 malformed (counted), 202 nothing to record or unknown
+/// requester, 200 recorded.
+/// </summary>
+public sealed class TicketWebhookHandler(
+    IOptions<TicketWebhookOptions> options,
+    TicketSignalMapper mapper,
+    IUserLookup users,
+    ISignalSink sink,
+    ILogger<TicketWebhookHandler> logger)
+{
+    public async Task<WebhookOutcome> HandleAsync(string system, IHeaderDictionary headers, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    {
+        var route = system.ToLowerInvariant();
+        if (route != "generic" && TicketSystems.Find(route) is null) return new(404, $"unknown ticket system '{system}'");
+        var settings = options.Value;
+        if (string.IsNullOrEmpty(settings.Secret) && string.IsNullOrEmpty(settings.BearerToken))
+            return new(503, $"ticket webhooks are off: set {TicketWebhookOptions.Section}:Secret or {TicketWebhookOptions.Section}:BearerToken");
+        if (!Authenticated(settings, headers, body.Span)) return new(401, "missing or invalid signature or token");
+        if (body.Length > settings.MaxBodyBytes) return new(413, $"payload larger than {settings.MaxBodyBytes} bytes");
+
+        string source;
+        TicketRecord? ticket;
+        try
+        {
+            (source, ticket) = TicketWebhookPayload.Parse(route, body);
+        }
+        catch (TicketPayloadException e)
+        {
+            TicketMetrics.RecordsRejected.WithLabels("tickets_" + route).Inc();
+            logger.LogWarning("Ticket webhook for {System} rejected: {Reason}", route, e.Message);
+            return new(400, $"malformed payload: {e.Message}");
+        }
+        var probe = "tickets_" + source;
+        if (ticket is null) return new(202, "ignored: nothing to record");
+        TicketMetrics.TicketsProcessed.WithLabels(probe).Inc();
+        var user = string.IsNullOrWhiteSpace(ticket.RequesterEmail) ? null : await users.FindByEmailAsync(ticket.RequesterEmail, cancellationToken);
+        if (user is null) return new(202, "ignored: requester not in the directory");
+
+        var (signals, comments) = mapper.Map(source, user.Id, ticket, settings.MinimumSentimentConfidence);
+        var valid = signals.Where(s => s.Validate() is null).ToList();
+        if (valid.Count < signals.Count)
+        {
+            TicketMetrics.RecordsRejected.WithLabels(probe).Inc(signals.Count - valid.Count);
+            logger.LogWarning("Ticket webhook for {System} ticket {TicketId}: {Count} invalid signals dropped", source, ticket.Id, signals.Count - valid.Count);
+        }
+        TicketMetrics.CommentsProcessed.WithLabels(probe).Inc(comments);
+        if (valid.Count == 0) return new(202, "ignored: nothing to record");
+        var written = await sink.WriteAsync(valid, cancellationToken);
+        return new(200, $"{written.Stored} signals stored, {written.Duplicates} duplicates");
+    }
+
+    private static bool Authenticated(TicketWebhookOptions settings, IHeaderDictionary headers, ReadOnlySpan<byte> body)
+    {
+        if (!string.IsNullOrEmpty(settings.Secret))
+        {
+            var header = headers["X-Signature-256"].ToString();
+            if (header.Length == 0) header = headers["X-Hub-Signature"].ToString();
+            if (header.StartsWith("sha256=", StringComparison.OrdinalIgnoreCase) && TryHex(header.AsSpan(7), out var given))
+            {
+                var expected = HMACSHA256.HashData(Encoding.UTF8.GetBytes(settings.Secret), body);
+                if (CryptographicOperations.FixedTimeEquals(expected, given)) return true;
+            }
+        }
+        if (!string.IsNullOrEmpty(settings.BearerToken))
+        {
+            var authorization = headers.Authorization.ToString();
+            if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+            {
+                // Hash both sides so that the comparison time does not depend on the token's length either.
+                var given = SHA256.HashData(Encoding.UTF8.GetBytes(authorization[7..].Trim()));
+                var expected = SHA256.HashData(Encoding.UTF8.GetBytes(settings.BearerToken));
+                if (CryptographicOperations.FixedTimeEquals(expected, given)) return true;
+            }
+        }
+        return false;
+    }
+
+    private static bool TryHex(ReadOnlySpan<char> hex, out byte[] bytes)
+    {
+        try
+        {
+            bytes = Convert.FromHexString(hex);
+            return true;
+        }
+        catch (FormatException)
+        {
+            bytes = [];
+            return false;
+        }
+    }
+}

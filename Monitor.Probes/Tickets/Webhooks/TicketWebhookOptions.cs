@@ -1,0 +1,38 @@
+using Microsoft.Extensions.Options;
+
+namespace Monitor.Probes.Tickets.Webhooks;
+
+/// <summary>
+/// <c>Tickets:Webhook</c>: how pushed ticket events authenticate. Set <see cref="Secret"/> for HMAC-SHA256
+/// signatures (<c>X-Signature-256: sha256=&lt;hex&gt;</c>, or Jira's <c>X-Hub-Signature</c>), and/or
+/// <see cref="BearerToken"/> for systems that can only send a token (Zendesk webhooks). Neither set: webhooks are off.
+/// </summary>
+public sealed class TicketWebhookOptions
+{
+    public const string Section = "Tickets:Webhook";
+
+    public string? Secret { get; set; }
+
+    public string? BearerToken { get; set; }
+
+    public int MaxBodyBytes { get; set; } = 1024 * 1024;
+
+    public double MinimumSentimentConfidence { get; set; } = 0.05;
+}
+
+public sealed class TicketWebhookOptionsValidator : IValidateOptions<TicketWebhookOptions>
+{
+    public ValidateOptionsResult Validate(string? name, TicketWebhookOptions options)
+    {
+        var failures = new List<string>();
+        if (options.Secret is { } secret && secret.Length < 16)
+            failures.Add($"{TicketWebhookOptions.Section}:{nameof(options.Secret)} must be at least 16 characters");
+        if (options.BearerToken is { } token && token.Length < 16)
+            failures.Add($"{TicketWebhookOptions.Section}:{nameof(options.BearerToken)} must be at least 16 characters");
+        if (options.MaxBodyBytes is < 1024 or > 16 * 1024 * 1024)
+            failures.Add($"{TicketWebhookOptions.Section}:{nameof(options.MaxBodyBytes)} must be between 1024 and 16777216");
+        if (options.MinimumSentimentConfidence is < 0 or > 1)
+            failures.Add($"{TicketWebhookOptions.Section}:{nameof(options.MinimumSentimentConfidence)} must be between 0 and 1");
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

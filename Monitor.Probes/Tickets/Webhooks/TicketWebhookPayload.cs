@@ -1,0 +1,145 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace Monitor.Probes.Tickets.Webhooks;
+
+/// <summary>
+/// Reads a pushed event into the same <see cref="TicketRecord"/> the connectors produce, so that it is mapped and
+/// deduplicated exactly like a pulled ticket. Two shapes:
+/// <para>The generic shape (any system; Zendesk triggers can send it with placeholders):</para>
+/// <code>
+/// { "system": "zendesk",                      // optional: a catalogue key, default the route's
+///   "ticket_id": "123", "requester_email": "ann@example.com",
+///   "event": "comment" | "reopened" | "sla_breached" | "csat",
+///   "occurred_at": "2026-01-05T10:00:00Z",
+///   "comment": { "id": "456", "body": "…", "public": true, "author_email": "ann@example.com", "format": "plain" | "html" },
+///   "rating": "good" | "bad",  "rating_id": "789",     // csat
+///   "reopen_id": "…" }                                  // reopened (default: occurred_at in Unix seconds)
+/// </code>
+/// A comment counts only if it is public and its author_email is the requester's.
+/// <para>Jira's own webhook (<c>webhookEvent</c> comment_created/comment_updated, or jira:issue_updated with a
+/// status change out of a resolved status).</para>
+/// </summary>
+public static class TicketWebhookPayload
+{
+    /// <returns>The ticket event, or null when the payload is well formed but carries nothing to record.</returns>
+    /// <exception cref="TicketPayloadException">The payload is malformed.</exception>
+    public static (string System, TicketRecord? Ticket) Parse(string routeSystem, ReadOnlyMemory<byte> body)
+    {
+        JsonElement root;
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            root = document.RootElement.Clone();
+        }
+        catch (JsonException e)
+        {
+            throw new TicketPayloadException($"malformed JSON: {e.Message}", e);
+        }
+        if (root.ValueKind != JsonValueKind.Object) throw new TicketPayloadException("the payload must be a JSON object");
+        try
+        {
+            return root.TryGetProperty("webhookEvent", out _) ? ("jira", FromJira(root)) : FromGeneric(routeSystem, root);
+        }
+        catch (Exception e) when (e is InvalidOperationException or FormatException or KeyNotFoundException)
+        {
+            throw new TicketPayloadException(e.Message, e);
+        }
+    }
+
+    private static (string, TicketRecord?) FromGeneric(string routeSystem, JsonElement root)
+    {
+        var system = (Str(root, "system") ?? routeSystem).ToLowerInvariant();
+        if (system != routeSystem && routeSystem != "generic")
+            throw new TicketPayloadException($"system '{system}' does not match the route's '{routeSystem}'");
+        if (system != "generic" && TicketSystems.Find(system) is null) throw new TicketPayloadException($"unknown system '{system}'");
+        var ticketId = Need(root, "ticket_id");
+        var requester = Need(root, "requester_email");
+        var at = Time(Need(root, "occurred_at"));
+        var record = new TicketRecord(ticketId, requester, at, [], null, null, []);
+        switch (Need(root, "event"))
+        {
+            case "comment":
+                var c = root.TryGetProperty("comment", out var cc) && cc.ValueKind == JsonValueKind.Object
+                    ? cc : throw new TicketPayloadException("missing field 'comment'");
+                var author = Str(c, "author_email");
+                var format = Str(c, "format") switch
+                {
+                    null or "plain" => TicketBodyFormat.PlainText,
+                    "html" => TicketBodyFormat.Html,
+                    var other => throw new TicketPayloadException($"comment format '{other}' is not plain or html"),
+                };
+                var isPublic = c.TryGetProperty("public", out var p) && p.ValueKind is JsonValueKind.True or JsonValueKind.False
+                    ? p.GetBoolean() : throw new TicketPayloadException("missing field 'comment.public'");
+                return (system, record with
+                {
+                    Comments = [new TicketComment(Need(c, "id"), author, isPublic,
+                        author is not null && string.Equals(author, requester, StringComparison.OrdinalIgnoreCase),
+                        Need(c, "body"), format, at)],
+                });
+            case "reopened":
+                return (system, record with { Reopens = [new TicketReopen(Str(root, "reopen_id") ?? at.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture), at)] });
+            case "sla_breached":
+                return (system, record with { SlaBreach = new TicketSlaBreach(at) });
+            case "csat":
+                var rating = Need(root, "rating");
+                if (rating is not ("good" or "bad")) return (system, null); // offered, unoffered: nothing said yet
+                return (system, record with { Satisfaction = new TicketSatisfaction(rating == "good" ? 1 : -1, Str(root, "rating_id") ?? rating, at) });
+            case var other:
+                throw new TicketPayloadException($"event '{other}' is not comment, reopened, sla_breached or csat");
+        }
+    }
+
+    private static TicketRecord? FromJira(JsonElement root)
+    {
+        var issue = Obj(root, "issue");
+        var fields = Obj(issue, "fields");
+        var key = Need(issue, "key");
+        var reporter = fields.TryGetProperty("reporter", out var r) && r.ValueKind == JsonValueKind.Object ? r : default;
+        var reporterEmail = reporter.ValueKind == JsonValueKind.Object ? Str(reporter, "emailAddress") : null;
+        var reporterId = reporter.ValueKind == JsonValueKind.Object ? Str(reporter, "accountId") : null;
+        var at = root.TryGetProperty("timestamp", out var ts) && ts.TryGetInt64(out var ms)
+            ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : throw new TicketPayloadException("missing field 'timestamp'");
+        var record = new TicketRecord(key, reporterEmail, at, [], null, null, []);
+        switch (Need(root, "webhookEvent"))
+        {
+            case "comment_created" or "comment_updated":
+                var c = Obj(root, "comment");
+                var author = c.TryGetProperty("author", out var a) && a.ValueKind == JsonValueKind.Object ? a : default;
+                var isPublic = c.TryGetProperty("jsdPublic", out var p) ? p.ValueKind == JsonValueKind.True : !c.TryGetProperty("visibility", out _);
+                var body = Obj(c, "body", allowString: true);
+                return record with
+                {
+                    Comments = [new TicketComment(Need(c, "id"), author.ValueKind == JsonValueKind.Object ? Str(author, "emailAddress") : null, isPublic,
+                        reporterId is not null && author.ValueKind == JsonValueKind.Object && Str(author, "accountId") == reporterId,
+                        body.ValueKind == JsonValueKind.String ? body.GetString()! : body.GetRawText(),
+                        body.ValueKind == JsonValueKind.String ? TicketBodyFormat.PlainText : TicketBodyFormat.JiraAdf,
+                        Str(c, "created") is { } created ? Time(created) : at)],
+                };
+            case "jira:issue_updated" when root.TryGetProperty("changelog", out var changelog) && changelog.ValueKind == JsonValueKind.Object:
+                var reopened = changelog.TryGetProperty("items", out var items) && items.ValueKind == JsonValueKind.Array
+                    && items.EnumerateArray().Any(i => Str(i, "field") == "status" && Str(i, "fromString") is { } from
+                        && JiraConnector.ResolvedStatuses.Contains(from) && !(Str(i, "toString") is { } to && JiraConnector.ResolvedStatuses.Contains(to)));
+                return reopened ? record with { Reopens = [new TicketReopen(Need(changelog, "id"), at)] } : null;
+            default:
+                return null;
+        }
+    }
+
+    private static JsonElement Obj(JsonElement e, string name, bool allowString = false) =>
+        e.TryGetProperty(name, out var v) && (v.ValueKind == JsonValueKind.Object || (allowString && v.ValueKind == JsonValueKind.String))
+            ? v : throw new TicketPayloadException($"missing field '{name}'");
+
+    private static string? Str(JsonElement e, string name) =>
+        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v)
+            ? v.ValueKind switch { JsonValueKind.String => v.GetString(), JsonValueKind.Number => v.GetRawText(), _ => null }
+            : null;
+
+    private static string Need(JsonElement e, string name) =>
+        Str(e, name) is { Length: > 0 } s ? s : throw new TicketPayloadException($"missing field '{name}'");
+
+    private static DateTimeOffset Time(string text) =>
+        DateTimeOffset.TryParse(System.Text.RegularExpressions.Regex.Replace(text, @"([+-]\d{2})(\d{2})$", "$1:$2"),
+            CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t)
+            ? t.ToUniversalTime() : throw new TicketPayloadException($"'{text}' is not a timestamp");
+}

@@ -1,0 +1,50 @@
+using Monitor.Core.Signals;
+using NUnit.Framework;
+
+namespace Monitor.Tests.Tickets;
+
+[NonParallelizable]
+public sealed class GlpiConnectorTests
+{
+    [Test]
+    public async Task Session_search_requester_followups_and_satisfaction_are_read_and_the_session_closed()
+    {
+        await using var server = await FakeTicketServer.StartAsync();
+        server.On("/apirest.php/initSession", Reply.Json("""{"session_token":"83af7e620c83a50a18d3eac2f6ed05a3ca0bea62"}"""));
+        server.On("/apirest.php/search/Ticket", Reply.Json("""
+            {"totalcount":1,"count":1,"sort":[19],"order":["ASC"],"data":[{"2":7,"19":"2026-01-05 11:00:00","82":0}]}
+            """));
+        server.On("/apirest.php/Ticket/7/Ticket_User", Reply.Json("""
+            [{"id":1,"tickets_id":7,"users_id":12,"type":1,"use_notification":1,"alternative_email":""},
+             {"id":2,"tickets_id":7,"users_id":2,"type":2,"use_notification":1,"alternative_email":""}]
+            """));
+        server.On("/apirest.php/User/12/UserEmail", Reply.Json("""[{"id":3,"users_id":12,"is_default":1,"email":"ann@example.com"}]"""));
+        server.On("/apirest.php/Ticket/7/ITILFollowup", Reply.Json("""
+            [{"id":40,"itemtype":"Ticket","items_id":7,"users_id":12,"content":"&lt;p&gt;This is terrible&lt;/p&gt;","is_private":0,"date":"2026-01-05 10:00:00","date_creation":"2026-01-05 10:00:00"},
+             {"id":41,"itemtype":"Ticket","items_id":7,"users_id":2,"content":"&lt;p&gt;Great news&lt;/p&gt;","is_private":0,"date":"2026-01-05 10:10:00","date_creation":"2026-01-05 10:10:00"},
+             {"id":42,"itemtype":"Ticket","items_id":7,"users_id":12,"content":"angry","is_private":1,"date":"2026-01-05 10:20:00","date_creation":"2026-01-05 10:20:00"}]
+            """));
+        server.On("/apirest.php/Ticket/7/TicketSatisfaction", Reply.Json("""
+            [{"id":5,"tickets_id":7,"type":1,"date_begin":"2026-01-05 10:30:00","date_answered":"2026-01-05 10:45:00","satisfaction":0,"comment":"no"}]
+            """));
+        server.On("/apirest.php/killSession", Reply.Json("true"));
+        using var harness = new TicketHarness("Glpi", server.BaseUrl,
+            new() { ["AppToken"] = "app", ["UserToken"] = "user", ["TimeZone"] = "Europe/Paris" }, "ann@example.com");
+
+        var result = await harness.RunAsync();
+
+        Assert.That(result.Success, Is.True, result.Message);
+        Assert.That(harness.Sink.Signals.Select(s => (s.Kind, s.Source, s.Score)).OrderBy(s => s.Source), Is.EqualTo(new[]
+        {
+            (SignalKinds.TicketSentiment, "glpi:7:comment:40", -0.8),
+            (SignalKinds.TicketCsat, "glpi:7:csat:0", -1.0),
+        }));
+        // 11:00 in Paris is 10:00 UTC.
+        Assert.That(harness.Watermarks.Values["tickets_glpi"], Is.EqualTo("2026-01-05T10:00:00.0000000+00:00"));
+        var requests = server.Requests.ToList();
+        Assert.That(requests[0].Headers.Authorization.ToString(), Is.EqualTo("user_token user"));
+        Assert.That(requests[1].Headers["Session-Token"].ToString(), Is.EqualTo("83af7e620c83a50a18d3eac2f6ed05a3ca0bea62"));
+        Assert.That(requests.All(r => r.Headers["App-Token"] == "app"));
+        Assert.That(server.Count("/apirest.php/killSession"), Is.EqualTo(1));
+    }
+}

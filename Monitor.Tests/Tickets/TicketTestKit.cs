@@ -1,0 +1,193 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Monitor.Core.Ports;
+using Monitor.Core.Signals;
+using Monitor.Core.Users;
+using Monitor.Probes.Tickets;
+using Monitor.Probes.Tickets.Sentiment;
+
+namespace Monitor.Tests.Tickets;
+
+/// <summary>One canned HTTP answer of the fake ticket system.</summary>
+public sealed record Reply(int Status, string Body, TimeSpan Delay = default, string? RetryAfter = null)
+{
+    public static Reply Json(string body) => new(200, body);
+}
+
+/// <summary>
+/// A real HTTP server on loopback (Kestrel) that plays a ticket system's documented API: routes by path and
+/// query, answers in sequence (the last answer repeats), and records every request.
+/// </summary>
+public sealed class FakeTicketServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly List<Route> _routes = [];
+
+    private FakeTicketServer(WebApplication app) => _app = app;
+
+    public string BaseUrl { get; private set; } = "";
+
+    public ConcurrentQueue<(string PathAndQuery, IHeaderDictionary Headers)> Requests { get; } = new();
+
+    public static async Task<FakeTicketServer> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        var server = new FakeTicketServer(app);
+        app.Run(server.HandleAsync);
+        await app.StartAsync();
+        server.BaseUrl = app.Urls.First();
+        return server;
+    }
+
+    /// <summary>Answers requests to <paramref name="path"/> whose query contains every fragment given.</summary>
+    public void On(string path, params Reply[] replies) => On(path, [], replies);
+
+    public void On(string path, string[] queryContains, params Reply[] replies)
+    {
+        lock (_routes) _routes.Insert(0, new Route(path, queryContains, new Queue<Reply>(replies)));
+    }
+
+    public int Count(string path) => Requests.Count(r => r.PathAndQuery.Split('?')[0] == path);
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        var query = Uri.UnescapeDataString(context.Request.QueryString.Value ?? "");
+        // Kestrel reuses the header collection after the response, so keep a copy.
+        Requests.Enqueue((context.Request.Path + query, new HeaderDictionary(context.Request.Headers.ToDictionary(h => h.Key, h => h.Value))));
+        Reply? reply = null;
+        lock (_routes)
+        {
+            var route = _routes.FirstOrDefault(r => r.Path == context.Request.Path.Value && r.QueryContains.All(query.Contains));
+            if (route is not null) reply = route.Replies.Count > 1 ? route.Replies.Dequeue() : route.Replies.Peek();
+        }
+        reply ??= new Reply(404, """{"errorMessages":["not found"]}""");
+        if (reply.Delay > TimeSpan.Zero)
+        {
+            try { await Task.Delay(reply.Delay, context.RequestAborted); }
+            catch (OperationCanceledException) { return; }
+        }
+        context.Response.StatusCode = reply.Status;
+        context.Response.ContentType = "application/json";
+        if (reply.RetryAfter is not null) context.Response.Headers.RetryAfter = reply.RetryAfter;
+        await context.Response.WriteAsync(reply.Body);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    private sealed record Route(string Path, string[] QueryContains, Queue<Reply> Replies);
+}
+
+/// <summary>Dedupes on (user, kind, source) like the real store.</summary>
+public sealed class InMemorySignalSink : ISignalSink
+{
+    private readonly Dictionary<(string, string, string), Signal> _signals = [];
+
+    public IReadOnlyList<Signal> Signals { get { lock (_signals) return [.. _signals.Values]; } }
+
+    /// <summary>When set, every write throws it (a store that is down).</summary>
+    public Exception? FailWith { get; set; }
+
+    public Task<SignalWriteResult> WriteAsync(IReadOnlyList<Signal> signals, CancellationToken cancellationToken)
+    {
+        if (FailWith is not null) throw FailWith;
+        lock (_signals)
+        {
+            var stored = signals.Count(s => _signals.TryAdd((s.UserId, s.Kind, s.Source), s));
+            return Task.FromResult(new SignalWriteResult(stored, signals.Count - stored));
+        }
+    }
+}
+
+public sealed class InMemoryUserLookup(params string[] emails) : IUserLookup
+{
+    private readonly Dictionary<string, User> _users = emails.ToDictionary(e => e, e => new User(
+        "u-" + e.Split('@')[0], e, e, "IT", "HQ", null, Rank.IndividualContributor, "UTC", "en", true, false), StringComparer.OrdinalIgnoreCase);
+
+    public Task<User?> FindAsync(string userId, CancellationToken cancellationToken) =>
+        Task.FromResult(_users.Values.FirstOrDefault(u => u.Id == userId));
+
+    public Task<User?> FindByEmailAsync(string email, CancellationToken cancellationToken) =>
+        Task.FromResult(_users.GetValueOrDefault(email));
+}
+
+public sealed class InMemoryWatermarkStore : IWatermarkStore
+{
+    public ConcurrentDictionary<string, string> Values { get; } = new();
+
+    public Task<string?> GetAsync(string key, CancellationToken cancellationToken) => Task.FromResult(Values.GetValueOrDefault(key));
+
+    public Task SetAsync(string key, string value, CancellationToken cancellationToken)
+    {
+        Values[key] = value;
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>Deterministic: "angry"/"terrible" are -0.8, "thanks"/"great" +0.8, anything else says nothing.</summary>
+public sealed class TestSentimentAnalyser : ISentimentAnalyser
+{
+    public SentimentResult Analyse(string text)
+    {
+        var t = text.ToLowerInvariant();
+        if (t.Contains("angry") || t.Contains("terrible")) return new(-0.8, 0.9);
+        if (t.Contains("thanks") || t.Contains("great")) return new(0.8, 0.9);
+        return new(0, 0);
+    }
+}
+
+/// <summary>Builds the probes the way the worker does: <c>AddTicketProbes</c> over configuration.</summary>
+public sealed class TicketHarness : IDisposable
+{
+    private readonly ServiceProvider _provider;
+
+    public TicketHarness(string section, string baseUrl, Dictionary<string, string?> settings, params string[] knownEmails)
+    {
+        var values = new Dictionary<string, string?>
+        {
+            [$"Tickets:{section}:Enabled"] = "true",
+            [$"Tickets:{section}:BaseUrl"] = baseUrl,
+            [$"Tickets:{section}:RetryBaseDelay"] = "00:00:00.010",
+            [$"Tickets:{section}:AttemptTimeout"] = "00:00:02",
+            [$"Tickets:{section}:MaxRetryAfter"] = "00:00:03",
+            [$"Tickets:{section}:MaxRetryAttempts"] = "3",
+            [$"Tickets:{section}:RequestsPerSecond"] = "1000",
+            [$"Tickets:{section}:Overlap"] = "00:01:00",
+            [$"Tickets:{section}:InitialLookback"] = "3650.00:00:00",
+        };
+        foreach (var (k, v) in settings) values[$"Tickets:{section}:{k}"] = v;
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton<ISignalSink>(Sink);
+        services.AddSingleton<IUserLookup>(new InMemoryUserLookup(knownEmails));
+        services.AddSingleton<IWatermarkStore>(Watermarks);
+        services.AddSingleton<ISentimentAnalyser, TestSentimentAnalyser>();
+        services.AddTicketProbes(configuration);
+        _provider = services.BuildServiceProvider();
+        Probe = _provider.GetServices<IProbe>().Single();
+    }
+
+    public InMemorySignalSink Sink { get; } = new();
+
+    public InMemoryWatermarkStore Watermarks { get; } = new();
+
+    public IProbe Probe { get; }
+
+    public Task<ProbeResult> RunAsync() => Probe.RunAsync(CancellationToken.None);
+
+    public static double Rejected(string probe) => TicketMetrics.RecordsRejected.WithLabels(probe).Value;
+
+    public void Dispose() => _provider.Dispose();
+}
