@@ -5,6 +5,7 @@ using Monitor.Worker.Directory;
 using Monitor.Worker.Endpoints;
 using Monitor.Worker.Evaluation;
 using Monitor.Worker.Metrics;
+using Monitor.Worker.Pulse;
 using Monitor.Worker.Scheduling;
 using Monitor.Worker.Storage;
 using Prometheus;
@@ -45,6 +46,7 @@ public static class WorkerExtensions
         services.AddSingleton<DirectorySync>();
         services.AddSingleton<Evaluator>();
 
+        builder.AddPulse();
         builder.AddScheduling();
         services.AddSingleton<UserMetricsExporter>();
         services.AddHostedService(sp => sp.GetRequiredService<UserMetricsExporter>());
@@ -63,6 +65,7 @@ public static class WorkerExtensions
         app.MapMetrics().OnListener(Listener.Internal);
         app.MapHealthEndpoints();
         app.MapAdminApi();
+        app.MapPulse();
         if (string.IsNullOrEmpty(app.Services.GetRequiredService<IOptions<AdminOptions>>().Value.ApiKey))
         {
             app.Logger.LogWarning("Admin:ApiKey is not set: the admin API refuses every request");
