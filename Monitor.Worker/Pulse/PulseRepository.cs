@@ -118,7 +118,7 @@ public sealed class PulseRepository(Database db)
             """, new { now = now.ToMs() }, tx, cancellationToken: ct))).ToList();
         foreach (var chunk in rows.Select(r => r.Id).Chunk(500))
         {
-            await c.ExecuteAsync(new CommandDefinition("UPDATE pulses SET closed_at = @now WHERE id IN @chunk",
+            await c.ExecuteAsync(new CommandDefinition($"UPDATE pulses SET closed_at = @now WHERE {db.In("id", "chunk")}",
                 new { chunk, now = now.ToMs() }, tx, cancellationToken: ct));
         }
         await tx.CommitAsync(ct);
@@ -165,11 +165,11 @@ public sealed class PulseRepository(Database db)
         var ids = sent.Select(m => m.Id.ToString()).ToArray();
         var pulses = sent.Where(m => m.PulseId is not null).Select(m => m.PulseId!.Value.ToString()).ToArray();
         await c.ExecuteAsync(new CommandDefinition(
-            "UPDATE outbox SET sent_at = @now, claimed_until = NULL, attempts = attempts + 1, last_error = NULL WHERE id IN @ids",
+            $"UPDATE outbox SET sent_at = @now, claimed_until = NULL, attempts = attempts + 1, last_error = NULL WHERE {db.In("id", "ids")}",
             new { ids, now = now.ToMs() }, tx, cancellationToken: ct));
         if (pulses.Length > 0)
         {
-            await c.ExecuteAsync(new CommandDefinition("UPDATE pulses SET sent_at = @now WHERE id IN @pulses AND sent_at IS NULL",
+            await c.ExecuteAsync(new CommandDefinition($"UPDATE pulses SET sent_at = @now WHERE {db.In("id", "pulses")} AND sent_at IS NULL",
                 new { pulses, now = now.ToMs() }, tx, cancellationToken: ct));
         }
         await tx.CommitAsync(ct);
@@ -181,9 +181,9 @@ public sealed class PulseRepository(Database db)
         if (failed.Count == 0) return;
         await using var c = await db.OpenAsync(ct);
         await c.ExecuteAsync(new CommandDefinition(
-            """
+            $"""
             UPDATE outbox SET attempts = attempts + 1, next_attempt_at = @next, claimed_by = NULL, claimed_until = NULL, last_error = @error
-            WHERE id IN @ids
+            WHERE {db.In("id", "ids")}
             """, new { ids = failed.Select(m => m.Id.ToString()).ToArray(), next = nextAttempt.ToMs(), error = error.Length > 1000 ? error[..1000] : error },
             cancellationToken: ct));
     }

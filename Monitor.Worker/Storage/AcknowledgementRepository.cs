@@ -33,7 +33,7 @@ public sealed class AcknowledgementRepository(Database db)
         IEnumerable<string[]?> chunks = userIds is null ? [null] : userIds.Chunk(500).Cast<string[]?>();
         foreach (var chunk in chunks)
         {
-            var sql = $"SELECT {Columns} FROM acknowledgements" + (chunk is null ? "" : " WHERE user_id IN @chunk");
+            var sql = $"SELECT {Columns} FROM acknowledgements" + (chunk is null ? "" : $" WHERE {db.In("user_id", "chunk")}");
             foreach (var r in await c.QueryAsync<AckRow>(new CommandDefinition(sql, new { chunk }, cancellationToken: ct)))
             {
                 result[r.UserId] = new Acknowledgement(r.UserId, r.ByWhom, r.Comment, StoreTime.FromMs(r.CreatedAt), StoreTime.FromMs(r.ExpiresAt));

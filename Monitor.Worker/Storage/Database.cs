@@ -43,6 +43,13 @@ public sealed class Database : IAsyncDisposable
 
     public bool IsPostgres { get; }
 
+    /// <summary>
+    /// "column is one of @parameter" for a list parameter. Dapper expands <c>IN @list</c> on SQLite but
+    /// hands Npgsql the list as an array, which PostgreSQL takes only through <c>= ANY</c>.
+    /// </summary>
+    public string In(string column, string parameter) =>
+        IsPostgres ? $"{column} = ANY(@{parameter})" : $"{column} IN @{parameter}";
+
     public async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken = default)
     {
         if (_postgres is not null) return await _postgres.OpenConnectionAsync(cancellationToken);

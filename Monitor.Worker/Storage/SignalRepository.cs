@@ -66,7 +66,7 @@ public sealed class SignalRepository(Database db, TimeProvider time) : ISignalSi
         foreach (var chunk in userIds.Chunk(500))
         {
             var rows = await c.QueryAsync<SignalRow>(new CommandDefinition(
-                $"SELECT {Columns} FROM signals WHERE user_id IN @chunk AND observed_at > @since",
+                $"SELECT {Columns} FROM signals WHERE {db.In("user_id", "chunk")} AND observed_at > @since",
                 new { chunk, since = since.ToMs() }, cancellationToken: ct));
             foreach (var r in rows)
             {

@@ -30,7 +30,7 @@ public sealed class StateRepository(Database db)
         foreach (var chunk in userIds.Chunk(500))
         {
             foreach (var r in await c.QueryAsync<StateRow>(new CommandDefinition(
-                         $"SELECT {Columns} FROM user_states WHERE user_id IN @chunk", new { chunk }, cancellationToken: ct)))
+                         $"SELECT {Columns} FROM user_states WHERE {db.In("user_id", "chunk")}", new { chunk }, cancellationToken: ct)))
             {
                 result[r.UserId] = r.ToStatus();
             }
@@ -69,7 +69,7 @@ public sealed class StateRepository(Database db)
         foreach (var chunk in endedAcknowledgements.Chunk(500))
         {
             await c.ExecuteAsync(new CommandDefinition(
-                "DELETE FROM acknowledgements WHERE user_id IN @chunk", new { chunk }, tx, cancellationToken: ct));
+                $"DELETE FROM acknowledgements WHERE {db.In("user_id", "chunk")}", new { chunk }, tx, cancellationToken: ct));
         }
         await tx.CommitAsync(ct);
     }

@@ -75,7 +75,7 @@ public sealed class UserRepository(Database db, TimeProvider time) : IUserLookup
         foreach (var chunk in leavers.Chunk(500))
         {
             await c.ExecuteAsync(new CommandDefinition(
-                $"UPDATE users SET removed_at = {now}, updated_at = {now} WHERE id IN @chunk", new { chunk }, tx, cancellationToken: ct));
+                $"UPDATE users SET removed_at = {now}, updated_at = {now} WHERE {db.In("id", "chunk")}", new { chunk }, tx, cancellationToken: ct));
         }
         await tx.CommitAsync(ct);
         return new DirectoryChanges(joined, upserts.Count - joined, leavers.Count);

@@ -1,0 +1,76 @@
+using System.Text;
+
+namespace Monitor.Probes.Tickets.Sentiment;
+
+/// <summary>
+/// Turns a ticket comment as a ticket system stores it (HTML, Jira ADF JSON, a pasted e-mail) into the
+/// plain text the writer typed: markup, quoted replies, signatures and code blocks go, since they are
+/// someone else's words or machine output and would skew the score. Never throws: on any surprise a
+/// stage passes its input on unchanged.
+/// </summary>
+public static class TextCleaner
+{
+    /// <summary>Cleans <paramref name="raw"/>; null or blank gives an empty string.</summary>
+    public static string Clean(string? raw)
+    {
+        if (string.IsNullOrWhiteSpace(raw))
+        {
+            return string.Empty;
+        }
+        var text = raw;
+        text = Stage(text, static t => AdfText.TryToPlainText(t, out var plain) ? plain : HtmlText.LooksLikeHtml(t) ? HtmlText.ToPlainText(t) : t);
+        text = Stage(text, EmailText.StripQuotedReply);
+        text = Stage(text, EmailText.StripSignature);
+        return Stage(text, NormaliseWhitespace);
+    }
+
+    private static string Stage(string text, Func<string, string> stage)
+    {
+        try
+        {
+            return stage(text);
+        }
+        catch (Exception)
+        {
+            // Robustness over purity: a comment we cannot clean is still worth scoring as it is.
+            return text;
+        }
+    }
+
+    /// <summary>Trims every line, collapses runs of spaces and of blank lines.</summary>
+    internal static string NormaliseWhitespace(string text)
+    {
+        var builder = new StringBuilder(text.Length);
+        var blankLines = 0;
+        foreach (var rawLine in text.AsSpan().EnumerateLines())
+        {
+            var line = rawLine.Trim();
+            if (line.IsEmpty)
+            {
+                blankLines++;
+                continue;
+            }
+            if (builder.Length > 0)
+            {
+                builder.Append(blankLines > 0 ? "\n\n" : "\n");
+            }
+            blankLines = 0;
+            var space = false;
+            foreach (var c in line)
+            {
+                if (char.IsWhiteSpace(c))
+                {
+                    space = true;
+                    continue;
+                }
+                if (space)
+                {
+                    builder.Append(' ');
+                    space = false;
+                }
+                builder.Append(c);
+            }
+        }
+        return builder.ToString();
+    }
+}

@@ -1,0 +1,155 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Text;
+
+namespace Monitor.Tests.Infrastructure;
+
+/// <summary>
+/// The real worker as a child process (`dotnet Monitor.Worker.dll`), configured through environment
+/// variables like an operator would, on free loopback ports. Disposing it kills it.
+/// </summary>
+public sealed class WorkerProcess : IAsyncDisposable
+{
+    public const string ApiKey = "test-admin-key-0123456789";
+
+    private readonly Process _process;
+    private readonly StringBuilder _log = new();
+
+    private WorkerProcess(Process process, int publicPort, int internalPort, string workDir)
+    {
+        _process = process;
+        PublicUrl = new Uri($"http://127.0.0.1:{publicPort}");
+        InternalUrl = new Uri($"http://127.0.0.1:{internalPort}");
+        WorkDir = workDir;
+        Http = new HttpClient { BaseAddress = InternalUrl, Timeout = TimeSpan.FromSeconds(30) };
+        Admin = new HttpClient { BaseAddress = InternalUrl, Timeout = TimeSpan.FromSeconds(30) };
+        Admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ApiKey);
+    }
+
+    public Uri PublicUrl { get; }
+
+    public Uri InternalUrl { get; }
+
+    public string WorkDir { get; }
+
+    /// <summary>A client of the internal listener without credentials.</summary>
+    public HttpClient Http { get; }
+
+    /// <summary>A client of the internal listener with the admin key.</summary>
+    public HttpClient Admin { get; }
+
+    public string Log
+    {
+        get
+        {
+            lock (_log) return _log.ToString();
+        }
+    }
+
+    public bool HasExited => _process.HasExited;
+
+    public static string WorkerDll => Path.Combine(AppContext.BaseDirectory, "Monitor.Worker.dll");
+
+    /// <summary>
+    /// Starts a worker with fast intervals for tests; <paramref name="settings"/> (configuration keys with
+    /// ':') override the defaults. Waits until /readyz answers 200.
+    /// </summary>
+    public static async Task<WorkerProcess> StartAsync(IDictionary<string, string>? settings = null, string? workDir = null,
+        int? publicPort = null, int? internalPort = null)
+    {
+        workDir ??= TestPaths.NewTempDir("sm-worker");
+        var pub = publicPort ?? TestPaths.FreePort();
+        var inner = internalPort ?? TestPaths.FreePort();
+        var config = new Dictionary<string, string>
+        {
+            ["Endpoints:Public"] = $"http://127.0.0.1:{pub}",
+            ["Endpoints:Internal"] = $"http://127.0.0.1:{inner}",
+            ["Admin:ApiKey"] = ApiKey,
+            ["Directory:CsvPath"] = TestPaths.Samples("users.csv"),
+            ["Directory:Interval"] = "00:00:02",
+            ["Evaluation:Interval"] = "00:00:01",
+            ["Metrics:RefreshInterval"] = "00:00:01",
+            ["Storage:ConnectionString"] = $"Data Source={Path.Combine(workDir, "monitor.db")}",
+        };
+        foreach (var (k, v) in settings ?? new Dictionary<string, string>()) config[k] = v;
+
+        var psi = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = workDir,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        psi.ArgumentList.Add(WorkerDll);
+        foreach (var (k, v) in config) psi.Environment[k.Replace(":", "__", StringComparison.Ordinal)] = v;
+        psi.Environment["DOTNET_NOLOGO"] = "1";
+        psi.Environment["Logging__Console__FormatterName"] = "simple";
+
+        var worker = new WorkerProcess(Process.Start(psi)!, pub, inner, workDir);
+        worker._process.OutputDataReceived += (_, e) => worker.Append(e.Data);
+        worker._process.ErrorDataReceived += (_, e) => worker.Append(e.Data);
+        worker._process.BeginOutputReadLine();
+        worker._process.BeginErrorReadLine();
+        await worker.WaitReadyAsync(TimeSpan.FromSeconds(60));
+        return worker;
+    }
+
+    public async Task WaitReadyAsync(TimeSpan timeout)
+    {
+        var until = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < until)
+        {
+            if (_process.HasExited) throw new InvalidOperationException($"The worker exited ({_process.ExitCode}):\n{Log}");
+            try
+            {
+                using var r = await Http.GetAsync("/readyz");
+                if (r.IsSuccessStatusCode) return;
+            }
+            catch (HttpRequestException)
+            {
+                // not listening yet
+            }
+            await Task.Delay(200);
+        }
+        throw new TimeoutException($"The worker was not ready within {timeout}:\n{Log}");
+    }
+
+    public async Task<string> MetricsAsync() => await Http.GetStringAsync("/metrics");
+
+    /// <summary>Polls until <paramref name="condition"/> holds on the metrics text, or fails with the last text.</summary>
+    public async Task<string> WaitForMetricsAsync(Func<string, bool> condition, TimeSpan timeout)
+    {
+        var until = DateTime.UtcNow + timeout;
+        var text = "";
+        while (DateTime.UtcNow < until)
+        {
+            text = await MetricsAsync();
+            if (condition(text)) return text;
+            await Task.Delay(250);
+        }
+        Assert.Fail($"Metrics did not reach the expected condition within {timeout}. Last scrape:\n{text}\nLog:\n{Log}");
+        return text;
+    }
+
+    /// <summary>SIGKILL: no graceful shutdown, as in a crash.</summary>
+    public void Kill()
+    {
+        if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+        _process.WaitForExit(10_000);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Kill();
+        Http.Dispose();
+        Admin.Dispose();
+        _process.Dispose();
+        await Task.CompletedTask;
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null) return;
+        lock (_log) _log.AppendLine(line);
+    }
+}

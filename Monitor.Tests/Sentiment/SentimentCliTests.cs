@@ -1,0 +1,42 @@
+using Monitor.Probes.Tickets.Sentiment;
+using NUnit.Framework;
+
+namespace Monitor.Tests.Sentiment;
+
+public sealed class SentimentCliTests
+{
+    [Test]
+    public void Each_input_line_gets_one_score_line_in_invariant_culture()
+    {
+        var previous = Thread.CurrentThread.CurrentCulture;
+        try
+        {
+            // A culture with a decimal comma must not leak into the output.
+            Thread.CurrentThread.CurrentCulture = new System.Globalization.CultureInfo("de-DE");
+            using var input = new StringReader("thanks, works now\n\nstill not working AGAIN!!\nplease reset my password\n");
+            using var output = new StringWriter();
+
+            var exit = SentimentCli.Run(input, output);
+
+            var lines = output.ToString().Split('\n');
+            Assert.That(exit, Is.Zero);
+            Assert.That(lines, Has.Length.EqualTo(5));
+            Assert.That(lines[..4], Has.All.Match(@"^-?[01]\.\d{4}$"));
+            Assert.That(double.Parse(lines[0], System.Globalization.CultureInfo.InvariantCulture), Is.Positive);
+            Assert.That(lines[1], Is.EqualTo("0.0000"));
+            Assert.That(double.Parse(lines[2], System.Globalization.CultureInfo.InvariantCulture), Is.Negative);
+            Assert.That(lines[4], Is.Empty);
+        }
+        finally
+        {
+            Thread.CurrentThread.CurrentCulture = previous;
+        }
+    }
+
+    [Test]
+    public void An_unknown_language_is_an_error_exit()
+    {
+        using var output = new StringWriter();
+        Assert.That(SentimentCli.Run(new StringReader("x"), output, "xx"), Is.EqualTo(2));
+    }
+}
