@@ -17,21 +17,30 @@ public sealed partial class PulseWorld : IAsyncDisposable
     /// <summary>Active and subscribed: every dispatch reaches exactly these.</summary>
     public static readonly string[] DueUsers = ["p1", "p2", "p3", "p4"];
 
-    private PulseWorld(WorkerProcess worker, SmtpSink? sink, string dir)
+    private readonly Dictionary<string, string> _config;
+    private readonly int _publicPort;
+
+    private PulseWorld(WorkerProcess worker, SmtpSink? sink, string dir, Dictionary<string, string> config, int publicPort, int users)
     {
         Worker = worker;
         Sink = sink;
         Dir = dir;
+        _config = config;
+        _publicPort = publicPort;
+        Users = users;
     }
 
-    public WorkerProcess Worker { get; }
+    public WorkerProcess Worker { get; private set; }
+
+    /// <summary>Users in the directory.</summary>
+    public int Users { get; }
 
     public SmtpSink? Sink { get; }
 
     public string Dir { get; }
 
     public static async Task<PulseWorld> StartAsync(string provider, SmtpSink? sink = null, int? smtpPort = null,
-        IDictionary<string, string>? settings = null)
+        IDictionary<string, string>? settings = null, int extraUsers = 0)
     {
         var dir = TestPaths.NewTempDir("sm-pulse");
         var csv = Path.Combine(dir, "users.csv");
@@ -42,7 +51,8 @@ public sealed partial class PulseWorld : IAsyncDisposable
             "p3,p3@example.com,Pat Three,Sales,Lyon,,manager,Asia/Tokyo,ja-JP,true,false\n" +
             "p4,p4@example.com,Pat <Four>,Sales,Lyon,,individual_contributor,UTC,en-GB,true,false\n" +
             "p5,p5@example.com,Pat Five,Sales,Lyon,,individual_contributor,UTC,en-GB,false,false\n" +
-            "p6,p6@example.com,Pat Six,Sales,Lyon,,individual_contributor,UTC,en-GB,true,true\n");
+            "p6,p6@example.com,Pat Six,Sales,Lyon,,individual_contributor,UTC,en-GB,true,true\n" +
+            string.Concat(Enumerable.Range(1, extraUsers).Select(i => $"x{i:D5},x{i:D5}@example.com,Extra {i},Ops,Lyon,,individual_contributor,UTC,en-GB,true,false\n")));
         var publicPort = TestPaths.FreePort();
         var config = new Dictionary<string, string>
         {
@@ -82,7 +92,7 @@ public sealed partial class PulseWorld : IAsyncDisposable
         }
         foreach (var (k, v) in settings ?? new Dictionary<string, string>()) config[k] = v;
         var worker = await WorkerProcess.StartAsync(config, dir, publicPort);
-        var world = new PulseWorld(worker, sink, dir);
+        var world = new PulseWorld(worker, sink, dir, config, publicPort, 6 + extraUsers);
         await world.WaitForDirectoryAsync();
         return world;
     }
@@ -92,10 +102,18 @@ public sealed partial class PulseWorld : IAsyncDisposable
         for (var i = 0; i < 100; i++)
         {
             var users = await Worker.Admin.GetFromJsonAsync<JsonElement>("/api/users");
-            if (users.GetArrayLength() == 6) return;
+            if (users.GetArrayLength() == Users) return;
             await Task.Delay(200);
         }
         Assert.Fail("the directory was not imported:\n" + Worker.Log);
+    }
+
+    /// <summary>SIGKILLs the worker (a crash) and starts it again on the same store and ports.</summary>
+    public async Task CrashAndRestartAsync()
+    {
+        Worker.Kill();
+        await Worker.DisposeAsync();
+        Worker = await WorkerProcess.StartAsync(_config, Dir, _publicPort);
     }
 
     public async Task DispatchAsync()

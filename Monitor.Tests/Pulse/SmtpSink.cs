@@ -23,7 +23,7 @@ public sealed class SmtpSink : IDisposable
 
     public string Directory { get; }
 
-    public static async Task<SmtpSink> StartAsync(int? port = null, string? dir = null)
+    public static async Task<SmtpSink> StartAsync(int? port = null, string? dir = null, int dataDelaySeconds = 0)
     {
         dir ??= TestPaths.NewTempDir("sm-sink");
         var p = port ?? TestPaths.FreePort();
@@ -33,6 +33,11 @@ public sealed class SmtpSink : IDisposable
             File.SetUnixFileMode(dir, (UnixFileMode)0b111_111_111);
             psi.ArgumentList.Add("-u");
             psi.ArgumentList.Add("postgres");
+        }
+        if (dataDelaySeconds > 0)
+        {
+            psi.ArgumentList.Add("-w");
+            psi.ArgumentList.Add(dataDelaySeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
         foreach (var a in new[] { "-d", Path.Combine(dir, "msg."), $"127.0.0.1:{p}", "100" }) psi.ArgumentList.Add(a);
         var process = Process.Start(psi)!;
@@ -69,6 +74,22 @@ public sealed class SmtpSink : IDisposable
 
     public IReadOnlyList<MimeMessage> Messages() =>
         System.IO.Directory.GetFiles(Directory, "msg.*").Select(f => MimeMessage.Load(f)).ToList();
+
+    /// <summary>Messages received in full (a transaction cut off by a crash leaves a dump without a body).</summary>
+    public IReadOnlyList<MimeMessage> CompleteMessages() =>
+        System.IO.Directory.GetFiles(Directory, "msg.*").Select(TryLoad).OfType<MimeMessage>().Where(m => m.To.Mailboxes.Count() == 1 && m.HtmlBody is not null && m.HtmlBody.Contains("</html>", StringComparison.Ordinal)).ToList();
+
+    private static MimeMessage? TryLoad(string file)
+    {
+        try
+        {
+            return MimeMessage.Load(file);
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
 
     public void Dispose()
     {
