@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using MailKit.Net.Smtp;
 using Microsoft.Extensions.Options;
 using MimeKit;
@@ -95,7 +96,19 @@ public sealed class OutboxSender(PulseRepository repo, IOptions<MailOptions> opt
     private async Task SendSmtpAsync(List<OutboxMessage> pending, List<OutboxMessage> sent, CancellationToken ct)
     {
         using var client = new SmtpClient { Timeout = (int)_o.Smtp.Timeout.TotalMilliseconds };
-        await client.ConnectAsync(_o.Smtp.Host!, _o.Smtp.Port, _o.Smtp.Security, ct);
+        // Our own socket, to turn Nagle off: with it, every message of a batch waits out the peer's
+        // delayed ACK (about 40 ms), which caps one connection at some 20 messages/s.
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(_o.Smtp.Host!, _o.Smtp.Port, ct);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+        await client.ConnectAsync(socket, _o.Smtp.Host!, _o.Smtp.Port, _o.Smtp.Security, ct);
         if (!string.IsNullOrEmpty(_o.Smtp.User)) await client.AuthenticateAsync(_o.Smtp.User, _o.Smtp.Password ?? "", ct);
         foreach (var m in pending)
         {

@@ -32,14 +32,22 @@ public sealed class PulseService(PulseRepository repo, UserRepository users, Sig
 {
     private readonly PulseOptions _o = options.Value;
 
+    /// <summary>How many pulses one transaction writes during a dispatch.</summary>
+    private const int WriteBatch = 200;
+
     /// <summary>Writes the pulse and its message to the outbox (one transaction).</summary>
     public async Task<PulseRecord> CreateAsync(User user, string reason, CancellationToken ct)
     {
+        var p = New(user, reason);
+        await repo.CreateManyAsync([p], ct);
+        return p.Pulse;
+    }
+
+    private NewPulse New(User user, string reason)
+    {
         var now = time.GetUtcNow();
         var pulse = new PulseRecord(Guid.CreateVersion7(), user.Id, _o.QuestionSet, reason, now, now + _o.LinkValidity);
-        var message = mail.Compose(user, pulse);
-        await repo.CreateAsync(pulse, user.Email, PulseMail.Serialise(message), ct);
-        return pulse;
+        return new NewPulse(pulse, user.Email, PulseMail.Serialise(mail.Compose(user, pulse)));
     }
 
     /// <summary>One pulse to every person who is due now; returns how many were queued.</summary>
@@ -50,6 +58,7 @@ public sealed class PulseService(PulseRepository repo, UserRepository users, Sig
         var last = await repo.LastPulseByUserAsync(ct);
         var followUps = await repo.FollowUpsDueAsync(now - _o.FollowUpAfter, ct);
         var created = 0;
+        var pending = new List<NewPulse>();
         foreach (var user in await users.ListAsync(ct))
         {
             if (created >= _o.MaxPerRun) break;
@@ -59,9 +68,13 @@ public sealed class PulseService(PulseRepository repo, UserRepository users, Sig
             else if ((!last.TryGetValue(user.Id, out var at) || now - at >= _o.MinimumInterval) && calendar.IsSampled(user.Id, now, user.TimeZone))
                 reason = PulseRepository.Reasons.Scheduled;
             else continue;
-            await CreateAsync(user, reason, ct);
+            pending.Add(New(user, reason));
             created++;
+            if (pending.Count < WriteBatch) continue;
+            await repo.CreateManyAsync(pending, ct);
+            pending.Clear();
         }
+        await repo.CreateManyAsync(pending, ct);
         if (created > 0) logger.LogInformation("Queued {Count} pulses", created);
         return created;
     }

@@ -7,6 +7,9 @@ namespace Monitor.Worker.Pulse;
 public sealed record PulseRecord(Guid Id, string UserId, string QuestionSet, string Reason, DateTimeOffset CreatedAt,
     DateTimeOffset ExpiresAt, DateTimeOffset? SentAt = null, DateTimeOffset? AnsweredAt = null, DateTimeOffset? HoneypotAt = null);
 
+/// <summary>A pulse to create with its rendered message.</summary>
+public sealed record NewPulse(PulseRecord Pulse, string Recipient, string Message);
+
 /// <summary>A message in the outbox, as claimed by a sender.</summary>
 public sealed record OutboxMessage(Guid Id, Guid? PulseId, string Recipient, string Message, int Attempts);
 
@@ -21,21 +24,33 @@ public sealed class PulseRepository(Database db)
     }
 
     /// <summary>Writes the pulse and its outgoing message in one transaction: both or neither.</summary>
-    public async Task CreateAsync(PulseRecord p, string recipient, string message, CancellationToken ct)
+    public Task CreateAsync(PulseRecord p, string recipient, string message, CancellationToken ct) =>
+        CreateManyAsync([new NewPulse(p, recipient, message)], ct);
+
+    /// <summary>Writes pulses and their outgoing messages in one transaction: all or none.</summary>
+    public async Task CreateManyAsync(IReadOnlyCollection<NewPulse> pulses, CancellationToken ct)
     {
+        if (pulses.Count == 0) return;
         await using var c = await db.OpenAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
-        var created = p.CreatedAt.ToMs();
         await c.ExecuteAsync(new CommandDefinition(
             """
             INSERT INTO pulses (id, user_id, question_set, reason, created_at, expires_at)
-            VALUES (@id, @UserId, @QuestionSet, @Reason, @created, @expires)
-            """, new { id = p.Id.ToString(), p.UserId, p.QuestionSet, p.Reason, created, expires = p.ExpiresAt.ToMs() }, tx, cancellationToken: ct));
+            VALUES (@Id, @UserId, @QuestionSet, @Reason, @CreatedAt, @ExpiresAt)
+            """, pulses.Select(n => new
+            {
+                Id = n.Pulse.Id.ToString(), n.Pulse.UserId, n.Pulse.QuestionSet, n.Pulse.Reason,
+                CreatedAt = n.Pulse.CreatedAt.ToMs(), ExpiresAt = n.Pulse.ExpiresAt.ToMs(),
+            }), tx, cancellationToken: ct));
         await c.ExecuteAsync(new CommandDefinition(
             """
             INSERT INTO outbox (id, pulse_id, recipient, message, created_at, attempts, next_attempt_at)
-            VALUES (@id, @pulseId, @recipient, @message, @created, 0, @created)
-            """, new { id = Guid.CreateVersion7().ToString(), pulseId = p.Id.ToString(), recipient, message, created }, tx, cancellationToken: ct));
+            VALUES (@Id, @PulseId, @Recipient, @Message, @CreatedAt, 0, @CreatedAt)
+            """, pulses.Select(n => new
+            {
+                Id = Guid.CreateVersion7().ToString(), PulseId = n.Pulse.Id.ToString(), n.Recipient, n.Message,
+                CreatedAt = n.Pulse.CreatedAt.ToMs(),
+            }), tx, cancellationToken: ct));
         await tx.CommitAsync(ct);
     }
 
