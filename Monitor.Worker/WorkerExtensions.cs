@@ -5,6 +5,7 @@ using Monitor.Worker.Directory;
 using Monitor.Worker.Endpoints;
 using Monitor.Worker.Evaluation;
 using Monitor.Worker.Metrics;
+using Monitor.Worker.Pulse;
 using Monitor.Worker.Scheduling;
 using Monitor.Worker.Storage;
 using Monitor.Worker.Tickets;
@@ -55,6 +56,7 @@ public static class WorkerExtensions
         services.AddSingleton<Evaluator>();
 
         builder.AddTickets();
+        builder.AddPulse();
         builder.AddScheduling();
         services.AddSingleton<UserMetricsExporter>();
         services.AddHostedService(sp => sp.GetRequiredService<UserMetricsExporter>());
@@ -74,6 +76,7 @@ public static class WorkerExtensions
         app.MapHealthEndpoints();
         app.MapAdminApi();
         app.MapTicketWebhooks();
+        app.MapPulse();
         if (string.IsNullOrEmpty(app.Services.GetRequiredService<IOptions<AdminOptions>>().Value.ApiKey))
         {
             app.Logger.LogWarning("Admin:ApiKey is not set: the admin API refuses every request");

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Monitor.Core.Evaluation;
 using Monitor.Core.Signals;
 using Monitor.Worker.Metrics;
+using Monitor.Worker.Pulse;
 using Monitor.Worker.Scheduling;
 using Monitor.Worker.Storage;
 using Quartz;
@@ -107,6 +108,21 @@ public static class AdminApi
             await scheduler.TriggerJob(new JobKey(name), new JobDataMap(), ct);
             return Results.Accepted(value: new { probe = name, triggered = true });
         });
+
+        api.MapPost("/users/{id}/pulse", async (string id, UserRepository users, IServiceProvider services, CancellationToken ct) =>
+        {
+            if (services.GetService<PulseService>() is not { } pulses)
+                return Problem(409, "The pulse probe is disabled: Pulse:SigningKeys is empty.");
+            var user = await users.FindAsync(id, ct);
+            if (user is null) return Problem(404, $"No user '{id}' in the directory.");
+            if (!user.Active || user.OptedOut)
+                return Problem(409, $"User '{id}' is {(user.OptedOut ? "unsubscribed from pulses" : "inactive")}: no pulse sent.");
+            var pulse = await pulses.CreateAsync(user, PulseRepository.Reasons.Manual, ct);
+            return Results.Accepted(value: new { pulseId = pulse.Id, queuedAt = pulse.CreatedAt, pulse.ExpiresAt });
+        });
+
+        api.MapPost("/users/{id}/pulse-subscription", async (string id, UserRepository users, CancellationToken ct) =>
+            await users.SetOptedOutAsync(id, false, ct) ? Results.NoContent() : Problem(404, $"No user '{id}' in the directory."));
 
         return app;
     }

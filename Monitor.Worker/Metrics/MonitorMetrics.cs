@@ -37,4 +37,18 @@ public static class MonitorMetrics
 
     public static readonly Gauge ProbeLastSuccess = Prometheus.Metrics.CreateGauge(
         "satisfaction_probe_last_success_timestamp_seconds", "Unix time of the probe's last successful run.", "probe");
+    public static readonly Counter PulsesSent = Prometheus.Metrics.CreateCounter(
+        "satisfaction_pulses_sent_total", "Pulse e-mails handed to the mail server (or the pickup folder).");
+
+    public static readonly Counter PulseAnswers = Prometheus.Metrics.CreateCounter(
+        "satisfaction_pulse_answers_total", "Human answers to pulses recorded (changes of an answer included).");
+
+    public static readonly Counter LinkScannerHits = Prometheus.Metrics.CreateCounter(
+        "satisfaction_link_scanner_hits_total", "Fetches of pulse links judged to be a mail scanner, not a person, and ignored.", "reason");
+
+    public static readonly Gauge OutboxBacklog = Prometheus.Metrics.CreateGauge(
+        "satisfaction_outbox_backlog", "Messages waiting in the outbox.");
+
+    public static readonly Gauge PulseResponseRatio = Prometheus.Metrics.CreateGauge(
+        "satisfaction_pulse_response_ratio", "Answered over answered-or-expired pulses created in the last 30 days.");
 }

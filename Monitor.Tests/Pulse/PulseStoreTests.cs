@@ -1,0 +1,111 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using Monitor.Core.Signals;
+using Monitor.Core.Users;
+using Monitor.Probes.Pulse;
+using Monitor.Tests.Infrastructure;
+using Monitor.Worker.Pulse;
+using Monitor.Worker.Storage;
+
+namespace Monitor.Tests.Pulse;
+
+/// <summary>The pulse tables and the outbox on both stores.</summary>
+[TestFixture(Stores.Sqlite)]
+[TestFixture(Stores.Postgres)]
+public sealed class PulseStoreTests(string provider)
+{
+    // A Monday, 10:00 in Paris.
+    private static readonly DateTimeOffset T0 = new(2026, 11, 23, 9, 0, 0, TimeSpan.Zero);
+    private Database _db = null!;
+    private FakeTimeProvider _time = null!;
+    private PulseRepository _pulses = null!;
+    private UserRepository _users = null!;
+    private SignalRepository _signals = null!;
+    private PulseOptions _options = null!;
+
+    [SetUp]
+    public async Task CreateStore()
+    {
+        _db = await Stores.NewDatabaseAsync(provider);
+        _time = new FakeTimeProvider(T0);
+        _pulses = new PulseRepository(_db);
+        _users = new UserRepository(_db, _time);
+        _signals = new SignalRepository(_db, _time);
+        _options = new PulseOptions { SigningKeys = ["store-test-signing-key-0123456789ab"], PublicBaseUrl = "http://127.0.0.1:1", DailySampleRate = 1 };
+    }
+
+    [TearDown]
+    public async Task DisposeStore() => await _db.DisposeAsync();
+
+    private PulseService Service()
+    {
+        var links = new PulseLinks(new PulseTokenCodec(_options.SigningKeys), _options);
+        return new PulseService(_pulses, _users, _signals, new PulseMail(links, _options, new MailOptions()), Options.Create(_options), _time,
+            NullLogger<PulseService>.Instance);
+    }
+
+    private static User U(string id, bool active = true, bool optedOut = false, string tz = "Europe/Paris") =>
+        new(id, $"{id}@example.com", $"User {id}", "Finance", "Paris", null, Rank.IndividualContributor, tz, "fr-FR", active, optedOut);
+
+    [Test]
+    public async Task A_dispatch_queues_one_pulse_per_due_user_and_none_again_within_the_fatigue_budget()
+    {
+        await _users.ReplaceAllAsync([U("a"), U("b"), U("inactive", active: false), U("out", optedOut: true), U("asleep", tz: "Asia/Tokyo")]);
+        Assert.That(await Service().DispatchAsync(default), Is.EqualTo(2));
+        Assert.That(await _pulses.BacklogAsync(default), Is.EqualTo(2));
+        _time.Advance(TimeSpan.FromDays(1));
+        Assert.That(await Service().DispatchAsync(default), Is.EqualTo(0), "the fatigue budget holds");
+        _time.Advance(TimeSpan.FromDays(13));
+        Assert.That(await Service().DispatchAsync(default), Is.EqualTo(2), "after the minimum interval they are due again");
+    }
+
+    [Test]
+    public async Task A_follow_up_goes_to_an_acknowledged_user_after_the_delay_despite_the_fatigue_budget()
+    {
+        await _users.ReplaceAllAsync([U("a")]);
+        await Service().DispatchAsync(default);
+        await new AcknowledgementRepository(_db).SetAsync(new Monitor.Core.Evaluation.Acknowledgement("a", "on-call", null, _time.GetUtcNow(), null));
+        _time.Advance(TimeSpan.FromDays(2));
+        Assert.That(await Service().DispatchAsync(default), Is.EqualTo(0));
+        _time.Advance(TimeSpan.FromDays(1));
+        Assert.That(await Service().DispatchAsync(default), Is.EqualTo(1));
+        _time.Advance(TimeSpan.FromDays(1));
+        Assert.That(await Service().DispatchAsync(default), Is.EqualTo(0), "one follow-up per acknowledgement");
+    }
+
+    [Test]
+    public async Task Two_senders_claim_disjoint_batches_and_a_crashed_senders_batch_is_claimed_again_after_its_lease()
+    {
+        await _users.ReplaceAllAsync(Enumerable.Range(0, 20).Select(i => U($"u{i}")).ToList());
+        await Service().DispatchAsync(default);
+        var now = _time.GetUtcNow();
+        var claims = await Task.WhenAll(
+            _pulses.ClaimAsync("one", now, now.AddMinutes(2), 8, default),
+            _pulses.ClaimAsync("two", now, now.AddMinutes(2), 8, default));
+        var ids = claims.SelectMany(c => c).Select(m => m.Id).ToList();
+        Assert.That(ids, Is.Unique);
+        Assert.That(ids, Has.Count.EqualTo(16));
+        await _pulses.MarkSentAsync(claims[1], now, default);
+        Assert.That(await _pulses.ClaimAsync("three", now, now.AddMinutes(2), 50, default), Has.Count.EqualTo(4), "claimed rows are leased");
+        var later = now.AddMinutes(3);
+        var reclaimed = await _pulses.ClaimAsync("three", later, later.AddMinutes(2), 50, default);
+        Assert.That(reclaimed.Select(m => m.Id), Is.SupersetOf(claims[0].Select(m => m.Id)), "the dead sender's batch comes back");
+        Assert.That(reclaimed.Select(m => m.Id), Is.Not.SupersetOf(claims[1].Select(m => m.Id)), "what was sent stays sent");
+    }
+
+    [Test]
+    public async Task A_pulse_that_expires_unanswered_becomes_a_weak_no_answer_signal_once()
+    {
+        await _users.ReplaceAllAsync([U("a"), U("b")]);
+        var service = Service();
+        await service.DispatchAsync(default);
+        var answered = (await _pulses.LastPulseByUserAsync(default)).Keys.First();
+        _time.Advance(TimeSpan.FromDays(8));
+        Assert.That(await service.CloseExpiredAsync(default), Is.EqualTo(2));
+        Assert.That(await service.CloseExpiredAsync(default), Is.EqualTo(0));
+        var signals = await _signals.RecentAsync(answered, 10);
+        Assert.That(signals.Single().Signal, Has.Property(nameof(Signal.Kind)).EqualTo(SignalKinds.PulseNoAnswer)
+            .And.Property(nameof(Signal.Score)).EqualTo(0).And.Property(nameof(Signal.Weight)).EqualTo(0.2));
+    }
+}

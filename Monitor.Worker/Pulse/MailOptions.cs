@@ -1,0 +1,74 @@
+using MailKit.Security;
+using Microsoft.Extensions.Options;
+using MimeKit;
+
+namespace Monitor.Worker.Pulse;
+
+/// <summary>How pulses leave: SMTP when <c>Mail:Smtp:Host</c> is set, else .eml files in a pickup folder. Bound from <c>Mail</c>.</summary>
+public sealed class MailOptions
+{
+    public const string Section = "Mail";
+
+    public string From { get; set; } = "IT satisfaction pulse <pulse@localhost>";
+
+    /// <summary>Where .eml files go when no SMTP host is set (the first-run default).</summary>
+    public string PickupDirectory { get; set; } = "mail-pickup";
+
+    public SmtpOptions Smtp { get; set; } = new();
+
+    public OutboxOptions Outbox { get; set; } = new();
+
+    public MailboxAddress FromAddress() => MailboxAddress.Parse(From);
+}
+
+public sealed class SmtpOptions
+{
+    public string? Host { get; set; }
+
+    public int Port { get; set; } = 25;
+
+    /// <summary>MailKit's choice: None, Auto, SslOnConnect, StartTls, StartTlsWhenAvailable.</summary>
+    public SecureSocketOptions Security { get; set; } = SecureSocketOptions.StartTlsWhenAvailable;
+
+    public string? User { get; set; }
+
+    public string? Password { get; set; }
+
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
+}
+
+/// <summary>The transactional outbox's sender.</summary>
+public sealed class OutboxOptions
+{
+    public int BatchSize { get; set; } = 50;
+
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How long a claimed batch belongs to its sender; after that another sender retries it.</summary>
+    public TimeSpan Lease { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Cap of the exponential backoff between attempts of one message.</summary>
+    public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromMinutes(10);
+}
+
+internal sealed class MailOptionsValidator : IValidateOptions<MailOptions>
+{
+    public ValidateOptionsResult Validate(string? name, MailOptions o)
+    {
+        const string s = MailOptions.Section;
+        var failures = new List<string>();
+        if (!MailboxAddress.TryParse(o.From, out var from) || !from.Address.Contains('@', StringComparison.Ordinal))
+            failures.Add($"{s}:{nameof(o.From)} must be an e-mail address, e.g. \"IT pulse <pulse@example.com>\" (got '{o.From}').");
+        if (string.IsNullOrWhiteSpace(o.Smtp.Host) && string.IsNullOrWhiteSpace(o.PickupDirectory))
+            failures.Add($"{s}:{nameof(o.PickupDirectory)} is required when {s}:Smtp:Host is not set.");
+        if (o.Smtp.Port is < 1 or > 65535) failures.Add($"{s}:Smtp:{nameof(SmtpOptions.Port)} must be in [1, 65535] (got {o.Smtp.Port}).");
+        if (!string.IsNullOrEmpty(o.Smtp.User) && o.Smtp.Password is null)
+            failures.Add($"{s}:Smtp:{nameof(SmtpOptions.Password)} is required when {s}:Smtp:{nameof(SmtpOptions.User)} is set.");
+        if (o.Smtp.Timeout <= TimeSpan.Zero) failures.Add($"{s}:Smtp:{nameof(SmtpOptions.Timeout)} must be positive.");
+        if (o.Outbox.BatchSize is < 1 or > 1000) failures.Add($"{s}:Outbox:{nameof(OutboxOptions.BatchSize)} must be in [1, 1000].");
+        if (o.Outbox.PollInterval <= TimeSpan.Zero) failures.Add($"{s}:Outbox:{nameof(OutboxOptions.PollInterval)} must be positive.");
+        if (o.Outbox.Lease < TimeSpan.FromSeconds(5)) failures.Add($"{s}:Outbox:{nameof(OutboxOptions.Lease)} must be at least 5 seconds.");
+        if (o.Outbox.MaxBackoff <= TimeSpan.Zero) failures.Add($"{s}:Outbox:{nameof(OutboxOptions.MaxBackoff)} must be positive.");
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

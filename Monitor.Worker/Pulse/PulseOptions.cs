@@ -1,0 +1,155 @@
+using Microsoft.Extensions.Options;
+using Monitor.Probes.Pulse;
+
+namespace Monitor.Worker.Pulse;
+
+/// <summary>The pulse probe: who gets a pulse and when, its links, its questions. Bound from <c>Pulse</c>.</summary>
+public sealed class PulseOptions
+{
+    public const string Section = "Pulse";
+
+    /// <summary>Runs the probe; it still stays off while <see cref="SigningKeys"/> is empty.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Quartz cron (seconds first), in UTC; the per-user calendar decides who is due.</summary>
+    public string Cron { get; set; } = "0 0/15 7-10 ? * MON-FRI";
+
+    /// <summary>The public listener as people's browsers reach it; links in e-mails start with it.</summary>
+    public string PublicBaseUrl { get; set; } = "";
+
+    /// <summary>HMAC keys of the links, at least 32 characters each: the first signs, all verify.</summary>
+    public string[] SigningKeys { get; set; } = [];
+
+    public TimeSpan LinkValidity { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>The fatigue budget: at most one pulse per person per this interval.</summary>
+    public TimeSpan MinimumInterval { get; set; } = TimeSpan.FromDays(14);
+
+    /// <summary>A follow-up pulse this long after on-call acknowledged a down user.</summary>
+    public TimeSpan FollowUpAfter { get; set; } = TimeSpan.FromDays(3);
+
+    public DayOfWeek[] BusinessDays { get; set; } =
+        [DayOfWeek.Monday, DayOfWeek.Tuesday, DayOfWeek.Wednesday, DayOfWeek.Thursday, DayOfWeek.Friday];
+
+    /// <summary>Local time before which nobody gets a pulse.</summary>
+    public TimeOnly QuietUntil { get; set; } = new(9, 0);
+
+    /// <summary>Local time from which nobody gets a pulse.</summary>
+    public TimeOnly QuietFrom { get; set; } = new(17, 0);
+
+    /// <summary>Share of due people picked on a given day (stable per person and day), so that the load spreads.</summary>
+    public double DailySampleRate { get; set; } = 0.2;
+
+    /// <summary>Pulses created per run at most; the rest wait for the next run.</summary>
+    public int MaxPerRun { get; set; } = 2000;
+
+    /// <summary>Weight of the <c>pulse_no_answer</c> signal of an expired pulse (its score is 0).</summary>
+    public double NoAnswerWeight { get; set; } = 0.2;
+
+    public int CommentMaxLength { get; set; } = 1000;
+
+    /// <summary>The question set sent: <c>default</c>, <c>value</c> or one of <see cref="QuestionSets"/>.</summary>
+    public string QuestionSet { get; set; } = PulseQuestions.Default;
+
+    /// <summary>More question sets, by name, besides the built-in ones.</summary>
+    public Dictionary<string, string[]> QuestionSets { get; set; } = [];
+
+    public ScannerOptions Scanner { get; set; } = new();
+
+    public bool CanSign => SigningKeys.Any(k => !string.IsNullOrEmpty(k));
+
+    public string[] Questions() => PulseQuestions.Resolve(QuestionSet, QuestionSets) ?? [];
+}
+
+/// <summary>How link scanners are told from people (docs/pulse.md).</summary>
+public sealed class ScannerOptions
+{
+    public TimeSpan MinimumAfterSend { get; set; } = TimeSpan.FromSeconds(60);
+
+    public TimeSpan BurstWindow { get; set; } = TimeSpan.FromSeconds(30);
+
+    public int BurstAnswers { get; set; } = 3;
+
+    public TimeSpan HoneypotQuarantine { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How long the landing page waits before it submits the answer by itself.</summary>
+    public TimeSpan AutoSubmitDelay { get; set; } = TimeSpan.FromMilliseconds(1500);
+
+    public ScannerRules Rules() => new(MinimumAfterSend, BurstWindow, BurstAnswers, HoneypotQuarantine);
+}
+
+/// <summary>The built-in question sets.</summary>
+public static class PulseQuestions
+{
+    public const string Default = "default";
+    public const string Value = "value";
+
+    public static readonly IReadOnlyDictionary<string, string[]> BuiltIn = new Dictionary<string, string[]>
+    {
+        [Default] = ["How happy are you with IT lately?"],
+        [Value] =
+        [
+            "How much value does IT bring to you?",
+            "How much value does IT bring to your team?",
+            "How much value does IT bring to the business?",
+        ],
+    };
+
+    public static string[]? Resolve(string name, IReadOnlyDictionary<string, string[]> configured) =>
+        configured.TryGetValue(name, out var q) ? q : BuiltIn.GetValueOrDefault(name);
+}
+
+internal sealed class PulseOptionsValidator : IValidateOptions<PulseOptions>
+{
+    public ValidateOptionsResult Validate(string? name, PulseOptions o)
+    {
+        const string s = PulseOptions.Section;
+        var failures = new List<string>();
+        if (o.Enabled && !IsCron(o.Cron))
+            failures.Add($"{s}:{nameof(o.Cron)} is not a valid Quartz cron expression (got '{o.Cron}').");
+        if (o.Enabled && o.CanSign && !(Uri.TryCreate(o.PublicBaseUrl, UriKind.Absolute, out var u) && u.Scheme is "http" or "https"))
+            failures.Add($"{s}:{nameof(o.PublicBaseUrl)} must be the http(s) URL people's browsers reach the public listener at (got '{o.PublicBaseUrl}').");
+        for (var i = 0; i < o.SigningKeys.Length; i++)
+        {
+            if (o.SigningKeys[i] is not { Length: >= 32 })
+                failures.Add($"{s}:{nameof(o.SigningKeys)}:{i} must be at least 32 characters (a random secret; rotate by putting a new key first).");
+        }
+        Positive(o.LinkValidity, nameof(o.LinkValidity));
+        Positive(o.MinimumInterval, nameof(o.MinimumInterval));
+        Positive(o.FollowUpAfter, nameof(o.FollowUpAfter));
+        if (o.BusinessDays.Length == 0) failures.Add($"{s}:{nameof(o.BusinessDays)} needs at least one day.");
+        if (o.QuietUntil >= o.QuietFrom)
+            failures.Add($"{s}:{nameof(o.QuietUntil)} ({o.QuietUntil}) must be before {s}:{nameof(o.QuietFrom)} ({o.QuietFrom}).");
+        if (o.DailySampleRate is <= 0 or > 1) failures.Add($"{s}:{nameof(o.DailySampleRate)} must be in (0, 1] (got {o.DailySampleRate}).");
+        if (o.MaxPerRun < 1) failures.Add($"{s}:{nameof(o.MaxPerRun)} must be at least 1.");
+        if (o.NoAnswerWeight is <= 0 or > 1) failures.Add($"{s}:{nameof(o.NoAnswerWeight)} must be in (0, 1] (got {o.NoAnswerWeight}).");
+        if (o.CommentMaxLength is < 1 or > 4000) failures.Add($"{s}:{nameof(o.CommentMaxLength)} must be in [1, 4000].");
+        if (o.Questions() is not { Length: > 0 and <= 10 } questions || questions.Any(string.IsNullOrWhiteSpace))
+            failures.Add($"{s}:{nameof(o.QuestionSet)} '{o.QuestionSet}' is not a question set with 1 to 10 questions (built in: {string.Join(", ", PulseQuestions.BuiltIn.Keys)}).");
+        var sc = $"{s}:{nameof(o.Scanner)}";
+        if (o.Scanner.MinimumAfterSend < TimeSpan.Zero) failures.Add($"{sc}:{nameof(ScannerOptions.MinimumAfterSend)} must not be negative.");
+        if (o.Scanner.BurstWindow <= TimeSpan.Zero) failures.Add($"{sc}:{nameof(ScannerOptions.BurstWindow)} must be positive.");
+        if (o.Scanner.BurstAnswers is < 2 or > 5) failures.Add($"{sc}:{nameof(ScannerOptions.BurstAnswers)} must be in [2, 5].");
+        if (o.Scanner.AutoSubmitDelay < TimeSpan.Zero || o.Scanner.AutoSubmitDelay > TimeSpan.FromSeconds(10))
+            failures.Add($"{sc}:{nameof(ScannerOptions.AutoSubmitDelay)} must be between 0 and 10 seconds.");
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+
+        static bool IsCron(string cron)
+        {
+            try
+            {
+                _ = new Quartz.CronExpression(cron);
+                return true;
+            }
+            catch (FormatException)
+            {
+                return false;
+            }
+        }
+
+        void Positive(TimeSpan t, string key)
+        {
+            if (t <= TimeSpan.Zero) failures.Add($"{s}:{key} must be positive (got {t}).");
+        }
+    }
+}

@@ -1,0 +1,236 @@
+using Dapper;
+using Monitor.Worker.Storage;
+
+namespace Monitor.Worker.Pulse;
+
+/// <summary>One pulse sent to one person.</summary>
+public sealed record PulseRecord(Guid Id, string UserId, string QuestionSet, string Reason, DateTimeOffset CreatedAt,
+    DateTimeOffset ExpiresAt, DateTimeOffset? SentAt = null, DateTimeOffset? AnsweredAt = null, DateTimeOffset? HoneypotAt = null);
+
+/// <summary>A pulse to create with its rendered message.</summary>
+public sealed record NewPulse(PulseRecord Pulse, string Recipient, string Message);
+
+/// <summary>A message in the outbox, as claimed by a sender.</summary>
+public sealed record OutboxMessage(Guid Id, Guid? PulseId, string Recipient, string Message, int Attempts);
+
+/// <summary>Pulses, the fetches of their links, and the outbox their messages wait in.</summary>
+public sealed class PulseRepository(Database db)
+{
+    public static class Reasons
+    {
+        public const string Scheduled = "scheduled";
+        public const string FollowUp = "follow_up";
+        public const string Manual = "manual";
+    }
+
+    /// <summary>Writes the pulse and its outgoing message in one transaction: both or neither.</summary>
+    public Task CreateAsync(PulseRecord p, string recipient, string message, CancellationToken ct) =>
+        CreateManyAsync([new NewPulse(p, recipient, message)], ct);
+
+    /// <summary>Writes pulses and their outgoing messages in one transaction: all or none.</summary>
+    public async Task CreateManyAsync(IReadOnlyCollection<NewPulse> pulses, CancellationToken ct)
+    {
+        if (pulses.Count == 0) return;
+        await using var c = await db.OpenAsync(ct);
+        await using var tx = await c.BeginTransactionAsync(ct);
+        await c.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO pulses (id, user_id, question_set, reason, created_at, expires_at)
+            VALUES (@Id, @UserId, @QuestionSet, @Reason, @CreatedAt, @ExpiresAt)
+            """, pulses.Select(n => new
+            {
+                Id = n.Pulse.Id.ToString(), n.Pulse.UserId, n.Pulse.QuestionSet, n.Pulse.Reason,
+                CreatedAt = n.Pulse.CreatedAt.ToMs(), ExpiresAt = n.Pulse.ExpiresAt.ToMs(),
+            }), tx, cancellationToken: ct));
+        await c.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO outbox (id, pulse_id, recipient, message, created_at, attempts, next_attempt_at)
+            VALUES (@Id, @PulseId, @Recipient, @Message, @CreatedAt, 0, @CreatedAt)
+            """, pulses.Select(n => new
+            {
+                Id = Guid.CreateVersion7().ToString(), PulseId = n.Pulse.Id.ToString(), n.Recipient, n.Message,
+                CreatedAt = n.Pulse.CreatedAt.ToMs(),
+            }), tx, cancellationToken: ct));
+        await tx.CommitAsync(ct);
+    }
+
+    public async Task<PulseRecord?> FindAsync(Guid id, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        var r = await c.QuerySingleOrDefaultAsync<PulseRow>(new CommandDefinition(
+            "SELECT id, user_id, question_set, reason, created_at, expires_at, sent_at, answered_at, honeypot_at FROM pulses WHERE id = @id",
+            new { id = id.ToString() }, cancellationToken: ct));
+        return r?.ToRecord();
+    }
+
+    /// <summary>When each person last got a pulse.</summary>
+    public async Task<Dictionary<string, DateTimeOffset>> LastPulseByUserAsync(CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        var rows = await c.QueryAsync<(string UserId, long At)>(new CommandDefinition(
+            "SELECT user_id, MAX(created_at) FROM pulses GROUP BY user_id", cancellationToken: ct));
+        return rows.ToDictionary(r => r.UserId, r => StoreTime.FromMs(r.At), StringComparer.Ordinal);
+    }
+
+    /// <summary>Acknowledged users whose acknowledgement is older than <paramref name="cutoff"/> and who had no pulse since.</summary>
+    public async Task<HashSet<string>> FollowUpsDueAsync(DateTimeOffset cutoff, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        var rows = await c.QueryAsync<string>(new CommandDefinition(
+            """
+            SELECT a.user_id FROM acknowledgements a
+            WHERE a.created_at <= @cutoff
+              AND NOT EXISTS (SELECT 1 FROM pulses p WHERE p.user_id = a.user_id AND p.created_at > a.created_at)
+            """, new { cutoff = cutoff.ToMs() }, cancellationToken: ct));
+        return rows.ToHashSet(StringComparer.Ordinal);
+    }
+
+    /// <summary>Logs a fetch of an answer link; returns the distinct answers of the pulse fetched since <paramref name="since"/>.</summary>
+    public async Task<int> RecordLinkHitAsync(Guid pulseId, int answer, DateTimeOffset now, DateTimeOffset since, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        var id = pulseId.ToString();
+        await c.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO pulse_link_hits (pulse_id, answer, hit_at) VALUES (@id, @answer, @now)",
+            new { id, answer, now = now.ToMs() }, cancellationToken: ct));
+        return await c.ExecuteScalarAsync<int>(new CommandDefinition(
+            "SELECT COUNT(DISTINCT answer) FROM pulse_link_hits WHERE pulse_id = @id AND hit_at >= @since",
+            new { id, since = since.ToMs() }, cancellationToken: ct));
+    }
+
+    public async Task<int> DistinctAnswersFetchedAsync(Guid pulseId, DateTimeOffset since, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return await c.ExecuteScalarAsync<int>(new CommandDefinition(
+            "SELECT COUNT(DISTINCT answer) FROM pulse_link_hits WHERE pulse_id = @id AND hit_at >= @since",
+            new { id = pulseId.ToString(), since = since.ToMs() }, cancellationToken: ct));
+    }
+
+    public async Task MarkHoneypotAsync(Guid pulseId, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        await c.ExecuteAsync(new CommandDefinition("UPDATE pulses SET honeypot_at = @now WHERE id = @id",
+            new { id = pulseId.ToString(), now = now.ToMs() }, cancellationToken: ct));
+    }
+
+    public async Task MarkAnsweredAsync(Guid pulseId, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        await c.ExecuteAsync(new CommandDefinition(
+            "UPDATE pulses SET answered_at = COALESCE(answered_at, @now) WHERE id = @id",
+            new { id = pulseId.ToString(), now = now.ToMs() }, cancellationToken: ct));
+    }
+
+    /// <summary>Closes pulses past their expiry; returns those nobody answered.</summary>
+    public async Task<IReadOnlyList<PulseRecord>> CloseExpiredAsync(DateTimeOffset now, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        await using var tx = await c.BeginTransactionAsync(ct);
+        var rows = (await c.QueryAsync<PulseRow>(new CommandDefinition(
+            """
+            SELECT id, user_id, question_set, reason, created_at, expires_at, sent_at, answered_at, honeypot_at FROM pulses
+            WHERE closed_at IS NULL AND expires_at <= @now
+            """, new { now = now.ToMs() }, tx, cancellationToken: ct))).ToList();
+        foreach (var chunk in rows.Select(r => r.Id).Chunk(500))
+        {
+            await c.ExecuteAsync(new CommandDefinition($"UPDATE pulses SET closed_at = @now WHERE {db.In("id", "chunk")}",
+                new { chunk, now = now.ToMs() }, tx, cancellationToken: ct));
+        }
+        await tx.CommitAsync(ct);
+        return rows.Where(r => r.AnsweredAt is null).Select(r => r.ToRecord()).ToList();
+    }
+
+    /// <summary>Answered pulses over pulses that were answered or expired, created since <paramref name="since"/>; null when none.</summary>
+    public async Task<double?> ResponseRatioAsync(DateTimeOffset since, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        var r = await c.QuerySingleAsync<(long Answered, long Settled)>(new CommandDefinition(
+            """
+            SELECT CAST(COALESCE(SUM(CASE WHEN answered_at IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT),
+                   CAST(COALESCE(SUM(CASE WHEN answered_at IS NOT NULL OR closed_at IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT)
+            FROM pulses WHERE created_at >= @since
+            """, new { since = since.ToMs() }, cancellationToken: ct));
+        return r.Settled == 0 ? null : (double)r.Answered / r.Settled;
+    }
+
+    /// <summary>
+    /// Claims up to <paramref name="limit"/> due messages until <paramref name="until"/>. On PostgreSQL
+    /// concurrent senders skip each other's locked rows, so replicas take disjoint batches.
+    /// </summary>
+    public async Task<IReadOnlyList<OutboxMessage>> ClaimAsync(string node, DateTimeOffset now, DateTimeOffset until, int limit, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        var rows = await c.QueryAsync<OutboxRow>(new CommandDefinition(
+            $"""
+            UPDATE outbox SET claimed_by = @node, claimed_until = @until
+            WHERE id IN (
+                SELECT id FROM outbox
+                WHERE sent_at IS NULL AND next_attempt_at <= @now AND (claimed_until IS NULL OR claimed_until < @now)
+                ORDER BY next_attempt_at LIMIT @limit {(db.IsPostgres ? "FOR UPDATE SKIP LOCKED" : "")})
+            RETURNING id, pulse_id, recipient, message, attempts
+            """, new { node, now = now.ToMs(), until = until.ToMs(), limit }, cancellationToken: ct));
+        return rows.Select(r => new OutboxMessage(Guid.Parse(r.Id), r.PulseId is null ? null : Guid.Parse(r.PulseId), r.Recipient, r.Message, r.Attempts)).ToList();
+    }
+
+    public async Task MarkSentAsync(IReadOnlyCollection<OutboxMessage> sent, DateTimeOffset now, CancellationToken ct)
+    {
+        if (sent.Count == 0) return;
+        await using var c = await db.OpenAsync(ct);
+        await using var tx = await c.BeginTransactionAsync(ct);
+        var ids = sent.Select(m => m.Id.ToString()).ToArray();
+        var pulses = sent.Where(m => m.PulseId is not null).Select(m => m.PulseId!.Value.ToString()).ToArray();
+        await c.ExecuteAsync(new CommandDefinition(
+            $"UPDATE outbox SET sent_at = @now, claimed_until = NULL, attempts = attempts + 1, last_error = NULL WHERE {db.In("id", "ids")}",
+            new { ids, now = now.ToMs() }, tx, cancellationToken: ct));
+        if (pulses.Length > 0)
+        {
+            await c.ExecuteAsync(new CommandDefinition($"UPDATE pulses SET sent_at = @now WHERE {db.In("id", "pulses")} AND sent_at IS NULL",
+                new { pulses, now = now.ToMs() }, tx, cancellationToken: ct));
+        }
+        await tx.CommitAsync(ct);
+    }
+
+    /// <summary>Gives the claimed messages back with their next attempt time.</summary>
+    public async Task MarkFailedAsync(IReadOnlyCollection<OutboxMessage> failed, DateTimeOffset nextAttempt, string error, CancellationToken ct)
+    {
+        if (failed.Count == 0) return;
+        await using var c = await db.OpenAsync(ct);
+        await c.ExecuteAsync(new CommandDefinition(
+            $"""
+            UPDATE outbox SET attempts = attempts + 1, next_attempt_at = @next, claimed_by = NULL, claimed_until = NULL, last_error = @error
+            WHERE {db.In("id", "ids")}
+            """, new { ids = failed.Select(m => m.Id.ToString()).ToArray(), next = nextAttempt.ToMs(), error = error.Length > 1000 ? error[..1000] : error },
+            cancellationToken: ct));
+    }
+
+    public async Task<long> BacklogAsync(CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return await c.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL", cancellationToken: ct));
+    }
+
+    private sealed class PulseRow
+    {
+        public string Id { get; set; } = "";
+        public string UserId { get; set; } = "";
+        public string QuestionSet { get; set; } = "";
+        public string Reason { get; set; } = "";
+        public long CreatedAt { get; set; }
+        public long ExpiresAt { get; set; }
+        public long? SentAt { get; set; }
+        public long? AnsweredAt { get; set; }
+        public long? HoneypotAt { get; set; }
+
+        public PulseRecord ToRecord() => new(Guid.Parse(Id), UserId, QuestionSet, Reason, StoreTime.FromMs(CreatedAt),
+            StoreTime.FromMs(ExpiresAt), StoreTime.FromMs(SentAt), StoreTime.FromMs(AnsweredAt), StoreTime.FromMs(HoneypotAt));
+    }
+
+    private sealed class OutboxRow
+    {
+        public string Id { get; set; } = "";
+        public string? PulseId { get; set; }
+        public string Recipient { get; set; } = "";
+        public string Message { get; set; } = "";
+        public int Attempts { get; set; }
+    }
+}

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Pulse delivery benchmark (docs/benchmarks.md, "## Pulse delivery"). Loopback only, bounded in time.
+#   bench/pulse/run.sh [users=10000] [store=postgres|sqlite]
+# 1. N due users, one dispatch, the outbox drained to smtp-sink: messages/s (queueing and sending),
+#    beside smtp-source sending N messages of the same size to the same sink over one connection.
+# 2. wrk POSTing answers (the "Send" button of N different pulses) to the public listener.
+set -euo pipefail
+USERS=${1:-10000}; STORE=${2:-postgres}
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+WORK=$(mktemp -d /tmp/sm-bench-XXXXXX); chmod 777 "$WORK"
+PG=/usr/lib/postgresql/15/bin
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+PIDS=()
+cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; [ -d "$WORK/pg" ] && as_pg $PG/pg_ctl -D "$WORK/pg" -m fast -w stop >/dev/null 2>&1 || true; }
+trap cleanup EXIT
+
+dotnet publish "$ROOT/Monitor.Worker" -c Release -o "$WORK/worker" --nologo -v q >/dev/null
+
+{ echo "id,email,display_name,department,site,manager,rank,time_zone,locale,active,opted_out"
+  for i in $(seq 1 "$USERS"); do printf 'b%06d,b%06d@example.com,Bench %d,Ops,Lyon,,individual_contributor,UTC,en-GB,true,false\n' "$i" "$i" "$i"; done
+} > "$WORK/users.csv"
+
+if [ "$STORE" = postgres ]; then
+  PGPORT=$(free_port); mkdir -p "$WORK/pg"; chown postgres "$WORK/pg" 2>/dev/null || true
+  as_pg $PG/initdb -D "$WORK/pg" -U postgres -A trust -E UTF8 >/dev/null
+  as_pg $PG/pg_ctl -D "$WORK/pg" -l "$WORK/pg.log" -w -o "-p $PGPORT -k $WORK -c listen_addresses=127.0.0.1" start >/dev/null
+  export Storage__Provider=postgres Storage__ConnectionString="Host=127.0.0.1;Port=$PGPORT;Username=postgres;Database=postgres"
+else
+  export Storage__Provider=sqlite Storage__ConnectionString="Data Source=$WORK/monitor.db"
+fi
+
+SINK_PORT=$(free_port); mkdir -p /dev/shm/sm-sink-$$; chmod 777 /dev/shm/sm-sink-$$; SINK=/dev/shm/sm-sink-$$
+USER_OPT=(); [ "$(id -u)" = 0 ] && USER_OPT=(-u postgres)
+/usr/sbin/smtp-sink "${USER_OPT[@]}" -d "$SINK/msg." 127.0.0.1:$SINK_PORT 256 & PIDS+=($!)
+
+PUB=$(free_port); INT=$(free_port); KEY=bench-admin-key-0123456789
+export Endpoints__Public=http://127.0.0.1:$PUB Endpoints__Internal=http://127.0.0.1:$INT Admin__ApiKey=$KEY \
+  Directory__CsvPath=$WORK/users.csv Pulse__SigningKeys__0=bench-signing-key-0123456789abcdef0123 \
+  Pulse__PublicBaseUrl=http://127.0.0.1:$PUB Pulse__Cron="0 0 0 1 1 ? 2099" Pulse__DailySampleRate=1 \
+  Pulse__QuietUntil=00:00 Pulse__QuietFrom=23:59:59 Pulse__MaxPerRun=$USERS Pulse__Scanner__MinimumAfterSend=00:00:00 \
+  Pulse__BusinessDays__0=Monday Pulse__BusinessDays__1=Tuesday Pulse__BusinessDays__2=Wednesday Pulse__BusinessDays__3=Thursday \
+  Pulse__BusinessDays__4=Friday Pulse__BusinessDays__5=Saturday Pulse__BusinessDays__6=Sunday \
+  Mail__Smtp__Host=127.0.0.1 Mail__Smtp__Port=$SINK_PORT Mail__Smtp__Security=None Mail__Outbox__PollInterval=00:00:00.2 \
+  Logging__LogLevel__Default=Warning
+(cd "$WORK" && exec dotnet "$WORK/worker/Monitor.Worker.dll" > "$WORK/worker.log" 2>&1) & PIDS+=($!)
+until curl -sf "http://127.0.0.1:$INT/readyz" >/dev/null; do sleep 0.5; done
+until [ "$(curl -sf -H "Authorization: Bearer $KEY" "http://127.0.0.1:$INT/api/users" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" = "$USERS" ]; do sleep 1; done
+
+metric() { curl -sf "http://127.0.0.1:$INT/metrics" | awk -v m="$1" '$1==m {print $2}'; }
+T0=$(date +%s.%N)
+curl -sf -X POST -H "Authorization: Bearer $KEY" "http://127.0.0.1:$INT/api/probes/pulse/run" >/dev/null
+until [ "$(ls "$SINK" | wc -l)" -ge "$USERS" ]; do sleep 0.2; done
+T1=$(date +%s.%N)
+SIZE=$(stat -c %s "$(ls -d "$SINK"/* | head -1)")
+echo "store=$STORE users=$USERS message_bytes=$SIZE"
+echo "pulse: dispatch + outbox drain of $USERS: $(python3 -c "print(f'{$T1-$T0:.1f} s, {$USERS/($T1-$T0):.0f} messages/s')")"
+echo "pulses_sent_total=$(metric satisfaction_pulses_sent_total) backlog=$(metric satisfaction_outbox_backlog)"
+echo "of which the dispatch (queueing into the outbox): $(curl -sf -H "Authorization: Bearer $KEY" "http://127.0.0.1:$INT/api/probes" | python3 -c 'import json,sys; print([p["last"]["last"]["duration"] for p in json.load(sys.stdin) if p["name"]=="pulse"][0])' 2>/dev/null || echo '?')"
+
+python3 "$ROOT/bench/pulse/links.py" "$SINK" 5000 > "$WORK/paths.txt"
+rm -rf "$SINK"/*
+T0=$(date +%s.%N)
+/usr/sbin/smtp-source -d -s 1 -m "$USERS" -l "$SIZE" -f bench@localhost -t bench@example.com 127.0.0.1:$SINK_PORT
+until [ "$(ls "$SINK" | wc -l)" -ge "$USERS" ]; do sleep 0.2; done
+T1=$(date +%s.%N)
+echo "smtp-source, one connection, $USERS x $SIZE bytes: $(python3 -c "print(f'{$T1-$T0:.1f} s, {$USERS/($T1-$T0):.0f} messages/s')")"
+rm -rf "$SINK"
+
+echo "answers: wrk -t2 -c16 -d20s over $(wc -l < "$WORK/paths.txt") pulses"
+PATHS_FILE="$WORK/paths.txt" wrk -t2 -c16 -d20s --latency -s "$ROOT/bench/pulse/answers.lua" "http://127.0.0.1:$PUB"
+echo "pulse_answers_total=$(metric satisfaction_pulse_answers_total) scanner_hits: $(curl -sf "http://127.0.0.1:$INT/metrics" | grep '^satisfaction_link_scanner_hits_total' | tr '\n' ' ')"
