@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Monitor.Tests.Infrastructure;
 using Monitor.Worker.Pulse;
 
@@ -25,6 +26,16 @@ public sealed class PulseOptionsTests
     [Test]
     public void The_defaults_with_a_key_and_a_public_url_are_valid() =>
         Assert.That(new PulseOptionsValidator().Validate(null, Valid()).Succeeded, Is.True);
+
+    [Test]
+    public void Configured_business_days_replace_the_default_ones()
+    {
+        var config = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Pulse:BusinessDays:0"] = "Saturday" }).Build();
+        var bound = config.GetSection("Pulse").Get<PulseOptions>()!;
+        Assert.That(bound.EffectiveBusinessDays(), Is.EqualTo(new[] { DayOfWeek.Saturday }));
+        Assert.That(new PulseOptions().EffectiveBusinessDays(), Has.Count.EqualTo(5));
+    }
 
     [Test]
     public void Bad_mail_settings_fail_with_a_message_naming_the_key()

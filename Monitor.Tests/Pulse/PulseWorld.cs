@@ -116,6 +116,9 @@ public sealed partial class PulseWorld : IAsyncDisposable
         Worker = await WorkerProcess.StartAsync(_config, Dir, _publicPort);
     }
 
+    /// <summary>A second worker on the same store (its own listeners), as another replica.</summary>
+    public Task<WorkerProcess> StartReplicaAsync() => WorkerProcess.StartAsync(_config, TestPaths.NewTempDir("sm-replica"));
+
     public async Task DispatchAsync()
     {
         using var r = await Worker.Admin.PostAsync("/api/probes/pulse/run", null);

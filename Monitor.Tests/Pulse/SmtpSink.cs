@@ -62,14 +62,14 @@ public sealed class SmtpSink : IDisposable
 
     public int Count => System.IO.Directory.GetFiles(Directory, "msg.*").Length;
 
-    /// <summary>Waits until at least <paramref name="count"/> messages arrived and no more arrive for a moment.</summary>
+    /// <summary>Waits until at least <paramref name="count"/> messages arrived in full, then a moment more for stragglers.</summary>
     public async Task<IReadOnlyList<MimeMessage>> WaitForAsync(int count, TimeSpan timeout)
     {
         var until = DateTime.UtcNow + timeout;
-        while (Count < count && DateTime.UtcNow < until) await Task.Delay(100);
-        Assert.That(Count, Is.GreaterThanOrEqualTo(count), $"messages in the sink after {timeout}");
+        while (CompleteMessages().Count < count && DateTime.UtcNow < until) await Task.Delay(100);
+        Assert.That(CompleteMessages(), Has.Count.GreaterThanOrEqualTo(count), $"messages in the sink after {timeout}");
         await Task.Delay(500);
-        return Messages();
+        return CompleteMessages();
     }
 
     public IReadOnlyList<MimeMessage> Messages() =>

@@ -28,8 +28,15 @@ public sealed class PulseOptions
     /// <summary>A follow-up pulse this long after on-call acknowledged a down user.</summary>
     public TimeSpan FollowUpAfter { get; set; } = TimeSpan.FromDays(3);
 
-    public DayOfWeek[] BusinessDays { get; set; } =
-        [DayOfWeek.Monday, DayOfWeek.Tuesday, DayOfWeek.Wednesday, DayOfWeek.Thursday, DayOfWeek.Friday];
+    /// <summary>
+    /// Days pulses go out, where the person is; empty means Monday to Friday. (Empty rather than an
+    /// initialised array, because the configuration binder appends to an array's initial items.)
+    /// </summary>
+    public DayOfWeek[] BusinessDays { get; set; } = [];
+
+    public IReadOnlyCollection<DayOfWeek> EffectiveBusinessDays() => BusinessDays.Length > 0
+        ? BusinessDays
+        : [DayOfWeek.Monday, DayOfWeek.Tuesday, DayOfWeek.Wednesday, DayOfWeek.Thursday, DayOfWeek.Friday];
 
     /// <summary>Local time before which nobody gets a pulse.</summary>
     public TimeOnly QuietUntil { get; set; } = new(9, 0);
@@ -117,7 +124,6 @@ internal sealed class PulseOptionsValidator : IValidateOptions<PulseOptions>
         Positive(o.LinkValidity, nameof(o.LinkValidity));
         Positive(o.MinimumInterval, nameof(o.MinimumInterval));
         Positive(o.FollowUpAfter, nameof(o.FollowUpAfter));
-        if (o.BusinessDays.Length == 0) failures.Add($"{s}:{nameof(o.BusinessDays)} needs at least one day.");
         if (o.QuietUntil >= o.QuietFrom)
             failures.Add($"{s}:{nameof(o.QuietUntil)} ({o.QuietUntil}) must be before {s}:{nameof(o.QuietFrom)} ({o.QuietFrom}).");
         if (o.DailySampleRate is <= 0 or > 1) failures.Add($"{s}:{nameof(o.DailySampleRate)} must be in (0, 1] (got {o.DailySampleRate}).");

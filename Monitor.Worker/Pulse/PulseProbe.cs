@@ -54,7 +54,7 @@ public sealed class PulseService(PulseRepository repo, UserRepository users, Sig
     public async Task<int> DispatchAsync(CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        var calendar = new PulseCalendar(_o.BusinessDays, _o.QuietUntil, _o.QuietFrom, _o.DailySampleRate);
+        var calendar = new PulseCalendar(_o.EffectiveBusinessDays(), _o.QuietUntil, _o.QuietFrom, _o.DailySampleRate);
         var last = await repo.LastPulseByUserAsync(ct);
         var followUps = await repo.FollowUpsDueAsync(now - _o.FollowUpAfter, ct);
         var created = 0;

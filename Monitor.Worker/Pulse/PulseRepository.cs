@@ -136,6 +136,9 @@ public sealed class PulseRepository(Database db)
             await c.ExecuteAsync(new CommandDefinition($"UPDATE pulses SET closed_at = @now WHERE {db.In("id", "chunk")}",
                 new { chunk, now = now.ToMs() }, tx, cancellationToken: ct));
         }
+        // Link fetches only matter within a burst window; keep a day of them for diagnosis.
+        await c.ExecuteAsync(new CommandDefinition("DELETE FROM pulse_link_hits WHERE hit_at < @before",
+            new { before = now.AddDays(-1).ToMs() }, tx, cancellationToken: ct));
         await tx.CommitAsync(ct);
         return rows.Where(r => r.AnsweredAt is null).Select(r => r.ToRecord()).ToList();
     }

@@ -12,7 +12,14 @@ PG=/usr/lib/postgresql/15/bin
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; [ -d "$WORK/pg" ] && as_pg $PG/pg_ctl -D "$WORK/pg" -m fast -w stop >/dev/null 2>&1 || true; }
+# The worker is stopped (and waited for) before its database: a worker whose PostgreSQL is gone was
+# seen to hang in its graceful shutdown, so it gets 20 s and then SIGKILL.
+cleanup() {
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${PIDS[@]}"; do for _ in $(seq 1 40); do kill -0 "$p" 2>/dev/null || break; sleep 0.5; done; kill -9 "$p" 2>/dev/null || true; done
+  [ -d "$WORK/pg" ] && as_pg $PG/pg_ctl -D "$WORK/pg" -m fast -w stop >/dev/null 2>&1 || true
+  rm -rf "$WORK" "${SINK:-/nonexistent}"
+}
 trap cleanup EXIT
 
 dotnet publish "$ROOT/Monitor.Worker" -c Release -o "$WORK/worker" --nologo -v q >/dev/null
