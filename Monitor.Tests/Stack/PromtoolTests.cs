@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using Monitor.Tests.Stack.Harness;
 using NUnit.Framework;
 
 namespace Monitor.Tests.Stack;
@@ -40,5 +42,22 @@ public class PromtoolTests
         {
             Assert.That(File.ReadAllText(test), Does.Contain("../rules/satisfaction.rules.yml"), test);
         }
+    }
+
+    [Test]
+    public async Task The_stub_target_metrics_are_clean_for_promtool_check_metrics()
+    {
+        var path = ExternalProcess.RequireTool("PROMTOOL_BIN", "prometheus", "promtool");
+        var info = new ProcessStartInfo(path) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+        info.ArgumentList.Add("check");
+        info.ArgumentList.Add("metrics");
+        using var process = Process.Start(info)!;
+        await process.StandardInput.WriteAsync(StackScenario.RenderMetrics(10, DateTimeOffset.UtcNow));
+        process.StandardInput.Close();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(Timeout);
+        await process.WaitForExitAsync(cts.Token);
+        Assert.That(process.ExitCode, Is.Zero, $"promtool check metrics:\n{await stdout}{await stderr}");
     }
 }
