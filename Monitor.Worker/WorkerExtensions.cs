@@ -72,6 +72,7 @@ public static class WorkerExtensions
         app.UseRouting();
         app.UseListenerSeparation();
         app.UseAdminApiKey();
+        MonitorMetrics.InitialiseKnownSeries(app.Services.GetRequiredService<ProbeCatalog>().Names);
         app.MapMetrics().OnListener(Listener.Internal);
         app.MapHealthEndpoints();
         app.MapAdminApi();

@@ -1,3 +1,6 @@
+using Monitor.Core.Signals;
+using Monitor.Probes.Pulse;
+using Monitor.Probes.Tickets;
 using Prometheus;
 
 namespace Monitor.Worker.Metrics;
@@ -51,4 +54,26 @@ public static class MonitorMetrics
 
     public static readonly Gauge PulseResponseRatio = Prometheus.Metrics.CreateGauge(
         "satisfaction_pulse_response_ratio", "Answered over answered-or-expired pulses created in the last 30 days.");
+
+    /// <summary>
+    /// Publishes every known label value at zero, so that rates and alerts see a counter from its first
+    /// scrape instead of a series that appears only at its first increment.
+    /// </summary>
+    public static void InitialiseKnownSeries(IEnumerable<string> probes)
+    {
+        foreach (var state in Enum.GetValues<Monitor.Core.Evaluation.SatisfactionState>())
+            StateChanges.WithLabels(state.ToString().ToLowerInvariant());
+        foreach (var kind in new[] { SignalKinds.PulseAnswer, SignalKinds.PulseNoAnswer, SignalKinds.TicketSentiment,
+                     SignalKinds.TicketCsat, SignalKinds.TicketReopened, SignalKinds.TicketSlaBreached, SignalKinds.Touchpoint })
+            SignalsReceived.WithLabels(kind);
+        SignalsRejected.WithLabels("invalid");
+        foreach (var reason in new[] { ScannerJudge.Head, ScannerJudge.Honeypot, ScannerJudge.TooSoon, ScannerJudge.ManyAnswers, ScannerJudge.Automation })
+            LinkScannerHits.WithLabels(reason);
+        foreach (var probe in probes.Where(p => p.StartsWith("tickets_", StringComparison.Ordinal)))
+        {
+            TicketMetrics.TicketsProcessed.WithLabels(probe);
+            TicketMetrics.CommentsProcessed.WithLabels(probe);
+            TicketMetrics.RecordsRejected.WithLabels(probe);
+        }
+    }
 }

@@ -1,0 +1,89 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using Monitor.Tests.Infrastructure;
+using Monitor.Tests.Stack.Harness;
+
+namespace Monitor.Tests.Stack;
+
+/// <summary>
+/// The live stack against the real worker: the scenario's users come from a directory CSV, their states
+/// from signals posted to the admin API, the failing probe from a Jira connector pointed at a closed
+/// port, the silent pulse channel from a pulse sent while Prometheus watches and never answered. Prometheus scrapes the worker's
+/// /metrics; every alert, route, inhibition and dashboard query is then checked by the base class.
+/// </summary>
+[TestFixture]
+public sealed class WorkerLiveStackTests : LiveStackTestsBase, IAsyncDisposable
+{
+    private WorkerProcess? _worker;
+    private Task? _redUserTurns;
+
+    protected override async Task<Uri> StartTargetAsync()
+    {
+        var dir = TestPaths.NewTempDir("sm-stack");
+        var csv = Path.Combine(dir, "users.csv");
+        await File.WriteAllLinesAsync(csv, ["id,email,display_name,department,site",
+            .. StackScenario.Users.Select(u => $"{u.User},{u.User}@example.com,{u.User},{u.Department},{u.Site}")]);
+        _worker = await WorkerProcess.StartAsync(new Dictionary<string, string>
+        {
+            ["Directory:CsvPath"] = csv,
+            ["Tickets:Jira:Enabled"] = "true",
+            ["Tickets:Jira:BaseUrl"] = $"http://127.0.0.1:{TestPaths.FreePort()}",
+            ["Tickets:Jira:Email"] = "monitor@example.com",
+            ["Tickets:Jira:ApiToken"] = "not-a-real-token",
+            ["Tickets:Jira:Schedule"] = "0/5 * * * * ?",
+            ["Pulse:SigningKeys:0"] = "stack-test-signing-key-0123456789abcdef",
+            ["Pulse:PublicBaseUrl"] = "http://127.0.0.1:8080",
+            ["Mail:PickupDirectory"] = Path.Combine(dir, "mail"),
+        }, dir);
+        await _worker.WaitForMetricsAsync(m => m.Contains("user=\"ruth\"", StringComparison.Ordinal), TimeSpan.FromSeconds(60));
+
+        var now = DateTimeOffset.UtcNow;
+        foreach (var u in StackScenario.Users.Where(u => !u.Flapping && u.State != 0))
+        {
+            // The red user starts up and turns red once Prometheus watches (a state change to annotate).
+            var score = u.InitialState is not null ? 0.8 : u.State == 3 ? -1.0 : u.Score;
+            await Signal(u.User, score, now.AddMinutes(-30));
+            if (u.Acknowledged)
+            {
+                await _worker.WaitForMetricsAsync(m => m.Contains($"satisfaction_user_state{{user=\"{u.User}\"", StringComparison.Ordinal) &&
+                                                       Line(m, "satisfaction_user_state", u.User).EndsWith(" 3", StringComparison.Ordinal), TimeSpan.FromSeconds(20));
+                using var ack = await _worker.Admin.PostAsJsonAsync($"/api/users/{u.User}/acknowledgement", new { by = "on-call" });
+                ack.EnsureSuccessStatusCode();
+            }
+        }
+        // Flapping: a state change at every one of twelve events, ending down.
+        var flapper = StackScenario.Users.Single(u => u.Flapping).User;
+        for (var i = 0; i < 12; i++) await Signal(flapper, i % 2 == 0 ? 1.0 : -1.0, now.AddMinutes(-60 + i));
+
+        await _worker.WaitForMetricsAsync(m => StackScenario.Users.Where(u => u.InitialState is null)
+            .All(u => Line(m, "satisfaction_user_state", u.User).EndsWith($" {u.State}", StringComparison.Ordinal)), TimeSpan.FromSeconds(30));
+        _redUserTurns = Task.Run(async () =>
+        {
+            await Task.Delay(TimeSpan.FromSeconds(8));
+            await Signal(StackScenario.RedUser, -1.0, DateTimeOffset.UtcNow);
+            // A pulse nobody answers, sent while Prometheus watches the counter.
+            using var pulse = await _worker.Admin.PostAsync("/api/users/erin/pulse", null);
+            pulse.EnsureSuccessStatusCode();
+        });
+        return new Uri(_worker.InternalUrl, "/metrics");
+    }
+
+    protected override async ValueTask StopTargetAsync()
+    {
+        if (_redUserTurns is not null) await _redUserTurns;
+        if (_worker is not null) await _worker.DisposeAsync();
+        _worker = null;
+    }
+
+    public ValueTask DisposeAsync() => StopTargetAsync();
+
+    private async Task Signal(string user, double score, DateTimeOffset at)
+    {
+        using var r = await _worker!.Admin.PostAsJsonAsync($"/api/users/{user}/signals",
+            new { kind = "touchpoint", score, observedAt = at.ToString("O", CultureInfo.InvariantCulture) });
+        Assert.That(r.IsSuccessStatusCode, Is.True, await r.Content.ReadAsStringAsync());
+    }
+
+    private static string Line(string metrics, string metric, string user) =>
+        metrics.Split('\n').FirstOrDefault(l => l.StartsWith($"{metric}{{user=\"{user}\",", StringComparison.Ordinal)) ?? "";
+}
