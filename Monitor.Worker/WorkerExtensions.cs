@@ -28,6 +28,8 @@ public static class WorkerExtensions
             SuppressDebugMetrics = true,
         });
         services.AddSingleton(TimeProvider.System);
+        services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(20));
+        services.AddHostedService<ShutdownWatchdog>();
         services.ConfigureHttpJsonOptions(o => Json.Configure(o.SerializerOptions));
 
         services.AddValidatedOptions<StorageOptions, StorageOptionsValidator>(builder.Configuration, StorageOptions.Section);
