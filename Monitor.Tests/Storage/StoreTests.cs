@@ -130,6 +130,20 @@ public sealed class StoreTests(string provider)
     }
 
     [Test]
+    public async Task Many_states_with_and_without_scores_are_written_in_one_go()
+    {
+        var states = new StateRepository(_db);
+        var statuses = Enumerable.Range(0, 1203).Select(i => i % 2 == 0
+            ? UserStatus.Initial($"u{i}", T0)
+            : new UserStatus($"u{i}", SatisfactionState.Up, 0.5, T0, false, 0, 0, T0, T0)).ToList();
+        var changes = statuses.Select(s => new StateChange(s.UserId, SatisfactionState.Unknown, s.State, T0, s.Score, [])).ToList();
+        await states.SaveAsync(statuses, changes, []);
+        var loaded = await states.LoadAsync(statuses.Select(s => s.UserId).ToList());
+        Assert.That(loaded.Values, Is.EquivalentTo(statuses));
+        Assert.That(await states.ChangesAsync(null, T0.AddDays(-1), 5000), Has.Count.EqualTo(1203));
+    }
+
+    [Test]
     public async Task Watermarks_and_job_runs_are_kept()
     {
         var marks = new WatermarkRepository(_db, _time);

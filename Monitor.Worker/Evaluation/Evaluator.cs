@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using Monitor.Core.Evaluation;
+using Monitor.Core.Signals;
 using Monitor.Worker.Metrics;
 using Monitor.Worker.Storage;
 
@@ -31,7 +32,8 @@ public sealed class Evaluator(
         {
             var dirty = await states.TakeDirtyAsync(Batch, ct);
             if (dirty.Count == 0) break;
-            total += await EvaluateAsync(dirty, ct);
+            // A leaver's late signal is kept but does not bring them back onto the board.
+            total += await EvaluateAsync(await users.InDirectoryAsync(dirty, ct), ct);
             if (dirty.Count < Batch) break;
         }
         return Report(total, started, full: false);
@@ -41,9 +43,31 @@ public sealed class Evaluator(
     public async Task<EvaluationCycle> RunFullAsync(CancellationToken ct)
     {
         var started = Stopwatch.GetTimestamp();
-        var all = (await users.ListAsync(ct)).Select(u => u.Id).ToList();
+        var now = time.GetUtcNow();
+        var pending = (await users.ListAsync(ct)).Select(u => u.Id).ToHashSet(StringComparer.Ordinal);
         var total = new EvaluationCycle(0, 0);
-        foreach (var chunk in all.Chunk(Batch)) total += await EvaluateAsync(chunk, ct);
+        // One ordered pass over the window's signals rather than a lookup per batch: the store reads
+        // them in index order, whatever its planner thinks of long id lists after a bulk load.
+        var batch = new Dictionary<string, List<Signal>>(StringComparer.Ordinal);
+        await foreach (var signal in signals.StreamAsync(now - options.Value.Window, ct))
+        {
+            if (!pending.Contains(signal.UserId)) continue; // a leaver's signals stay, unevaluated
+            if (!batch.TryGetValue(signal.UserId, out var list))
+            {
+                if (batch.Count == Batch)
+                {
+                    total += await EvaluateLoadedAsync(batch.Keys.ToList(), batch, now, ct);
+                    pending.ExceptWith(batch.Keys);
+                    batch.Clear();
+                }
+                batch[signal.UserId] = list = [];
+            }
+            list.Add(signal);
+        }
+        total += await EvaluateLoadedAsync(batch.Keys.ToList(), batch, now, ct);
+        pending.ExceptWith(batch.Keys);
+        // Users without a signal in the window: unknown.
+        foreach (var chunk in pending.Chunk(Batch)) total += await EvaluateLoadedAsync(chunk, new(), now, ct);
         return Report(total, started, full: true);
     }
 
@@ -52,6 +76,13 @@ public sealed class Evaluator(
     {
         var now = time.GetUtcNow();
         var bySignal = await signals.ForUsersAsync(userIds, now - options.Value.Window, ct);
+        return await EvaluateLoadedAsync(userIds, bySignal, now, ct);
+    }
+
+    private async Task<EvaluationCycle> EvaluateLoadedAsync(IReadOnlyCollection<string> userIds,
+        Dictionary<string, List<Signal>> bySignal, DateTimeOffset now, CancellationToken ct)
+    {
+        if (userIds.Count == 0) return new EvaluationCycle(0, 0);
         var previous = await states.LoadAsync(userIds, ct);
         var acks = await acknowledgements.LoadAsync(userIds, ct);
 

@@ -31,24 +31,29 @@ internal static class MultiRow
             await c.ExecuteAsync(new CommandDefinition(sqlOne, list.Select(x => x.Parameters), tx, cancellationToken: ct));
             return;
         }
+        // PostgreSQL: positional parameters ($1, $2, …), which Npgsql binds without looking names up;
+        // named ones cost a lookup each, and thousands of them per statement add up.
         foreach (var chunk in rows.Chunk(RowsPerStatement))
         {
+            await using var command = c.CreateCommand();
+            command.Transaction = tx;
             var sql = new StringBuilder(insert).Append(" VALUES ");
-            var parameters = new DynamicParameters();
+            var n = 0;
             for (var i = 0; i < chunk.Length; i++)
             {
                 var row = values(chunk[i]);
                 sql.Append(i == 0 ? "(" : ",(");
                 for (var j = 0; j < row.Length; j++)
                 {
-                    var name = $"p{i}_{j}";
-                    sql.Append(j == 0 ? "@" : ",@").Append(name);
-                    parameters.Add(name, row[j]);
+                    sql.Append(j == 0 ? "$" : ",$").Append(++n);
+                    var parameter = command.CreateParameter();
+                    parameter.Value = row[j] ?? DBNull.Value;
+                    command.Parameters.Add(parameter);
                 }
                 sql.Append(')');
             }
-            sql.Append(' ').Append(suffix);
-            await c.ExecuteAsync(new CommandDefinition(sql.ToString(), parameters, tx, cancellationToken: ct));
+            command.CommandText = sql.Append(' ').Append(suffix).ToString();
+            await command.ExecuteNonQueryAsync(ct);
         }
     }
 }

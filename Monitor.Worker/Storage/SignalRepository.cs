@@ -77,6 +77,16 @@ public sealed class SignalRepository(Database db, TimeProvider time) : ISignalSi
         return result;
     }
 
+    /// <summary>Every signal observed after <paramref name="since"/>, grouped by user (rows of one user are adjacent).</summary>
+    public async IAsyncEnumerable<Signal> StreamAsync(DateTimeOffset since,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
+    {
+        await using var c = await db.OpenAsync(ct);
+        var rows = c.QueryUnbufferedAsync<SignalRow>(
+            $"SELECT {Columns} FROM signals WHERE observed_at > @since ORDER BY user_id", new { since = since.ToMs() });
+        await foreach (var r in rows.WithCancellation(ct)) yield return r.ToSignal();
+    }
+
     /// <summary>The newest signals of one user, newest first.</summary>
     public async Task<IReadOnlyList<StoredSignal>> RecentAsync(string userId, int limit, CancellationToken ct = default)
     {

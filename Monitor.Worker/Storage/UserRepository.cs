@@ -35,6 +35,19 @@ public sealed class UserRepository(Database db, TimeProvider time) : IUserLookup
         return row?.ToUser();
     }
 
+    /// <summary>Those of <paramref name="userIds"/> that are in the directory now.</summary>
+    public async Task<IReadOnlyList<string>> InDirectoryAsync(IReadOnlyCollection<string> userIds, CancellationToken ct = default)
+    {
+        var found = new List<string>(userIds.Count);
+        await using var c = await db.OpenAsync(ct);
+        foreach (var chunk in userIds.Chunk(500))
+        {
+            found.AddRange(await c.QueryAsync<string>(new CommandDefinition(
+                $"SELECT id FROM users WHERE {db.In("id", "chunk")} AND removed_at IS NULL", new { chunk }, cancellationToken: ct)));
+        }
+        return found;
+    }
+
     /// <summary>
     /// Makes the stored directory equal to <paramref name="users"/>: joiners added (and marked for
     /// evaluation), changed users updated, leavers marked removed. Only what differs is written.
@@ -59,19 +72,17 @@ public sealed class UserRepository(Database db, TimeProvider time) : IUserLookup
         }
         var leavers = existing.Values.Where(r => r.RemovedAt is null).Select(r => r.Id).ToList();
 
-        await c.ExecuteAsync(new CommandDefinition(
+        await MultiRow.InsertAsync(c, tx, $"INSERT INTO users ({Columns}, updated_at)", upserts, u =>
+            [u.Id, u.Email, u.DisplayName, u.Department, u.Site, u.Manager, u.UserRank, u.TimeZone, u.Locale, u.Active, u.OptedOut, now],
             $"""
-            INSERT INTO users ({Columns}, removed_at, updated_at)
-            VALUES (@Id, @Email, @DisplayName, @Department, @Site, @Manager, @UserRank, @TimeZone, @Locale, @Active, @OptedOut, NULL, {now})
             ON CONFLICT (id) DO UPDATE SET email = excluded.email, display_name = excluded.display_name,
                 department = excluded.department, site = excluded.site, manager = excluded.manager,
                 user_rank = excluded.user_rank, time_zone = excluded.time_zone, locale = excluded.locale,
                 active = excluded.active, opted_out = (users.opted_out OR excluded.opted_out), removed_at = NULL, updated_at = {now}
-            """, upserts, tx, cancellationToken: ct));
+            """, ct);
         // A joiner gets evaluated (to unknown) at once, so they show up on the board.
-        await c.ExecuteAsync(new CommandDefinition(
-            $"INSERT INTO dirty_users (user_id, marked_at) VALUES (@Id, {now}) ON CONFLICT (user_id) DO NOTHING",
-            upserts, tx, cancellationToken: ct));
+        await MultiRow.InsertAsync(c, tx, "INSERT INTO dirty_users (user_id, marked_at)", upserts, u => [u.Id, now],
+            "ON CONFLICT (user_id) DO NOTHING", ct);
         foreach (var chunk in leavers.Chunk(500))
         {
             await c.ExecuteAsync(new CommandDefinition(
