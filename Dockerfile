@@ -21,12 +21,15 @@ WORKDIR /app
 # The embedded SQLite store (the default); mount a volume here, or use PostgreSQL (docker-compose.yml).
 RUN mkdir -p /var/lib/satisfaction-monitor && chown "$APP_UID" /var/lib/satisfaction-monitor
 COPY --from=build /app ./
+# The sample directory, so that the image runs on its own; mount your export and set Directory__CsvPath.
+COPY samples/users.csv /app/samples/users.csv
 ENV Endpoints__Public=http://0.0.0.0:8080 \
     Endpoints__Internal=http://0.0.0.0:9464 \
     Storage__Provider=sqlite \
     Storage__ConnectionString="Data Source=/var/lib/satisfaction-monitor/monitor.db" \
-    ASPNETCORE_HTTP_PORTS= \
-    DOTNET_gcServer=0
+    Directory__CsvPath=/app/samples/users.csv \
+    Mail__PickupDirectory=/var/lib/satisfaction-monitor/mail-pickup \
+    ASPNETCORE_HTTP_PORTS=
 EXPOSE 8080 9464
 VOLUME /var/lib/satisfaction-monitor
 # The image's non-root user (APP_UID, 1654).

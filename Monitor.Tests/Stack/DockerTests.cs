@@ -17,7 +17,7 @@ public class DockerTests
     {
         "Endpoints:Public", "Endpoints:Internal", "Storage:Provider", "Storage:ConnectionString", "Admin:ApiKey",
         "Directory:CsvPath", "Evaluation:Interval", "Mail:Smtp:Host", "Mail:Smtp:Port", "Mail:From",
-        "Mail:PickupDirectory", "Pulse:PublicBaseUrl",
+        "Mail:PickupDirectory", "Pulse:PublicBaseUrl", "Pulse:SigningKeys:0",
     };
 
     private static string Dockerfile => RepoFiles.Read("Dockerfile");
@@ -75,6 +75,7 @@ public class DockerTests
             var (exitCode, log) = await ExternalProcess.RunAsync("dotnet", arguments, TimeSpan.FromMinutes(8), RepoFiles.Root);
             Assert.That(exitCode, Is.Zero, $"dotnet {string.Join(' ', arguments)} failed:\n{log}");
             Assert.That(File.Exists(Path.Combine(output, "Monitor.Worker.dll")), $"no Monitor.Worker.dll in {output}");
+            await TheImageLayoutStartsWithTheDockerfileEnvironment(output);
         }
         finally
         {
@@ -84,6 +85,67 @@ public class DockerTests
             }
         }
     }
+
+    /// <summary>
+    /// Lays the published output out as the image does (its COPY lines into /app), runs it with the
+    /// Dockerfile's ENV — /app and the data volume mapped to temp folders, the ports to free loopback
+    /// ports — and asks it with the HEALTHCHECK's own verb.
+    /// </summary>
+    private static async Task TheImageLayoutStartsWithTheDockerfileEnvironment(string app)
+    {
+        var volume = Path.Combine(Path.GetTempPath(), "satisfaction-volume-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(volume);
+        foreach (var (_, args) in Instructions().Where(i => i.Instruction == "COPY" && !i.Arguments.StartsWith("--from", StringComparison.Ordinal)
+                     && i.Arguments.Split(' ')[^1].StartsWith("/app/", StringComparison.Ordinal)))
+        {
+            var parts = args.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            var target = Path.Combine(app, parts[^1]["/app/".Length..]);
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(RepoFiles.PathOf(parts[0]), target);
+        }
+        var internalPort = Monitor.Tests.Infrastructure.TestPaths.FreePort();
+        var psi = new System.Diagnostics.ProcessStartInfo("dotnet") { WorkingDirectory = app, RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.ArgumentList.Add(Path.Combine(app, "Monitor.Worker.dll"));
+        foreach (var (key, value) in Instructions().Where(i => i.Instruction == "ENV").SelectMany(i => EnvPairs(i.Arguments)))
+        {
+            psi.Environment[key] = value.Replace("/var/lib/satisfaction-monitor", volume, StringComparison.Ordinal)
+                .Replace("/app/", app + "/", StringComparison.Ordinal);
+        }
+        psi.Environment["Endpoints__Public"] = $"http://127.0.0.1:{Monitor.Tests.Infrastructure.TestPaths.FreePort()}";
+        psi.Environment["Endpoints__Internal"] = $"http://127.0.0.1:{internalPort}";
+        psi.Environment["Admin__ApiKey"] = "docker-layout-test-key-0123";
+        psi.Environment["Pulse__SigningKeys__0"] = "docker-layout-test-signing-key-0123456789";
+        using var worker = System.Diagnostics.Process.Start(psi)!;
+        var log = new System.Text.StringBuilder();
+        worker.OutputDataReceived += (_, e) => { lock (log) log.AppendLine(e.Data); };
+        worker.ErrorDataReceived += (_, e) => { lock (log) log.AppendLine(e.Data); };
+        worker.BeginOutputReadLine();
+        worker.BeginErrorReadLine();
+        try
+        {
+            var healthy = false;
+            for (var i = 0; i < 120 && !healthy && !worker.HasExited; i++)
+            {
+                await Task.Delay(500);
+                var (code, _) = await ExternalProcess.RunAsync("dotnet",
+                    [Path.Combine(app, "Monitor.Worker.dll"), "healthcheck", "--url", $"http://127.0.0.1:{internalPort}/healthz"],
+                    TimeSpan.FromSeconds(30), app);
+                healthy = code == 0;
+            }
+            lock (log) Assert.That(healthy, Is.True, $"the image layout did not become healthy:\n{log}");
+            Assert.That(File.Exists(Path.Combine(volume, "monitor.db")), Is.True, "the SQLite store lives on the volume");
+        }
+        finally
+        {
+            if (!worker.HasExited) worker.Kill(entireProcessTree: true);
+            await worker.WaitForExitAsync();
+            Directory.Delete(volume, recursive: true);
+        }
+    }
+
+    private static IEnumerable<(string Key, string Value)> EnvPairs(string arguments) =>
+        Regex.Matches(arguments, "([A-Za-z_][A-Za-z0-9_]*)=(\"[^\"]*\"|\\S*)")
+            .Select(m => (m.Groups[1].Value, m.Groups[2].Value.Trim('"')));
 
     [Test]
     public void Every_file_the_dockerfile_copies_from_the_context_exists()
