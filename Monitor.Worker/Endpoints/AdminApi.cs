@@ -31,7 +31,7 @@ public static class AdminApi
         });
 
         api.MapGet("/users/{id}", async (string id, UserRepository users, StateRepository states,
-            SignalRepository signals, AcknowledgementRepository acks, CancellationToken ct) =>
+            SignalRepository signals, AcknowledgementRepository acks, TimeProvider time, CancellationToken ct) =>
         {
             var user = await users.FindAsync(id, ct);
             if (user is null) return Problem(404, $"No user '{id}' in the directory.");
@@ -44,7 +44,7 @@ public static class AdminApi
                 user,
                 state = status?.State ?? SatisfactionState.Unknown,
                 status,
-                acknowledgement = ack is not null && ack.HoldsFor(status?.State ?? SatisfactionState.Unknown, DateTimeOffset.UtcNow) ? ack : null,
+                acknowledgement = ack is not null && ack.HoldsFor(status?.State ?? SatisfactionState.Unknown, time.GetUtcNow()) ? ack : null,
                 signals = recent.Select(s => new
                 {
                     s.Signal.Kind, s.Signal.Score, s.Signal.Weight, s.Signal.ObservedAt, s.Signal.Source, s.Signal.Comment, s.ReceivedAt,
