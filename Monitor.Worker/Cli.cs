@@ -75,11 +75,6 @@ public static class Cli
             foreach (var failure in e.Failures) await Console.Error.WriteLineAsync($"Invalid configuration: {failure}");
             return 2;
         }
-        catch (InvalidOperationException e) when (e.Message.Contains("configuration", StringComparison.OrdinalIgnoreCase))
-        {
-            await Console.Error.WriteLineAsync($"Invalid configuration: {e.Message}");
-            return 2;
-        }
     }
 
     public static WebApplication BuildApp(string[] args)

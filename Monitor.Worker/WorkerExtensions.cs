@@ -1,6 +1,8 @@
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using Monitor.Core.Evaluation;
 using Monitor.Core.Ports;
+using Monitor.Probes;
 using Monitor.Worker.Directory;
 using Monitor.Worker.Endpoints;
 using Monitor.Worker.Evaluation;
@@ -52,6 +54,7 @@ public static class WorkerExtensions
         services.AddSingleton<JobRunRepository>();
         services.AddSingleton<BoardRepository>();
         services.AddHostedService<MigrationService>();
+        services.AddHostedService<InitialDirectorySync>();
 
         services.AddSingleton<IUserDirectorySource, CsvDirectorySource>();
         services.AddSingleton<DirectorySync>();
@@ -59,13 +62,17 @@ public static class WorkerExtensions
 
         builder.AddTickets();
         builder.AddPulse();
-        builder.AddScheduling();
+        // The one setting needed while composing (which job store Quartz uses), validated before it is read.
+        builder.AddScheduling(ValidatedOptions.Read(builder.Configuration, StorageOptions.Section, new StorageOptionsValidator()));
         services.AddSingleton<UserMetricsExporter>();
         services.AddHostedService(sp => sp.GetRequiredService<UserMetricsExporter>());
         services.AddMonitorHealthChecks();
 
-        var endpoints = builder.Configuration.GetSection(EndpointOptions.Section).Get<EndpointOptions>() ?? new EndpointOptions();
-        builder.WebHost.UseUrls(endpoints.Public, endpoints.Internal);
+        services.AddOptions<KestrelServerOptions>().Configure<IOptions<EndpointOptions>>((kestrel, endpoints) =>
+        {
+            ListenerExtensions.Listen(kestrel, endpoints.Value.Public);
+            ListenerExtensions.Listen(kestrel, endpoints.Value.Internal);
+        });
         return builder;
     }
 
@@ -87,17 +94,25 @@ public static class WorkerExtensions
         return app;
     }
 
-    /// <summary>Binds a section, rejecting unknown keys, and validates it when the host starts.</summary>
-    public static IServiceCollection AddValidatedOptions<TOptions, TValidator>(this IServiceCollection services,
-        IConfiguration configuration, string section)
-        where TOptions : class
-        where TValidator : class, IValidateOptions<TOptions>
+    /// <summary>
+    /// Reads the directory once before the exporter's first refresh and before the listeners open, so that a
+    /// ready worker exports every user. A bad export is logged and counted; the stored directory stays.
+    /// </summary>
+    private sealed class InitialDirectorySync(DirectorySync sync, ILogger<InitialDirectorySync> logger) : IHostedService
     {
-        services.AddOptions<TOptions>()
-            .Bind(configuration.GetSection(section), o => o.ErrorOnUnknownConfiguration = true)
-            .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<TOptions>, TValidator>();
-        return services;
+        public async Task StartAsync(CancellationToken cancellationToken)
+        {
+            try
+            {
+                await sync.RunAsync(cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogError(e, "Directory sync at start-up failed; the scheduled sync retries");
+            }
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
     /// <summary>Applies the schema before the scheduler and the exporter start (hosted services start in order).</summary>

@@ -11,6 +11,10 @@ public static class SignalKinds
     public const string TicketSlaBreached = "ticket_sla_breached";
     public const string Touchpoint = "touchpoint";
 
+    /// <summary>Every kind the probes emit: the known values of the <c>kind</c> label.</summary>
+    public static IReadOnlyList<string> All { get; } =
+        [PulseAnswer, PulseNoAnswer, TicketSentiment, TicketCsat, TicketReopened, TicketSlaBreached, Touchpoint];
+
     /// <summary>
     /// A pulse nobody answered says nothing about whether the user is still there: it never keeps a
     /// user out of <c>unknown</c>.

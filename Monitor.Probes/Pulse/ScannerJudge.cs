@@ -24,6 +24,9 @@ public static class ScannerJudge
     public const string ManyAnswers = "many_answers";
     public const string Automation = "automation";
 
+    /// <summary>Every reason a fetch is refused: the known values of the <c>reason</c> label.</summary>
+    public static IReadOnlyList<string> Reasons { get; } = [Head, Honeypot, TooSoon, ManyAnswers, Automation];
+
     public static string? Judge(LinkFetch f, ScannerRules rules)
     {
         if (f.Automation) return Automation;

@@ -28,9 +28,6 @@ public sealed class TicketProbe(
 
     public string Name => _name;
 
-    /// <summary>The Quartz cron expression this probe should run on (<c>Tickets:&lt;System&gt;:Schedule</c>).</summary>
-    public string Schedule => options.Schedule;
-
     public async Task<ProbeResult> RunAsync(CancellationToken cancellationToken)
     {
         var stored = await watermarks.GetAsync(Name, cancellationToken);

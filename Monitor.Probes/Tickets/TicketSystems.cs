@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Monitor.Core.Ports;
+using Monitor.Probes.Tickets.Sentiment;
 using Monitor.Probes.Tickets.Webhooks;
 
 namespace Monitor.Probes.Tickets;
@@ -26,21 +27,19 @@ public static class TicketSystems
         All.FirstOrDefault(s => string.Equals(s.Key, key, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>
-    /// Binds and validates (on start) <c>Tickets:&lt;System&gt;</c> for every system, and for each enabled one
-    /// registers its HttpClient, its connector and one <see cref="IProbe"/> named <c>tickets_&lt;system&gt;</c>;
-    /// also the webhook handler (<c>Tickets:Webhook</c>). Expects ISignalSink, IUserLookup, IWatermarkStore and
-    /// ISentimentAnalyser in the container; an <see cref="ITicketTextExtractor"/> registered before wins.
+    /// Binds and validates (on start) <c>Tickets:&lt;System&gt;</c> for every system and adds one catalogue entry
+    /// per system, named <c>tickets_&lt;system&gt;</c> and scheduled only when its validated options enable it;
+    /// also the production text path (sentiment analyser and cleaner) and the webhook handler
+    /// (<c>Tickets:Webhook</c>). Expects ISignalSink, IUserLookup and IWatermarkStore in the container.
     /// </summary>
     public static IServiceCollection AddTicketProbes(this IServiceCollection services, IConfiguration configuration)
     {
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<ITicketTextExtractor, MinimalTicketTextExtractor>();
+        services.TryAddSingleton<ISentimentAnalyser>(_ => SentimentAnalysers.ForLanguage("en"));
+        services.TryAddSingleton<ITicketTextExtractor, CleaningTicketTextExtractor>();
         services.TryAddSingleton<TicketSignalMapper>();
         foreach (var system in All) system.Register(services, configuration);
-        services.AddOptions<TicketWebhookOptions>()
-            .Bind(configuration.GetSection(TicketWebhookOptions.Section), b => b.ErrorOnUnknownConfiguration = true)
-            .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<TicketWebhookOptions>, TicketWebhookOptionsValidator>();
+        services.AddValidatedOptions<TicketWebhookOptions, TicketWebhookOptionsValidator>(configuration, TicketWebhookOptions.Section);
         services.TryAddSingleton<TicketWebhookHandler>();
         return services;
     }
@@ -80,21 +79,20 @@ public sealed class TicketSystem
         where TConnector : TicketConnectorBase<TOptions>
         => new(key, section, displayName, static (system, services, configuration) =>
         {
-            var section = configuration.GetSection(system.SectionPath);
-            services.AddOptions<TOptions>().Bind(section, b => b.ErrorOnUnknownConfiguration = true).ValidateOnStart();
-            services.AddSingleton<IValidateOptions<TOptions>>(new TicketSystemOptionsValidator<TOptions>(system.SectionPath));
-            if (!section.GetValue<bool>(nameof(TicketSystemOptions.Enabled))) return;
+            services.AddValidatedOptions(configuration, system.SectionPath, new TicketSystemOptionsValidator<TOptions>(system.SectionPath));
             services.AddHttpClient(system.HttpClientName);
             services.AddKeyedSingleton<ITicketConnector>(system.Key, (sp, _) =>
                 ActivatorUtilities.CreateInstance<TConnector>(sp, system, sp.GetRequiredService<IOptions<TOptions>>().Value));
-            services.AddSingleton<IProbe>(sp => new TicketProbe(
-                sp.GetRequiredKeyedService<ITicketConnector>(system.Key),
-                sp.GetRequiredService<IOptions<TOptions>>().Value,
-                sp.GetRequiredService<ISignalSink>(),
-                sp.GetRequiredService<IUserLookup>(),
-                sp.GetRequiredService<IWatermarkStore>(),
-                sp.GetRequiredService<TicketSignalMapper>(),
-                sp.GetRequiredService<ILogger<TicketProbe>>(),
-                sp.GetRequiredService<TimeProvider>()));
+            services.AddProbe(new ProbeDefinition(system.ProbeName,
+                sp => sp.GetRequiredService<IOptions<TOptions>>().Value is { Enabled: true } o ? new JobSchedule.Cron(o.Schedule) : null,
+                sp => new TicketProbe(
+                    sp.GetRequiredKeyedService<ITicketConnector>(system.Key),
+                    sp.GetRequiredService<IOptions<TOptions>>().Value,
+                    sp.GetRequiredService<ISignalSink>(),
+                    sp.GetRequiredService<IUserLookup>(),
+                    sp.GetRequiredService<IWatermarkStore>(),
+                    sp.GetRequiredService<TicketSignalMapper>(),
+                    sp.GetRequiredService<ILogger<TicketProbe>>(),
+                    sp.GetRequiredService<TimeProvider>())));
         });
 }

@@ -1,3 +1,4 @@
+using Monitor.Probes;
 using System.Reflection;
 using System.Runtime.ExceptionServices;
 using Microsoft.Extensions.Configuration;
@@ -82,7 +83,7 @@ public sealed class TicketOptionsValidationTests
         using var provider = Build(new() { ["Tickets:Jira:Enabled"] = "false", ["Tickets:Jira:BaseUrl"] = "nonsense" });
 
         Assert.DoesNotThrow(() => Resolve(provider, typeof(JiraOptions)));
-        Assert.That(provider.GetServices<IProbe>(), Is.Empty);
+        Assert.That(Schedules(provider), Is.Empty);
     }
 
     [Test]
@@ -90,20 +91,27 @@ public sealed class TicketOptionsValidationTests
     {
         using var provider = Build(With(ValidJira, ("Tickets:Jira:Schedule", "0 0/5 * * * ?")));
 
-        var probe = provider.GetServices<IProbe>().Single();
+        var (name, schedule) = Schedules(provider).Single();
+        var probe = provider.GetServices<ProbeDefinition>().Single(d => d.Name == name).Create(provider);
 
+        Assert.That(name, Is.EqualTo("tickets_jira"));
+        Assert.That(schedule, Is.EqualTo(new JobSchedule.Cron("0 0/5 * * * ?")));
         Assert.That(probe.Name, Is.EqualTo("tickets_jira"));
-        Assert.That(((TicketProbe)probe).Schedule, Is.EqualTo("0 0/5 * * * ?"));
     }
+
+    /// <summary>What the worker schedules: the catalogue entries whose schedule, read from validated options, is set.</summary>
+    private static List<(string Name, JobSchedule Schedule)> Schedules(IServiceProvider provider) =>
+        [.. provider.GetServices<ProbeDefinition>().Select(d => (d.Name, Schedule: d.Schedule(provider)))
+            .Where(x => x.Schedule is not null).Select(x => (x.Name, x.Schedule!))];
 
     [Test]
     public void A_misspelt_key_is_rejected()
     {
         using var provider = Build(With(ValidJira, ("Tickets:Jira:ApiTokn", "x")));
 
-        var error = Assert.Throws<InvalidOperationException>(() => Resolve(provider, typeof(JiraOptions)))!;
+        var error = Assert.Throws<OptionsValidationException>(() => Resolve(provider, typeof(JiraOptions)))!;
 
-        Assert.That(error.Message, Does.Contain("ApiTokn"));
+        Assert.That(error.Failures.Single(), Does.Contain("Tickets:Jira").And.Contain("ApiTokn"));
     }
 
     private static object Resolve(IServiceProvider provider, Type optionsType)

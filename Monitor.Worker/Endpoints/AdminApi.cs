@@ -102,7 +102,7 @@ public static class AdminApi
         api.MapPost("/probes/{name}/run", async (string name, ProbeCatalog catalog, ISchedulerFactory factory,
             CancellationToken ct) =>
         {
-            if (!catalog.IsProbe(name) && name != SchedulingExtensions.EvaluationJobName)
+            if (!catalog.IsScheduled(name))
                 return Problem(404, $"No probe named '{name}'. Probes: {string.Join(", ", catalog.Names)}.");
             var scheduler = await factory.GetScheduler(ct);
             await scheduler.TriggerJob(new JobKey(name), new JobDataMap(), ct);

@@ -1,3 +1,5 @@
+using System.Net;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 
 namespace Monitor.Worker.Endpoints;
@@ -13,6 +15,16 @@ public sealed record ListenerMetadata(Listener Listener);
 
 public static class ListenerExtensions
 {
+    /// <summary>Opens one listener from its validated URL: an IP address, <c>localhost</c>, or any other host for all interfaces.</summary>
+    public static void Listen(KestrelServerOptions kestrel, string url)
+    {
+        var uri = new Uri(url);
+        Action<ListenOptions> configure = uri.Scheme == Uri.UriSchemeHttps ? l => l.UseHttps() : _ => { };
+        if (uri.IsLoopback && !IPAddress.TryParse(uri.Host, out _)) kestrel.ListenLocalhost(uri.Port, configure);
+        else if (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var address)) kestrel.Listen(address, uri.Port, configure);
+        else kestrel.ListenAnyIP(uri.Port, configure);
+    }
+
     public static TBuilder OnListener<TBuilder>(this TBuilder builder, Listener listener)
         where TBuilder : IEndpointConventionBuilder => builder.WithMetadata(new ListenerMetadata(listener));
 

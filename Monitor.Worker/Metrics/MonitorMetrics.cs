@@ -63,13 +63,11 @@ public static class MonitorMetrics
     {
         foreach (var state in Enum.GetValues<Monitor.Core.Evaluation.SatisfactionState>())
             StateChanges.WithLabels(state.ToString().ToLowerInvariant());
-        foreach (var kind in new[] { SignalKinds.PulseAnswer, SignalKinds.PulseNoAnswer, SignalKinds.TicketSentiment,
-                     SignalKinds.TicketCsat, SignalKinds.TicketReopened, SignalKinds.TicketSlaBreached, SignalKinds.Touchpoint })
-            SignalsReceived.WithLabels(kind);
+        foreach (var kind in SignalKinds.All) SignalsReceived.WithLabels(kind);
         SignalsRejected.WithLabels("invalid");
-        foreach (var reason in new[] { ScannerJudge.Head, ScannerJudge.Honeypot, ScannerJudge.TooSoon, ScannerJudge.ManyAnswers, ScannerJudge.Automation })
-            LinkScannerHits.WithLabels(reason);
-        foreach (var probe in probes.Where(p => p.StartsWith("tickets_", StringComparison.Ordinal)))
+        foreach (var reason in ScannerJudge.Reasons) LinkScannerHits.WithLabels(reason);
+        var ticketProbes = TicketSystems.All.Select(s => s.ProbeName).ToHashSet(StringComparer.Ordinal);
+        foreach (var probe in probes.Where(ticketProbes.Contains))
         {
             TicketMetrics.TicketsProcessed.WithLabels(probe);
             TicketMetrics.CommentsProcessed.WithLabels(probe);

@@ -45,10 +45,27 @@ public sealed class UserMetricsExporter(
     private Dictionary<string, (string[] Labels, BoardRow Row)> _exported = new(StringComparer.Ordinal);
     private HashSet<(string, string)> _groups = [];
 
+    /// <summary>
+    /// The first refresh happens before the host finishes starting, so that from the moment the listeners
+    /// answer (and /readyz says ready) /metrics shows every user in the directory.
+    /// </summary>
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await RefreshAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogError(e, "First metrics refresh failed; retrying every {Interval}", options.Value.RefreshInterval);
+        }
+        await base.StartAsync(cancellationToken);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.Value.RefreshInterval, time);
-        do
+        while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             try
             {
@@ -59,7 +76,7 @@ public sealed class UserMetricsExporter(
                 // The last exported values stay; /readyz reports the store.
                 logger.LogError(e, "Metrics refresh failed");
             }
-        } while (await timer.WaitForNextTickAsync(stoppingToken));
+        }
     }
 
     public async Task RefreshAsync(CancellationToken ct)

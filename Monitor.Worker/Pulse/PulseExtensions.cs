@@ -1,14 +1,13 @@
 using Microsoft.Extensions.Options;
 using Monitor.Core.Ports;
 using Monitor.Probes.Pulse;
-using Monitor.Worker.Scheduling;
+using Monitor.Probes;
 
 namespace Monitor.Worker.Pulse;
 
 /// <summary>Registers the pulse probe, its mail outbox and its public pages.</summary>
 public static class PulseExtensions
 {
-    /// <summary>Must run before <c>AddScheduling</c>, which schedules the probes registered so far.</summary>
     public static WebApplicationBuilder AddPulse(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -26,11 +25,7 @@ public static class PulseExtensions
             sp.GetRequiredService<IOptions<PulseOptions>>().Value, sp.GetRequiredService<IOptions<MailOptions>>().Value));
         services.AddSingleton<PulseService>();
         services.AddSingleton<PulsePageContext>();
-        if (pulse.Enabled)
-        {
-            services.AddSingleton<IProbe, PulseProbe>();
-            services.AddSingleton(new ProbeSchedule(PulseProbe.ProbeName, pulse.Cron));
-        }
+        services.AddProbe<PulseProbe, PulseOptions>(PulseProbe.ProbeName, o => o.Enabled ? new JobSchedule.Cron(o.Cron) : null);
         return builder;
     }
 

@@ -8,22 +8,24 @@ using Quartz;
 namespace Monitor.Worker.Scheduling;
 
 /// <summary>
-/// What every scheduled job shares: it logs its run in <c>job_runs</c> (the probes' health, for every
-/// replica's metrics) and turns an exception into a failed run rather than a dead trigger.
+/// The one Quartz job: runs the catalogue entry named by its job key, logs the run in <c>job_runs</c> (the
+/// probes' health, for every replica's metrics) and turns an exception into a failed run rather than a dead
+/// trigger.
 /// </summary>
-public abstract class MonitoredJob(JobRunRepository runs, NodeIdentity node, TimeProvider time, ILogger logger) : IJob
+public sealed class ProbeJob(ProbeCatalog catalog, JobRunRepository runs, NodeIdentity node, TimeProvider time,
+    ILogger<ProbeJob> logger) : IJob
 {
-    protected TimeProvider Time => time;
-
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default)
     {
-        var name = JobName(context);
+        var name = context.JobDetail.Key.Name;
         var startedAt = time.GetUtcNow();
         var watch = Stopwatch.StartNew();
         ProbeResult result;
         try
         {
-            result = await RunAsync(context, cancellationToken);
+            result = catalog.Create(name) is { } work
+                ? await work.RunAsync(cancellationToken)
+                : ProbeResult.Failed($"no scheduled work named '{name}'");
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -33,18 +35,16 @@ public abstract class MonitoredJob(JobRunRepository runs, NodeIdentity node, Tim
         if (!result.Success) logger.LogWarning("Job {Job} failed: {Message}", name, result.Message);
         await runs.RecordAsync(new JobRun(name, node.Id, startedAt, watch.Elapsed, result.Success, result.Message), CancellationToken.None);
     }
-
-    protected virtual string JobName(IJobExecutionContext context) => context.JobDetail.Key.Name;
-
-    protected abstract Task<ProbeResult> RunAsync(IJobExecutionContext context, CancellationToken ct);
 }
 
-public sealed class DirectorySyncJob(DirectorySync sync, JobRunRepository runs, NodeIdentity node, TimeProvider time,
-    ILogger<DirectorySyncJob> logger) : MonitoredJob(runs, node, time, logger)
+/// <summary>The directory sync as a probe: a bad export fails the run and changes nothing.</summary>
+public sealed class DirectoryProbe(DirectorySync sync) : IProbe
 {
-    protected override async Task<ProbeResult> RunAsync(IJobExecutionContext context, CancellationToken ct)
+    public string Name => ProbeCatalog.Directory;
+
+    public async Task<ProbeResult> RunAsync(CancellationToken cancellationToken)
     {
-        var r = await sync.RunAsync(ct);
+        var r = await sync.RunAsync(cancellationToken);
         return r.Success
             ? ProbeResult.Ok($"{r.Changes!.Joined} joined, {r.Changes.Updated} updated, {r.Changes.Left} left")
             : ProbeResult.Failed($"{r.Errors.Count} bad row(s), first: {r.Errors[0]}");
@@ -52,46 +52,34 @@ public sealed class DirectorySyncJob(DirectorySync sync, JobRunRepository runs, 
 }
 
 /// <summary>The incremental evaluation every interval, and a full sweep when the last one is old enough.</summary>
-public sealed class EvaluationJob(Evaluator evaluator, IWatermarkStore marks,
-    JobRunRepository runs, NodeIdentity node, TimeProvider time, ILogger<EvaluationJob> logger)
-    : MonitoredJob(runs, node, time, logger)
+public sealed class EvaluationRun(Evaluator evaluator, IWatermarkStore marks, TimeProvider time) : IProbe
 {
     private const string LastSweep = "evaluation:last_full_sweep";
 
     /// <summary>How often every user is re-evaluated, for staleness and to repair after a crash.</summary>
     public static readonly TimeSpan SweepInterval = TimeSpan.FromHours(1);
 
-    protected override async Task<ProbeResult> RunAsync(IJobExecutionContext context, CancellationToken ct)
+    public string Name => ProbeCatalog.Evaluation;
+
+    public async Task<ProbeResult> RunAsync(CancellationToken cancellationToken)
     {
-        var now = Time.GetUtcNow();
-        var last = await marks.GetAsync(LastSweep, ct) is { } s && long.TryParse(s, out var ms)
+        var now = time.GetUtcNow();
+        var last = await marks.GetAsync(LastSweep, cancellationToken) is { } s && long.TryParse(s, out var ms)
             ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : DateTimeOffset.MinValue;
         EvaluationCycle cycle;
         if (now - last >= SweepInterval)
         {
             // A sweep also drains the queue: every dirty user is evaluated by it.
-            await evaluator.RunIncrementalAsync(ct);
-            cycle = await evaluator.RunFullAsync(ct);
-            await marks.SetAsync(LastSweep, now.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture), ct);
+            await evaluator.RunIncrementalAsync(cancellationToken);
+            cycle = await evaluator.RunFullAsync(cancellationToken);
+            await marks.SetAsync(LastSweep, now.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture),
+                cancellationToken);
         }
         else
         {
-            cycle = await evaluator.RunIncrementalAsync(ct);
+            cycle = await evaluator.RunIncrementalAsync(cancellationToken);
         }
         return ProbeResult.Ok($"{cycle.Users} users, {cycle.Changes} changes");
-    }
-}
-
-/// <summary>Runs one registered probe; the job's name is the probe's name.</summary>
-public sealed class ProbeJob(ProbeCatalog catalog, JobRunRepository runs, NodeIdentity node, TimeProvider time,
-    ILogger<ProbeJob> logger) : MonitoredJob(runs, node, time, logger)
-{
-    protected override Task<ProbeResult> RunAsync(IJobExecutionContext context, CancellationToken ct)
-    {
-        var probe = catalog.Find(context.JobDetail.Key.Name);
-        return probe is null
-            ? Task.FromResult(ProbeResult.Failed($"no probe named '{context.JobDetail.Key.Name}'"))
-            : probe.RunAsync(ct);
     }
 }
 

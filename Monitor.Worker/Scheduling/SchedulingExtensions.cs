@@ -1,4 +1,5 @@
 using Monitor.Core.Evaluation;
+using Monitor.Probes;
 using Monitor.Worker.Directory;
 using Monitor.Worker.Storage;
 using Quartz;
@@ -7,24 +8,19 @@ namespace Monitor.Worker.Scheduling;
 
 public static class SchedulingExtensions
 {
-    public const string EvaluationJobName = "evaluation";
-
     /// <summary>
-    /// Quartz: in memory on SQLite (one process); on PostgreSQL the persistent clustered store, so that
-    /// replicas share the jobs and each fires once per interval, on one node.
+    /// Quartz, configured from the catalogue: in memory on SQLite (one process); on PostgreSQL the persistent
+    /// clustered store, so that replicas share the jobs and each fires once per interval, on one node. The
+    /// directory sync and the evaluation are catalogue entries like the probes.
     /// </summary>
-    public static IHostApplicationBuilder AddScheduling(this IHostApplicationBuilder builder)
+    public static IHostApplicationBuilder AddScheduling(this IHostApplicationBuilder builder, StorageOptions storage)
     {
-        var storage = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
-        var evaluation = builder.Configuration.GetSection(EvaluationOptions.Section).Get<EvaluationOptions>() ?? new EvaluationOptions();
-        var directory = builder.Configuration.GetSection(DirectoryOptions.Section).Get<DirectoryOptions>() ?? new DirectoryOptions();
-
-        var schedules = builder.Services
-            .Where(d => d.ServiceType == typeof(ProbeSchedule) && d.ImplementationInstance is ProbeSchedule)
-            .Select(d => (ProbeSchedule)d.ImplementationInstance!)
-            .ToList();
-        builder.Services.AddSingleton(NodeIdentity.Create());
-        builder.Services.AddSingleton<ProbeCatalog>();
+        var services = builder.Services;
+        services.AddSingleton(NodeIdentity.Create());
+        services.AddSingleton<ProbeCatalog>();
+        services.AddTransient<ProbeJob>();
+        services.AddProbe<DirectoryProbe, DirectoryOptions>(ProbeCatalog.Directory, o => new JobSchedule.Every(o.Interval));
+        services.AddScheduledJob<EvaluationRun, EvaluationOptions>(ProbeCatalog.Evaluation, o => new JobSchedule.Every(o.Interval));
         builder.AddQuartz(q =>
         {
             q.ConfigureScheduler(o => o.InstanceName = "satisfaction-monitor");
@@ -41,22 +37,9 @@ public static class SchedulingExtensions
             {
                 q.UseInMemoryStore(_ => { });
             }
-
-            q.ScheduleJob<DirectorySyncJob>(
-                t => t.WithIdentity(ProbeCatalog.Directory).StartNow().WithSimpleSchedule(directory.Interval, null),
-                j => j.WithIdentity(ProbeCatalog.Directory).DisallowConcurrentExecution(true));
-            q.ScheduleJob<EvaluationJob>(
-                t => t.WithIdentity(EvaluationJobName).StartNow().WithSimpleSchedule(evaluation.Interval, null),
-                j => j.WithIdentity(EvaluationJobName).DisallowConcurrentExecution(true));
-            // Probes register their ProbeSchedule beside themselves, before this runs.
-            foreach (var probe in schedules)
-            {
-                q.ScheduleJob<ProbeJob>(
-                    t => t.WithIdentity(probe.Probe).WithCronSchedule(probe.Cron, _ => { }),
-                    j => j.WithIdentity(probe.Probe).DisallowConcurrentExecution(true));
-            }
         });
         builder.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
+        services.AddHostedService<CatalogueScheduler>();
         return builder;
     }
 }

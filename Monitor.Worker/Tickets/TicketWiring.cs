@@ -13,16 +13,7 @@ public static class TicketWiring
 
     public static WebApplicationBuilder AddTickets(this WebApplicationBuilder builder)
     {
-        var services = builder.Services;
-        services.AddSingleton<ISentimentAnalyser>(_ => SentimentAnalysers.ForLanguage("en"));
-        services.AddSingleton<ITicketTextExtractor, CleaningTextExtractor>();
-        services.AddTicketProbes(builder.Configuration);
-        foreach (var system in TicketSystems.All)
-        {
-            var section = builder.Configuration.GetSection(system.SectionPath);
-            if (!section.GetValue<bool>("Enabled")) continue;
-            services.AddSingleton(new ProbeSchedule(system.ProbeName, section["Schedule"] ?? "0 0/10 * * * ?"));
-        }
+        builder.Services.AddTicketProbes(builder.Configuration);
         return builder;
     }
 
@@ -42,11 +33,5 @@ public static class TicketWiring
             return Results.Json(new { message = outcome.Message }, statusCode: outcome.StatusCode);
         }).OnListener(Listener.Internal);
         return app;
-    }
-
-    /// <summary>The sentiment package's cleaner: HTML, Jira ADF, quoted replies and signatures to plain text.</summary>
-    private sealed class CleaningTextExtractor : ITicketTextExtractor
-    {
-        public string ToPlainText(string body, TicketBodyFormat format) => TextCleaner.Clean(body);
     }
 }
