@@ -91,12 +91,21 @@ public sealed class ThresholdOptions
 /// </summary>
 public sealed class HardSignalOptions
 {
-    public string[] Kinds { get; set; } = [SignalKinds.PulseAnswer, SignalKinds.TicketCsat, SignalKinds.Touchpoint];
+    /// <summary>The defaults of <see cref="Kinds"/>.</summary>
+    public static IReadOnlyList<string> DefaultKinds { get; } = [SignalKinds.PulseAnswer, SignalKinds.TicketCsat, SignalKinds.Touchpoint];
 
-    /// <summary>A signal of one of <see cref="Kinds"/> at or below this score is hard.</summary>
+    /// <summary>
+    /// The hard kinds; empty means <see cref="DefaultKinds"/>. (Empty rather than pre-filled, because the
+    /// configuration binder appends to an array's initial items: an operator could never remove a default.)
+    /// </summary>
+    public string[] Kinds { get; set; } = [];
+
+    public IReadOnlyList<string> EffectiveKinds => Kinds.Length > 0 ? Kinds : DefaultKinds;
+
+    /// <summary>A signal of one of <see cref="EffectiveKinds"/> at or below this score is hard.</summary>
     public double AtOrBelow { get; set; } = -0.75;
 
-    public bool IsHard(Signal signal) => signal.Score <= AtOrBelow && Array.IndexOf(Kinds, signal.Kind) >= 0;
+    public bool IsHard(Signal signal) => signal.Score <= AtOrBelow && EffectiveKinds.Contains(signal.Kind);
 
     internal IEnumerable<string> Validate(string key)
     {

@@ -11,25 +11,27 @@ public static class Scoring
     /// </summary>
     public static double Decay(TimeSpan age, TimeSpan halfLife) =>
         age <= TimeSpan.Zero ? 1.0 : Math.Pow(0.5, age / halfLife);
+}
 
-    /// <summary>
-    /// The score at <paramref name="at"/> of the signals observed at or before it and inside the window,
-    /// or null when there are none. Because every weight decays at the same rate, the score only moves
-    /// when a signal arrives or leaves the window.
-    /// </summary>
-    public static double? Score(IEnumerable<Signal> signals, DateTimeOffset at, TimeSpan halfLife, TimeSpan window)
+/// <summary>
+/// The score as signals arrive in observation order: after each, the decayed weighted mean of those seen so
+/// far, as at the newest one's time. Weights are kept relative to the first signal: every weight decays at
+/// the same rate, so the common factor cancels in the mean and one pass is enough.
+/// </summary>
+public struct DecayedMean(TimeSpan halfLife)
+{
+    private DateTimeOffset? _origin;
+    private double _sum;
+    private double _weights;
+
+    public void Add(Signal signal)
     {
-        double sum = 0, weights = 0;
-        var oldest = at - window;
-        foreach (var s in signals)
-        {
-            if (s.ObservedAt > at || s.ObservedAt <= oldest) continue;
-            var w = s.Weight * Decay(at - s.ObservedAt, halfLife);
-            sum += w * s.Score;
-            weights += w;
-        }
-        if (weights <= 0) return null;
-        // Rounding can carry a mean of values in [-1, 1] a hair outside; clamp to keep the contract.
-        return Math.Clamp(sum / weights, -1.0, 1.0);
+        _origin ??= signal.ObservedAt;
+        var weight = signal.Weight / Scoring.Decay(signal.ObservedAt - _origin.Value, halfLife);
+        _sum += weight * signal.Score;
+        _weights += weight;
     }
+
+    /// <summary>The mean in [-1, +1] (rounding can carry it a hair outside: clamped), or null before any signal.</summary>
+    public readonly double? Value => _weights > 0 ? Math.Clamp(_sum / _weights, -1.0, 1.0) : null;
 }

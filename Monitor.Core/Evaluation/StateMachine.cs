@@ -42,9 +42,7 @@ public sealed class StateMachine(EvaluationOptions options)
         var flap = new FlapDetector(options.Flapping);
         IReadOnlyList<Signal> causes = [];
         double? score = null;
-        // Weights relative to the first signal: every weight decays at the same rate, so the common
-        // factor cancels in the mean and one pass is enough.
-        double sum = 0, weights = 0;
+        var mean = new DecayedMean(options.HalfLife);
         DateTimeOffset? lastPresence = null;
 
         for (var i = 0; i < ordered.Count;)
@@ -55,13 +53,11 @@ public sealed class StateMachine(EvaluationOptions options)
             for (; j < ordered.Count && ordered[j].ObservedAt == at; j++)
             {
                 var s = ordered[j];
-                var w = s.Weight / Scoring.Decay(at - ordered[0].ObservedAt, options.HalfLife);
-                sum += w * s.Score;
-                weights += w;
+                mean.Add(s);
                 hard |= options.HardSignal.IsHard(s);
                 if (SignalKinds.ShowsPresence(s.Kind)) lastPresence = at;
             }
-            score = Math.Clamp(sum / weights, -1.0, 1.0);
+            score = mean.Value!.Value;
             var next = Step(state, score.Value, hard, ref soft);
             flap.Record(next != state);
             if (next != state) causes = ordered.GetRange(i, j - i);

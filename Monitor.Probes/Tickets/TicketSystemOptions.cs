@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using Quartz;
 
 namespace Monitor.Probes.Tickets;
 
@@ -73,7 +72,7 @@ public sealed class TicketSystemOptionsValidator<TOptions>(string sectionPath) :
             nameof(options.BaseUrl), "must be an absolute http(s) URL");
         foreach (var (key, value) in options.Credentials)
             Check(!string.IsNullOrWhiteSpace(value), key, "is required");
-        Check(IsCron(options.Schedule), nameof(options.Schedule),
+        Check(CronSchedule.IsValid(options.Schedule), nameof(options.Schedule),
             $"'{options.Schedule}' is not a valid Quartz cron expression");
         Check(options.PageSize >= 1 && options.PageSize <= options.MaxPageSize, nameof(options.PageSize),
             $"must be between 1 and {options.MaxPageSize}");
@@ -91,19 +90,5 @@ public sealed class TicketSystemOptionsValidator<TOptions>(string sectionPath) :
         Check(options.MinimumSentimentConfidence is >= 0 and <= 1, nameof(options.MinimumSentimentConfidence),
             "must be between 0 and 1");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
-    }
-
-    private static bool IsCron(string? expression)
-    {
-        if (string.IsNullOrWhiteSpace(expression)) return false;
-        try
-        {
-            _ = new CronExpression(expression);
-            return true;
-        }
-        catch (FormatException)
-        {
-            return false;
-        }
     }
 }

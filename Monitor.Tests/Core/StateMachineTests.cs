@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using FsCheck;
 using PropertyAttribute = FsCheck.NUnit.PropertyAttribute;
 using Monitor.Core.Evaluation;
@@ -194,5 +195,34 @@ public sealed class StateMachineTests
     {
         var a = Machine.Evaluate(FromInts(raw), Now);
         return a.Score is null or >= -1 and <= 1;
+    }
+
+    [Property(MaxTest = 300)]
+    public bool The_score_is_the_decayed_weighted_mean_of_the_signals_in_the_window(int[] raw)
+    {
+        var signals = FromInts(raw);
+        var a = Machine.Evaluate(signals, Now);
+        // The definition, computed directly: every weight decayed to now, signals outside the window left out.
+        var inWindow = signals.Where(s => s.ObservedAt <= Now && s.ObservedAt > Now - _options.Window).ToList();
+        if (inWindow.Count == 0) return a.Score is null;
+        var weights = inWindow.Select(s => s.Weight * Scoring.Decay(Now - s.ObservedAt, _options.HalfLife)).ToList();
+        var expected = inWindow.Select((s, i) => weights[i] * s.Score).Sum() / weights.Sum();
+        return a.Score is { } score && Math.Abs(score - Math.Clamp(expected, -1, 1)) < 1e-9;
+    }
+
+    [Test]
+    public void Configured_hard_kinds_replace_the_defaults_rather_than_adding_to_them()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["HardSignal:Kinds:0"] = SignalKinds.TicketCsat })
+            .Build();
+        var options = new EvaluationOptions();
+        configuration.Bind(options);
+
+        Assert.That(options.HardSignal.EffectiveKinds, Is.EqualTo(new[] { SignalKinds.TicketCsat }));
+        var machine = new StateMachine(options);
+        Assert.That(machine.Evaluate([S(-1.0, 0.1, SignalKinds.Touchpoint, "api:1")], Now).State, Is.Not.EqualTo(SatisfactionState.Down));
+        Assert.That(new StateMachine(new EvaluationOptions()).Evaluate([S(-1.0, 0.1, SignalKinds.Touchpoint, "api:1")], Now).State,
+            Is.EqualTo(SatisfactionState.Down));
     }
 }
