@@ -3,7 +3,8 @@ using System.Globalization;
 using Monitor.Bench.Sentiment;
 using Monitor.Probes.Tickets.Sentiment;
 
-// Usage: Monitor.Bench.Sentiment <folder or *_GroundTruth.txt files> [--seconds N]
+// Usage: Monitor.Bench.Sentiment [folder or *_GroundTruth.txt files] [--seconds N]
+// Without a path it reads the repository's bench/data/sentiment (see its README).
 // Prints, per data set, Pearson r and three-class macro F1 against the human mean rating beside the
 // figures the VADER paper reports, and single-thread throughput.
 var seconds = 5.0;
@@ -14,18 +15,19 @@ for (var i = 0; i < args.Length; i++)
     {
         seconds = double.Parse(args[++i], CultureInfo.InvariantCulture);
     }
-    else if (Directory.Exists(args[i]))
-    {
-        paths.AddRange(Directory.GetFiles(args[i], "*_GroundTruth.txt").Order(StringComparer.Ordinal));
-    }
     else
     {
-        paths.Add(args[i]);
+        paths.AddRange(GroundTruthFiles(args[i]));
     }
+}
+if (paths.Count == 0 && RepositoryData.Find("bench/data/sentiment") is { } folder)
+{
+    paths.AddRange(GroundTruthFiles(folder));
 }
 if (paths.Count == 0)
 {
-    Console.Error.WriteLine("usage: Monitor.Bench.Sentiment <folder-or-files> [--seconds N]");
+    Console.Error.WriteLine("usage: Monitor.Bench.Sentiment [folder-or-files] [--seconds N]");
+    Console.Error.WriteLine("(without a path it reads bench/data/sentiment of the repository it runs in; none was found)");
     return 2;
 }
 
@@ -51,6 +53,9 @@ foreach (var path in paths)
         $"| {Path.GetFileName(path)} | {set.Count} | {r:0.000} | {paperR} | {f1:0.00} | {weightedF1:0.00} | {paperF1} | {rate:N0} |"));
 }
 return 0;
+
+static IEnumerable<string> GroundTruthFiles(string path) =>
+    Directory.Exists(path) ? Directory.GetFiles(path, "*_GroundTruth.txt").Order(StringComparer.Ordinal) : [path];
 
 static double Throughput(ISentimentAnalyser analyser, string[] texts, double seconds)
 {
