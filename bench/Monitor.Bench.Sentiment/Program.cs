@@ -1,38 +1,48 @@
-using System.Diagnostics;
 using System.Globalization;
 using Monitor.Bench.Sentiment;
 using Monitor.Probes.Tickets.Sentiment;
 
-// Usage: Monitor.Bench.Sentiment <folder or *_GroundTruth.txt files> [--seconds N]
-// Prints, per data set, Pearson r and three-class macro F1 against the human mean rating beside the
-// figures the VADER paper reports, and single-thread throughput.
+// Usage: Monitor.Bench.Sentiment [folders or files] [--seconds N]
+// Without a path it reads the repository's bench/data/sentiment (VADER ground truth) and the test
+// partition of bench/data/sentiment-se (Senti4SD); see the README of each. A folder contributes its
+// *_GroundTruth.txt files and its *-test.tsv files (never a training partition); a file ending in .tsv
+// is read as a labelled set (id, -1|0|1, text), any other file as VADER ground truth.
+// Prints Pearson r and three-class F1 against the human ratings beside the figures the VADER paper
+// reports, macro-F1, per-class F1 and Cohen's kappa against the Senti4SD labels, and single-thread
+// throughput.
 var seconds = 5.0;
-var paths = new List<string>();
+var rated = new List<string>();
+var labelled = new List<string>();
 for (var i = 0; i < args.Length; i++)
 {
     if (args[i] == "--seconds" && i + 1 < args.Length)
     {
         seconds = double.Parse(args[++i], CultureInfo.InvariantCulture);
     }
-    else if (Directory.Exists(args[i]))
-    {
-        paths.AddRange(Directory.GetFiles(args[i], "*_GroundTruth.txt").Order(StringComparer.Ordinal));
-    }
     else
     {
-        paths.Add(args[i]);
+        Add(args[i]);
     }
 }
-if (paths.Count == 0)
+if (rated.Count + labelled.Count == 0)
 {
-    Console.Error.WriteLine("usage: Monitor.Bench.Sentiment <folder-or-files> [--seconds N]");
+    if (RepositoryData.Find("bench/data/sentiment") is { } vader) Add(vader);
+    if (RepositoryData.Find("bench/data/sentiment-se") is { } software) Add(software);
+}
+if (rated.Count + labelled.Count == 0)
+{
+    Console.Error.WriteLine("usage: Monitor.Bench.Sentiment [folders-or-files] [--seconds N]");
+    Console.Error.WriteLine("(without a path it reads bench/data of the repository it runs in; none was found)");
     return 2;
 }
 
 var analyser = SentimentAnalysers.ForLanguage("en");
-Console.WriteLine("| set | records | r | VADER paper r | 3-class macro F1 | weighted F1 | VADER paper F1 | comments/s (1 thread) |");
-Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
-foreach (var path in paths)
+if (rated.Count > 0)
+{
+    Console.WriteLine("| set | records | r | VADER paper r | 3-class macro F1 | weighted F1 | VADER paper F1 | comments/s (1 thread) |");
+    Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+}
+foreach (var path in rated)
 {
     var set = GroundTruth.Read(path);
     var scores = set.Select(r => analyser.Analyse(r.Text).Score).ToArray();
@@ -40,7 +50,7 @@ foreach (var path in paths)
     var r = Metrics.Pearson(scores, human);
     var f1 = Metrics.MacroF1(scores, human, 0.05);
     var weightedF1 = Metrics.WeightedF1(scores, human, 0.05);
-    var rate = Throughput(analyser, set.Select(x => x.Text).ToArray(), seconds);
+    var rate = Throughput.Measure(analyser, set.Select(x => x.Text).ToArray(), seconds);
     var (paperR, paperF1) = Path.GetFileName(path) switch
     {
         var n when n.StartsWith("movie", StringComparison.OrdinalIgnoreCase) => ("0.451", "0.61"),
@@ -50,31 +60,25 @@ foreach (var path in paths)
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"| {Path.GetFileName(path)} | {set.Count} | {r:0.000} | {paperR} | {f1:0.00} | {weightedF1:0.00} | {paperF1} | {rate:N0} |"));
 }
+if (labelled.Count > 0)
+{
+    SoftwareTextReport.Print(analyser, labelled, seconds);
+}
 return 0;
 
-static double Throughput(ISentimentAnalyser analyser, string[] texts, double seconds)
+void Add(string path)
 {
-    // Warm up so that tiered compilation has produced the optimised code before timing.
-    var sink = 0.0;
-    var warm = Stopwatch.StartNew();
-    while (warm.Elapsed.TotalSeconds < Math.Min(2, seconds / 2))
+    if (Directory.Exists(path))
     {
-        foreach (var t in texts)
-        {
-            sink += analyser.Analyse(t).Score;
-        }
+        rated.AddRange(Directory.GetFiles(path, "*_GroundTruth.txt").Order(StringComparer.Ordinal));
+        labelled.AddRange(Directory.GetFiles(path, "*-test.tsv").Order(StringComparer.Ordinal));
     }
-    long done = 0;
-    var watch = Stopwatch.StartNew();
-    while (watch.Elapsed.TotalSeconds < seconds)
+    else if (path.EndsWith(".tsv", StringComparison.OrdinalIgnoreCase))
     {
-        foreach (var t in texts)
-        {
-            sink += analyser.Analyse(t).Score;
-        }
-        done += texts.Length;
+        labelled.Add(path);
     }
-    watch.Stop();
-    GC.KeepAlive(sink);
-    return done / watch.Elapsed.TotalSeconds;
+    else
+    {
+        rated.Add(path);
+    }
 }
