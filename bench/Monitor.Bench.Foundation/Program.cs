@@ -109,7 +109,8 @@ await signals.WriteAsync(fresh, CancellationToken.None);
 Measure("incremental cycle after 1,000 new signals", await Time(async () => await evaluator.RunIncrementalAsync(CancellationToken.None)));
 Measure("incremental cycle, nothing new", await Time(async () => await evaluator.RunIncrementalAsync(CancellationToken.None)));
 
-var exporter = new UserMetricsExporter(new BoardRepository(db), new JobRunRepository(db), new ProbeCatalog([], []),
+var pulseStore = new Monitor.Worker.Pulse.PulseRepository(db);
+var exporter = new UserMetricsExporter(new BoardRepository(db), new JobRunRepository(db), new ProbeCatalog([], []), pulseStore, pulseStore,
     Options.Create(new MetricsOptions()), time, NullLogger<UserMetricsExporter>.Instance);
 Measure("first metrics refresh (creates every series)", await Time(() => exporter.RefreshAsync(CancellationToken.None)));
 Measure("metrics refresh, steady", await Time(() => exporter.RefreshAsync(CancellationToken.None)));

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Options;
-using Monitor.Probes.Pulse;
 
-namespace Monitor.Worker.Pulse;
+namespace Monitor.Probes.Pulse;
 
 /// <summary>The pulse probe: who gets a pulse and when, its links, its questions. Bound from <c>Pulse</c>.</summary>
 public sealed class PulseOptions
@@ -63,6 +62,9 @@ public sealed class PulseOptions
 
     public ScannerOptions Scanner { get; set; } = new();
 
+    /// <summary>The channel pulses are delivered through: the name of a registered channel (<c>email</c> by default).</summary>
+    public string Channel { get; set; } = "email";
+
     public bool CanSign => SigningKeys.Any(k => !string.IsNullOrEmpty(k));
 
     public string[] Questions() => PulseQuestions.Resolve(QuestionSet, QuestionSets) ?? [];
@@ -85,28 +87,8 @@ public sealed class ScannerOptions
     public ScannerRules Rules() => new(MinimumAfterSend, BurstWindow, BurstAnswers, HoneypotQuarantine);
 }
 
-/// <summary>The built-in question sets.</summary>
-public static class PulseQuestions
-{
-    public const string Default = "default";
-    public const string Value = "value";
-
-    public static readonly IReadOnlyDictionary<string, string[]> BuiltIn = new Dictionary<string, string[]>
-    {
-        [Default] = ["How happy are you with IT lately?"],
-        [Value] =
-        [
-            "How much value does IT bring to you?",
-            "How much value does IT bring to your team?",
-            "How much value does IT bring to the business?",
-        ],
-    };
-
-    public static string[]? Resolve(string name, IReadOnlyDictionary<string, string[]> configured) =>
-        configured.TryGetValue(name, out var q) ? q : BuiltIn.GetValueOrDefault(name);
-}
-
-internal sealed class PulseOptionsValidator : IValidateOptions<PulseOptions>
+/// <summary>Checks the pulse settings; every failure names its full key.</summary>
+public sealed class PulseOptionsValidator : IValidateOptions<PulseOptions>
 {
     public ValidateOptionsResult Validate(string? name, PulseOptions o)
     {
