@@ -4,6 +4,7 @@ using Microsoft.Extensions.Time.Testing;
 using Monitor.Core.Signals;
 using Monitor.Core.Users;
 using Monitor.Probes.Pulse;
+using Monitor.Probes.Pulse.Channels;
 using Monitor.Tests.Infrastructure;
 using Monitor.Worker.Pulse;
 using Monitor.Worker.Storage;
@@ -41,7 +42,9 @@ public sealed class PulseStoreTests(string provider)
     private PulseService Service()
     {
         var links = new PulseLinks(new PulseTokenCodec(_options.SigningKeys), _options);
-        return new PulseService(_pulses, _users, _signals, new PulseMail(links, _options, new MailOptions()), Options.Create(_options), _time,
+        var options = Options.Create(_options);
+        var channels = new PulseChannels([new EmailChannel(Options.Create(new MailOptions()))], options);
+        return new PulseService(_pulses, _users, _signals, new PulseComposer(links, _options), channels, options, _time,
             NullLogger<PulseService>.Instance);
     }
 
