@@ -4,6 +4,7 @@ using Monitor.Probes;
 using Monitor.Probes.Pulse;
 using Monitor.Probes.Pulse.Channels;
 using Monitor.Worker.Scheduling;
+using Monitor.Worker.Storage;
 
 namespace Monitor.Worker.Pulse;
 
@@ -21,6 +22,8 @@ public static class PulseExtensions
         services.AddSingleton<IValidateOptions<PulseOptions>, PulseChannelValidator>();
 
         services.AddSingleton<PulseRepository>();
+        // The directory port only the pulse uses; beside the other storage ports it would read as well.
+        services.AddSingleton<IUserDirectory>(sp => sp.GetRequiredService<UserRepository>());
         services.AddSingleton<IPulseStore>(sp => sp.GetRequiredService<PulseRepository>());
         services.AddSingleton<IOutboxStore>(sp => sp.GetRequiredService<PulseRepository>());
 
