@@ -13,11 +13,11 @@ public sealed class PulseResponsesTests
     private static readonly DateTimeOffset T0 = new(2026, 11, 23, 9, 0, 0, TimeSpan.Zero);
     private static readonly User Ann = new("ann", "ann@example.com", "Ann", "Finance", "Paris", null, Rank.Manager, "UTC", "en", true, false);
 
-    private readonly FakeTimeProvider _time = new(T0);
-    private readonly InMemoryPulseStore _store = new();
-    private readonly RecordingSignalSink _signals = new();
-    private readonly InMemoryUserDirectory _users = new(Ann);
     private readonly PulseOptions _options = new() { SigningKeys = ["responses-test-signing-key-0123456789"], PublicBaseUrl = "https://p.example" };
+    private FakeTimeProvider _time = null!;
+    private InMemoryPulseStore _store = null!;
+    private RecordingSignalSink _signals = null!;
+    private InMemoryUserDirectory _users = null!;
     private PulseLinks _links = null!;
     private PulseResponses _responses = null!;
     private PulseRecord _pulse = null!;
@@ -25,6 +25,8 @@ public sealed class PulseResponsesTests
     [SetUp]
     public async Task Queue()
     {
+        // NUnit keeps one fixture instance for all its tests: the fakes are new for each test.
+        (_time, _store, _signals, _users) = (new FakeTimeProvider(T0), new InMemoryPulseStore(), new RecordingSignalSink(), new InMemoryUserDirectory(Ann));
         var codec = new PulseTokenCodec(_options.SigningKeys);
         _links = new PulseLinks(codec, _options);
         _responses = new PulseResponses(codec, _links, _store, _signals, _users, Microsoft.Extensions.Options.Options.Create(_options), _time);

@@ -17,15 +17,21 @@ public sealed class PulseServiceTests
     private static readonly DateTimeOffset T0 = new(2026, 11, 23, 9, 0, 0, TimeSpan.Zero);
     private const string Key = "service-test-signing-key-0123456789ab";
 
-    private readonly FakeTimeProvider _time = new(T0);
-    private readonly InMemoryPulseStore _store = new();
-    private readonly RecordingSignalSink _signals = new();
-    private readonly FakeChannel _email = new("email");
-    private readonly FakeChannel _sms = new("sms");
+    // NUnit keeps one fixture instance for all its tests: everything is new for each test.
+    private FakeTimeProvider _time = null!;
+    private InMemoryPulseStore _store = null!;
+    private RecordingSignalSink _signals = null!;
+    private FakeChannel _email = null!;
+    private FakeChannel _sms = null!;
     private PulseOptions _options = null!;
 
     [SetUp]
-    public void Options() => _options = new PulseOptions { SigningKeys = [Key], PublicBaseUrl = "https://pulse.example.com", DailySampleRate = 1 };
+    public void Fresh()
+    {
+        (_time, _store, _signals, _email, _sms) = (new FakeTimeProvider(T0), new InMemoryPulseStore(), new RecordingSignalSink(),
+            new FakeChannel("email"), new FakeChannel("sms"));
+        _options = new PulseOptions { SigningKeys = [Key], PublicBaseUrl = "https://pulse.example.com", DailySampleRate = 1 };
+    }
 
     private PulseService Service(params User[] users)
     {
@@ -83,7 +89,7 @@ public sealed class PulseServiceTests
         var service = Service([.. Enumerable.Range(0, 5).Select(i => U($"u{i}"))]);
         Assert.That(await service.DispatchAsync(default), Is.EqualTo(3));
         Assert.That(await service.DispatchAsync(default), Is.EqualTo(2));
-        Assert.That(_store.Pulses.Select(p => p.UserId), Is.Unique.And.Count.EqualTo(5));
+        Assert.That(_store.Pulses.Select(p => p.UserId).ToList(), Is.Unique.And.Count.EqualTo(5));
     }
 
     [Test]
