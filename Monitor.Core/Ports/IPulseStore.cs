@@ -30,6 +30,8 @@ public interface IPulseStore
     /// <summary>Closes pulses past their expiry; returns those nobody answered.</summary>
     Task<IReadOnlyList<PulseRecord>> CloseExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken);
 
-    /// <summary>Answered pulses over pulses that were answered or expired, created since <paramref name="since"/>; null when none.</summary>
+    /// <summary>
+    /// Answered pulses over pulses that were answered or expired, created since <paramref name="since"/>; null when none.
+    /// </summary>
     Task<double?> ResponseRatioAsync(DateTimeOffset since, CancellationToken cancellationToken);
 }

@@ -56,7 +56,8 @@ public sealed class PulseService(IPulseStore store, IUserDirectory users, ISigna
             if (!user.Active || user.OptedOut || !channel.CanReach(user) || !calendar.IsAwake(now, user.TimeZone)) continue;
             string reason;
             if (followUps.Contains(user.Id)) reason = PulseReasons.FollowUp;
-            else if ((!last.TryGetValue(user.Id, out var at) || now - at >= o.MinimumInterval) && calendar.IsSampled(user.Id, now, user.TimeZone))
+            else if ((!last.TryGetValue(user.Id, out var at) || now - at >= o.MinimumInterval) &&
+                     calendar.IsSampled(user.Id, now, user.TimeZone))
                 reason = PulseReasons.Scheduled;
             else continue;
             pending.Add(New(channel, user, reason));

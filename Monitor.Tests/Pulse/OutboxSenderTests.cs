@@ -22,7 +22,8 @@ public sealed class OutboxSenderTests
         var store = new InMemoryPulseStore();
         var (email, sms) = (new FakeChannel("email"), new FakeChannel("sms") { FailFirst = 1 });
         var pulses = new[] { "email", "email", "sms", "gone" }.Select((channel, i) =>
-            new NewPulse(new PulseRecord(Guid.NewGuid(), $"u{i}", "default", PulseReasons.Manual, T0, T0.AddDays(7)), channel, $"u{i}", "m")).ToList();
+            new NewPulse(new PulseRecord(Guid.NewGuid(), $"u{i}", "default", PulseReasons.Manual, T0, T0.AddDays(7)), channel, $"u{i}", "m"))
+            .ToList();
         await store.CreateManyAsync(pulses, default);
         var sender = new OutboxSender(store, new PulseChannels([email, sms], Options.Create(new PulseOptions())),
             Options.Create(new MailOptions()), new NodeIdentity("test"), time, NullLogger<OutboxSender>.Instance);

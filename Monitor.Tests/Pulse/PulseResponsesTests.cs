@@ -11,9 +11,11 @@ namespace Monitor.Tests.Pulse;
 public sealed class PulseResponsesTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 23, 9, 0, 0, TimeSpan.Zero);
-    private static readonly User Ann = new("ann", "ann@example.com", "Ann", "Finance", "Paris", null, Rank.Manager, "UTC", "en", true, false);
+    private static readonly User Ann =
+        new("ann", "ann@example.com", "Ann", "Finance", "Paris", null, Rank.Manager, "UTC", "en", true, false);
 
-    private readonly PulseOptions _options = new() { SigningKeys = ["responses-test-signing-key-0123456789"], PublicBaseUrl = "https://p.example" };
+    private readonly PulseOptions _options =
+        new() { SigningKeys = ["responses-test-signing-key-0123456789"], PublicBaseUrl = "https://p.example" };
     private FakeTimeProvider _time = null!;
     private InMemoryPulseStore _store = null!;
     private RecordingSignalSink _signals = null!;
@@ -26,16 +28,21 @@ public sealed class PulseResponsesTests
     public async Task Queue()
     {
         // NUnit keeps one fixture instance for all its tests: the fakes are new for each test.
-        (_time, _store, _signals, _users) = (new FakeTimeProvider(T0), new InMemoryPulseStore(), new RecordingSignalSink(), new InMemoryUserDirectory(Ann));
+        (_time, _store, _signals, _users) =
+            (new FakeTimeProvider(T0), new InMemoryPulseStore(), new RecordingSignalSink(), new InMemoryUserDirectory(Ann));
         var codec = new PulseTokenCodec(_options.SigningKeys);
         _links = new PulseLinks(codec, _options);
-        _responses = new PulseResponses(codec, _links, _store, _signals, _users, Microsoft.Extensions.Options.Options.Create(_options), _time);
+        _responses = new PulseResponses(codec, _links, _store, _signals, _users, Microsoft.Extensions.Options.Options.Create(_options),
+            _time);
         _pulse = new PulseRecord(Guid.NewGuid(), "ann", PulseQuestions.Value, PulseReasons.Manual, T0, T0.AddDays(7));
         await _store.CreateManyAsync([new NewPulse(_pulse, "email", Ann.Email, "…")], default);
         await _store.MarkSentAsync(_pulse.Id, T0);
     }
 
     private static string Token(string url) => url[(url.LastIndexOf('/') + 1)..];
+
+    private async Task<LinkCheck> AnswerCheckAsync(string url) =>
+        (await _responses.ResolveAsync(Token(url), TokenPurpose.Answer, default)).Check;
 
     [Test]
     public async Task An_answer_link_resolves_to_its_question_and_answer_and_a_changed_answer_replaces_the_signal()
@@ -49,7 +56,8 @@ public sealed class PulseResponsesTests
         _time.Advance(TimeSpan.FromMinutes(1));
         await _responses.RecordAsync(_pulse, 1, PulseAnswers.Find(5)!, "all good now", default);
         var signal = _signals.Signals.Single();
-        Assert.That(signal, Is.EqualTo(new Signal("ann", SignalKinds.PulseAnswer, 1.0, 1.0, T0.AddMinutes(1), $"pulse:{_pulse.Id}:q2", "all good now")));
+        Assert.That(signal, Is.EqualTo(
+            new Signal("ann", SignalKinds.PulseAnswer, 1.0, 1.0, T0.AddMinutes(1), $"pulse:{_pulse.Id}:q2", "all good now")));
         Assert.That((await _store.FindAsync(_pulse.Id, default))!.AnsweredAt, Is.EqualTo(T0), "answered when first answered");
     }
 
@@ -57,12 +65,11 @@ public sealed class PulseResponsesTests
     public async Task A_link_for_someone_elses_pulse_a_wrong_purpose_or_an_expired_one_records_nothing()
     {
         var forged = _pulse with { UserId = "bob" };
-        Assert.That((await _responses.ResolveAsync(Token(_links.Answer(forged, 0, 1)), TokenPurpose.Answer, default)).Check, Is.EqualTo(LinkCheck.Invalid));
-        Assert.That((await _responses.ResolveAsync(Token(_links.Honeypot(_pulse)), TokenPurpose.Answer, default)).Check, Is.EqualTo(LinkCheck.Invalid));
-        Assert.That((await _responses.ResolveAsync(Token(_links.Answer(_pulse, 9, 1)), TokenPurpose.Answer, default)).Check, Is.EqualTo(LinkCheck.Invalid),
-            "a question the set does not have");
+        Assert.That(await AnswerCheckAsync(_links.Answer(forged, 0, 1)), Is.EqualTo(LinkCheck.Invalid));
+        Assert.That(await AnswerCheckAsync(_links.Honeypot(_pulse)), Is.EqualTo(LinkCheck.Invalid));
+        Assert.That(await AnswerCheckAsync(_links.Answer(_pulse, 9, 1)), Is.EqualTo(LinkCheck.Invalid), "a question the set does not have");
         _time.Advance(TimeSpan.FromDays(8));
-        Assert.That((await _responses.ResolveAsync(Token(_links.Answer(_pulse, 0, 1)), TokenPurpose.Answer, default)).Check, Is.EqualTo(LinkCheck.Expired));
+        Assert.That(await AnswerCheckAsync(_links.Answer(_pulse, 0, 1)), Is.EqualTo(LinkCheck.Expired));
     }
 
     [Test]
@@ -73,9 +80,14 @@ public sealed class PulseResponsesTests
         _time.Advance(TimeSpan.FromMinutes(5));
         Assert.That(await _responses.JudgeFetchAsync(first, automatedAgent: false, default), Is.Null, "a person's single click");
         foreach (var a in new[] { 2, 3 })
-            await _responses.JudgeFetchAsync(await _responses.ResolveAsync(Token(_links.Answer(_pulse, 0, a)), TokenPurpose.Answer, default), false, default);
-        Assert.That(await _responses.JudgeSubmitAsync(first, automation: false, personClicked: false, default), Is.EqualTo(ScannerJudge.ManyAnswers));
-        Assert.That(await _responses.JudgeSubmitAsync(first, automation: false, personClicked: true, default), Is.Null, "a person pressing Send");
+        {
+            var other = await _responses.ResolveAsync(Token(_links.Answer(_pulse, 0, a)), TokenPurpose.Answer, default);
+            await _responses.JudgeFetchAsync(other, automatedAgent: false, default);
+        }
+        Assert.That(await _responses.JudgeSubmitAsync(first, automation: false, personClicked: false, default),
+            Is.EqualTo(ScannerJudge.ManyAnswers));
+        Assert.That(await _responses.JudgeSubmitAsync(first, automation: false, personClicked: true, default), Is.Null,
+            "a person pressing Send");
         Assert.That(await _responses.JudgeFetchAsync(first, automatedAgent: true, default), Is.EqualTo(ScannerJudge.Automation));
     }
 
@@ -86,7 +98,8 @@ public sealed class PulseResponsesTests
         var honeypot = await _responses.ResolveAsync(Token(_links.Honeypot(_pulse)), TokenPurpose.Honeypot, default);
         await _responses.MarkHoneypotAsync(honeypot.Pulse!, default);
         var link = await _responses.ResolveAsync(Token(_links.Answer(_pulse, 0, 4)), TokenPurpose.Answer, default);
-        Assert.That(await _responses.JudgeSubmitAsync(link, automation: false, personClicked: false, default), Is.EqualTo(ScannerJudge.Honeypot));
+        Assert.That(await _responses.JudgeSubmitAsync(link, automation: false, personClicked: false, default),
+            Is.EqualTo(ScannerJudge.Honeypot));
     }
 
     [Test]

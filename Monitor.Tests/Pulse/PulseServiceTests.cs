@@ -117,7 +117,8 @@ public sealed class PulseServiceTests
             Assert.That(composed.Questions[q].Answers.Select(a => a.Answer), Is.EqualTo(PulseAnswers.All));
             foreach (var a in composed.Questions[q].Answers)
             {
-                Assert.That(codec.Verify(a.Url["https://pulse.example.com/p/".Length..], _time.GetUtcNow(), out var claims), Is.EqualTo(TokenVerdict.Valid));
+                Assert.That(codec.Verify(a.Url["https://pulse.example.com/p/".Length..], _time.GetUtcNow(), out var claims),
+                    Is.EqualTo(TokenVerdict.Valid));
                 Assert.That(claims, Is.EqualTo(new PulseToken(TokenPurpose.Answer, composed.Pulse.Id, "a", q, a.Answer.Value,
                     DateTimeOffset.FromUnixTimeSeconds(composed.Pulse.ExpiresAt.ToUnixTimeSeconds()))));
             }
@@ -141,7 +142,8 @@ public sealed class PulseServiceTests
         Assert.That(_email.Rendered, Is.Empty);
         var created = _store.Created.Single();
         Assert.That(created.Pulse, Is.EqualTo(pulse));
-        Assert.That(created, Has.Property(nameof(NewPulse.Channel)).EqualTo("sms").And.Property(nameof(NewPulse.Recipient)).EqualTo("sms:a"));
+        Assert.That(created, Has.Property(nameof(NewPulse.Channel)).EqualTo("sms")
+            .And.Property(nameof(NewPulse.Recipient)).EqualTo("sms:a"));
         Assert.That(created.Message, Does.Contain("https://pulse.example.com/p/"));
     }
 

@@ -76,7 +76,8 @@ public sealed class SecondChannelTests
     [Test]
     public void A_pulse_channel_nobody_registered_stops_the_start_naming_the_key()
     {
-        var e = Assert.Throws<OptionsValidationException>(() => Cli.BuildApp([.. Args(TestPaths.NewTempDir("sm-channel"), "--Pulse:Channel=fax")]));
+        var args = Args(TestPaths.NewTempDir("sm-channel"), "--Pulse:Channel=fax");
+        var e = Assert.Throws<OptionsValidationException>(() => Cli.BuildApp([.. args]));
         Assert.That(e!.Failures, Has.Some.EqualTo("Pulse:Channel 'fax' is not a registered channel (registered: email)."));
     }
 }

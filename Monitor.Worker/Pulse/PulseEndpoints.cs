@@ -1,3 +1,4 @@
+using Monitor.Core.Pulses;
 using Monitor.Probes.Pulse;
 using Monitor.Worker.Endpoints;
 using Monitor.Worker.Metrics;
@@ -53,7 +54,8 @@ public static class PulseEndpoints
                     : "Please press Send to record your answer.");
         }
         await RecordAsync(r, link.Pulse!, link.Claims!.Question, link.Answer!, comment: null, ct);
-        return PulsePages.Thanks(link.Question!, link.Claims.Question, link.Answer!, r.RespondToken(link.Pulse!), null, r.Options.CommentMaxLength);
+        return PulsePages.Thanks(link.Question!, link.Claims.Question, link.Answer!, r.RespondToken(link.Pulse!), null,
+            r.Options.CommentMaxLength);
     }
 
     /// <summary>The thank-you page's form: change the answer, add a comment.</summary>
@@ -91,7 +93,7 @@ public static class PulseEndpoints
         Page(await r.UnsubscribeAsync(token, ct))
         ?? PulsePages.Message(200, "You are unsubscribed", "You will receive no more pulse e-mails. IT can turn them back on if you ask.");
 
-    private static async Task RecordAsync(PulseResponses r, Core.Pulses.PulseRecord pulse, int question, PulseAnswer answer, string? comment,
+    private static async Task RecordAsync(PulseResponses r, PulseRecord pulse, int question, PulseAnswer answer, string? comment,
         CancellationToken ct)
     {
         await r.RecordAsync(pulse, question, answer, comment, ct);

@@ -57,12 +57,16 @@ public static class PulseExtensions
         var options = Pulse(app.Services);
         if (!options.CanSign)
         {
-            app.Logger.LogWarning("Pulse probe disabled: {Key} is empty. Set at least one random key of 32+ characters to send pulses and serve their links",
+            app.Logger.LogWarning(
+                "Pulse probe disabled: {Key} is empty. Set at least one random key of 32+ characters to send pulses and serve their links",
                 $"{PulseOptions.Section}:{nameof(PulseOptions.SigningKeys)}");
             return app;
         }
         if (!options.Enabled)
-            app.Logger.LogInformation("Pulse probe not scheduled ({Key} is false); pulse links keep working", $"{PulseOptions.Section}:{nameof(PulseOptions.Enabled)}");
+        {
+            app.Logger.LogInformation("Pulse probe not scheduled ({Key} is false); pulse links keep working",
+                $"{PulseOptions.Section}:{nameof(PulseOptions.Enabled)}");
+        }
         app.MapPulseEndpoints();
         return app;
     }

@@ -64,9 +64,11 @@ public static class PulseMail
         var e = HtmlEncoder.Default;
         var b = new StringBuilder();
         b.Append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>")
-         .Append(e.Encode(p.Questions.Count > 0 ? p.Questions[0].Text : p.Subject)).Append("</title></head><body style=\"font-family:sans-serif\">");
+         .Append(e.Encode(p.Questions.Count > 0 ? p.Questions[0].Text : p.Subject))
+         .Append("</title></head><body style=\"font-family:sans-serif\">");
         // Hidden from people (and from screen readers and keyboards): only a machine follows it.
-        b.Append("<a href=\"").Append(e.Encode(p.HoneypotUrl)).Append("\" style=\"display:none\" aria-hidden=\"true\" tabindex=\"-1\"></a>");
+        b.Append("<a href=\"").Append(e.Encode(p.HoneypotUrl))
+         .Append("\" style=\"display:none\" aria-hidden=\"true\" tabindex=\"-1\"></a>");
         b.Append("<p>").Append(e.Encode(p.Greeting)).Append("</p>");
         foreach (var q in p.Questions)
         {
@@ -82,7 +84,8 @@ public static class PulseMail
             b.Append("</tr></table>");
         }
         b.Append("<p>").Append(e.Encode(p.WhoSees)).Append("</p>")
-         .Append("<p style=\"font-size:0.9em\"><a href=\"").Append(e.Encode(p.UnsubscribeUrl)).Append("\">Stop receiving these pulses</a></p>")
+         .Append("<p style=\"font-size:0.9em\"><a href=\"").Append(e.Encode(p.UnsubscribeUrl))
+         .Append("\">Stop receiving these pulses</a></p>")
          .Append("</body></html>");
         return b.ToString();
     }

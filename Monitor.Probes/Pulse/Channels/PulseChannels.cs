@@ -11,7 +11,8 @@ public sealed class PulseChannels(IEnumerable<IPulseChannel> channels, IOptions<
 
     /// <summary>The channel of new pulses; start-up validation guarantees it is registered.</summary>
     public IPulseChannel Chosen => Find(options.Value.Channel)
-        ?? throw new InvalidOperationException($"{PulseOptions.Section}:{nameof(PulseOptions.Channel)} '{options.Value.Channel}' is not registered.");
+        ?? throw new InvalidOperationException(
+            $"{PulseOptions.Section}:{nameof(PulseOptions.Channel)} '{options.Value.Channel}' is not registered.");
 
     /// <summary>The channel an outbox message was rendered for; null when that channel is no longer registered.</summary>
     public IPulseChannel? Find(string name) => _byName.GetValueOrDefault(name);

@@ -36,13 +36,15 @@ public sealed class InMemoryPulseStore : IPulseStore, IOutboxStore
     public Task<PulseRecord?> FindAsync(Guid id, CancellationToken cancellationToken) => Task.FromResult(_pulses.GetValueOrDefault(id));
 
     public Task<Dictionary<string, DateTimeOffset>> LastPulseByUserAsync(CancellationToken cancellationToken) =>
-        Task.FromResult(_pulses.Values.GroupBy(p => p.UserId).ToDictionary(g => g.Key, g => g.Max(p => p.CreatedAt), StringComparer.Ordinal));
+        Task.FromResult(_pulses.Values.GroupBy(p => p.UserId)
+            .ToDictionary(g => g.Key, g => g.Max(p => p.CreatedAt), StringComparer.Ordinal));
 
     public Task<HashSet<string>> FollowUpsDueAsync(DateTimeOffset cutoff, CancellationToken cancellationToken) =>
         Task.FromResult(Acknowledged.Where(a => a.Value <= cutoff && !_pulses.Values.Any(p => p.UserId == a.Key && p.CreatedAt > a.Value))
             .Select(a => a.Key).ToHashSet(StringComparer.Ordinal));
 
-    public Task<int> RecordLinkHitAsync(Guid pulseId, int answer, DateTimeOffset now, DateTimeOffset since, CancellationToken cancellationToken)
+    public Task<int> RecordLinkHitAsync(Guid pulseId, int answer, DateTimeOffset now, DateTimeOffset since,
+        CancellationToken cancellationToken)
     {
         _hits.Add((pulseId, answer, now));
         return DistinctAnswersFetchedAsync(pulseId, since, cancellationToken);
