@@ -32,6 +32,16 @@ public static class ValidatedOptions
         return services;
     }
 
+    /// <summary>Same, bound from the host's configuration as the container holds it (for one-line registrations).</summary>
+    public static IServiceCollection AddValidatedOptions<TOptions>(this IServiceCollection services, string section,
+        IValidateOptions<TOptions> validator)
+        where TOptions : class
+    {
+        services.AddOptions<TOptions>().Configure<IConfiguration>((o, c) => BindStrictly(c, section, o)).ValidateOnStart();
+        services.AddSingleton(validator);
+        return services;
+    }
+
     /// <summary>
     /// Binds and validates now, for the one setting the host needs while it is being composed (which job
     /// store Quartz uses). Throws <see cref="OptionsValidationException"/> with every failure.

@@ -77,7 +77,8 @@ public static class Cli
         }
     }
 
-    public static WebApplication BuildApp(string[] args)
+    /// <param name="configure">Extra registrations after the monitor's own (a test's pulse channel), before the build.</param>
+    public static WebApplication BuildApp(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
@@ -86,6 +87,7 @@ public static class Cli
             ContentRootPath = AppContext.BaseDirectory,
         });
         builder.AddMonitor();
+        configure?.Invoke(builder);
         var app = builder.Build();
         // Validate every option now, so a bad setting is reported before anything starts or logs.
         app.Services.GetService<IStartupValidator>()?.Validate();

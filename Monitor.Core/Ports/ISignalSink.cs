@@ -6,6 +6,14 @@ namespace Monitor.Core.Ports;
 public interface ISignalSink
 {
     Task<SignalWriteResult> WriteAsync(IReadOnlyList<Signal> signals, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Writes a signal that replaces an earlier one with the same (user, kind, source): a person changing
+    /// their own answer. Returns true when something was written. Sinks that only ever append (the
+    /// ticket probes' test doubles) need not support it.
+    /// </summary>
+    Task<bool> ReplaceAsync(Signal signal, CancellationToken cancellationToken) =>
+        throw new NotSupportedException($"{GetType().Name} does not replace signals.");
 }
 
 /// <param name="Stored">Signals that were new.</param>

@@ -1,4 +1,6 @@
+using Microsoft.Extensions.Options;
 using MimeKit;
+using Monitor.Core.Pulses;
 using Monitor.Core.Users;
 using Monitor.Probes.Pulse;
 using Monitor.Worker.Pulse;
@@ -19,10 +21,10 @@ public sealed class PulseMailTests
         };
         var links = new PulseLinks(new PulseTokenCodec(options.SigningKeys), options);
         var now = DateTimeOffset.UtcNow;
-        var message = new PulseMail(links, options, new MailOptions { From = "IT <pulse@it.example.com>" })
+        var composed = new PulseComposer(links, options)
             .Compose(Person, new PulseRecord(Guid.NewGuid(), Person.Id, questionSet, "manual", now, now.AddDays(7)));
-        using var stream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(PulseMail.Serialise(message)));
-        return MimeMessage.Load(stream);
+        var channel = new EmailChannel(Options.Create(new MailOptions { From = "IT <pulse@it.example.com>" }));
+        return PulseMail.Parse(channel.Render(composed).Message);
     }
 
     [Test]

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Monitor.Probes.Pulse;
 using Monitor.Tests.Infrastructure;
 using Monitor.Worker.Pulse;
 
@@ -43,7 +44,7 @@ public sealed class PulseOptionsTests
         var o = new MailOptions { From = "not an address", PickupDirectory = "" };
         o.Smtp.Port = 0;
         o.Smtp.User = "me";
-        var failures = new MailOptionsValidator().Validate(null, o).Failures!;
+        var failures = o.Validate().ToList();
         Assert.That(failures, Has.Some.StartsWith("Mail:From must be an e-mail address"));
         Assert.That(failures, Has.Some.StartsWith("Mail:PickupDirectory is required"));
         Assert.That(failures, Has.Some.StartsWith("Mail:Smtp:Port must be in [1, 65535]"));

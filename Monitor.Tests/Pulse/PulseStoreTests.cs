@@ -1,11 +1,15 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using Monitor.Core.Pulses;
 using Monitor.Core.Signals;
 using Monitor.Core.Users;
 using Monitor.Probes.Pulse;
+using Monitor.Probes.Pulse.Channels;
 using Monitor.Tests.Infrastructure;
+using Monitor.Worker.Metrics;
 using Monitor.Worker.Pulse;
+using Monitor.Worker.Scheduling;
 using Monitor.Worker.Storage;
 
 namespace Monitor.Tests.Pulse;
@@ -32,7 +36,10 @@ public sealed class PulseStoreTests(string provider)
         _pulses = new PulseRepository(_db);
         _users = new UserRepository(_db, _time);
         _signals = new SignalRepository(_db, _time);
-        _options = new PulseOptions { SigningKeys = ["store-test-signing-key-0123456789ab"], PublicBaseUrl = "http://127.0.0.1:1", DailySampleRate = 1 };
+        _options = new PulseOptions
+        {
+            SigningKeys = ["store-test-signing-key-0123456789ab"], PublicBaseUrl = "http://127.0.0.1:1", DailySampleRate = 1,
+        };
     }
 
     [TearDown]
@@ -41,7 +48,9 @@ public sealed class PulseStoreTests(string provider)
     private PulseService Service()
     {
         var links = new PulseLinks(new PulseTokenCodec(_options.SigningKeys), _options);
-        return new PulseService(_pulses, _users, _signals, new PulseMail(links, _options, new MailOptions()), Options.Create(_options), _time,
+        var options = Options.Create(_options);
+        var channels = new PulseChannels([new EmailChannel(Options.Create(new MailOptions()))], options);
+        return new PulseService(_pulses, _users, _signals, new PulseComposer(links, _options), channels, options, _time,
             NullLogger<PulseService>.Instance);
     }
 
@@ -107,5 +116,38 @@ public sealed class PulseStoreTests(string provider)
         var signals = await _signals.RecentAsync(answered, 10);
         Assert.That(signals.Single().Signal, Has.Property(nameof(Signal.Kind)).EqualTo(SignalKinds.PulseNoAnswer)
             .And.Property(nameof(Signal.Score)).EqualTo(0).And.Property(nameof(Signal.Weight)).EqualTo(0.2));
+    }
+
+    [Test]
+    public async Task An_outbox_message_keeps_the_channel_that_rendered_it()
+    {
+        var p = new PulseRecord(Guid.NewGuid(), "a", "default", PulseReasons.Manual, T0, T0.AddDays(7));
+        await _pulses.CreateManyAsync([new NewPulse(p, "sms", "+33100000000", "text")], default);
+        var claimed = (await _pulses.ClaimAsync("one", T0, T0.AddMinutes(2), 10, default)).Single();
+        Assert.That(claimed, Has.Property(nameof(OutboxMessage.Channel)).EqualTo("sms")
+            .And.Property(nameof(OutboxMessage.Recipient)).EqualTo("+33100000000").And.Property(nameof(OutboxMessage.PulseId)).EqualTo(p.Id));
+    }
+
+    [Test]
+    public async Task The_metrics_refresh_sets_the_cluster_wide_response_ratio_and_backlog_from_the_store()
+    {
+        await _users.ReplaceAllAsync([U("a"), U("b"), U("c")]);
+        await Service().DispatchAsync(default);
+        var claimed = await _pulses.ClaimAsync("another-replica", T0, T0.AddMinutes(2), 3, default);
+        await _pulses.MarkSentAsync([claimed[0]], T0, default);
+        var exporter = new UserMetricsExporter(new BoardRepository(_db), new JobRunRepository(_db), ProbeCatalog.Empty, _pulses, _pulses,
+            Options.Create(new MetricsOptions()), _time, NullLogger<UserMetricsExporter>.Instance);
+        // The gauges are process-wide: start from values no refresh would set.
+        MonitorMetrics.OutboxBacklog.Set(-1);
+        MonitorMetrics.PulseResponseRatio.Set(-1);
+        await exporter.RefreshAsync(default);
+        Assert.That(MonitorMetrics.PulseResponseRatio.Value, Is.EqualTo(-1), "nothing settled yet: no ratio claimed");
+        Assert.That(MonitorMetrics.OutboxBacklog.Value, Is.EqualTo(2), "counted from the store, whoever sends");
+
+        await _pulses.MarkAnsweredAsync(claimed[0].PulseId!.Value, T0.AddHours(1), default);
+        _time.Advance(TimeSpan.FromDays(8));
+        await Service().CloseExpiredAsync(default);
+        await exporter.RefreshAsync(default);
+        Assert.That(MonitorMetrics.PulseResponseRatio.Value, Is.EqualTo(1.0 / 3).Within(1e-9), "one answered of three settled");
     }
 }

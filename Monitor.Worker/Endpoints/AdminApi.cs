@@ -2,9 +2,10 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
 using Monitor.Core.Evaluation;
+using Monitor.Core.Pulses;
 using Monitor.Core.Signals;
+using Monitor.Probes.Pulse;
 using Monitor.Worker.Metrics;
-using Monitor.Worker.Pulse;
 using Monitor.Worker.Scheduling;
 using Monitor.Worker.Storage;
 using Quartz;
@@ -109,16 +110,19 @@ public static class AdminApi
             return Results.Accepted(value: new { probe = name, triggered = true });
         });
 
-        api.MapPost("/users/{id}/pulse", async (string id, UserRepository users, IServiceProvider services, CancellationToken ct) =>
+        api.MapPost("/users/{id}/pulse", async (string id, UserRepository users, IOptions<PulseOptions> pulse, IServiceProvider services,
+            CancellationToken ct) =>
         {
-            if (services.GetService<PulseService>() is not { } pulses)
-                return Problem(409, "The pulse probe is disabled: Pulse:SigningKeys is empty.");
+            if (!pulse.Value.CanSign) return Problem(409, "The pulse probe is disabled: Pulse:SigningKeys is empty.");
+            var pulses = services.GetRequiredService<PulseService>();
             var user = await users.FindAsync(id, ct);
             if (user is null) return Problem(404, $"No user '{id}' in the directory.");
             if (!user.Active || user.OptedOut)
                 return Problem(409, $"User '{id}' is {(user.OptedOut ? "unsubscribed from pulses" : "inactive")}: no pulse sent.");
-            var pulse = await pulses.CreateAsync(user, PulseRepository.Reasons.Manual, ct);
-            return Results.Accepted(value: new { pulseId = pulse.Id, queuedAt = pulse.CreatedAt, pulse.ExpiresAt });
+            if (!pulses.CanReach(user))
+                return Problem(409, $"User '{id}' has no address on the pulse channel '{pulse.Value.Channel}': no pulse sent.");
+            var created = await pulses.CreateAsync(user, PulseReasons.Manual, ct);
+            return Results.Accepted(value: new { pulseId = created.Id, queuedAt = created.CreatedAt, created.ExpiresAt });
         });
 
         api.MapPost("/users/{id}/pulse-subscription", async (string id, UserRepository users, CancellationToken ct) =>

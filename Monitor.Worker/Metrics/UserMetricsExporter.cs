@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.Extensions.Options;
 using Monitor.Core.Evaluation;
 using Monitor.Core.Groups;
+using Monitor.Core.Ports;
 using Monitor.Worker.Scheduling;
 using Monitor.Worker.Storage;
 using Prometheus;
@@ -13,11 +14,15 @@ namespace Monitor.Worker.Metrics;
 /// Keeps the per-user, per-group and per-probe series equal to the store. Each refresh reads the board
 /// and touches only the series whose value moved, so a scrape never waits on the database and label
 /// children are not churned. Runs in every replica (it is the replica's own exporter), not in Quartz.
+/// The cluster-wide pulse gauges (response ratio, outbox backlog) are read from the store here too, so
+/// every replica exports the same current values whichever replica ran the probe or sent the mail.
 /// </summary>
 public sealed class UserMetricsExporter(
     BoardRepository board,
     JobRunRepository jobRuns,
     ProbeCatalog probes,
+    IPulseStore pulses,
+    IOutboxStore outbox,
     IOptions<MetricsOptions> options,
     TimeProvider time,
     ILogger<UserMetricsExporter> logger) : BackgroundService
@@ -81,10 +86,19 @@ public sealed class UserMetricsExporter(
 
     public async Task RefreshAsync(CancellationToken ct)
     {
-        var rows = await board.LoadAsync(time.GetUtcNow(), ct);
+        var now = time.GetUtcNow();
+        var rows = await board.LoadAsync(now, ct);
         RefreshUsers(rows);
         RefreshGroups(rows);
         await RefreshProbesAsync(ct);
+        await RefreshPulsesAsync(now, ct);
+    }
+
+    private async Task RefreshPulsesAsync(DateTimeOffset now, CancellationToken ct)
+    {
+        // No settled pulse in the window: the ratio keeps its last value rather than claiming 0 % answered.
+        if (await pulses.ResponseRatioAsync(now.AddDays(-30), ct) is { } ratio) MonitorMetrics.PulseResponseRatio.Set(ratio);
+        MonitorMetrics.OutboxBacklog.Set(await outbox.BacklogAsync(ct));
     }
 
     private void RefreshUsers(IReadOnlyList<BoardRow> rows)

@@ -1,7 +1,7 @@
-using System.Net.Sockets;
-using MailKit.Net.Smtp;
 using Microsoft.Extensions.Options;
-using MimeKit;
+using Monitor.Core.Ports;
+using Monitor.Core.Pulses;
+using Monitor.Probes.Pulse.Channels;
 using Monitor.Worker.Metrics;
 using Monitor.Worker.Scheduling;
 using Polly;
@@ -10,14 +10,14 @@ using Polly.Retry;
 namespace Monitor.Worker.Pulse;
 
 /// <summary>
-/// Drains the outbox, one per replica: claims a batch under a lease, sends it over one SMTP connection
-/// (or into the pickup folder), marks what went. A failed batch is retried (Polly, exponential backoff)
-/// and, failing that, handed back to the outbox with a later attempt time; nothing is dropped.
+/// Drains the outbox, one per replica: claims a batch under a lease, hands each message to the channel
+/// that rendered it, marks what went. A failed delivery is retried (Polly, exponential backoff) and,
+/// failing that, handed back to the outbox with a later attempt time; nothing is dropped.
 /// </summary>
-public sealed class OutboxSender(PulseRepository repo, IOptions<MailOptions> options, NodeIdentity node, TimeProvider time,
-    ILogger<OutboxSender> logger) : BackgroundService
+public sealed class OutboxSender(IOutboxStore outbox, PulseChannels channels, IOptions<MailOptions> options, NodeIdentity node,
+    TimeProvider time, ILogger<OutboxSender> logger) : BackgroundService
 {
-    private readonly MailOptions _o = options.Value;
+    private OutboxOptions O => options.Value.Outbox;
 
     private readonly ResiliencePipeline _retry = new ResiliencePipelineBuilder()
         .AddRetry(new RetryStrategyOptions
@@ -32,15 +32,14 @@ public sealed class OutboxSender(PulseRepository repo, IOptions<MailOptions> opt
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        logger.LogInformation("Outbox sender started: {Transport}", string.IsNullOrWhiteSpace(_o.Smtp.Host)
-            ? $"pickup folder {Path.GetFullPath(_o.PickupDirectory)}" : $"SMTP {_o.Smtp.Host}:{_o.Smtp.Port}");
+        logger.LogInformation("Outbox sender started: channels {Channels}; e-mail via {Transport}", string.Join(", ", channels.Names),
+            channels.Find(EmailChannel.ChannelName) is EmailChannel email ? email.Transport : "(not registered)");
         while (!stoppingToken.IsCancellationRequested)
         {
             var sent = 0;
             try
             {
                 sent = await DrainOnceAsync(stoppingToken);
-                MonitorMetrics.OutboxBacklog.Set(await repo.BacklogAsync(stoppingToken));
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -54,7 +53,7 @@ public sealed class OutboxSender(PulseRepository repo, IOptions<MailOptions> opt
             {
                 try
                 {
-                    await Task.Delay(_o.Outbox.PollInterval, time, stoppingToken);
+                    await Task.Delay(O.PollInterval, time, stoppingToken);
                 }
                 catch (OperationCanceledException)
                 {
@@ -64,77 +63,37 @@ public sealed class OutboxSender(PulseRepository repo, IOptions<MailOptions> opt
         }
     }
 
-    /// <summary>Sends one claimed batch; returns how many messages went.</summary>
+    /// <summary>Delivers one claimed batch, channel by channel; returns how many messages went.</summary>
     public async Task<int> DrainOnceAsync(CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        var batch = await repo.ClaimAsync(node.Id, now, now + _o.Outbox.Lease, _o.Outbox.BatchSize, ct);
-        if (batch.Count == 0) return 0;
+        var batch = await outbox.ClaimAsync(node.Id, now, now + O.Lease, O.BatchSize, ct);
+        var sent = 0;
+        foreach (var group in batch.GroupBy(m => m.Channel, StringComparer.Ordinal))
+            sent += await DeliverAsync(group.Key, group.ToList(), ct);
+        return sent;
+    }
+
+    private async Task<int> DeliverAsync(string name, List<OutboxMessage> batch, CancellationToken ct)
+    {
         var sent = new List<OutboxMessage>();
         try
         {
-            await _retry.ExecuteAsync(async token =>
-            {
-                var pending = batch.Except(sent).ToList();
-                if (string.IsNullOrWhiteSpace(_o.Smtp.Host)) await WritePickupAsync(pending, sent, token);
-                else await SendSmtpAsync(pending, sent, token);
-            }, ct);
+            // A message whose channel is not registered here (a replica with another build) waits, like a failed send.
+            var channel = channels.Find(name) ?? throw new InvalidOperationException($"no channel '{name}' is registered");
+            await _retry.ExecuteAsync(async token => await channel.DeliverAsync(batch.Except(sent).ToList(), sent, token), ct);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             var failed = batch.Except(sent).ToList();
             var attempts = failed.Max(m => m.Attempts) + 1;
-            var backoff = TimeSpan.FromSeconds(Math.Min(_o.Outbox.MaxBackoff.TotalSeconds, Math.Pow(2, Math.Min(attempts, 20))));
-            logger.LogWarning("Outbox: {Count} messages not sent ({Error}); next attempt in {Backoff}", failed.Count, e.Message, backoff);
-            await repo.MarkFailedAsync(failed, time.GetUtcNow() + backoff, e.Message, CancellationToken.None);
+            var backoff = TimeSpan.FromSeconds(Math.Min(O.MaxBackoff.TotalSeconds, Math.Pow(2, Math.Min(attempts, 20))));
+            logger.LogWarning("Outbox: {Count} {Channel} messages not sent ({Error}); next attempt in {Backoff}", failed.Count, name,
+                e.Message, backoff);
+            await outbox.MarkFailedAsync(failed, time.GetUtcNow() + backoff, e.Message, CancellationToken.None);
         }
-        await repo.MarkSentAsync(sent, time.GetUtcNow(), CancellationToken.None);
+        await outbox.MarkSentAsync(sent, time.GetUtcNow(), CancellationToken.None);
         MonitorMetrics.PulsesSent.Inc(sent.Count);
         return sent.Count;
-    }
-
-    private async Task SendSmtpAsync(List<OutboxMessage> pending, List<OutboxMessage> sent, CancellationToken ct)
-    {
-        using var client = new SmtpClient { Timeout = (int)_o.Smtp.Timeout.TotalMilliseconds };
-        // Our own socket, to turn Nagle off: with it, every message of a batch waits out the peer's
-        // delayed ACK (about 40 ms), which caps one connection at some 20 messages/s.
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        try
-        {
-            await socket.ConnectAsync(_o.Smtp.Host!, _o.Smtp.Port, ct);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
-        await client.ConnectAsync(socket, _o.Smtp.Host!, _o.Smtp.Port, _o.Smtp.Security, ct);
-        if (!string.IsNullOrEmpty(_o.Smtp.User)) await client.AuthenticateAsync(_o.Smtp.User, _o.Smtp.Password ?? "", ct);
-        foreach (var m in pending)
-        {
-            using var message = Parse(m);
-            await client.SendAsync(message, ct);
-            sent.Add(m);
-        }
-        await client.DisconnectAsync(true, ct);
-    }
-
-    private async Task WritePickupAsync(List<OutboxMessage> pending, List<OutboxMessage> sent, CancellationToken ct)
-    {
-        System.IO.Directory.CreateDirectory(_o.PickupDirectory);
-        foreach (var m in pending)
-        {
-            // Written under a temporary name and renamed, so that a pickup agent never reads half a file.
-            var path = Path.Combine(_o.PickupDirectory, $"{m.Id:N}.eml");
-            await File.WriteAllTextAsync(path + ".tmp", m.Message, ct);
-            File.Move(path + ".tmp", path, overwrite: true);
-            sent.Add(m);
-        }
-    }
-
-    private static MimeMessage Parse(OutboxMessage m)
-    {
-        using var stream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(m.Message));
-        return MimeMessage.Load(stream);
     }
 }

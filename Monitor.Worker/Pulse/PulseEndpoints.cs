@@ -1,15 +1,14 @@
-using Microsoft.Extensions.Options;
-using Monitor.Core.Signals;
+using Monitor.Core.Pulses;
 using Monitor.Probes.Pulse;
 using Monitor.Worker.Endpoints;
 using Monitor.Worker.Metrics;
-using Monitor.Worker.Storage;
 
 namespace Monitor.Worker.Pulse;
 
 /// <summary>
 /// The public pages of a pulse (docs/pulse.md). A GET never records anything; an answer is recorded by
 /// a POST that the landing page sends by itself (or its "Send" button), judged by <see cref="ScannerJudge"/>.
+/// What a click means is decided by <see cref="PulseResponses"/>; this only speaks HTTP and HTML.
 /// </summary>
 public static class PulseEndpoints
 {
@@ -20,131 +19,94 @@ public static class PulseEndpoints
         pages.MapPost("/p/{token}", AnswerAsync);
         pages.MapPost("/p/respond", RespondAsync);
         pages.MapMethods("/p/h/{token}", [HttpMethods.Get, HttpMethods.Head], HoneypotAsync);
-        pages.MapMethods("/u/{token}", [HttpMethods.Get, HttpMethods.Head], (string token, PulseTokenCodec codec, TimeProvider time) =>
-            Check(codec, token, TokenPurpose.Unsubscribe, time.GetUtcNow(), out _) ?? PulsePages.UnsubscribeConfirm());
+        pages.MapMethods("/u/{token}", [HttpMethods.Get, HttpMethods.Head], (string token, PulseResponses r) =>
+            Page(r.Check(token, TokenPurpose.Unsubscribe, out _)) ?? PulsePages.UnsubscribeConfirm());
         pages.MapPost("/u/{token}", UnsubscribeAsync);
         return app;
     }
 
-    private static async Task<IResult> LandingAsync(string token, HttpContext http, PulsePageContext c, CancellationToken ct)
+    private static async Task<IResult> LandingAsync(string token, HttpContext http, PulseResponses r, CancellationToken ct)
     {
-        var (error, claims, pulse, question, answer) = await c.ResolveAsync(token, TokenPurpose.Answer, ct);
-        if (error is not null) return error;
-        var o = c.Options.Value;
-        var now = c.Time.GetUtcNow();
+        var link = await r.ResolveAsync(token, TokenPurpose.Answer, ct);
+        if (Page(link.Check) is { } error) return error;
         if (HttpMethods.IsHead(http.Request.Method))
         {
             Scanner(ScannerJudge.Head);
             return Results.Ok();
         }
-        var distinct = await c.Pulses.RecordLinkHitAsync(pulse!.Id, claims!.Question * 10 + claims.Answer, now, now - o.Scanner.BurstWindow, ct);
-        var reason = ScannerJudge.Judge(new LinkFetch(now, pulse.SentAt, pulse.HoneypotAt, distinct,
-            ScannerJudge.IsAutomatedAgent(http.Request.Headers.UserAgent), PersonClicked: false), o.Scanner.Rules());
-        if (reason is not null) Scanner(reason);
-        return PulsePages.Landing(question!, answer!, autoSubmit: true, o.Scanner.AutoSubmitDelay, note: null);
+        if (await r.JudgeFetchAsync(link, ScannerJudge.IsAutomatedAgent(http.Request.Headers.UserAgent), ct) is { } reason) Scanner(reason);
+        return PulsePages.Landing(link.Question!, link.Answer!, autoSubmit: true, r.Options.Scanner.AutoSubmitDelay, note: null);
     }
 
-    private static async Task<IResult> AnswerAsync(string token, HttpContext http, PulsePageContext c, CancellationToken ct)
+    private static async Task<IResult> AnswerAsync(string token, HttpContext http, PulseResponses r, CancellationToken ct)
     {
-        var (error, claims, pulse, question, answer) = await c.ResolveAsync(token, TokenPurpose.Answer, ct);
-        if (error is not null) return error;
-        var o = c.Options.Value;
-        var now = c.Time.GetUtcNow();
+        var link = await r.ResolveAsync(token, TokenPurpose.Answer, ct);
+        if (Page(link.Check) is { } error) return error;
         var form = http.Request.HasFormContentType ? await http.Request.ReadFormAsync(ct) : null;
         var auto = form?["auto"].ToString() == "1";
         var automation = form?["wd"].ToString() == "1" || ScannerJudge.IsAutomatedAgent(http.Request.Headers.UserAgent);
-        var distinct = await c.Pulses.DistinctAnswersFetchedAsync(pulse!.Id, now - o.Scanner.BurstWindow, ct);
-        var reason = ScannerJudge.Judge(new LinkFetch(now, pulse.SentAt, pulse.HoneypotAt, distinct, automation, PersonClicked: !auto), o.Scanner.Rules());
-        if (reason is not null)
+        if (await r.JudgeSubmitAsync(link, automation, personClicked: !auto, ct) is { } reason)
         {
             Scanner(reason);
-            return PulsePages.Landing(question!, answer!, autoSubmit: false, o.Scanner.AutoSubmitDelay,
+            return PulsePages.Landing(link.Question!, link.Answer!, autoSubmit: false, r.Options.Scanner.AutoSubmitDelay,
                 note: reason == ScannerJudge.TooSoon
                     ? "This link was opened moments after the e-mail arrived, so nothing was recorded yet. Please press Send in a minute."
                     : "Please press Send to record your answer.");
         }
-        await c.RecordAsync(pulse, claims!.Question, answer!, comment: null, now, ct);
-        return PulsePages.Thanks(question!, claims.Question, answer!, c.Links.RespondToken(pulse), null, o.CommentMaxLength);
+        await RecordAsync(r, link.Pulse!, link.Claims!.Question, link.Answer!, comment: null, ct);
+        return PulsePages.Thanks(link.Question!, link.Claims.Question, link.Answer!, r.RespondToken(link.Pulse!), null,
+            r.Options.CommentMaxLength);
     }
 
     /// <summary>The thank-you page's form: change the answer, add a comment.</summary>
-    private static async Task<IResult> RespondAsync(HttpContext http, PulsePageContext c, CancellationToken ct)
+    private static async Task<IResult> RespondAsync(HttpContext http, PulseResponses r, CancellationToken ct)
     {
         if (!http.Request.HasFormContentType) return PulsePages.Invalid();
         var form = await http.Request.ReadFormAsync(ct);
-        var (error, claims, pulse, _, _) = await c.ResolveAsync(form["t"].ToString(), TokenPurpose.Respond, ct);
-        if (error is not null) return error;
-        var o = c.Options.Value;
-        var questions = PulseQuestions.Resolve(pulse!.QuestionSet, o.QuestionSets) ?? [];
+        var link = await r.ResolveAsync(form["t"].ToString(), TokenPurpose.Respond, ct);
+        if (Page(link.Check) is { } error) return error;
+        var max = r.Options.CommentMaxLength;
+        var questions = r.Questions(link.Pulse!);
         if (!int.TryParse(form["q"], out var q) || q < 0 || q >= questions.Length ||
             !int.TryParse(form["answer"], out var a) || PulseAnswers.Find(a) is not { } answer)
         {
             return PulsePages.Message(400, "Please choose an answer", "Pick one of the five answers, then press Save.");
         }
         var comment = form["comment"].ToString().Trim();
-        if (comment.Length > o.CommentMaxLength)
-            return PulsePages.Message(400, "Your comment is too long", $"Please keep it under {o.CommentMaxLength} characters; nothing was changed.");
-        await c.RecordAsync(pulse, q, answer, comment.Length == 0 ? null : comment, c.Time.GetUtcNow(), ct);
-        return PulsePages.Thanks(questions[q], q, answer, form["t"].ToString(), comment, o.CommentMaxLength);
+        if (comment.Length > max)
+            return PulsePages.Message(400, "Your comment is too long", $"Please keep it under {max} characters; nothing was changed.");
+        await RecordAsync(r, link.Pulse!, q, answer, comment.Length == 0 ? null : comment, ct);
+        return PulsePages.Thanks(questions[q], q, answer, form["t"].ToString(), comment, max);
     }
 
-    private static async Task<IResult> HoneypotAsync(string token, PulsePageContext c, CancellationToken ct)
+    private static async Task<IResult> HoneypotAsync(string token, PulseResponses r, CancellationToken ct)
     {
-        var (error, _, pulse, _, _) = await c.ResolveAsync(token, TokenPurpose.Honeypot, ct);
-        if (error is not null) return error;
-        await c.Pulses.MarkHoneypotAsync(pulse!.Id, c.Time.GetUtcNow(), ct);
+        var link = await r.ResolveAsync(token, TokenPurpose.Honeypot, ct);
+        if (Page(link.Check) is { } error) return error;
+        await r.MarkHoneypotAsync(link.Pulse!, ct);
         Scanner(ScannerJudge.Honeypot);
         return PulsePages.Message(200, "Nothing here", "Nothing to see.");
     }
 
     /// <summary>Both the confirmation page's button and RFC 8058's one-click POST; no cookie, no session.</summary>
-    private static async Task<IResult> UnsubscribeAsync(string token, PulsePageContext c, CancellationToken ct)
+    private static async Task<IResult> UnsubscribeAsync(string token, PulseResponses r, CancellationToken ct) =>
+        Page(await r.UnsubscribeAsync(token, ct))
+        ?? PulsePages.Message(200, "You are unsubscribed", "You will receive no more pulse e-mails. IT can turn them back on if you ask.");
+
+    private static async Task RecordAsync(PulseResponses r, PulseRecord pulse, int question, PulseAnswer answer, string? comment,
+        CancellationToken ct)
     {
-        if (Check(c.Codec, token, TokenPurpose.Unsubscribe, c.Time.GetUtcNow(), out var claims) is { } error) return error;
-        await c.Users.SetOptedOutAsync(claims!.UserId, true, ct);
-        return PulsePages.Message(200, "You are unsubscribed", "You will receive no more pulse e-mails. IT can turn them back on if you ask.");
+        await r.RecordAsync(pulse, question, answer, comment, ct);
+        MonitorMetrics.PulseAnswers.Inc();
     }
 
     private static void Scanner(string reason) => MonitorMetrics.LinkScannerHits.WithLabels(reason).Inc();
 
-    internal static IResult? Check(PulseTokenCodec codec, string token, TokenPurpose purpose, DateTimeOffset now, out PulseToken? claims)
+    /// <summary>The page of a link that cannot be used; null when it can.</summary>
+    private static IResult? Page(LinkCheck check) => check switch
     {
-        var verdict = codec.Verify(token, now, out claims);
-        if (verdict == TokenVerdict.Valid && claims!.Purpose == purpose) return null;
-        return verdict == TokenVerdict.Expired && claims!.Purpose == purpose ? PulsePages.Expired() : PulsePages.Invalid();
-    }
-}
-
-/// <summary>What the pulse pages need, resolved once per request.</summary>
-internal sealed class PulsePageContext(PulseTokenCodec codec, PulseLinks links, PulseRepository pulses, SignalRepository signals,
-    UserRepository users, IOptions<PulseOptions> options, TimeProvider time)
-{
-    public PulseTokenCodec Codec => codec;
-    public PulseLinks Links => links;
-    public PulseRepository Pulses => pulses;
-    public UserRepository Users => users;
-    public IOptions<PulseOptions> Options => options;
-    public TimeProvider Time => time;
-
-    public async Task<(IResult? Error, PulseToken? Claims, PulseRecord? Pulse, string? Question, PulseAnswer? Answer)> ResolveAsync(
-        string token, TokenPurpose purpose, CancellationToken ct)
-    {
-        if (PulseEndpoints.Check(codec, token, purpose, time.GetUtcNow(), out var claims) is { } error) return (error, null, null, null, null);
-        var pulse = await pulses.FindAsync(claims!.PulseId, ct);
-        // A signed token for a pulse that does not exist (or for someone else's) is treated as forged.
-        if (pulse is null || pulse.UserId != claims.UserId) return (PulsePages.Invalid(), null, null, null, null);
-        var questions = PulseQuestions.Resolve(pulse.QuestionSet, options.Value.QuestionSets) ?? [];
-        if (purpose != TokenPurpose.Answer) return (null, claims, pulse, null, null);
-        if (claims.Question >= questions.Length || PulseAnswers.Find(claims.Answer) is not { } answer)
-            return (PulsePages.Invalid(), null, null, null, null);
-        return (null, claims, pulse, questions[claims.Question], answer);
-    }
-
-    public async Task RecordAsync(PulseRecord pulse, int question, PulseAnswer answer, string? comment, DateTimeOffset now, CancellationToken ct)
-    {
-        await signals.UpsertAsync(new Signal(pulse.UserId, SignalKinds.PulseAnswer, answer.Score, 1.0, now,
-            PulseService.PulseSource(pulse.Id, question), comment), ct);
-        await pulses.MarkAnsweredAsync(pulse.Id, now, ct);
-        MonitorMetrics.PulseAnswers.Inc();
-    }
+        LinkCheck.Valid => null,
+        LinkCheck.Expired => PulsePages.Expired(),
+        _ => PulsePages.Invalid(),
+    };
 }

@@ -1,32 +1,13 @@
 using Dapper;
+using Monitor.Core.Ports;
+using Monitor.Core.Pulses;
 using Monitor.Worker.Storage;
 
 namespace Monitor.Worker.Pulse;
 
-/// <summary>One pulse sent to one person.</summary>
-public sealed record PulseRecord(Guid Id, string UserId, string QuestionSet, string Reason, DateTimeOffset CreatedAt,
-    DateTimeOffset ExpiresAt, DateTimeOffset? SentAt = null, DateTimeOffset? AnsweredAt = null, DateTimeOffset? HoneypotAt = null);
-
-/// <summary>A pulse to create with its rendered message.</summary>
-public sealed record NewPulse(PulseRecord Pulse, string Recipient, string Message);
-
-/// <summary>A message in the outbox, as claimed by a sender.</summary>
-public sealed record OutboxMessage(Guid Id, Guid? PulseId, string Recipient, string Message, int Attempts);
-
-/// <summary>Pulses, the fetches of their links, and the outbox their messages wait in.</summary>
-public sealed class PulseRepository(Database db)
+/// <summary>Pulses, the fetches of their links, and the outbox their messages wait in: the store behind the pulse ports.</summary>
+public sealed class PulseRepository(Database db) : IPulseStore, IOutboxStore
 {
-    public static class Reasons
-    {
-        public const string Scheduled = "scheduled";
-        public const string FollowUp = "follow_up";
-        public const string Manual = "manual";
-    }
-
-    /// <summary>Writes the pulse and its outgoing message in one transaction: both or neither.</summary>
-    public Task CreateAsync(PulseRecord p, string recipient, string message, CancellationToken ct) =>
-        CreateManyAsync([new NewPulse(p, recipient, message)], ct);
-
     /// <summary>Writes pulses and their outgoing messages in one transaction: all or none.</summary>
     public async Task CreateManyAsync(IReadOnlyCollection<NewPulse> pulses, CancellationToken ct)
     {
@@ -44,11 +25,11 @@ public sealed class PulseRepository(Database db)
             }), tx, cancellationToken: ct));
         await c.ExecuteAsync(new CommandDefinition(
             """
-            INSERT INTO outbox (id, pulse_id, recipient, message, created_at, attempts, next_attempt_at)
-            VALUES (@Id, @PulseId, @Recipient, @Message, @CreatedAt, 0, @CreatedAt)
+            INSERT INTO outbox (id, pulse_id, channel, recipient, message, created_at, attempts, next_attempt_at)
+            VALUES (@Id, @PulseId, @Channel, @Recipient, @Message, @CreatedAt, 0, @CreatedAt)
             """, pulses.Select(n => new
             {
-                Id = Guid.CreateVersion7().ToString(), PulseId = n.Pulse.Id.ToString(), n.Recipient, n.Message,
+                Id = Guid.CreateVersion7().ToString(), PulseId = n.Pulse.Id.ToString(), n.Channel, n.Recipient, n.Message,
                 CreatedAt = n.Pulse.CreatedAt.ToMs(),
             }), tx, cancellationToken: ct));
         await tx.CommitAsync(ct);
@@ -170,9 +151,10 @@ public sealed class PulseRepository(Database db)
                 SELECT id FROM outbox
                 WHERE sent_at IS NULL AND next_attempt_at <= @now AND (claimed_until IS NULL OR claimed_until < @now)
                 ORDER BY next_attempt_at LIMIT @limit {(db.IsPostgres ? "FOR UPDATE SKIP LOCKED" : "")})
-            RETURNING id, pulse_id, recipient, message, attempts
+            RETURNING id, pulse_id, channel, recipient, message, attempts
             """, new { node, now = now.ToMs(), until = until.ToMs(), limit }, cancellationToken: ct));
-        return rows.Select(r => new OutboxMessage(Guid.Parse(r.Id), r.PulseId is null ? null : Guid.Parse(r.PulseId), r.Recipient, r.Message, r.Attempts)).ToList();
+        return rows.Select(r => new OutboxMessage(Guid.Parse(r.Id), r.PulseId is null ? null : Guid.Parse(r.PulseId), r.Channel,
+            r.Recipient, r.Message, r.Attempts)).ToList();
     }
 
     public async Task MarkSentAsync(IReadOnlyCollection<OutboxMessage> sent, DateTimeOffset now, CancellationToken ct)
@@ -232,6 +214,7 @@ public sealed class PulseRepository(Database db)
     {
         public string Id { get; set; } = "";
         public string? PulseId { get; set; }
+        public string Channel { get; set; } = "";
         public string Recipient { get; set; } = "";
         public string Message { get; set; } = "";
         public int Attempts { get; set; }

@@ -18,6 +18,9 @@ public sealed class ProbeCatalog
     private readonly Dictionary<string, ProbeDefinition> _definitions;
     private readonly Lazy<IReadOnlyDictionary<string, JobSchedule>> _scheduled;
 
+    /// <summary>A catalogue with nothing in it (a benchmark's or a test's exporter).</summary>
+    public static ProbeCatalog Empty { get; } = new([], new ServiceCollection().BuildServiceProvider());
+
     public ProbeCatalog(IEnumerable<ProbeDefinition> definitions, IServiceProvider services)
     {
         _services = services;

@@ -35,6 +35,9 @@ public sealed class SignalRepository(Database db, TimeProvider time) : ISignalSi
         return new SignalWriteResult(stored, signals.Count - stored);
     }
 
+    /// <inheritdoc cref="ISignalSink.ReplaceAsync"/>
+    public Task<bool> ReplaceAsync(Signal signal, CancellationToken ct) => UpsertAsync(signal, ct);
+
     /// <summary>
     /// Writes a signal that may replace an earlier one with the same key (a person changing their own
     /// answer). Returns true when something was written.

@@ -5,7 +5,7 @@ using Monitor.Core.Users;
 namespace Monitor.Worker.Storage;
 
 /// <summary>The users in the directory, as last synchronised. Removed users stay, marked, for history.</summary>
-public sealed class UserRepository(Database db, TimeProvider time) : IUserLookup
+public sealed class UserRepository(Database db, TimeProvider time) : IUserDirectory
 {
     private const string Columns =
         "id, email, display_name, department, site, manager, user_rank, time_zone, locale, active, opted_out";

@@ -109,7 +109,9 @@ await signals.WriteAsync(fresh, CancellationToken.None);
 Measure("incremental cycle after 1,000 new signals", await Time(async () => await evaluator.RunIncrementalAsync(CancellationToken.None)));
 Measure("incremental cycle, nothing new", await Time(async () => await evaluator.RunIncrementalAsync(CancellationToken.None)));
 
-var exporter = new UserMetricsExporter(new BoardRepository(db), new JobRunRepository(db), new ProbeCatalog([], EmptyServices.Instance),
+var pulseStore = new Monitor.Worker.Pulse.PulseRepository(db);
+var exporter = new UserMetricsExporter(new BoardRepository(db), new JobRunRepository(db), ProbeCatalog.Empty,
+    pulseStore, pulseStore,
     Options.Create(new MetricsOptions()), time, NullLogger<UserMetricsExporter>.Instance);
 Measure("first metrics refresh (creates every series)", await Time(() => exporter.RefreshAsync(CancellationToken.None)));
 Measure("metrics refresh, steady", await Time(() => exporter.RefreshAsync(CancellationToken.None)));
@@ -131,10 +133,3 @@ static async Task<TimeSpan> Time(Func<Task> run)
 
 static void Measure(string what, TimeSpan took) => Console.WriteLine($"{what}: {took.TotalSeconds:F2} s");
 
-/// <summary>The exporter's catalogue needs a container only to read probe schedules; the benchmark has none.</summary>
-internal sealed class EmptyServices : IServiceProvider
-{
-    public static readonly EmptyServices Instance = new();
-
-    public object? GetService(Type serviceType) => null;
-}

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Options;
-using Monitor.Probes.Pulse;
 
-namespace Monitor.Worker.Pulse;
+namespace Monitor.Probes.Pulse;
 
 /// <summary>The pulse probe: who gets a pulse and when, its links, its questions. Bound from <c>Pulse</c>.</summary>
 public sealed class PulseOptions
@@ -63,6 +62,9 @@ public sealed class PulseOptions
 
     public ScannerOptions Scanner { get; set; } = new();
 
+    /// <summary>The channel pulses are delivered through: the name of a registered channel (<c>email</c> by default).</summary>
+    public string Channel { get; set; } = "email";
+
     public bool CanSign => SigningKeys.Any(k => !string.IsNullOrEmpty(k));
 
     public string[] Questions() => PulseQuestions.Resolve(QuestionSet, QuestionSets) ?? [];
@@ -85,34 +87,14 @@ public sealed class ScannerOptions
     public ScannerRules Rules() => new(MinimumAfterSend, BurstWindow, BurstAnswers, HoneypotQuarantine);
 }
 
-/// <summary>The built-in question sets.</summary>
-public static class PulseQuestions
-{
-    public const string Default = "default";
-    public const string Value = "value";
-
-    public static readonly IReadOnlyDictionary<string, string[]> BuiltIn = new Dictionary<string, string[]>
-    {
-        [Default] = ["How happy are you with IT lately?"],
-        [Value] =
-        [
-            "How much value does IT bring to you?",
-            "How much value does IT bring to your team?",
-            "How much value does IT bring to the business?",
-        ],
-    };
-
-    public static string[]? Resolve(string name, IReadOnlyDictionary<string, string[]> configured) =>
-        configured.TryGetValue(name, out var q) ? q : BuiltIn.GetValueOrDefault(name);
-}
-
-internal sealed class PulseOptionsValidator : IValidateOptions<PulseOptions>
+/// <summary>Checks the pulse settings; every failure names its full key.</summary>
+public sealed class PulseOptionsValidator : IValidateOptions<PulseOptions>
 {
     public ValidateOptionsResult Validate(string? name, PulseOptions o)
     {
         const string s = PulseOptions.Section;
         var failures = new List<string>();
-        if (o.Enabled && !IsCron(o.Cron))
+        if (o.Enabled && !CronSchedule.IsValid(o.Cron))
             failures.Add($"{s}:{nameof(o.Cron)} is not a valid Quartz cron expression (got '{o.Cron}').");
         if (o.Enabled && o.CanSign && !(Uri.TryCreate(o.PublicBaseUrl, UriKind.Absolute, out var u) && u.Scheme is "http" or "https"))
             failures.Add($"{s}:{nameof(o.PublicBaseUrl)} must be the http(s) URL people's browsers reach the public listener at (got '{o.PublicBaseUrl}').");
@@ -139,19 +121,6 @@ internal sealed class PulseOptionsValidator : IValidateOptions<PulseOptions>
         if (o.Scanner.AutoSubmitDelay < TimeSpan.Zero || o.Scanner.AutoSubmitDelay > TimeSpan.FromSeconds(10))
             failures.Add($"{sc}:{nameof(ScannerOptions.AutoSubmitDelay)} must be between 0 and 10 seconds.");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
-
-        static bool IsCron(string cron)
-        {
-            try
-            {
-                _ = new Quartz.CronExpression(cron);
-                return true;
-            }
-            catch (FormatException)
-            {
-                return false;
-            }
-        }
 
         void Positive(TimeSpan t, string key)
         {

@@ -1,0 +1,37 @@
+using Monitor.Core.Pulses;
+
+namespace Monitor.Core.Ports;
+
+/// <summary>Pulses and the fetches of their links.</summary>
+public interface IPulseStore
+{
+    /// <summary>Writes pulses and their outgoing messages in one transaction: all or none.</summary>
+    Task CreateManyAsync(IReadOnlyCollection<NewPulse> pulses, CancellationToken cancellationToken);
+
+    Task<PulseRecord?> FindAsync(Guid id, CancellationToken cancellationToken);
+
+    /// <summary>When each person last got a pulse.</summary>
+    Task<Dictionary<string, DateTimeOffset>> LastPulseByUserAsync(CancellationToken cancellationToken);
+
+    /// <summary>Acknowledged users whose acknowledgement is older than <paramref name="cutoff"/> and who had no pulse since.</summary>
+    Task<HashSet<string>> FollowUpsDueAsync(DateTimeOffset cutoff, CancellationToken cancellationToken);
+
+    /// <summary>Logs a fetch of an answer link; returns the distinct answers of the pulse fetched since <paramref name="since"/>.</summary>
+    Task<int> RecordLinkHitAsync(Guid pulseId, int answer, DateTimeOffset now, DateTimeOffset since, CancellationToken cancellationToken);
+
+    /// <summary>The distinct answers of the pulse fetched since <paramref name="since"/>.</summary>
+    Task<int> DistinctAnswersFetchedAsync(Guid pulseId, DateTimeOffset since, CancellationToken cancellationToken);
+
+    Task MarkHoneypotAsync(Guid pulseId, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Sets the answer time unless the pulse was answered before.</summary>
+    Task MarkAnsweredAsync(Guid pulseId, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Closes pulses past their expiry; returns those nobody answered.</summary>
+    Task<IReadOnlyList<PulseRecord>> CloseExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Answered pulses over pulses that were answered or expired, created since <paramref name="since"/>; null when none.
+    /// </summary>
+    Task<double?> ResponseRatioAsync(DateTimeOffset since, CancellationToken cancellationToken);
+}

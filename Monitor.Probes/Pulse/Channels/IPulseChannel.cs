@@ -1,0 +1,31 @@
+using Monitor.Core.Pulses;
+using Monitor.Core.Users;
+
+namespace Monitor.Probes.Pulse.Channels;
+
+/// <summary>
+/// One way pulses reach people (e-mail first). A channel owns its message format and its sender: it renders
+/// a <see cref="ComposedPulse"/> into the outbox payload when the pulse is created, and delivers claimed
+/// outbox messages later. Retries, leases and backoff belong to the outbox sender, not to the channel.
+/// Register one with <see cref="PulseChannelRegistration.AddPulseChannel{TChannel, TOptions}"/>.
+/// </summary>
+public interface IPulseChannel
+{
+    /// <summary>The name <c>Pulse:Channel</c> selects and the outbox's <c>channel</c> column stores.</summary>
+    string Name { get; }
+
+    /// <summary>Whether this person has an address on this channel.</summary>
+    bool CanReach(User user);
+
+    /// <summary>The recipient and the message text stored in the outbox (written in the pulse's transaction).</summary>
+    OutboxPayload Render(ComposedPulse pulse);
+
+    /// <summary>
+    /// Delivers a claimed batch, adding each message to <paramref name="delivered"/> as soon as it has gone,
+    /// and throws when the rest cannot go now (the sender retries what is not in <paramref name="delivered"/>).
+    /// </summary>
+    Task DeliverAsync(IReadOnlyList<OutboxMessage> batch, ICollection<OutboxMessage> delivered, CancellationToken cancellationToken);
+}
+
+/// <summary>What a channel stores in the outbox for one pulse.</summary>
+public sealed record OutboxPayload(string Recipient, string Message);

@@ -1,0 +1,89 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Monitor.Core.Ports;
+using Monitor.Core.Pulses;
+using Monitor.Core.Signals;
+using Monitor.Core.Users;
+using Monitor.Probes.Pulse.Channels;
+
+namespace Monitor.Probes.Pulse;
+
+/// <summary>
+/// Creates pulses (scheduled, follow-up or on demand) and settles expired ones. A pulse is composed once
+/// and rendered by the chosen channel; the pulse and its outbox message are written in one transaction.
+/// </summary>
+public sealed class PulseService(IPulseStore store, IUserDirectory users, ISignalSink signals, PulseComposer composer,
+    PulseChannels channels, IOptions<PulseOptions> options, TimeProvider time, ILogger<PulseService> logger)
+{
+    /// <summary>How many pulses one transaction writes during a dispatch.</summary>
+    private const int WriteBatch = 200;
+
+    private PulseOptions O => options.Value;
+
+    /// <summary>Whether the chosen channel has an address for this person.</summary>
+    public bool CanReach(User user) => channels.Chosen.CanReach(user);
+
+    /// <summary>Writes the pulse and its message to the outbox (one transaction).</summary>
+    public async Task<PulseRecord> CreateAsync(User user, string reason, CancellationToken ct)
+    {
+        var p = New(channels.Chosen, user, reason);
+        await store.CreateManyAsync([p], ct);
+        return p.Pulse;
+    }
+
+    private NewPulse New(IPulseChannel channel, User user, string reason)
+    {
+        var now = time.GetUtcNow();
+        var pulse = new PulseRecord(Guid.CreateVersion7(), user.Id, O.QuestionSet, reason, now, now + O.LinkValidity);
+        var payload = channel.Render(composer.Compose(user, pulse));
+        return new NewPulse(pulse, channel.Name, payload.Recipient, payload.Message);
+    }
+
+    /// <summary>One pulse to every person who is due now; returns how many were queued.</summary>
+    public async Task<int> DispatchAsync(CancellationToken ct)
+    {
+        var o = O;
+        var now = time.GetUtcNow();
+        var channel = channels.Chosen;
+        var calendar = new PulseCalendar(o.EffectiveBusinessDays(), o.QuietUntil, o.QuietFrom, o.DailySampleRate);
+        var last = await store.LastPulseByUserAsync(ct);
+        var followUps = await store.FollowUpsDueAsync(now - o.FollowUpAfter, ct);
+        var created = 0;
+        var pending = new List<NewPulse>();
+        foreach (var user in await users.ListAsync(ct))
+        {
+            if (created >= o.MaxPerRun) break;
+            if (!user.Active || user.OptedOut || !channel.CanReach(user) || !calendar.IsAwake(now, user.TimeZone)) continue;
+            string reason;
+            if (followUps.Contains(user.Id)) reason = PulseReasons.FollowUp;
+            else if ((!last.TryGetValue(user.Id, out var at) || now - at >= o.MinimumInterval) &&
+                     calendar.IsSampled(user.Id, now, user.TimeZone))
+                reason = PulseReasons.Scheduled;
+            else continue;
+            pending.Add(New(channel, user, reason));
+            created++;
+            if (pending.Count < WriteBatch) continue;
+            await store.CreateManyAsync(pending, ct);
+            pending.Clear();
+        }
+        await store.CreateManyAsync(pending, ct);
+        if (created > 0) logger.LogInformation("Queued {Count} pulses through {Channel}", created, channel.Name);
+        return created;
+    }
+
+    /// <summary>Turns pulses that expired unanswered into weak no-answer signals; returns how many.</summary>
+    public async Task<int> CloseExpiredAsync(CancellationToken ct)
+    {
+        var unanswered = await store.CloseExpiredAsync(time.GetUtcNow(), ct);
+        if (unanswered.Count > 0)
+        {
+            await signals.WriteAsync(unanswered.Select(p =>
+                new Signal(p.UserId, SignalKinds.PulseNoAnswer, 0, O.NoAnswerWeight, p.ExpiresAt, PulseSource(p.Id, 0))).ToList(), ct);
+        }
+        return unanswered.Count;
+    }
+
+    /// <summary>The signal source of an answer: <c>pulse:&lt;id&gt;</c>, with the question number after the first question.</summary>
+    public static string PulseSource(Guid pulseId, int question) =>
+        question == 0 ? $"pulse:{pulseId}" : $"pulse:{pulseId}:q{question + 1}";
+}
