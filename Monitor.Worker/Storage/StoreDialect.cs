@@ -108,7 +108,7 @@ public abstract class StoreDialect
                     {
                         sql.Append(j == 0 ? "$" : ",$").Append(++n);
                         var parameter = command.CreateParameter();
-                        parameter.Value = StoreTime.ToStore(row[j]);
+                        parameter.Value = StoreTime.ToStore(row[j]) ?? DBNull.Value;
                         command.Parameters.Add(parameter);
                     }
                     sql.Append(')');

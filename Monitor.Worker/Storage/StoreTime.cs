@@ -15,13 +15,8 @@ internal static class StoreTime
 
     public static DateTimeOffset? FromMs(long? ms) => ms is { } v ? DateTimeOffset.FromUnixTimeMilliseconds(v) : null;
 
-    /// <summary>A value as the store keeps it: times become Unix milliseconds, null becomes <see cref="DBNull"/>.</summary>
-    public static object ToStore(object? value) => value switch
-    {
-        null => DBNull.Value,
-        DateTimeOffset t => t.ToUnixTimeMilliseconds(),
-        _ => value,
-    };
+    /// <summary>A value as the store keeps it: times become Unix milliseconds.</summary>
+    public static object? ToStore(object? value) => value is DateTimeOffset t ? t.ToUnixTimeMilliseconds() : value;
 }
 
 /// <summary>
