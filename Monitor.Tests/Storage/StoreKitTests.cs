@@ -63,6 +63,8 @@ public sealed class StoreKitTests(string provider)
         var records = (await c.QueryAsync<TimeRecord>("SELECT id, at FROM kit_times ORDER BY id")).ToList();
         Assert.That(records.Select(r => r.At), Is.EqualTo(Times), "read into constructor parameters");
         Assert.That(records[1].At!.Value.Offset, Is.EqualTo(TimeSpan.Zero), "read back in UTC");
+        var tuples = (await c.QueryAsync<(long Id, DateTimeOffset? At)>("SELECT id, at FROM kit_times ORDER BY id")).ToList();
+        Assert.That(tuples.Select(r => r.At), Is.EqualTo(Times), "read into value tuples");
 
         var single = await c.QuerySingleAsync<DateTimeOffset>("SELECT at FROM kit_times WHERE id = 3");
         Assert.That(single, Is.EqualTo(Times[3]), "a scalar column");
