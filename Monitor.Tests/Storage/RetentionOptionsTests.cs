@@ -33,7 +33,8 @@ public sealed class RetentionOptionsTests
             Signals = TimeSpan.FromDays(89), RemovedUsers = TimeSpan.Zero,
         };
         var failures = Validate(o).Failures!.ToList();
-        string[] keys = ["Interval", "BatchSize", "JobRuns", "SentOutbox", "LinkHits", "ClosedPulses", "StateChanges", "Signals", "RemovedUsers"];
+        string[] keys =
+            ["Interval", "BatchSize", "JobRuns", "SentOutbox", "LinkHits", "ClosedPulses", "StateChanges", "Signals", "RemovedUsers"];
         Assert.That(failures, Has.Count.EqualTo(keys.Length));
         foreach (var key in keys) Assert.That(failures, Has.One.StartsWith($"Retention:{key} "), key);
         Assert.That(failures.Single(f => f.StartsWith("Retention:Signals ")), Does.Contain("Evaluation:Window"));

@@ -67,7 +67,8 @@ public sealed class RetentionTests(string provider)
             await ExecuteAsync("INSERT INTO pulse_link_hits (pulse_id, answer, hit_at) VALUES (@pulse, 1, @at)", new { pulse, at });
         }
         var closed = T0 - _o.ClosedPulses;
-        foreach (var (id, closedAt) in new (string, DateTimeOffset?)[] { ("old", closed - Ms), ("edge", closed), ("new", T0), ("open", null) })
+        (string, DateTimeOffset?)[] pulses = [("old", closed - Ms), ("edge", closed), ("new", T0), ("open", null)];
+        foreach (var (id, closedAt) in pulses)
         {
             await ExecuteAsync(
                 """
@@ -146,7 +147,8 @@ public sealed class RetentionTests(string provider)
         await RunAsync();
 
         var kept = await Ids("SELECT message FROM job_runs");
-        Assert.That(kept, Is.EqualTo(new[] { all[2], all[3], all[4], all[5], all[7] }.Select(r => r.Message).Order(StringComparer.Ordinal)));
+        var expected = new[] { all[2], all[3], all[4], all[5], all[7] }.Select(r => r.Message).Order(StringComparer.Ordinal);
+        Assert.That(kept, Is.EqualTo(expected));
         Assert.That(await runs.LatestAsync(), Is.EquivalentTo(before), "the probes' health reads the same");
     }
 
@@ -156,7 +158,8 @@ public sealed class RetentionTests(string provider)
         var at = T0 - _o.LinkHits - TimeSpan.FromMinutes(1);
         for (var i = 0; i < 25; i++)
         {
-            await ExecuteAsync("INSERT INTO pulse_link_hits (pulse_id, answer, hit_at) VALUES (@pulse, 1, @at)", new { pulse = $"p{i}", at });
+            await ExecuteAsync("INSERT INTO pulse_link_hits (pulse_id, answer, hit_at) VALUES (@pulse, 1, @at)",
+                new { pulse = $"p{i}", at });
         }
         await ExecuteAsync("INSERT INTO pulse_link_hits (pulse_id, answer, hit_at) VALUES ('fresh', 1, @T0)", new { T0 });
         var deleted = await new RetentionRepository(_db).PruneLinkHitsAsync(T0 - _o.LinkHits, batch: 7);
@@ -170,5 +173,6 @@ public sealed class RetentionTests(string provider)
     private static Signal Signal(string user, DateTimeOffset at) => new(user, SignalKinds.Touchpoint, -0.5, 1, at, $"api:{user}");
 
     private static User U(string id) =>
-        new(id, $"{id}@example.com", $"User {id}", "Finance", "Paris", null, Rank.IndividualContributor, "Europe/Paris", "fr-FR", true, false);
+        new(id, $"{id}@example.com", $"User {id}", "Finance", "Paris", null, Rank.IndividualContributor, "Europe/Paris", "fr-FR",
+            true, false);
 }

@@ -34,7 +34,8 @@ public sealed class AcknowledgementRepository(Database db)
     {
         await using var c = await db.OpenAsync(ct);
         var rows = userIds is null
-            ? (await c.QueryAsync<Acknowledgement>(new CommandDefinition($"SELECT {Select} FROM acknowledgements", cancellationToken: ct))).ToList()
+            ? (await c.QueryAsync<Acknowledgement>(
+                new CommandDefinition($"SELECT {Select} FROM acknowledgements", cancellationToken: ct))).ToList()
             : await c.QueryChunkedAsync<Acknowledgement>(
                 $"SELECT {Select} FROM acknowledgements WHERE {db.Dialect.InChunk("user_id")}", userIds, ct: ct);
         var result = new Dictionary<string, Acknowledgement>(rows.Count, StringComparer.Ordinal);

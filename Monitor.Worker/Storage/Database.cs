@@ -73,7 +73,10 @@ public sealed class Database : IAsyncDisposable
         }
         var result = Upgrader().PerformUpgrade();
         if (!result.Successful)
-            throw new InvalidOperationException($"Schema migration failed at {result.ErrorScript?.Name}: {result.Error.Message}", result.Error);
+        {
+            throw new InvalidOperationException(
+                $"Schema migration failed at {result.ErrorScript?.Name}: {result.Error.Message}", result.Error);
+        }
     }
 
     /// <summary>True when every migration shipped with this build has been applied.</summary>
@@ -85,7 +88,8 @@ public sealed class Database : IAsyncDisposable
             ? DeployChanges.To.PostgresqlDatabase(_connectionString)
             : DeployChanges.To.SqliteDatabase(_connectionString);
         return builder
-            .WithScriptsEmbeddedInAssembly(Assembly.GetExecutingAssembly(), n => n.Contains(".Storage.Migrations.", StringComparison.Ordinal))
+            .WithScriptsEmbeddedInAssembly(Assembly.GetExecutingAssembly(),
+                n => n.Contains(".Storage.Migrations.", StringComparison.Ordinal))
             .WithTransactionPerScript()
             .LogToNowhere()
             .Build();

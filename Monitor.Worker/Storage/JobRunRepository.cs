@@ -43,7 +43,10 @@ public sealed class JobRunRepository(Database db)
     {
         await using var c = await db.OpenAsync(ct);
         var rows = await c.QueryAsync<JobRunRow>(new CommandDefinition(
-            "SELECT job, node, started_at, duration_ms, success, message FROM job_runs WHERE job = @job AND started_at >= @since ORDER BY started_at",
+            """
+            SELECT job, node, started_at, duration_ms, success, message FROM job_runs
+            WHERE job = @job AND started_at >= @since ORDER BY started_at
+            """,
             new { job, since }, cancellationToken: ct));
         return rows.Select(r => r.ToRun()).ToList();
     }

@@ -53,7 +53,10 @@ public sealed class RetentionRepository(Database db)
     public Task<int> PruneSignalsAsync(DateTimeOffset before, int batch, CancellationToken ct = default) =>
         DeleteAsync("signals", "observed_at < @before", new { before }, batch, ct);
 
-    /// <summary>Users removed from the directory before <paramref name="before"/>, with their state, acknowledgement and queue entry.</summary>
+    /// <summary>
+    /// Users removed from the directory before <paramref name="before"/>, with their state, acknowledgement
+    /// and evaluation mark; their signals and state changes go by their own settings.
+    /// </summary>
     public async Task<int> PruneRemovedUsersAsync(DateTimeOffset before, int batch, CancellationToken ct = default)
     {
         var deleted = 0;
@@ -62,7 +65,8 @@ public sealed class RetentionRepository(Database db)
             await using var c = await db.OpenAsync(ct);
             await using var tx = await c.BeginTransactionAsync(ct);
             var ids = (await c.QueryAsync<string>(new CommandDefinition(
-                "SELECT id FROM users WHERE removed_at < @before LIMIT @batch", new { before, batch }, tx, cancellationToken: ct))).ToList();
+                "SELECT id FROM users WHERE removed_at < @before LIMIT @batch", new { before, batch }, tx,
+                cancellationToken: ct))).ToList();
             foreach (var table in (string[])["user_states", "acknowledgements", "dirty_users"])
             {
                 await c.ExecuteChunkedAsync($"DELETE FROM {table} WHERE {db.Dialect.InChunk("user_id")}", ids, tx: tx, ct: ct);

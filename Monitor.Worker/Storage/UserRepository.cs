@@ -74,7 +74,8 @@ public sealed class UserRepository(Database db, TimeProvider time) : IUserLookup
             ON CONFLICT (id) DO UPDATE SET email = excluded.email, display_name = excluded.display_name,
                 department = excluded.department, site = excluded.site, manager = excluded.manager,
                 user_rank = excluded.user_rank, time_zone = excluded.time_zone, locale = excluded.locale,
-                active = excluded.active, opted_out = (users.opted_out OR excluded.opted_out), removed_at = NULL, updated_at = excluded.updated_at
+                active = excluded.active, opted_out = (users.opted_out OR excluded.opted_out), removed_at = NULL,
+                updated_at = excluded.updated_at
             """, ct);
         // A joiner gets evaluated (to unknown) at once, so they show up on the board.
         await db.Dialect.InsertManyAsync(c, tx, "INSERT INTO dirty_users (user_id, marked_at)", upserts, u => [u.Id, now],
