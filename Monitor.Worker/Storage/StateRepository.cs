@@ -50,15 +50,18 @@ public sealed class StateRepository(Database db)
         await using var tx = await c.BeginTransactionAsync(ct);
         // Multi-row statements: a full sweep writes up to every user, and one round trip per row is
         // what makes that slow on a networked database.
+        // Times go in as milliseconds here: a sweep writes every user, and a boxed DateTimeOffset per
+        // value (converted by the dialect) would be garbage on the hottest write.
         await db.Dialect.InsertManyAsync(c, tx, $"INSERT INTO user_states ({Columns})", statuses, s =>
-            [s.UserId, (int)s.State, s.Score, s.LastSignalAt, s.Flapping, s.FlapPercent, s.SoftDownCount, s.StateSince, s.EvaluatedAt],
+            [s.UserId, (int)s.State, s.Score, s.LastSignalAt.ToMs(), s.Flapping, s.FlapPercent, s.SoftDownCount, s.StateSince.ToMs(),
+                s.EvaluatedAt.ToMs()],
             """
             ON CONFLICT (user_id) DO UPDATE SET state = excluded.state, score = excluded.score,
                 last_signal_at = excluded.last_signal_at, flapping = excluded.flapping, flap_percent = excluded.flap_percent,
                 soft_down_count = excluded.soft_down_count, state_since = excluded.state_since, evaluated_at = excluded.evaluated_at
             """, ct);
         await db.Dialect.InsertManyAsync(c, tx, "INSERT INTO state_changes (id, user_id, from_state, to_state, changed_at, score, causes)",
-            changes.Select(ChangeRow.From), r => [r.Id, r.UserId, r.FromState, r.ToState, r.ChangedAt, r.Score, r.Causes], "", ct);
+            changes.Select(ChangeRow.From), r => [r.Id, r.UserId, r.FromState, r.ToState, r.ChangedAt.ToMs(), r.Score, r.Causes], "", ct);
         await c.ExecuteChunkedAsync($"DELETE FROM acknowledgements WHERE {db.Dialect.InChunk("user_id")}",
             endedAcknowledgements, tx: tx, ct: ct);
         await tx.CommitAsync(ct);

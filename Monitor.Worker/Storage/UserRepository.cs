@@ -68,8 +68,10 @@ public sealed class UserRepository(Database db, TimeProvider time) : IUserLookup
         var leavers = existing.Values.Where(r => r.RemovedAt is null).Select(r => r.Id).ToList();
 
         // The bulk insert binds positional parameters on PostgreSQL: the suffix takes the time from the row.
+        // One boxed value for every row.
+        object nowMs = now.ToMs();
         await db.Dialect.InsertManyAsync(c, tx, $"INSERT INTO users ({Columns}, updated_at)", upserts, u =>
-            [u.Id, u.Email, u.DisplayName, u.Department, u.Site, u.Manager, u.UserRank, u.TimeZone, u.Locale, u.Active, u.OptedOut, now],
+            [u.Id, u.Email, u.DisplayName, u.Department, u.Site, u.Manager, u.UserRank, u.TimeZone, u.Locale, u.Active, u.OptedOut, nowMs],
             $"""
             ON CONFLICT (id) DO UPDATE SET email = excluded.email, display_name = excluded.display_name,
                 department = excluded.department, site = excluded.site, manager = excluded.manager,
@@ -78,7 +80,7 @@ public sealed class UserRepository(Database db, TimeProvider time) : IUserLookup
                 updated_at = excluded.updated_at
             """, ct);
         // A joiner gets evaluated (to unknown) at once, so they show up on the board.
-        await db.Dialect.InsertManyAsync(c, tx, "INSERT INTO dirty_users (user_id, marked_at)", upserts, u => [u.Id, now],
+        await db.Dialect.InsertManyAsync(c, tx, "INSERT INTO dirty_users (user_id, marked_at)", upserts, u => [u.Id, nowMs],
             "ON CONFLICT (user_id) DO NOTHING", ct);
         await c.ExecuteChunkedAsync($"UPDATE users SET removed_at = @now, updated_at = @now WHERE {db.Dialect.InChunk("id")}",
             leavers, new { now }, tx, ct);
