@@ -18,6 +18,8 @@ public sealed class Database : IAsyncDisposable
     private readonly NpgsqlDataSource? _postgres;
     private readonly string _connectionString;
 
+    // Once per process, before any query: columns map to properties by snake_case name, and times are
+    // bound and read as BIGINT Unix milliseconds (UnixMillisecondsHandler).
     static Database()
     {
         DefaultTypeMap.MatchNamesWithUnderscores = true;
