@@ -34,7 +34,7 @@ public sealed class RetentionTests(string provider)
     [TearDown]
     public async Task DisposeStore() => await _db.DisposeAsync();
 
-    private Task RunAsync() =>
+    private Task<Monitor.Core.Ports.ProbeResult> RunAsync() =>
         new RetentionJob(new RetentionRepository(_db), Options.Create(_o), _time, NullLogger<RetentionJob>.Instance).RunAsync(default);
 
     private async Task<List<string>> Ids(string sql)
@@ -77,8 +77,10 @@ public sealed class RetentionTests(string provider)
                 """, new { id, created = T0.AddYears(-2), closedAt });
         }
 
-        await RunAsync();
+        var result = await RunAsync();
 
+        Assert.That(result, Is.EqualTo(Monitor.Core.Ports.ProbeResult.Ok(
+            "0 job runs, 1 sent messages, 1 link fetches, 1 closed pulses, 0 state changes, 0 signals, 0 removed users")));
         Assert.That(await Ids("SELECT id FROM outbox"), Is.EqualTo(new[] { "edge", "new", "unsent" }));
         Assert.That(await Ids("SELECT pulse_id FROM pulse_link_hits"), Is.EqualTo(new[] { "edge", "new" }));
         Assert.That(await Ids("SELECT id FROM pulses"), Is.EqualTo(new[] { "edge", "new", "open" }));
