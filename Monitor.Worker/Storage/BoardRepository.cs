@@ -18,17 +18,19 @@ public sealed class BoardRepository(Database db)
             LEFT JOIN acknowledgements a ON a.user_id = u.id
             WHERE u.removed_at IS NULL
             """, cancellationToken: ct));
-        var nowMs = now.ToMs();
         return rows.Select(r =>
         {
             var state = (SatisfactionState)(r.State ?? 0);
-            var acknowledged = r.AckUser is not null && state == SatisfactionState.Down &&
-                               (r.AckExpiresAt is null || r.AckExpiresAt > nowMs);
-            return new BoardRow(r.Id, r.Department, r.Site, state, r.Score, StoreTime.FromMs(r.LastSignalAt),
-                r.Flapping ?? false, acknowledged, StoreTime.FromMs(r.StateSince));
+            // Only what HoldsFor reads is loaded: who, by whom and why are not on the board.
+            var acknowledged = r.AckUser is not null &&
+                               new Acknowledgement(r.AckUser, "", null, default, r.AckExpiresAt).HoldsFor(state, now);
+            return new BoardRow(r.Id, r.Department, r.Site, state, r.Score, r.LastSignalAt,
+                r.Flapping ?? false, acknowledged, r.StateSince);
         }).ToList();
     }
 
+    // A row class rather than BoardRow: the outer joins make every state column nullable, the state is
+    // stored as an integer, and "acknowledged" is computed.
     private sealed class Row
     {
         public string Id { get; set; } = "";
@@ -36,11 +38,11 @@ public sealed class BoardRepository(Database db)
         public string Site { get; set; } = "";
         public int? State { get; set; }
         public double? Score { get; set; }
-        public long? LastSignalAt { get; set; }
+        public DateTimeOffset? LastSignalAt { get; set; }
         public bool? Flapping { get; set; }
-        public long? StateSince { get; set; }
+        public DateTimeOffset? StateSince { get; set; }
         public string? AckUser { get; set; }
-        public long? AckExpiresAt { get; set; }
+        public DateTimeOffset? AckExpiresAt { get; set; }
     }
 }
 

@@ -18,12 +18,18 @@ public sealed class Database : IAsyncDisposable
     private readonly NpgsqlDataSource? _postgres;
     private readonly string _connectionString;
 
-    static Database() => DefaultTypeMap.MatchNamesWithUnderscores = true;
+    // Once per process, before any query: columns map to properties by snake_case name, and times are
+    // bound and read as BIGINT Unix milliseconds (UnixMillisecondsHandler).
+    static Database()
+    {
+        DefaultTypeMap.MatchNamesWithUnderscores = true;
+        UnixMillisecondsHandler.Register();
+    }
 
     public Database(IOptions<StorageOptions> options)
     {
         var o = options.Value;
-        IsPostgres = o.IsPostgres;
+        Dialect = o.IsPostgres ? StoreDialect.Postgres : StoreDialect.Sqlite;
         if (IsPostgres)
         {
             _connectionString = o.ConnectionString;
@@ -41,14 +47,13 @@ public sealed class Database : IAsyncDisposable
         }
     }
 
-    public bool IsPostgres { get; }
+    /// <summary>What differs between the two stores' SQL.</summary>
+    public StoreDialect Dialect { get; }
 
-    /// <summary>
-    /// "column is one of @parameter" for a list parameter. Dapper expands <c>IN @list</c> on SQLite but
-    /// hands Npgsql the list as an array, which PostgreSQL takes only through <c>= ANY</c>.
-    /// </summary>
-    public string In(string column, string parameter) =>
-        IsPostgres ? $"{column} = ANY(@{parameter})" : $"{column} IN @{parameter}";
+    public bool IsPostgres => Dialect.IsPostgres;
+
+    /// <summary>Shorthand for <see cref="StoreDialect.In"/>.</summary>
+    public string In(string column, string parameter) => Dialect.In(column, parameter);
 
     public async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken = default)
     {
@@ -70,7 +75,10 @@ public sealed class Database : IAsyncDisposable
         }
         var result = Upgrader().PerformUpgrade();
         if (!result.Successful)
-            throw new InvalidOperationException($"Schema migration failed at {result.ErrorScript?.Name}: {result.Error.Message}", result.Error);
+        {
+            throw new InvalidOperationException(
+                $"Schema migration failed at {result.ErrorScript?.Name}: {result.Error.Message}", result.Error);
+        }
     }
 
     /// <summary>True when every migration shipped with this build has been applied.</summary>
@@ -82,23 +90,12 @@ public sealed class Database : IAsyncDisposable
             ? DeployChanges.To.PostgresqlDatabase(_connectionString)
             : DeployChanges.To.SqliteDatabase(_connectionString);
         return builder
-            .WithScriptsEmbeddedInAssembly(Assembly.GetExecutingAssembly(), n => n.Contains(".Storage.Migrations.", StringComparison.Ordinal))
+            .WithScriptsEmbeddedInAssembly(Assembly.GetExecutingAssembly(),
+                n => n.Contains(".Storage.Migrations.", StringComparison.Ordinal))
             .WithTransactionPerScript()
             .LogToNowhere()
             .Build();
     }
 
     public ValueTask DisposeAsync() => _postgres?.DisposeAsync() ?? ValueTask.CompletedTask;
-}
-
-/// <summary>Times in the store are Unix milliseconds.</summary>
-internal static class StoreTime
-{
-    public static long ToMs(this DateTimeOffset t) => t.ToUnixTimeMilliseconds();
-
-    public static long? ToMs(this DateTimeOffset? t) => t?.ToUnixTimeMilliseconds();
-
-    public static DateTimeOffset FromMs(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
-
-    public static DateTimeOffset? FromMs(long? ms) => ms is { } v ? DateTimeOffset.FromUnixTimeMilliseconds(v) : null;
 }

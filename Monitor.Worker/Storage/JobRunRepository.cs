@@ -2,7 +2,7 @@ using Dapper;
 
 namespace Monitor.Worker.Storage;
 
-/// <summary>The log of job and probe runs, by node.</summary>
+/// <summary>The log of job and probe runs, by node. The retention job keeps it short (<c>Retention:JobRuns</c>).</summary>
 public sealed class JobRunRepository(Database db)
 {
     public async Task RecordAsync(JobRun run, CancellationToken ct = default)
@@ -11,58 +11,59 @@ public sealed class JobRunRepository(Database db)
         await c.ExecuteAsync(new CommandDefinition(
             """
             INSERT INTO job_runs (id, job, node, started_at, duration_ms, success, message)
-            VALUES (@id, @Job, @Node, @startedAt, @durationMs, @Success, @Message)
+            VALUES (@id, @Job, @Node, @StartedAt, @durationMs, @Success, @Message)
             """,
             new
             {
-                id = Guid.CreateVersion7().ToString("N"), run.Job, run.Node, startedAt = run.StartedAt.ToMs(),
+                id = Guid.CreateVersion7().ToString("N"), run.Job, run.Node, run.StartedAt,
                 durationMs = (long)run.Duration.TotalMilliseconds, run.Success, run.Message,
             }, cancellationToken: ct));
     }
 
     /// <summary>The latest run of every job, and when each last succeeded.</summary>
+    /// <remarks>
+    /// Read on every metrics refresh: the latest start of each job comes from the (job, started_at) index and
+    /// is joined back to its run, rather than a subquery for every stored run; retention keeps the table short.
+    /// </remarks>
     public async Task<IReadOnlyList<JobHealth>> LatestAsync(CancellationToken ct = default)
     {
         await using var c = await db.OpenAsync(ct);
-        var rows = await c.QueryAsync<JobHealthRow>(new CommandDefinition(
+        var rows = await c.QueryAsync<JobRunRow>(new CommandDefinition(
             """
             SELECT r.job, r.node, r.started_at, r.duration_ms, r.success, r.message,
                    (SELECT MAX(s.started_at + s.duration_ms) FROM job_runs s WHERE s.job = r.job AND s.success) AS last_success_at
-            FROM job_runs r
-            WHERE r.started_at = (SELECT MAX(l.started_at) FROM job_runs l WHERE l.job = r.job)
+            FROM (SELECT job, MAX(started_at) AS started_at FROM job_runs GROUP BY job) l
+            JOIN job_runs r ON r.job = l.job AND r.started_at = l.started_at
             """, cancellationToken: ct));
-        return rows.GroupBy(r => r.Job).Select(g => g.First()).Select(r => new JobHealth(
-            new JobRun(r.Job, r.Node, StoreTime.FromMs(r.StartedAt), TimeSpan.FromMilliseconds(r.DurationMs), r.Success, r.Message),
-            StoreTime.FromMs(r.LastSuccessAt))).ToList();
+        return rows.GroupBy(r => r.Job).Select(g => g.First())
+            .Select(r => new JobHealth(r.ToRun(), r.LastSuccessAt)).ToList();
     }
 
     public async Task<IReadOnlyList<JobRun>> HistoryAsync(string job, DateTimeOffset since, CancellationToken ct = default)
     {
         await using var c = await db.OpenAsync(ct);
-        var rows = await c.QueryAsync<JobHealthRow>(new CommandDefinition(
-            "SELECT job, node, started_at, duration_ms, success, message FROM job_runs WHERE job = @job AND started_at >= @since ORDER BY started_at",
-            new { job, since = since.ToMs() }, cancellationToken: ct));
-        return rows.Select(r => new JobRun(r.Job, r.Node, StoreTime.FromMs(r.StartedAt),
-            TimeSpan.FromMilliseconds(r.DurationMs), r.Success, r.Message)).ToList();
+        var rows = await c.QueryAsync<JobRunRow>(new CommandDefinition(
+            """
+            SELECT job, node, started_at, duration_ms, success, message FROM job_runs
+            WHERE job = @job AND started_at >= @since ORDER BY started_at
+            """,
+            new { job, since }, cancellationToken: ct));
+        return rows.Select(r => r.ToRun()).ToList();
     }
 
-    /// <summary>Keeps the log bounded.</summary>
-    public async Task PruneAsync(DateTimeOffset olderThan, CancellationToken ct = default)
-    {
-        await using var c = await db.OpenAsync(ct);
-        await c.ExecuteAsync(new CommandDefinition(
-            "DELETE FROM job_runs WHERE started_at < @cutoff", new { cutoff = olderThan.ToMs() }, cancellationToken: ct));
-    }
-
-    private sealed class JobHealthRow
+    // A row class rather than JobRun: the duration is stored in milliseconds, and SQLite returns the
+    // success flag as an integer, which Dapper's constructor mapping does not convert.
+    private sealed class JobRunRow
     {
         public string Job { get; set; } = "";
         public string Node { get; set; } = "";
-        public long StartedAt { get; set; }
+        public DateTimeOffset StartedAt { get; set; }
         public long DurationMs { get; set; }
         public bool Success { get; set; }
         public string? Message { get; set; }
-        public long? LastSuccessAt { get; set; }
+        public DateTimeOffset? LastSuccessAt { get; set; }
+
+        public JobRun ToRun() => new(Job, Node, StartedAt, TimeSpan.FromMilliseconds(DurationMs), Success, Message);
     }
 }
 

@@ -11,9 +11,12 @@ public sealed class SignalRepository(Database db, TimeProvider time) : ISignalSi
 {
     private const string Columns = "user_id, kind, source, score, weight, observed_at, comment";
 
+    // In the order of Signal's constructor, so that Dapper builds the records directly.
+    private const string SignalColumns = "user_id, kind, score, weight, observed_at, source, comment";
+
     public async Task<SignalWriteResult> WriteAsync(IReadOnlyList<Signal> signals, CancellationToken ct)
     {
-        var now = time.GetUtcNow().ToMs();
+        var now = time.GetUtcNow();
         await using var c = await db.OpenAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
         var stored = 0;
@@ -23,9 +26,9 @@ public sealed class SignalRepository(Database db, TimeProvider time) : ISignalSi
             var inserted = await c.ExecuteAsync(new CommandDefinition(
                 $"""
                 INSERT INTO signals ({Columns}, received_at)
-                VALUES (@UserId, @Kind, @Source, @Score, @Weight, @ObservedAt, @Comment, {now})
+                VALUES (@UserId, @Kind, @Source, @Score, @Weight, @ObservedAt, @Comment, @now)
                 ON CONFLICT (user_id, kind, source) DO NOTHING
-                """, SignalRow.From(s), tx, cancellationToken: ct));
+                """, Parameters(s, now), tx, cancellationToken: ct));
             if (inserted == 0) continue;
             stored++;
             await MarkDirtyAsync(c, tx, s.UserId, now, ct);
@@ -45,16 +48,16 @@ public sealed class SignalRepository(Database db, TimeProvider time) : ISignalSi
     public async Task<bool> UpsertAsync(Signal s, CancellationToken ct)
     {
         if (s.Validate() is { } problem) throw new ArgumentException($"Invalid signal for '{s.UserId}': {problem}", nameof(s));
-        var now = time.GetUtcNow().ToMs();
+        var now = time.GetUtcNow();
         await using var c = await db.OpenAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
         var written = await c.ExecuteAsync(new CommandDefinition(
             $"""
             INSERT INTO signals ({Columns}, received_at)
-            VALUES (@UserId, @Kind, @Source, @Score, @Weight, @ObservedAt, @Comment, {now})
+            VALUES (@UserId, @Kind, @Source, @Score, @Weight, @ObservedAt, @Comment, @now)
             ON CONFLICT (user_id, kind, source) DO UPDATE SET score = excluded.score, weight = excluded.weight,
                 observed_at = excluded.observed_at, comment = excluded.comment, received_at = excluded.received_at
-            """, SignalRow.From(s), tx, cancellationToken: ct));
+            """, Parameters(s, now), tx, cancellationToken: ct));
         await MarkDirtyAsync(c, tx, s.UserId, now, ct);
         await tx.CommitAsync(ct);
         return written > 0;
@@ -66,16 +69,13 @@ public sealed class SignalRepository(Database db, TimeProvider time) : ISignalSi
     {
         var result = new Dictionary<string, List<Signal>>(StringComparer.Ordinal);
         await using var c = await db.OpenAsync(ct);
-        foreach (var chunk in userIds.Chunk(500))
+        var rows = await c.QueryChunkedAsync<Signal>(
+            $"SELECT {SignalColumns} FROM signals WHERE {db.Dialect.InChunk("user_id")} AND observed_at > @since",
+            userIds, new { since }, ct: ct);
+        foreach (var s in rows)
         {
-            var rows = await c.QueryAsync<SignalRow>(new CommandDefinition(
-                $"SELECT {Columns} FROM signals WHERE {db.In("user_id", "chunk")} AND observed_at > @since",
-                new { chunk, since = since.ToMs() }, cancellationToken: ct));
-            foreach (var r in rows)
-            {
-                if (!result.TryGetValue(r.UserId, out var list)) result[r.UserId] = list = [];
-                list.Add(r.ToSignal());
-            }
+            if (!result.TryGetValue(s.UserId, out var list)) result[s.UserId] = list = [];
+            list.Add(s);
         }
         return result;
     }
@@ -85,45 +85,31 @@ public sealed class SignalRepository(Database db, TimeProvider time) : ISignalSi
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
     {
         await using var c = await db.OpenAsync(ct);
-        var rows = c.QueryUnbufferedAsync<SignalRow>(
-            $"SELECT {Columns} FROM signals WHERE observed_at > @since ORDER BY user_id", new { since = since.ToMs() });
-        await foreach (var r in rows.WithCancellation(ct)) yield return r.ToSignal();
+        var rows = c.QueryUnbufferedAsync<Signal>(
+            $"SELECT {SignalColumns} FROM signals WHERE observed_at > @since ORDER BY user_id", new { since });
+        await foreach (var s in rows.WithCancellation(ct)) yield return s;
     }
 
     /// <summary>The newest signals of one user, newest first.</summary>
     public async Task<IReadOnlyList<StoredSignal>> RecentAsync(string userId, int limit, CancellationToken ct = default)
     {
         await using var c = await db.OpenAsync(ct);
-        var rows = await c.QueryAsync<SignalRow>(new CommandDefinition(
-            $"SELECT {Columns}, received_at FROM signals WHERE user_id = @userId ORDER BY observed_at DESC LIMIT @limit",
-            new { userId, limit }, cancellationToken: ct));
-        return rows.Select(r => new StoredSignal(r.ToSignal(), StoreTime.FromMs(r.ReceivedAt))).ToList();
+        // Dapper splits each row at received_at: the columns before it make the signal.
+        var rows = await c.QueryAsync<Signal, Received, StoredSignal>(new CommandDefinition(
+            $"SELECT {SignalColumns}, received_at FROM signals WHERE user_id = @userId ORDER BY observed_at DESC LIMIT @limit",
+            new { userId, limit }, cancellationToken: ct), (s, r) => new StoredSignal(s, r.ReceivedAt), splitOn: "received_at");
+        return rows.ToList();
     }
 
-    private static Task<int> MarkDirtyAsync(DbConnection c, DbTransaction tx, string userId, long now, CancellationToken ct) =>
+    private static object Parameters(Signal s, DateTimeOffset now) =>
+        new { s.UserId, s.Kind, s.Source, s.Score, s.Weight, s.ObservedAt, s.Comment, now };
+
+    private static Task<int> MarkDirtyAsync(DbConnection c, DbTransaction tx, string userId, DateTimeOffset now, CancellationToken ct) =>
         c.ExecuteAsync(new CommandDefinition(
             "INSERT INTO dirty_users (user_id, marked_at) VALUES (@userId, @now) ON CONFLICT (user_id) DO NOTHING",
             new { userId, now }, tx, cancellationToken: ct));
 
-    private sealed class SignalRow
-    {
-        public string UserId { get; set; } = "";
-        public string Kind { get; set; } = "";
-        public string Source { get; set; } = "";
-        public double Score { get; set; }
-        public double Weight { get; set; }
-        public long ObservedAt { get; set; }
-        public long ReceivedAt { get; set; }
-        public string? Comment { get; set; }
-
-        public static SignalRow From(Signal s) => new()
-        {
-            UserId = s.UserId, Kind = s.Kind, Source = s.Source, Score = s.Score, Weight = s.Weight,
-            ObservedAt = s.ObservedAt.ToMs(), Comment = s.Comment,
-        };
-
-        public Signal ToSignal() => new(UserId, Kind, Score, Weight, StoreTime.FromMs(ObservedAt), Source, Comment);
-    }
+    private sealed record Received(DateTimeOffset ReceivedAt);
 }
 
 /// <summary>A signal with the time the monitor received it.</summary>

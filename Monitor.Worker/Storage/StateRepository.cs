@@ -25,16 +25,11 @@ public sealed class StateRepository(Database db)
 
     public async Task<Dictionary<string, UserStatus>> LoadAsync(IReadOnlyCollection<string> userIds, CancellationToken ct = default)
     {
-        var result = new Dictionary<string, UserStatus>(StringComparer.Ordinal);
         await using var c = await db.OpenAsync(ct);
-        foreach (var chunk in userIds.Chunk(500))
-        {
-            foreach (var r in await c.QueryAsync<StateRow>(new CommandDefinition(
-                         $"SELECT {Columns} FROM user_states WHERE {db.In("user_id", "chunk")}", new { chunk }, cancellationToken: ct)))
-            {
-                result[r.UserId] = r.ToStatus();
-            }
-        }
+        var rows = await c.QueryChunkedAsync<StateRow>(
+            $"SELECT {Columns} FROM user_states WHERE {db.Dialect.InChunk("user_id")}", userIds, ct: ct);
+        var result = new Dictionary<string, UserStatus>(rows.Count, StringComparer.Ordinal);
+        foreach (var r in rows) result[r.UserId] = r.ToStatus();
         return result;
     }
 
@@ -55,20 +50,20 @@ public sealed class StateRepository(Database db)
         await using var tx = await c.BeginTransactionAsync(ct);
         // Multi-row statements: a full sweep writes up to every user, and one round trip per row is
         // what makes that slow on a networked database.
-        await MultiRow.InsertAsync(c, tx, $"INSERT INTO user_states ({Columns})", statuses.Select(StateRow.From), r =>
-            [r.UserId, r.State, r.Score, r.LastSignalAt, r.Flapping, r.FlapPercent, r.SoftDownCount, r.StateSince, r.EvaluatedAt],
+        // Times go in as milliseconds here: a sweep writes every user, and a boxed DateTimeOffset per
+        // value (converted by the dialect) would be garbage on the hottest write.
+        await db.Dialect.InsertManyAsync(c, tx, $"INSERT INTO user_states ({Columns})", statuses, s =>
+            [s.UserId, (int)s.State, s.Score, s.LastSignalAt.ToMs(), s.Flapping, s.FlapPercent, s.SoftDownCount, s.StateSince.ToMs(),
+                s.EvaluatedAt.ToMs()],
             """
             ON CONFLICT (user_id) DO UPDATE SET state = excluded.state, score = excluded.score,
                 last_signal_at = excluded.last_signal_at, flapping = excluded.flapping, flap_percent = excluded.flap_percent,
                 soft_down_count = excluded.soft_down_count, state_since = excluded.state_since, evaluated_at = excluded.evaluated_at
             """, ct);
-        await MultiRow.InsertAsync(c, tx, "INSERT INTO state_changes (id, user_id, from_state, to_state, changed_at, score, causes)",
-            changes.Select(ChangeRow.From), r => [r.Id, r.UserId, r.FromState, r.ToState, r.ChangedAt, r.Score, r.Causes], "", ct);
-        foreach (var chunk in endedAcknowledgements.Chunk(500))
-        {
-            await c.ExecuteAsync(new CommandDefinition(
-                $"DELETE FROM acknowledgements WHERE {db.In("user_id", "chunk")}", new { chunk }, tx, cancellationToken: ct));
-        }
+        await db.Dialect.InsertManyAsync(c, tx, "INSERT INTO state_changes (id, user_id, from_state, to_state, changed_at, score, causes)",
+            changes.Select(ChangeRow.From), r => [r.Id, r.UserId, r.FromState, r.ToState, r.ChangedAt.ToMs(), r.Score, r.Causes], "", ct);
+        await c.ExecuteChunkedAsync($"DELETE FROM acknowledgements WHERE {db.Dialect.InChunk("user_id")}",
+            endedAcknowledgements, tx: tx, ct: ct);
         await tx.CommitAsync(ct);
     }
 
@@ -81,31 +76,26 @@ public sealed class StateRepository(Database db)
             SELECT id, user_id, from_state, to_state, changed_at, score, causes FROM state_changes
             WHERE changed_at >= @since {(userId is null ? "" : "AND user_id = @userId")}
             ORDER BY changed_at DESC LIMIT @limit
-            """, new { userId, since = since.ToMs(), limit }, cancellationToken: ct));
+            """, new { userId, since, limit }, cancellationToken: ct));
         return rows.Select(r => r.ToChange()).ToList();
     }
 
+    // Row classes rather than the records: states are stored as integers and the causes as JSON, and
+    // SQLite returns every INTEGER as Int64, which Dapper's constructor mapping does not convert.
     private sealed class StateRow
     {
         public string UserId { get; set; } = "";
         public int State { get; set; }
         public double? Score { get; set; }
-        public long? LastSignalAt { get; set; }
+        public DateTimeOffset? LastSignalAt { get; set; }
         public bool Flapping { get; set; }
         public double FlapPercent { get; set; }
         public int SoftDownCount { get; set; }
-        public long StateSince { get; set; }
-        public long EvaluatedAt { get; set; }
+        public DateTimeOffset StateSince { get; set; }
+        public DateTimeOffset EvaluatedAt { get; set; }
 
-        public static StateRow From(UserStatus s) => new()
-        {
-            UserId = s.UserId, State = (int)s.State, Score = s.Score, LastSignalAt = s.LastSignalAt.ToMs(),
-            Flapping = s.Flapping, FlapPercent = s.FlapPercent, SoftDownCount = s.SoftDownCount,
-            StateSince = s.StateSince.ToMs(), EvaluatedAt = s.EvaluatedAt.ToMs(),
-        };
-
-        public UserStatus ToStatus() => new(UserId, (SatisfactionState)State, Score, StoreTime.FromMs(LastSignalAt),
-            Flapping, FlapPercent, SoftDownCount, StoreTime.FromMs(StateSince), StoreTime.FromMs(EvaluatedAt));
+        public UserStatus ToStatus() => new(UserId, (SatisfactionState)State, Score, LastSignalAt,
+            Flapping, FlapPercent, SoftDownCount, StateSince, EvaluatedAt);
     }
 
     private sealed class ChangeRow
@@ -114,17 +104,17 @@ public sealed class StateRepository(Database db)
         public string UserId { get; set; } = "";
         public int FromState { get; set; }
         public int ToState { get; set; }
-        public long ChangedAt { get; set; }
+        public DateTimeOffset ChangedAt { get; set; }
         public double? Score { get; set; }
         public string Causes { get; set; } = "[]";
 
         public static ChangeRow From(StateChange c) => new()
         {
             Id = Guid.CreateVersion7().ToString("N"), UserId = c.UserId, FromState = (int)c.From, ToState = (int)c.To,
-            ChangedAt = c.ChangedAt.ToMs(), Score = c.Score, Causes = JsonSerializer.Serialize(c.Causes, Json.Options),
+            ChangedAt = c.ChangedAt, Score = c.Score, Causes = JsonSerializer.Serialize(c.Causes, Json.Options),
         };
 
         public StateChange ToChange() => new(UserId, (SatisfactionState)FromState, (SatisfactionState)ToState,
-            StoreTime.FromMs(ChangedAt), Score, JsonSerializer.Deserialize<List<SignalRef>>(Causes, Json.Options) ?? []);
+            ChangedAt, Score, JsonSerializer.Deserialize<List<SignalRef>>(Causes, Json.Options) ?? []);
     }
 }

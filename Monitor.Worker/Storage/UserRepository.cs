@@ -38,14 +38,9 @@ public sealed class UserRepository(Database db, TimeProvider time) : IUserDirect
     /// <summary>Those of <paramref name="userIds"/> that are in the directory now.</summary>
     public async Task<IReadOnlyList<string>> InDirectoryAsync(IReadOnlyCollection<string> userIds, CancellationToken ct = default)
     {
-        var found = new List<string>(userIds.Count);
         await using var c = await db.OpenAsync(ct);
-        foreach (var chunk in userIds.Chunk(500))
-        {
-            found.AddRange(await c.QueryAsync<string>(new CommandDefinition(
-                $"SELECT id FROM users WHERE {db.In("id", "chunk")} AND removed_at IS NULL", new { chunk }, cancellationToken: ct)));
-        }
-        return found;
+        return await c.QueryChunkedAsync<string>(
+            $"SELECT id FROM users WHERE {db.Dialect.InChunk("id")} AND removed_at IS NULL", userIds, ct: ct);
     }
 
     /// <summary>
@@ -54,7 +49,7 @@ public sealed class UserRepository(Database db, TimeProvider time) : IUserDirect
     /// </summary>
     public async Task<DirectoryChanges> ReplaceAllAsync(IReadOnlyList<User> users, CancellationToken ct = default)
     {
-        var now = time.GetUtcNow().ToMs();
+        var now = time.GetUtcNow();
         await using var c = await db.OpenAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
         var existing = (await c.QueryAsync<UserRow>(new CommandDefinition(
@@ -72,22 +67,23 @@ public sealed class UserRepository(Database db, TimeProvider time) : IUserDirect
         }
         var leavers = existing.Values.Where(r => r.RemovedAt is null).Select(r => r.Id).ToList();
 
-        await MultiRow.InsertAsync(c, tx, $"INSERT INTO users ({Columns}, updated_at)", upserts, u =>
-            [u.Id, u.Email, u.DisplayName, u.Department, u.Site, u.Manager, u.UserRank, u.TimeZone, u.Locale, u.Active, u.OptedOut, now],
+        // The bulk insert binds positional parameters on PostgreSQL: the suffix takes the time from the row.
+        // One boxed value for every row.
+        object nowMs = now.ToMs();
+        await db.Dialect.InsertManyAsync(c, tx, $"INSERT INTO users ({Columns}, updated_at)", upserts, u =>
+            [u.Id, u.Email, u.DisplayName, u.Department, u.Site, u.Manager, u.UserRank, u.TimeZone, u.Locale, u.Active, u.OptedOut, nowMs],
             $"""
             ON CONFLICT (id) DO UPDATE SET email = excluded.email, display_name = excluded.display_name,
                 department = excluded.department, site = excluded.site, manager = excluded.manager,
                 user_rank = excluded.user_rank, time_zone = excluded.time_zone, locale = excluded.locale,
-                active = excluded.active, opted_out = (users.opted_out OR excluded.opted_out), removed_at = NULL, updated_at = {now}
+                active = excluded.active, opted_out = (users.opted_out OR excluded.opted_out), removed_at = NULL,
+                updated_at = excluded.updated_at
             """, ct);
         // A joiner gets evaluated (to unknown) at once, so they show up on the board.
-        await MultiRow.InsertAsync(c, tx, "INSERT INTO dirty_users (user_id, marked_at)", upserts, u => [u.Id, now],
+        await db.Dialect.InsertManyAsync(c, tx, "INSERT INTO dirty_users (user_id, marked_at)", upserts, u => [u.Id, nowMs],
             "ON CONFLICT (user_id) DO NOTHING", ct);
-        foreach (var chunk in leavers.Chunk(500))
-        {
-            await c.ExecuteAsync(new CommandDefinition(
-                $"UPDATE users SET removed_at = {now}, updated_at = {now} WHERE {db.In("id", "chunk")}", new { chunk }, tx, cancellationToken: ct));
-        }
+        await c.ExecuteChunkedAsync($"UPDATE users SET removed_at = @now, updated_at = @now WHERE {db.Dialect.InChunk("id")}",
+            leavers, new { now }, tx, ct);
         await tx.CommitAsync(ct);
         return new DirectoryChanges(joined, upserts.Count - joined, leavers.Count);
     }
@@ -98,9 +94,10 @@ public sealed class UserRepository(Database db, TimeProvider time) : IUserDirect
         await using var c = await db.OpenAsync(ct);
         return await c.ExecuteAsync(new CommandDefinition(
             "UPDATE users SET opted_out = @optedOut, updated_at = @now WHERE id = @userId AND removed_at IS NULL",
-            new { userId, optedOut, now = time.GetUtcNow().ToMs() }, cancellationToken: ct)) == 1;
+            new { userId, optedOut, now = time.GetUtcNow() }, cancellationToken: ct)) == 1;
     }
 
+    // A row class rather than the record: the rank is stored as text, and a sync compares stored rows.
     private sealed class UserRow
     {
         public string Id { get; set; } = "";
@@ -114,7 +111,7 @@ public sealed class UserRepository(Database db, TimeProvider time) : IUserDirect
         public string Locale { get; set; } = "";
         public bool Active { get; set; }
         public bool OptedOut { get; set; }
-        public long? RemovedAt { get; set; }
+        public DateTimeOffset? RemovedAt { get; set; }
 
         public static UserRow From(User u) => new()
         {

@@ -19,6 +19,6 @@ public sealed class WatermarkRepository(Database db, TimeProvider time) : IWater
             """
             INSERT INTO watermarks (name, value, updated_at) VALUES (@key, @value, @now)
             ON CONFLICT (name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at
-            """, new { key, value, now = time.GetUtcNow().ToMs() }, cancellationToken: ct));
+            """, new { key, value, now = time.GetUtcNow() }, cancellationToken: ct));
     }
 }
