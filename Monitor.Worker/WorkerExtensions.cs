@@ -53,6 +53,7 @@ public static class WorkerExtensions
         services.AddSingleton<IWatermarkStore>(sp => sp.GetRequiredService<WatermarkRepository>());
         services.AddSingleton<JobRunRepository>();
         services.AddSingleton<BoardRepository>();
+        services.AddRetention(builder.Configuration);
         services.AddHostedService<MigrationService>();
         services.AddHostedService<InitialDirectorySync>();
 

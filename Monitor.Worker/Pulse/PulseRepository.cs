@@ -21,7 +21,7 @@ public sealed class PulseRepository(Database db) : IPulseStore, IOutboxStore
             """, pulses.Select(n => new
             {
                 Id = n.Pulse.Id.ToString(), n.Pulse.UserId, n.Pulse.QuestionSet, n.Pulse.Reason,
-                CreatedAt = n.Pulse.CreatedAt.ToMs(), ExpiresAt = n.Pulse.ExpiresAt.ToMs(),
+                CreatedAt = n.Pulse.CreatedAt, ExpiresAt = n.Pulse.ExpiresAt,
             }), tx, cancellationToken: ct));
         await c.ExecuteAsync(new CommandDefinition(
             """
@@ -30,7 +30,7 @@ public sealed class PulseRepository(Database db) : IPulseStore, IOutboxStore
             """, pulses.Select(n => new
             {
                 Id = Guid.CreateVersion7().ToString(), PulseId = n.Pulse.Id.ToString(), n.Channel, n.Recipient, n.Message,
-                CreatedAt = n.Pulse.CreatedAt.ToMs(),
+                CreatedAt = n.Pulse.CreatedAt,
             }), tx, cancellationToken: ct));
         await tx.CommitAsync(ct);
     }
@@ -48,9 +48,9 @@ public sealed class PulseRepository(Database db) : IPulseStore, IOutboxStore
     public async Task<Dictionary<string, DateTimeOffset>> LastPulseByUserAsync(CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
-        var rows = await c.QueryAsync<(string UserId, long At)>(new CommandDefinition(
+        var rows = await c.QueryAsync<(string UserId, DateTimeOffset At)>(new CommandDefinition(
             "SELECT user_id, MAX(created_at) FROM pulses GROUP BY user_id", cancellationToken: ct));
-        return rows.ToDictionary(r => r.UserId, r => StoreTime.FromMs(r.At), StringComparer.Ordinal);
+        return rows.ToDictionary(r => r.UserId, r => r.At, StringComparer.Ordinal);
     }
 
     /// <summary>Acknowledged users whose acknowledgement is older than <paramref name="cutoff"/> and who had no pulse since.</summary>
@@ -62,7 +62,7 @@ public sealed class PulseRepository(Database db) : IPulseStore, IOutboxStore
             SELECT a.user_id FROM acknowledgements a
             WHERE a.created_at <= @cutoff
               AND NOT EXISTS (SELECT 1 FROM pulses p WHERE p.user_id = a.user_id AND p.created_at > a.created_at)
-            """, new { cutoff = cutoff.ToMs() }, cancellationToken: ct));
+            """, new { cutoff }, cancellationToken: ct));
         return rows.ToHashSet(StringComparer.Ordinal);
     }
 
@@ -73,10 +73,10 @@ public sealed class PulseRepository(Database db) : IPulseStore, IOutboxStore
         var id = pulseId.ToString();
         await c.ExecuteAsync(new CommandDefinition(
             "INSERT INTO pulse_link_hits (pulse_id, answer, hit_at) VALUES (@id, @answer, @now)",
-            new { id, answer, now = now.ToMs() }, cancellationToken: ct));
+            new { id, answer, now }, cancellationToken: ct));
         return await c.ExecuteScalarAsync<int>(new CommandDefinition(
             "SELECT COUNT(DISTINCT answer) FROM pulse_link_hits WHERE pulse_id = @id AND hit_at >= @since",
-            new { id, since = since.ToMs() }, cancellationToken: ct));
+            new { id, since }, cancellationToken: ct));
     }
 
     public async Task<int> DistinctAnswersFetchedAsync(Guid pulseId, DateTimeOffset since, CancellationToken ct)
@@ -84,14 +84,14 @@ public sealed class PulseRepository(Database db) : IPulseStore, IOutboxStore
         await using var c = await db.OpenAsync(ct);
         return await c.ExecuteScalarAsync<int>(new CommandDefinition(
             "SELECT COUNT(DISTINCT answer) FROM pulse_link_hits WHERE pulse_id = @id AND hit_at >= @since",
-            new { id = pulseId.ToString(), since = since.ToMs() }, cancellationToken: ct));
+            new { id = pulseId.ToString(), since }, cancellationToken: ct));
     }
 
     public async Task MarkHoneypotAsync(Guid pulseId, DateTimeOffset now, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
         await c.ExecuteAsync(new CommandDefinition("UPDATE pulses SET honeypot_at = @now WHERE id = @id",
-            new { id = pulseId.ToString(), now = now.ToMs() }, cancellationToken: ct));
+            new { id = pulseId.ToString(), now }, cancellationToken: ct));
     }
 
     public async Task MarkAnsweredAsync(Guid pulseId, DateTimeOffset now, CancellationToken ct)
@@ -99,7 +99,7 @@ public sealed class PulseRepository(Database db) : IPulseStore, IOutboxStore
         await using var c = await db.OpenAsync(ct);
         await c.ExecuteAsync(new CommandDefinition(
             "UPDATE pulses SET answered_at = COALESCE(answered_at, @now) WHERE id = @id",
-            new { id = pulseId.ToString(), now = now.ToMs() }, cancellationToken: ct));
+            new { id = pulseId.ToString(), now }, cancellationToken: ct));
     }
 
     /// <summary>Closes pulses past their expiry; returns those nobody answered.</summary>
@@ -111,15 +111,9 @@ public sealed class PulseRepository(Database db) : IPulseStore, IOutboxStore
             """
             SELECT id, user_id, question_set, reason, created_at, expires_at, sent_at, answered_at, honeypot_at FROM pulses
             WHERE closed_at IS NULL AND expires_at <= @now
-            """, new { now = now.ToMs() }, tx, cancellationToken: ct))).ToList();
-        foreach (var chunk in rows.Select(r => r.Id).Chunk(500))
-        {
-            await c.ExecuteAsync(new CommandDefinition($"UPDATE pulses SET closed_at = @now WHERE {db.In("id", "chunk")}",
-                new { chunk, now = now.ToMs() }, tx, cancellationToken: ct));
-        }
-        // Link fetches only matter within a burst window; keep a day of them for diagnosis.
-        await c.ExecuteAsync(new CommandDefinition("DELETE FROM pulse_link_hits WHERE hit_at < @before",
-            new { before = now.AddDays(-1).ToMs() }, tx, cancellationToken: ct));
+            """, new { now }, tx, cancellationToken: ct))).ToList();
+        await c.ExecuteChunkedAsync($"UPDATE pulses SET closed_at = @now WHERE {db.Dialect.InChunk("id")}",
+            rows.Select(r => r.Id), new { now }, tx, ct);
         await tx.CommitAsync(ct);
         return rows.Where(r => r.AnsweredAt is null).Select(r => r.ToRecord()).ToList();
     }
@@ -133,7 +127,7 @@ public sealed class PulseRepository(Database db) : IPulseStore, IOutboxStore
             SELECT CAST(COALESCE(SUM(CASE WHEN answered_at IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT),
                    CAST(COALESCE(SUM(CASE WHEN answered_at IS NOT NULL OR closed_at IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT)
             FROM pulses WHERE created_at >= @since
-            """, new { since = since.ToMs() }, cancellationToken: ct));
+            """, new { since }, cancellationToken: ct));
         return r.Settled == 0 ? null : (double)r.Answered / r.Settled;
     }
 
@@ -150,9 +144,9 @@ public sealed class PulseRepository(Database db) : IPulseStore, IOutboxStore
             WHERE id IN (
                 SELECT id FROM outbox
                 WHERE sent_at IS NULL AND next_attempt_at <= @now AND (claimed_until IS NULL OR claimed_until < @now)
-                ORDER BY next_attempt_at LIMIT @limit {(db.IsPostgres ? "FOR UPDATE SKIP LOCKED" : "")})
+                ORDER BY next_attempt_at LIMIT @limit {db.Dialect.SkipLocked})
             RETURNING id, pulse_id, channel, recipient, message, attempts
-            """, new { node, now = now.ToMs(), until = until.ToMs(), limit }, cancellationToken: ct));
+            """, new { node, now, until, limit }, cancellationToken: ct));
         return rows.Select(r => new OutboxMessage(Guid.Parse(r.Id), r.PulseId is null ? null : Guid.Parse(r.PulseId), r.Channel,
             r.Recipient, r.Message, r.Attempts)).ToList();
     }
@@ -165,12 +159,12 @@ public sealed class PulseRepository(Database db) : IPulseStore, IOutboxStore
         var ids = sent.Select(m => m.Id.ToString()).ToArray();
         var pulses = sent.Where(m => m.PulseId is not null).Select(m => m.PulseId!.Value.ToString()).ToArray();
         await c.ExecuteAsync(new CommandDefinition(
-            $"UPDATE outbox SET sent_at = @now, claimed_until = NULL, attempts = attempts + 1, last_error = NULL WHERE {db.In("id", "ids")}",
-            new { ids, now = now.ToMs() }, tx, cancellationToken: ct));
+            $"UPDATE outbox SET sent_at = @now, claimed_until = NULL, attempts = attempts + 1, last_error = NULL WHERE {db.Dialect.In("id", "ids")}",
+            new { ids, now }, tx, cancellationToken: ct));
         if (pulses.Length > 0)
         {
-            await c.ExecuteAsync(new CommandDefinition($"UPDATE pulses SET sent_at = @now WHERE {db.In("id", "pulses")} AND sent_at IS NULL",
-                new { pulses, now = now.ToMs() }, tx, cancellationToken: ct));
+            await c.ExecuteAsync(new CommandDefinition($"UPDATE pulses SET sent_at = @now WHERE {db.Dialect.In("id", "pulses")} AND sent_at IS NULL",
+                new { pulses, now }, tx, cancellationToken: ct));
         }
         await tx.CommitAsync(ct);
     }
@@ -183,8 +177,8 @@ public sealed class PulseRepository(Database db) : IPulseStore, IOutboxStore
         await c.ExecuteAsync(new CommandDefinition(
             $"""
             UPDATE outbox SET attempts = attempts + 1, next_attempt_at = @next, claimed_by = NULL, claimed_until = NULL, last_error = @error
-            WHERE {db.In("id", "ids")}
-            """, new { ids = failed.Select(m => m.Id.ToString()).ToArray(), next = nextAttempt.ToMs(), error = error.Length > 1000 ? error[..1000] : error },
+            WHERE {db.Dialect.In("id", "ids")}
+            """, new { ids = failed.Select(m => m.Id.ToString()).ToArray(), next = nextAttempt, error = error.Length > 1000 ? error[..1000] : error },
             cancellationToken: ct));
     }
 
@@ -200,14 +194,14 @@ public sealed class PulseRepository(Database db) : IPulseStore, IOutboxStore
         public string UserId { get; set; } = "";
         public string QuestionSet { get; set; } = "";
         public string Reason { get; set; } = "";
-        public long CreatedAt { get; set; }
-        public long ExpiresAt { get; set; }
-        public long? SentAt { get; set; }
-        public long? AnsweredAt { get; set; }
-        public long? HoneypotAt { get; set; }
+        public DateTimeOffset CreatedAt { get; set; }
+        public DateTimeOffset ExpiresAt { get; set; }
+        public DateTimeOffset? SentAt { get; set; }
+        public DateTimeOffset? AnsweredAt { get; set; }
+        public DateTimeOffset? HoneypotAt { get; set; }
 
-        public PulseRecord ToRecord() => new(Guid.Parse(Id), UserId, QuestionSet, Reason, StoreTime.FromMs(CreatedAt),
-            StoreTime.FromMs(ExpiresAt), StoreTime.FromMs(SentAt), StoreTime.FromMs(AnsweredAt), StoreTime.FromMs(HoneypotAt));
+        public PulseRecord ToRecord() => new(Guid.Parse(Id), UserId, QuestionSet, Reason, CreatedAt,
+            ExpiresAt, SentAt, AnsweredAt, HoneypotAt);
     }
 
     private sealed class OutboxRow

@@ -52,9 +52,6 @@ public sealed class Database : IAsyncDisposable
 
     public bool IsPostgres => Dialect.IsPostgres;
 
-    /// <summary>Shorthand for <see cref="StoreDialect.In"/>.</summary>
-    public string In(string column, string parameter) => Dialect.In(column, parameter);
-
     public async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken = default)
     {
         if (_postgres is not null) return await _postgres.OpenConnectionAsync(cancellationToken);
