@@ -26,7 +26,9 @@ public sealed record Reply(int Status, string Body, TimeSpan Delay = default, st
 public sealed class FakeTicketServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private const string AnyPath = "*";
     private readonly List<Route> _routes = [];
+    private readonly Queue<Reply> _interjections = new();
 
     private FakeTicketServer(WebApplication app) => _app = app;
 
@@ -55,7 +57,19 @@ public sealed class FakeTicketServer : IAsyncDisposable
         lock (_routes) _routes.Insert(0, new Route(path, queryContains, new Queue<Reply>(replies)));
     }
 
+    /// <summary>Answers every request, whatever its path, with <paramref name="reply"/> (e.g. refused credentials).</summary>
+    public void OnEveryPath(Reply reply) => On(AnyPath, reply);
+
+    /// <summary>The next requests, whatever their path, get these replies once each before the routes answer.</summary>
+    public void Interject(params Reply[] replies)
+    {
+        lock (_routes) foreach (var reply in replies) _interjections.Enqueue(reply);
+    }
+
     public int Count(string path) => Requests.Count(r => r.PathAndQuery.Split('?')[0] == path);
+
+    /// <summary>The path of the <paramref name="index"/>th request (0 the first).</summary>
+    public string PathOf(int index) => Requests.ElementAt(index).PathAndQuery.Split('?')[0];
 
     private async Task HandleAsync(HttpContext context)
     {
@@ -65,8 +79,10 @@ public sealed class FakeTicketServer : IAsyncDisposable
         Reply? reply = null;
         lock (_routes)
         {
-            var route = _routes.FirstOrDefault(r => r.Path == context.Request.Path.Value && r.QueryContains.All(query.Contains));
-            if (route is not null) reply = route.Replies.Count > 1 ? route.Replies.Dequeue() : route.Replies.Peek();
+            var route = _routes.FirstOrDefault(r =>
+                (r.Path == AnyPath || r.Path == context.Request.Path.Value) && r.QueryContains.All(query.Contains));
+            if (_interjections.Count > 0) reply = _interjections.Dequeue();
+            else if (route is not null) reply = route.Replies.Count > 1 ? route.Replies.Dequeue() : route.Replies.Peek();
         }
         reply ??= new Reply(404, """{"errorMessages":["not found"]}""");
         if (reply.Delay > TimeSpan.Zero)
@@ -177,7 +193,12 @@ public sealed class TicketHarness : IDisposable
         services.AddTicketProbes(configuration);
         _provider = services.BuildServiceProvider();
         Probe = _provider.GetServices<IProbe>().Single();
+        Connector = _provider.GetRequiredKeyedService<ITicketConnector>(
+            TicketSystems.All.Single(s => s.Section == section).Key);
     }
+
+    /// <summary>The connector the probe reads through, to look at what it yields directly.</summary>
+    public ITicketConnector Connector { get; }
 
     public InMemorySignalSink Sink { get; } = new();
 
