@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Monitor.Core.Ports;
+using Monitor.Probes;
 using Monitor.Probes.Tickets;
 using Monitor.Probes.Tickets.Sentiment;
 using Monitor.Probes.Tickets.Webhooks;
@@ -83,17 +84,25 @@ public sealed class TicketOptionsValidationTests
 
         Assert.DoesNotThrow(() => Resolve(provider, typeof(JiraOptions)));
         Assert.That(provider.GetServices<IProbe>(), Is.Empty);
+        // A catalogue entry may stay, switched off: the worker schedules nothing for a null schedule.
+        Assert.That(provider.GetServices<ProbeDefinition>().Where(d => d.Name == "tickets_jira").Select(d => d.Schedule(provider)),
+            Has.All.Null);
     }
 
+    /// <summary>
+    /// What the worker schedules from: the catalogue entry's schedule, resolved from the validated options.
+    /// </summary>
     [Test]
     public void A_valid_enabled_system_registers_one_probe_with_its_schedule()
     {
         using var provider = Build(With(ValidJira, ("Tickets:Jira:Schedule", "0 0/5 * * * ?")));
 
-        var probe = provider.GetServices<IProbe>().Single();
+        var entry = provider.GetServices<ProbeDefinition>().Where(d => d.Name == "tickets_jira").ToList();
 
-        Assert.That(probe.Name, Is.EqualTo("tickets_jira"));
-        Assert.That(((TicketProbe)probe).Schedule, Is.EqualTo("0 0/5 * * * ?"));
+        Assert.That(entry, Has.Count.EqualTo(1), "one catalogue entry named tickets_jira");
+        Assert.That(entry[0].IsProbe, Is.True);
+        Assert.That(entry[0].Schedule(provider), Is.EqualTo(new JobSchedule.Cron("0 0/5 * * * ?")));
+        Assert.That(entry[0].Create(provider).Name, Is.EqualTo("tickets_jira"));
     }
 
     [Test]
