@@ -119,7 +119,7 @@ public sealed class RobustnessTests
         return (cleaned, failures);
     }
 
-    /// <summary>What the last stage guarantees: whitespace is single spaces and line breaks, at most one blank line, nothing to trim.</summary>
+    /// <summary>What the last stage guarantees: single spaces and line breaks, at most one blank line, nothing to trim.</summary>
     private static bool IsNormalised(string text) =>
         text.All(c => !char.IsWhiteSpace(c) || c is ' ' or '\n')
         && !text.Contains("  ", StringComparison.Ordinal)
