@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Monitor.Tests.Infrastructure;
 using NUnit.Framework;
 
 namespace Monitor.Tests.Stack;
@@ -64,7 +65,8 @@ public class DockerTests
             var arguments = publish.Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1)
                 .Select(a => a == "/app" ? output : a)
                 .Append("--nologo").ToList();
-            var (exitCode, log) = await ExternalProcess.RunAsync("dotnet", arguments, TimeSpan.FromMinutes(8), RepoFiles.Root);
+            var (exitCode, log) = await ProcessRunner.RunAsync("dotnet", arguments,
+                timeout: TimeSpan.FromMinutes(8), workingDirectory: RepoFiles.Root);
             Assert.That(exitCode, Is.Zero, $"dotnet {string.Join(' ', arguments)} failed:\n{log}");
             Assert.That(File.Exists(Path.Combine(output, "Monitor.Worker.dll")), $"no Monitor.Worker.dll in {output}");
             await TheImageLayoutStartsWithTheDockerfileEnvironment(output);
@@ -95,42 +97,33 @@ public class DockerTests
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
             File.Copy(RepoFiles.PathOf(parts[0]), target);
         }
-        var internalPort = Monitor.Tests.Infrastructure.TestPaths.FreePort();
-        var psi = new System.Diagnostics.ProcessStartInfo("dotnet") { WorkingDirectory = app, RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add(Path.Combine(app, "Monitor.Worker.dll"));
-        foreach (var (key, value) in Instructions().Where(i => i.Instruction == "ENV").SelectMany(i => EnvPairs(i.Arguments)))
-        {
-            psi.Environment[key] = value.Replace("/var/lib/satisfaction-monitor", volume, StringComparison.Ordinal)
-                .Replace("/app/", app + "/", StringComparison.Ordinal);
-        }
-        psi.Environment["Endpoints__Public"] = $"http://127.0.0.1:{Monitor.Tests.Infrastructure.TestPaths.FreePort()}";
-        psi.Environment["Endpoints__Internal"] = $"http://127.0.0.1:{internalPort}";
-        psi.Environment["Admin__ApiKey"] = "docker-layout-test-key-0123";
-        psi.Environment["Pulse__SigningKeys__0"] = "docker-layout-test-signing-key-0123456789";
-        using var worker = System.Diagnostics.Process.Start(psi)!;
-        var log = new System.Text.StringBuilder();
-        worker.OutputDataReceived += (_, e) => { lock (log) log.AppendLine(e.Data); };
-        worker.ErrorDataReceived += (_, e) => { lock (log) log.AppendLine(e.Data); };
-        worker.BeginOutputReadLine();
-        worker.BeginErrorReadLine();
+        var internalPort = TestPaths.FreePort();
+        var environment = Instructions().Where(i => i.Instruction == "ENV").SelectMany(i => EnvPairs(i.Arguments)).ToDictionary(
+            e => e.Key,
+            e => e.Value.Replace("/var/lib/satisfaction-monitor", volume, StringComparison.Ordinal)
+                .Replace("/app/", app + "/", StringComparison.Ordinal));
+        environment["Endpoints__Public"] = $"http://127.0.0.1:{TestPaths.FreePort()}";
+        environment["Endpoints__Internal"] = $"http://127.0.0.1:{internalPort}";
+        environment["Admin__ApiKey"] = "docker-layout-test-key-0123";
+        environment["Pulse__SigningKeys__0"] = "docker-layout-test-signing-key-0123456789";
+        using var worker = ProcessRunner.Start("dotnet", [Path.Combine(app, "Monitor.Worker.dll")], app, environment);
         try
         {
             var healthy = false;
             for (var i = 0; i < 120 && !healthy && !worker.HasExited; i++)
             {
                 await Task.Delay(500);
-                var (code, _) = await ExternalProcess.RunAsync("dotnet",
+                var (code, _) = await ProcessRunner.RunAsync("dotnet",
                     [Path.Combine(app, "Monitor.Worker.dll"), "healthcheck", "--url", $"http://127.0.0.1:{internalPort}/healthz"],
-                    TimeSpan.FromSeconds(30), app);
+                    timeout: TimeSpan.FromSeconds(30), workingDirectory: app);
                 healthy = code == 0;
             }
-            lock (log) Assert.That(healthy, Is.True, $"the image layout did not become healthy:\n{log}");
+            Assert.That(healthy, Is.True, $"the image layout did not become healthy:\n{worker.Output}");
             Assert.That(File.Exists(Path.Combine(volume, "monitor.db")), Is.True, "the SQLite store lives on the volume");
         }
         finally
         {
-            if (!worker.HasExited) worker.Kill(entireProcessTree: true);
-            await worker.WaitForExitAsync();
+            worker.Kill();
             Directory.Delete(volume, recursive: true);
         }
     }

@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -10,6 +8,7 @@ using Monitor.Core.Signals;
 using Monitor.Core.Users;
 using Monitor.Probes.Tickets;
 using Monitor.Probes.Tickets.Sentiment;
+using Monitor.Tests.Infrastructure;
 
 namespace Monitor.Tests.Tickets;
 
@@ -20,33 +19,29 @@ public sealed record Reply(int Status, string Body, TimeSpan Delay = default, st
 }
 
 /// <summary>
-/// A real HTTP server on loopback (Kestrel) that plays a ticket system's documented API: routes by path and
-/// query, answers in sequence (the last answer repeats), and records every request.
+/// A ticket system's documented API played on the tests' <see cref="LoopbackHttpServer"/>: routes by path and query,
+/// answers in sequence (the last answer repeats), and records every request.
 /// </summary>
 public sealed class FakeTicketServer : IAsyncDisposable
 {
-    private readonly WebApplication _app;
     private const string AnyPath = "*";
     private readonly List<Route> _routes = [];
     private readonly Queue<Reply> _interjections = new();
+    private LoopbackHttpServer _server = null!;
 
-    private FakeTicketServer(WebApplication app) => _app = app;
+    private FakeTicketServer()
+    {
+    }
 
-    public string BaseUrl { get; private set; } = "";
+    public string BaseUrl => _server.BaseUrl;
 
     public ConcurrentQueue<(string PathAndQuery, IHeaderDictionary Headers)> Requests { get; } = new();
 
     public static async Task<FakeTicketServer> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var server = new FakeTicketServer(app);
-        app.Run(server.HandleAsync);
-        await app.StartAsync();
-        server.BaseUrl = app.Urls.First();
-        return server;
+        var fake = new FakeTicketServer();
+        fake._server = await LoopbackHttpServer.StartAsync(fake.HandleAsync);
+        return fake;
     }
 
     /// <summary>Answers requests to <paramref name="path"/> whose query contains every fragment given.</summary>
@@ -96,11 +91,7 @@ public sealed class FakeTicketServer : IAsyncDisposable
         await context.Response.WriteAsync(reply.Body);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 
     private sealed record Route(string Path, string[] QueryContains, Queue<Reply> Replies);
 }
