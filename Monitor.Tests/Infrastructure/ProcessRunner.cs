@@ -60,9 +60,8 @@ public static class ProcessRunner
         var fromEnv = Environment.GetEnvironmentVariable(environmentVariable);
         if (!string.IsNullOrEmpty(fromEnv) && File.Exists(fromEnv)) return fromEnv;
         var path = Environment.GetEnvironmentVariable("PATH") ?? "";
-        return names
-            .SelectMany(name => path.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries).Select(dir => Path.Combine(dir, name)))
-            .FirstOrDefault(File.Exists);
+        var dirs = path.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries);
+        return names.SelectMany(name => dirs.Select(dir => Path.Combine(dir, name))).FirstOrDefault(File.Exists);
     }
 
     public static string RequireTool(string environmentVariable, string debianPackage, params string[] names) =>
