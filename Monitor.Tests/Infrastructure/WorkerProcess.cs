@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Net.Http.Headers;
-using System.Text;
 
 namespace Monitor.Tests.Infrastructure;
 
@@ -12,10 +10,9 @@ public sealed class WorkerProcess : IAsyncDisposable
 {
     public const string ApiKey = "test-admin-key-0123456789";
 
-    private readonly Process _process;
-    private readonly StringBuilder _log = new();
+    private readonly RunningProcess _process;
 
-    private WorkerProcess(Process process, int publicPort, int internalPort, string workDir)
+    private WorkerProcess(RunningProcess process, int publicPort, int internalPort, string workDir)
     {
         _process = process;
         PublicUrl = new Uri($"http://127.0.0.1:{publicPort}");
@@ -38,13 +35,10 @@ public sealed class WorkerProcess : IAsyncDisposable
     /// <summary>A client of the internal listener with the admin key.</summary>
     public HttpClient Admin { get; }
 
-    public string Log
-    {
-        get
-        {
-            lock (_log) return _log.ToString();
-        }
-    }
+    public string Log => _process.Output;
+
+    /// <summary>The worker's node id as it records job runs (<c>NodeIdentity</c>: machine name and process id).</summary>
+    public string NodeId => $"{Environment.MachineName}-{_process.Id}";
 
     public bool HasExited => _process.HasExited;
 
@@ -73,23 +67,11 @@ public sealed class WorkerProcess : IAsyncDisposable
         };
         foreach (var (k, v) in settings ?? new Dictionary<string, string>()) config[k] = v;
 
-        var psi = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = workDir,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        psi.ArgumentList.Add(WorkerDll);
-        foreach (var (k, v) in config) psi.Environment[k.Replace(":", "__", StringComparison.Ordinal)] = v;
-        psi.Environment["DOTNET_NOLOGO"] = "1";
-        psi.Environment["Logging__Console__FormatterName"] = "simple";
+        var environment = config.ToDictionary(c => c.Key.Replace(":", "__", StringComparison.Ordinal), c => c.Value);
+        environment["DOTNET_NOLOGO"] = "1";
+        environment["Logging__Console__FormatterName"] = "simple";
 
-        var worker = new WorkerProcess(Process.Start(psi)!, pub, inner, workDir);
-        worker._process.OutputDataReceived += (_, e) => worker.Append(e.Data);
-        worker._process.ErrorDataReceived += (_, e) => worker.Append(e.Data);
-        worker._process.BeginOutputReadLine();
-        worker._process.BeginErrorReadLine();
+        var worker = new WorkerProcess(ProcessRunner.Start("dotnet", [WorkerDll], workDir, environment), pub, inner, workDir);
         await worker.WaitReadyAsync(TimeSpan.FromSeconds(60));
         return worker;
     }
@@ -132,11 +114,7 @@ public sealed class WorkerProcess : IAsyncDisposable
     }
 
     /// <summary>SIGKILL: no graceful shutdown, as in a crash.</summary>
-    public void Kill()
-    {
-        if (!_process.HasExited) _process.Kill(entireProcessTree: true);
-        _process.WaitForExit(10_000);
-    }
+    public void Kill() => _process.Kill();
 
     public async ValueTask DisposeAsync()
     {
@@ -145,11 +123,5 @@ public sealed class WorkerProcess : IAsyncDisposable
         Admin.Dispose();
         _process.Dispose();
         await Task.CompletedTask;
-    }
-
-    private void Append(string? line)
-    {
-        if (line is null) return;
-        lock (_log) _log.AppendLine(line);
     }
 }

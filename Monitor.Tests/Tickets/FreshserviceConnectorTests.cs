@@ -1,10 +1,11 @@
 using Monitor.Core.Signals;
+using Monitor.Probes.Tickets;
 using NUnit.Framework;
 
 namespace Monitor.Tests.Tickets;
 
 [NonParallelizable]
-public sealed class FreshserviceConnectorTests
+public sealed class FreshserviceConnectorTests : TicketConnectorConformance<FreshserviceOptions>
 {
     [Test]
     public async Task Html_conversations_private_notes_and_csat_are_mapped_in_update_order()
@@ -40,5 +41,45 @@ public sealed class FreshserviceConnectorTests
         }));
         Assert.That(signals[0].Comment, Is.EqualTo("<div>Thanks, <b>great</b> work</div>"), "HTML is handed on unchanged to the text seam");
         Assert.That(server.Requests.Any(r => r.PathAndQuery.Contains("updated_since=") && r.PathAndQuery.Contains("include=requester")));
+    }
+
+    private const string IsoTime = "yyyy-MM-dd'T'HH:mm:ss'Z'";
+
+    protected override string Section => "Freshservice";
+
+    protected override IReadOnlyDictionary<string, string> Credentials { get; } = new Dictionary<string, string> { ["ApiKey"] = "key" };
+
+    // Freshservice's answer to a wrong API key (api.freshservice.com, "Error Codes": 401 Authentication Failure).
+    protected override Reply Unauthorized { get; } =
+        new(401, """{"code":"invalid_credentials","message":"You have to be logged in to perform this action."}""");
+
+    protected override string CommentSource(ConformanceTicket ticket) => $"freshservice:{ticket.Number}:comment:{70 + ticket.Number}";
+
+    /// <summary>
+    /// GET /api/v2/tickets?updated_since=…&amp;include=requester (page/per_page; a short page is the last; listed
+    /// newest-created first, here the reverse of update order) and GET /api/v2/tickets/{id}/conversations, per
+    /// api.freshservice.com "Tickets" and "Conversations". The malformed ticket's conversations are cut off.
+    /// </summary>
+    protected override void Serve(FakeTicketServer server, IReadOnlyList<ConformanceTicket> tickets, int pageSize, int? malformed = null)
+    {
+        var pages = tickets.Reverse().Chunk(pageSize).ToList();
+        for (var i = 0; i < pages.Count; i++)
+        {
+            var rows = string.Join(",", pages[i].Select(t => $$"""
+                {"id":{{t.Number}},"requester_id":50,"updated_at":"{{t.Updated(IsoTime)}}","is_escalated":false,
+                 "requester":{"id":50,"email":"{{ConformanceTicket.RequesterEmail}}"} }
+                """));
+            server.On("/api/v2/tickets", [$"&page={i + 1}&"], Reply.Json($$"""{"tickets":[{{rows}}]}"""));
+        }
+        foreach (var t in tickets)
+        {
+            var conversations = t.Number == malformed
+                ? """{"conversations":[{"id":7"""
+                : $$"""
+                  {"conversations":[{"id":{{70 + t.Number}},"user_id":50,"body":"<div>{{t.Comment}}</div>","body_text":"{{t.Comment}}",
+                   "incoming":true,"private":false,"created_at":"{{t.Updated(IsoTime)}}"}]}
+                  """;
+            server.On($"/api/v2/tickets/{t.Number}/conversations", Reply.Json(conversations));
+        }
     }
 }

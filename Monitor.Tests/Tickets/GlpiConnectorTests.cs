@@ -1,10 +1,11 @@
 using Monitor.Core.Signals;
+using Monitor.Probes.Tickets;
 using NUnit.Framework;
 
 namespace Monitor.Tests.Tickets;
 
 [NonParallelizable]
-public sealed class GlpiConnectorTests
+public sealed class GlpiConnectorTests : TicketConnectorConformance<GlpiOptions>
 {
     [Test]
     public async Task Session_search_requester_followups_and_satisfaction_are_read_and_the_session_closed()
@@ -46,5 +47,49 @@ public sealed class GlpiConnectorTests
         Assert.That(requests[1].Headers["Session-Token"].ToString(), Is.EqualTo("83af7e620c83a50a18d3eac2f6ed05a3ca0bea62"));
         Assert.That(requests.All(r => r.Headers["App-Token"] == "app"));
         Assert.That(server.Count("/apirest.php/killSession"), Is.EqualTo(1));
+    }
+
+    private const string GlpiTime = "yyyy-MM-dd HH:mm:ss";
+
+    protected override string Section => "Glpi";
+
+    protected override IReadOnlyDictionary<string, string> Credentials { get; } =
+        new Dictionary<string, string> { ["AppToken"] = "app", ["UserToken"] = "user" };
+
+    // initSession's answer to an invalid user token (GLPI apirest.md, "Errors": ERROR_GLPI_LOGIN_USER_TOKEN).
+    protected override Reply Unauthorized { get; } =
+        new(401, """["ERROR_GLPI_LOGIN_USER_TOKEN","parameter user_token seems invalid"]""");
+
+    protected override string CommentSource(ConformanceTicket ticket) => $"glpi:{ticket.Number}:comment:{40 + ticket.Number}";
+
+    /// <summary>
+    /// initSession, GET search/Ticket sorted on date_mod (option 19) and paged by range with totalcount, then per
+    /// ticket Ticket_User, User/{id}/UserEmail and ITILFollowup (HTML-encoded content), per GLPI's apirest.md
+    /// ("Search items", "Get sub items"); no TicketSatisfaction (404). The malformed ticket's follow-ups are cut off.
+    /// </summary>
+    protected override void Serve(FakeTicketServer server, IReadOnlyList<ConformanceTicket> tickets, int pageSize, int? malformed = null)
+    {
+        server.On("/apirest.php/initSession", Reply.Json("""{"session_token":"83af7e620c83a50a18d3eac2f6ed05a3ca0bea62"}"""));
+        server.On("/apirest.php/killSession", Reply.Json("true"));
+        server.On("/apirest.php/User/12/UserEmail", Reply.Json("""[{"id":3,"users_id":12,"is_default":1,"email":"ann@example.com"}]"""));
+        foreach (var page in tickets.Chunk(pageSize).Select((chunk, i) => (Rows: chunk, Start: i * pageSize)))
+        {
+            var rows = string.Join(",", page.Rows.Select(t => $$"""{"2":{{t.Number}},"19":"{{t.Updated(GlpiTime)}}","82":0}"""));
+            server.On("/apirest.php/search/Ticket", [$"range={page.Start}-{page.Start + pageSize - 1}"], Reply.Json(
+                $$"""{"totalcount":{{tickets.Count}},"count":{{page.Rows.Length}},"sort":[19],"order":["ASC"],"data":[{{rows}}]}"""));
+        }
+        foreach (var t in tickets)
+        {
+            server.On($"/apirest.php/Ticket/{t.Number}/Ticket_User", Reply.Json(
+                $$"""[{"id":{{t.Number}},"tickets_id":{{t.Number}},"users_id":12,"type":1,"alternative_email":""}]"""));
+            var followups = t.Number == malformed
+                ? """[{"id":4"""
+                : $$"""
+                  [{"id":{{40 + t.Number}},"itemtype":"Ticket","items_id":{{t.Number}},"users_id":12,
+                    "content":"&lt;p&gt;{{t.Comment}}&lt;/p&gt;",
+                    "is_private":0,"date":"{{t.Updated(GlpiTime)}}","date_creation":"{{t.Updated(GlpiTime)}}"}]
+                  """;
+            server.On($"/apirest.php/Ticket/{t.Number}/ITILFollowup", Reply.Json(followups));
+        }
     }
 }

@@ -1,11 +1,12 @@
 using System.Diagnostics;
 using NUnit.Framework;
 using Monitor.Core.Signals;
+using Monitor.Probes.Tickets;
 
 namespace Monitor.Tests.Tickets;
 
 [NonParallelizable]
-public sealed class JiraConnectorTests
+public sealed partial class JiraConnectorTests : TicketConnectorConformance<JiraOptions>
 {
     private const string Probe = "tickets_jira";
     private FakeTicketServer _server = null!;

@@ -1,10 +1,11 @@
 using Monitor.Core.Signals;
+using Monitor.Probes.Tickets;
 using NUnit.Framework;
 
 namespace Monitor.Tests.Tickets;
 
 [NonParallelizable]
-public sealed class ServiceNowConnectorTests
+public sealed class ServiceNowConnectorTests : TicketConnectorConformance<ServiceNowOptions>
 {
     [Test]
     public async Task Caller_comments_count_work_notes_do_not_and_reopens_and_missed_sla_are_signals()
@@ -57,5 +58,45 @@ public sealed class ServiceNowConnectorTests
         var result = await harness.RunAsync();
 
         Assert.That(result.Message, Is.EqualTo("ServiceNow refused the credentials (HTTP 403); check Tickets:ServiceNow:Username and Tickets:ServiceNow:Password"));
+    }
+
+    private const string GlideTime = "yyyy-MM-dd HH:mm:ss";
+
+    protected override string Section => "ServiceNow";
+
+    protected override IReadOnlyDictionary<string, string> Credentials { get; } =
+        new Dictionary<string, string> { ["Username"] = "svc", ["Password"] = "pw" };
+
+    // The Table API's answer to bad basic credentials (docs.servicenow.com, "REST API HTTP response codes").
+    protected override Reply Unauthorized { get; } =
+        new(401, """{"error":{"message":"User Not Authenticated","detail":"Required to provide Auth information"},"status":"failure"}""");
+
+    protected override string CommentSource(ConformanceTicket ticket) => $"servicenow:INC00{ticket.Number}:comment:j{ticket.Number}";
+
+    /// <summary>
+    /// GET /api/now/table/incident (sysparm_offset/sysparm_limit paging, a page shorter than the limit is the last)
+    /// and GET /api/now/table/sys_journal_field per incident, values in UTC as with sysparm_display_value=false,
+    /// per the Table API reference (developer.servicenow.com, "Table API"). The malformed incident's journal is cut off.
+    /// </summary>
+    protected override void Serve(FakeTicketServer server, IReadOnlyList<ConformanceTicket> tickets, int pageSize, int? malformed = null)
+    {
+        foreach (var page in tickets.Chunk(pageSize).Select((chunk, i) => (Incidents: chunk, Offset: i * pageSize)))
+        {
+            var incidents = string.Join(",", page.Incidents.Select(t => $$"""
+                {"sys_id":"s{{t.Number}}","number":"INC00{{t.Number}}","sys_updated_on":"{{t.Updated(GlideTime)}}","reopen_count":"0",
+                 "made_sla":"true","caller_id.email":"{{ConformanceTicket.RequesterEmail}}","caller_id.user_name":"ann"}
+                """));
+            server.On("/api/now/table/incident", [$"sysparm_offset={page.Offset}&"], Reply.Json($$"""{"result":[{{incidents}}]}"""));
+        }
+        foreach (var t in tickets)
+        {
+            var journal = t.Number == malformed
+                ? """{"result":[{"sys_id":"j"""
+                : $$"""
+                  {"result":[{"sys_id":"j{{t.Number}}","element":"comments","value":"{{t.Comment}}",
+                   "sys_created_on":"{{t.Updated(GlideTime)}}","sys_created_by":"ann"}]}
+                  """;
+            server.On("/api/now/table/sys_journal_field", [$"element_id=s{t.Number}^"], Reply.Json(journal));
+        }
     }
 }

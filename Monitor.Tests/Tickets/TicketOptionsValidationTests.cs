@@ -1,10 +1,10 @@
-using Monitor.Probes;
 using System.Reflection;
 using System.Runtime.ExceptionServices;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Monitor.Core.Ports;
+using Monitor.Probes;
 using Monitor.Probes.Tickets;
 using Monitor.Probes.Tickets.Sentiment;
 using Monitor.Probes.Tickets.Webhooks;
@@ -86,6 +86,9 @@ public sealed class TicketOptionsValidationTests
         Assert.That(Schedules(provider), Is.Empty);
     }
 
+    /// <summary>
+    /// What the worker schedules from: the catalogue entry's schedule, resolved from the validated options.
+    /// </summary>
     [Test]
     public void A_valid_enabled_system_registers_one_probe_with_its_schedule()
     {
@@ -95,6 +98,7 @@ public sealed class TicketOptionsValidationTests
         var probe = provider.GetServices<ProbeDefinition>().Single(d => d.Name == name).Create(provider);
 
         Assert.That(name, Is.EqualTo("tickets_jira"));
+        Assert.That(provider.GetServices<ProbeDefinition>().Single(d => d.Name == name).IsProbe, Is.True);
         Assert.That(schedule, Is.EqualTo(new JobSchedule.Cron("0 0/5 * * * ?")));
         Assert.That(probe.Name, Is.EqualTo("tickets_jira"));
     }

@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -10,6 +8,7 @@ using Monitor.Core.Signals;
 using Monitor.Core.Users;
 using Monitor.Probes.Tickets;
 using Monitor.Probes.Tickets.Sentiment;
+using Monitor.Tests.Infrastructure;
 
 namespace Monitor.Tests.Tickets;
 
@@ -20,31 +19,29 @@ public sealed record Reply(int Status, string Body, TimeSpan Delay = default, st
 }
 
 /// <summary>
-/// A real HTTP server on loopback (Kestrel) that plays a ticket system's documented API: routes by path and
-/// query, answers in sequence (the last answer repeats), and records every request.
+/// A ticket system's documented API played on the tests' <see cref="LoopbackHttpServer"/>: routes by path and query,
+/// answers in sequence (the last answer repeats), and records every request.
 /// </summary>
 public sealed class FakeTicketServer : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private const string AnyPath = "*";
     private readonly List<Route> _routes = [];
+    private readonly Queue<Reply> _interjections = new();
+    private LoopbackHttpServer _server = null!;
 
-    private FakeTicketServer(WebApplication app) => _app = app;
+    private FakeTicketServer()
+    {
+    }
 
-    public string BaseUrl { get; private set; } = "";
+    public string BaseUrl => _server.BaseUrl;
 
     public ConcurrentQueue<(string PathAndQuery, IHeaderDictionary Headers)> Requests { get; } = new();
 
     public static async Task<FakeTicketServer> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var server = new FakeTicketServer(app);
-        app.Run(server.HandleAsync);
-        await app.StartAsync();
-        server.BaseUrl = app.Urls.First();
-        return server;
+        var fake = new FakeTicketServer();
+        fake._server = await LoopbackHttpServer.StartAsync(fake.HandleAsync);
+        return fake;
     }
 
     /// <summary>Answers requests to <paramref name="path"/> whose query contains every fragment given.</summary>
@@ -55,7 +52,19 @@ public sealed class FakeTicketServer : IAsyncDisposable
         lock (_routes) _routes.Insert(0, new Route(path, queryContains, new Queue<Reply>(replies)));
     }
 
+    /// <summary>Answers every request, whatever its path, with <paramref name="reply"/> (e.g. refused credentials).</summary>
+    public void OnEveryPath(Reply reply) => On(AnyPath, reply);
+
+    /// <summary>The next requests, whatever their path, get these replies once each before the routes answer.</summary>
+    public void Interject(params Reply[] replies)
+    {
+        lock (_routes) foreach (var reply in replies) _interjections.Enqueue(reply);
+    }
+
     public int Count(string path) => Requests.Count(r => r.PathAndQuery.Split('?')[0] == path);
+
+    /// <summary>The path of the <paramref name="index"/>th request (0 the first).</summary>
+    public string PathOf(int index) => Requests.ElementAt(index).PathAndQuery.Split('?')[0];
 
     private async Task HandleAsync(HttpContext context)
     {
@@ -65,8 +74,10 @@ public sealed class FakeTicketServer : IAsyncDisposable
         Reply? reply = null;
         lock (_routes)
         {
-            var route = _routes.FirstOrDefault(r => r.Path == context.Request.Path.Value && r.QueryContains.All(query.Contains));
-            if (route is not null) reply = route.Replies.Count > 1 ? route.Replies.Dequeue() : route.Replies.Peek();
+            var route = _routes.FirstOrDefault(r =>
+                (r.Path == AnyPath || r.Path == context.Request.Path.Value) && r.QueryContains.All(query.Contains));
+            if (_interjections.Count > 0) reply = _interjections.Dequeue();
+            else if (route is not null) reply = route.Replies.Count > 1 ? route.Replies.Dequeue() : route.Replies.Peek();
         }
         reply ??= new Reply(404, """{"errorMessages":["not found"]}""");
         if (reply.Delay > TimeSpan.Zero)
@@ -80,11 +91,7 @@ public sealed class FakeTicketServer : IAsyncDisposable
         await context.Response.WriteAsync(reply.Body);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 
     private sealed record Route(string Path, string[] QueryContains, Queue<Reply> Replies);
 }
@@ -177,7 +184,12 @@ public sealed class TicketHarness : IDisposable
         services.AddTicketProbes(configuration);
         _provider = services.BuildServiceProvider();
         Probe = _provider.GetServices<IProbe>().Single();
+        Connector = _provider.GetRequiredKeyedService<ITicketConnector>(
+            TicketSystems.All.Single(s => s.Section == section).Key);
     }
+
+    /// <summary>The connector the probe reads through, to look at what it yields directly.</summary>
+    public ITicketConnector Connector { get; }
 
     public InMemorySignalSink Sink { get; } = new();
 

@@ -11,28 +11,37 @@ namespace Monitor.Probes.Tickets.Sentiment;
 public static class TextCleaner
 {
     /// <summary>Cleans <paramref name="raw"/>; null or blank gives an empty string.</summary>
-    public static string Clean(string? raw)
+    public static string Clean(string? raw) => Clean(raw, onStageFailure: null);
+
+    /// <summary>
+    /// Cleans <paramref name="raw"/> like <see cref="Clean(string?)"/>, and tells <paramref name="onStageFailure"/>
+    /// about each stage that threw (named <c>markup</c>, <c>quoted-reply</c>, <c>signature</c> or <c>whitespace</c>):
+    /// that stage's input passes on unchanged, so a failure is never silent to a caller who asks.
+    /// </summary>
+    public static string Clean(string? raw, Action<string, Exception>? onStageFailure)
     {
         if (string.IsNullOrWhiteSpace(raw))
         {
             return string.Empty;
         }
         var text = raw;
-        text = Stage(text, static t => AdfText.TryToPlainText(t, out var plain) ? plain : HtmlText.LooksLikeHtml(t) ? HtmlText.ToPlainText(t) : t);
-        text = Stage(text, EmailText.StripQuotedReply);
-        text = Stage(text, EmailText.StripSignature);
-        return Stage(text, NormaliseWhitespace);
+        text = Stage("markup", text, onStageFailure,
+            static t => AdfText.TryToPlainText(t, out var plain) ? plain : HtmlText.LooksLikeHtml(t) ? HtmlText.ToPlainText(t) : t);
+        text = Stage("quoted-reply", text, onStageFailure, EmailText.StripQuotedReply);
+        text = Stage("signature", text, onStageFailure, EmailText.StripSignature);
+        return Stage("whitespace", text, onStageFailure, NormaliseWhitespace);
     }
 
-    private static string Stage(string text, Func<string, string> stage)
+    private static string Stage(string name, string text, Action<string, Exception>? onFailure, Func<string, string> stage)
     {
         try
         {
             return stage(text);
         }
-        catch (Exception)
+        catch (Exception e)
         {
             // Robustness over purity: a comment we cannot clean is still worth scoring as it is.
+            onFailure?.Invoke(name, e);
             return text;
         }
     }

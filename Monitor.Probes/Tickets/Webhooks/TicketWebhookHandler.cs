@@ -13,7 +13,7 @@ namespace Monitor.Probes.Tickets.Webhooks;
 public sealed record WebhookOutcome(int StatusCode, string Message);
 
 /// <summary>
-/// Handles <c>POST /api/webhooks/tickets/{system}</c>: authenticates the raw body, reads the event
+/// Handles <c>POST /webhooks/tickets/{system}</c> (internal listener): authenticates the raw body, reads the event
 /// (<see cref="TicketWebhookPayload"/>) and writes its signals through the same mapper and dedupe keys as the
 /// pulling probes. 401 bad or missing signature/token, 400 malformed (counted), 202 nothing to record or unknown
 /// requester, 200 recorded.

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Monitor.Tests.Infrastructure;
 using YamlDotNet.RepresentationModel;
 
 namespace Monitor.Tests.Stack.Harness;
@@ -13,9 +14,9 @@ public sealed record AlertmanagerAlert(IReadOnlyDictionary<string, string> Label
 /// </summary>
 public sealed class AlertmanagerServer : IAsyncDisposable
 {
-    private readonly ExternalProcess _process;
+    private readonly RunningProcess _process;
 
-    private AlertmanagerServer(ExternalProcess process, Uri baseUri)
+    private AlertmanagerServer(RunningProcess process, Uri baseUri)
     {
         _process = process;
         BaseUri = baseUri;
@@ -30,12 +31,12 @@ public sealed class AlertmanagerServer : IAsyncDisposable
 
     public static async Task<AlertmanagerServer> StartAsync(MonitoringStackOptions options, Uri webhook, string directory, CancellationToken cancellationToken)
     {
-        var binary = ExternalProcess.RequireTool("ALERTMANAGER_BIN", "prometheus-alertmanager", "prometheus-alertmanager", "alertmanager");
+        var binary = ProcessRunner.RequireTool("ALERTMANAGER_BIN", "prometheus-alertmanager", "prometheus-alertmanager", "alertmanager");
         Directory.CreateDirectory(directory);
         var config = Path.Combine(directory, "alertmanager.yml");
         File.WriteAllText(config, RewriteConfig(File.ReadAllText(options.AlertmanagerConfig), webhook, options));
-        var port = FreePort.Next();
-        var process = ExternalProcess.Start(binary,
+        var port = TestPaths.FreePort();
+        var process = ProcessRunner.Start(binary,
         [
             $"--config.file={config}",
             $"--storage.path={Path.Combine(directory, "data")}",

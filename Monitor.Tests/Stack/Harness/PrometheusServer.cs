@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Monitor.Tests.Infrastructure;
 
 namespace Monitor.Tests.Stack.Harness;
 
@@ -26,10 +27,10 @@ public sealed class PrometheusServer : IAsyncDisposable
 {
     public const string JobName = "satisfaction-monitor";
 
-    private readonly ExternalProcess _process;
+    private readonly RunningProcess _process;
     private readonly string _directory;
 
-    private PrometheusServer(ExternalProcess process, string directory, Uri baseUri, HttpClient http)
+    private PrometheusServer(RunningProcess process, string directory, Uri baseUri, HttpClient http)
     {
         _process = process;
         _directory = directory;
@@ -45,7 +46,7 @@ public sealed class PrometheusServer : IAsyncDisposable
 
     public static async Task<PrometheusServer> StartAsync(MonitoringStackOptions options, Uri? alertmanager, string directory, CancellationToken cancellationToken)
     {
-        var binary = ExternalProcess.RequireTool("PROMETHEUS_BIN", "prometheus", "prometheus");
+        var binary = ProcessRunner.RequireTool("PROMETHEUS_BIN", "prometheus", "prometheus");
         Directory.CreateDirectory(directory);
         var rulesDirectory = Path.Combine(directory, "rules");
         Directory.CreateDirectory(rulesDirectory);
@@ -70,10 +71,10 @@ public sealed class PrometheusServer : IAsyncDisposable
             ruleFiles.Add(extra);
         }
 
-        var port = FreePort.Next();
+        var port = TestPaths.FreePort();
         var config = Path.Combine(directory, "prometheus.yml");
         File.WriteAllText(config, Config(options, alertmanager, ruleFiles));
-        var process = ExternalProcess.Start(binary,
+        var process = ProcessRunner.Start(binary,
         [
             $"--config.file={config}",
             $"--storage.tsdb.path={Path.Combine(directory, "data")}",
@@ -96,7 +97,7 @@ public sealed class PrometheusServer : IAsyncDisposable
         return server;
     }
 
-    internal static async Task WaitReadyAsync(HttpClient http, ExternalProcess process, string name, TimeSpan timeout, CancellationToken cancellationToken)
+    internal static async Task WaitReadyAsync(HttpClient http, RunningProcess process, string name, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (DateTime.UtcNow < deadline)

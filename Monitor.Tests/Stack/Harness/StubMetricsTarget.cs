@@ -1,4 +1,5 @@
-using System.Text;
+using Microsoft.AspNetCore.Http;
+using Monitor.Tests.Infrastructure;
 
 namespace Monitor.Tests.Stack.Harness;
 
@@ -11,17 +12,15 @@ public sealed class StubMetricsTarget : IAsyncDisposable
     public StubMetricsTarget() =>
         _server = new LoopbackHttpServer(async context =>
         {
-            if (context.Request.Url?.AbsolutePath != "/metrics")
+            if (context.Request.Path != "/metrics")
             {
                 context.Response.StatusCode = 404;
                 return;
             }
 
             var scrape = Interlocked.Increment(ref _scrapes) - 1;
-            var body = Encoding.UTF8.GetBytes(StackScenario.RenderMetrics(scrape, DateTimeOffset.UtcNow));
             context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
-            context.Response.ContentLength64 = body.Length;
-            await context.Response.OutputStream.WriteAsync(body);
+            await context.Response.WriteAsync(StackScenario.RenderMetrics(scrape, DateTimeOffset.UtcNow));
         });
 
     public Uri MetricsUri => new(_server.BaseUri, "metrics");

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Monitor.Tests.Infrastructure;
 
 namespace Monitor.Tests.Stack.Harness;
 
@@ -20,7 +22,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
     public WebhookReceiver() =>
         _server = new LoopbackHttpServer(async context =>
         {
-            using var document = await JsonDocument.ParseAsync(context.Request.InputStream);
+            using var document = await JsonDocument.ParseAsync(context.Request.Body);
             var root = document.RootElement;
             var alerts = root.GetProperty("alerts").EnumerateArray().Select(a => new NotifiedAlert(
                 a.GetProperty("status").GetString() ?? "",
