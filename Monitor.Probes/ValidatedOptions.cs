@@ -67,7 +67,11 @@ public static class ValidatedOptions
         {
             // The binder's own words name the key (a misspelt key, a value that does not parse).
             var reason = e.InnerException is { } inner ? $"{e.Message} {inner.Message}" : e.Message;
-            throw new OptionsValidationException(Options.DefaultName, typeof(TOptions), [$"{section}: {reason}"]);
+            throw new SettingsBindingException(typeof(TOptions), [$"{section}: {reason}"]);
         }
     }
 }
+
+/// <summary>A setting the binder could not take: an unknown key, or a value that does not parse.</summary>
+public sealed class SettingsBindingException(Type optionsType, IEnumerable<string> failures)
+    : OptionsValidationException(Options.DefaultName, optionsType, failures);

@@ -72,9 +72,20 @@ public static class Cli
         }
         catch (OptionsValidationException e)
         {
-            foreach (var failure in e.Failures) await Console.Error.WriteLineAsync($"Invalid configuration: {failure}");
-            return 2;
+            return await ReportAsync([e]);
         }
+        catch (AggregateException e) when (e.InnerExceptions.All(i => i is OptionsValidationException))
+        {
+            // Start-up validation collects one exception per options type that failed.
+            return await ReportAsync(e.InnerExceptions.Cast<OptionsValidationException>());
+        }
+    }
+
+    private static async Task<int> ReportAsync(IEnumerable<OptionsValidationException> errors)
+    {
+        foreach (var failure in errors.SelectMany(e => e.Failures).Distinct())
+            await Console.Error.WriteLineAsync($"Invalid configuration: {failure}");
+        return 2;
     }
 
     /// <param name="configure">Extra registrations after the monitor's own (a test's pulse channel), before the build.</param>

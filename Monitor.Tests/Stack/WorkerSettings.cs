@@ -6,6 +6,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Monitor.Probes;
 using Monitor.Worker;
 
 namespace Monitor.Tests.Stack;
@@ -37,7 +38,7 @@ public static class WorkerSettings
             {
                 _ = options.GetType().GetProperty(nameof(IOptions<object>.Value))!.GetValue(options);
             }
-            catch (TargetInvocationException e) when (e.InnerException is OptionsValidationException)
+            catch (TargetInvocationException e) when (e.InnerException is OptionsValidationException and not SettingsBindingException)
             {
                 // Bound, then refused for its values (paths of the image, hosts of compose): the keys were read.
             }

@@ -1,3 +1,4 @@
+using Monitor.Probes;
 using NUnit.Framework;
 
 namespace Monitor.Tests.Stack;
@@ -14,6 +15,7 @@ public sealed class WorkerSettingsTests
             ["Mail:Smtp:Host"] = "mailcatcher",
             ["Pulse:SigningKeys:0"] = "a-signing-key-long-enough-0123456789",
             ["Storage:Provider"] = "postgres",
+            ["Storage:ConnectionString"] = "Host=db;Database=satisfaction;Username=monitor;Password=secret",
             ["Mial:Smtp:Host"] = "mailcatcher",
         });
 
@@ -23,9 +25,9 @@ public sealed class WorkerSettingsTests
     [Test]
     public void A_misspelt_key_in_a_section_the_worker_reads_is_refused_by_name()
     {
-        var error = Assert.Throws<InvalidOperationException>(() =>
+        var error = Assert.Throws<SettingsBindingException>(() =>
             WorkerSettings.Unread(new Dictionary<string, string> { ["Mail:Smtp:Hots"] = "mailcatcher" }))!;
 
-        Assert.That(error.Message, Does.Contain("Hots"));
+        Assert.That(error.Failures.Single(), Does.Contain("Mail").And.Contain("Hots"));
     }
 }

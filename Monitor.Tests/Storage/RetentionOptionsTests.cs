@@ -86,6 +86,7 @@ public sealed class RetentionOptionsTests
             ["Retention:Pulses"] = "10.00:00:00",
         }).Build();
         using var other = new ServiceCollection().AddRetention(unknown).BuildServiceProvider();
-        Assert.Throws<InvalidOperationException>(() => _ = other.GetRequiredService<IOptions<RetentionOptions>>().Value);
+        var binding = Assert.Throws<SettingsBindingException>(() => _ = other.GetRequiredService<IOptions<RetentionOptions>>().Value);
+        Assert.That(binding!.Failures.Single(), Does.Contain("Retention").And.Contain("Pulses"));
     }
 }

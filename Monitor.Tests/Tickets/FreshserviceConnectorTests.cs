@@ -39,7 +39,7 @@ public sealed class FreshserviceConnectorTests : TicketConnectorConformance<Fres
             (SignalKinds.TicketSlaBreached, "freshservice:1:sla_breached", -0.4),
             (SignalKinds.TicketCsat, "freshservice:2:csat:4242", -1.0),
         }));
-        Assert.That(signals[0].Comment, Is.EqualTo("<div>Thanks, <b>great</b> work</div>"), "HTML is handed on unchanged to the text seam");
+        Assert.That(signals[0].Comment, Is.EqualTo("Thanks, great work"), "the production text path turns HTML into its text");
         Assert.That(server.Requests.Any(r => r.PathAndQuery.Contains("updated_since=") && r.PathAndQuery.Contains("include=requester")));
     }
 

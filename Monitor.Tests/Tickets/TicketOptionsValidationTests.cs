@@ -113,7 +113,7 @@ public sealed class TicketOptionsValidationTests
     {
         using var provider = Build(With(ValidJira, ("Tickets:Jira:ApiTokn", "x")));
 
-        var error = Assert.Throws<OptionsValidationException>(() => Resolve(provider, typeof(JiraOptions)))!;
+        var error = Assert.Throws<SettingsBindingException>(() => Resolve(provider, typeof(JiraOptions)))!;
 
         Assert.That(error.Failures.Single(), Does.Contain("Tickets:Jira").And.Contain("ApiTokn"));
     }

@@ -1,3 +1,4 @@
+using Monitor.Probes;
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
@@ -183,9 +184,12 @@ public sealed class TicketHarness : IDisposable
         services.AddSingleton<ISentimentAnalyser, TestSentimentAnalyser>();
         services.AddTicketProbes(configuration);
         _provider = services.BuildServiceProvider();
-        Probe = _provider.GetServices<IProbe>().Single();
-        Connector = _provider.GetRequiredKeyedService<ITicketConnector>(
-            TicketSystems.All.Single(s => s.Section == section).Key);
+        var system = TicketSystems.All.Single(s => s.Section == section);
+        // The probe the worker would schedule: the system's catalogue entry, switched on by its validated options.
+        var entry = _provider.GetServices<ProbeDefinition>().Single(d => d.Name == system.ProbeName);
+        Assert.That(entry.Schedule(_provider), Is.Not.Null, $"{system.ProbeName} is not switched on");
+        Probe = entry.Create(_provider);
+        Connector = _provider.GetRequiredKeyedService<ITicketConnector>(system.Key);
     }
 
     /// <summary>The connector the probe reads through, to look at what it yields directly.</summary>
