@@ -65,8 +65,8 @@ internal sealed class ConsoleOptionsValidator : IValidateOptions<ConsoleOptions>
     public ValidateOptionsResult Validate(string? name, ConsoleOptions o)
     {
         var failures = new List<string>();
-        if (o.SessionLifetime < TimeSpan.FromMinutes(1) || o.SessionLifetime > TimeSpan.FromDays(7))
-            failures.Add($"{ConsoleOptions.Section}:{nameof(o.SessionLifetime)} must be between 00:01:00 and 7.00:00:00 (got {o.SessionLifetime}).");
+        if (o.SessionLifetime <= TimeSpan.Zero || o.SessionLifetime > TimeSpan.FromDays(7))
+            failures.Add($"{ConsoleOptions.Section}:{nameof(o.SessionLifetime)} must be positive and at most 7.00:00:00 (got {o.SessionLifetime}).");
         if (string.IsNullOrWhiteSpace(o.LocalAccount.User) || o.LocalAccount.User.Any(char.IsControl) || o.LocalAccount.User.Length > 64)
             failures.Add($"{Local}:{nameof(LocalAccountOptions.User)} must be 1 to 64 printable characters.");
         if (o.LocalAccount.Password is { Length: > 0 and < LocalAccountOptions.MinimumPasswordLength })
