@@ -25,9 +25,6 @@ public sealed class LocalAccount(IOptions<ConsoleOptions> options, ConsoleAccoun
 
     public string UserName => _account.User;
 
-    /// <summary>Whether a one-time link is waiting to be used (and has not expired).</summary>
-    public bool LinkPending => _pending is { } p && p.ExpiresAt > time.GetUtcNow();
-
     /// <summary>Issues the one-time link's token and remembers only its hash; any earlier link stops working.</summary>
     public string IssueLink()
     {
