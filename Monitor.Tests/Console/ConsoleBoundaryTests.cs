@@ -48,7 +48,8 @@ public sealed class ConsoleBoundaryTests
         }
 
         using var outside = new HttpClient { BaseAddress = worker.PublicUrl };
-        foreach (var path in new[] { "/console/", "/console/sign-in", "/console/setup?token=x", "/console/signin-oidc", "/console/signed-out" })
+        string[] paths = ["/console/", "/console/sign-in", "/console/setup?token=x", "/console/signin-oidc", "/console/signed-out"];
+        foreach (var path in paths)
         {
             using var r = await outside.GetAsync(path);
             Assert.That(r.StatusCode, Is.EqualTo(HttpStatusCode.NotFound), $"{path} on the public listener");

@@ -52,7 +52,10 @@ public sealed partial class ConsoleLocalAccountTests
             Assert.That((await person.GetAsync(link.PathAndQuery)).Status, Is.EqualTo(HttpStatusCode.Gone));
             await person.GetAsync("/console/sign-in");
             var (again, _, _) = await person.PostAsync("/console/setup",
-                new Dictionary<string, string> { ["token"] = token, ["password"] = "another password!", ["confirmation"] = "another password!" });
+                new Dictionary<string, string>
+                {
+                    ["token"] = token, ["password"] = "another password!", ["confirmation"] = "another password!",
+                });
             Assert.That(again, Is.EqualTo(HttpStatusCode.Gone));
             Assert.That(await person.SignInAsync("admin", "another password!"), Is.False);
 

@@ -27,7 +27,8 @@ public sealed class ConsoleOidcTests
         await SignInAsync(page, idp, console, OidcProvider.Alice);
         Assert.That(await page.InnerTextAsync("#signed-in"), Is.EqualTo("Signed in as Alice Example (staff)"));
         Directory.CreateDirectory(Path.Combine(TestPaths.RepoRoot, "docs", "images"));
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(TestPaths.RepoRoot, "docs", "images", "console-signed-in.png") });
+        var screenshot = Path.Combine(TestPaths.RepoRoot, "docs", "images", "console-signed-in.png");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = screenshot });
         var session = (await browser.CookiesAsync()).Single(c => c.Name == "monitor-console");
         Assert.Multiple(() =>
         {
@@ -42,7 +43,8 @@ public sealed class ConsoleOidcTests
         Assert.That(page.Url, Does.StartWith(idp.Authority + "login"), "after sign-out nobody is signed in");
 
         await SignInAsync(page, idp, console, OidcProvider.Bob, alreadyAtLogin: true);
-        Assert.That(await page.InnerTextAsync("#signed-in"), Is.EqualTo("Signed in as Bob <Viewer> (viewer)"), "names are encoded, not markup");
+        Assert.That(await page.InnerTextAsync("#signed-in"), Is.EqualTo("Signed in as Bob <Viewer> (viewer)"),
+            "names are encoded, not markup");
         await SignOutAsync(page, browser, console);
 
         // A person the provider knows but with none of the mapped roles does not get in.

@@ -80,8 +80,8 @@ public sealed class ConsoleOptionsTests
             Assert.That(cookie.Cookie.SameSite, Is.EqualTo(SameSiteMode.Lax));
             Assert.That(cookie.ExpireTimeSpan, Is.EqualTo(TimeSpan.FromHours(2)));
             Assert.That(cookie.SlidingExpiration, Is.False);
-            Assert.That(app.Services.GetRequiredService<IOptions<Microsoft.AspNetCore.Antiforgery.AntiforgeryOptions>>().Value.Cookie.SecurePolicy,
-                Is.EqualTo(policy));
+            var antiforgery = app.Services.GetRequiredService<IOptions<Microsoft.AspNetCore.Antiforgery.AntiforgeryOptions>>().Value;
+            Assert.That(antiforgery.Cookie.SecurePolicy, Is.EqualTo(policy));
         });
     }
 

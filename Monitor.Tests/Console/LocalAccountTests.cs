@@ -73,10 +73,23 @@ public sealed class LocalAccountTests(string provider)
         var token = account.IssueLink();
         Assert.That(await account.SetPasswordAsync(token[..^1] + (token[^1] == 'A' ? 'B' : 'A'), Password, Password, default),
             Is.EqualTo(LocalAccount.SetupResult.LinkInvalid));
-        Assert.That(await account.SetPasswordAsync(token, Password, Password + "!", default), Is.EqualTo(LocalAccount.SetupResult.Mismatch));
-        Assert.That(await account.SetPasswordAsync(token, "11 chars...", "11 chars...", default), Is.EqualTo(LocalAccount.SetupResult.TooShort));
+        Assert.That(await account.SetPasswordAsync(token, Password, Password + "!", default),
+            Is.EqualTo(LocalAccount.SetupResult.Mismatch));
+        Assert.That(await account.SetPasswordAsync(token, "11 chars...", "11 chars...", default),
+            Is.EqualTo(LocalAccount.SetupResult.TooShort));
         Assert.That(await account.HasPasswordAsync(default), Is.False);
         Assert.That(account.LinkValid(token), Is.True, "refused attempts do not use the link up");
+    }
+
+    [Test]
+    public async Task A_configured_password_is_the_password_and_nothing_is_stored()
+    {
+        var account = Account("configured password");
+        Assert.That(await account.HasPasswordAsync(default), Is.True, "no link is needed");
+        Assert.That(await account.VerifyAsync("admin", "configured password", default), Is.True);
+        Assert.That(await account.VerifyAsync("admin", "configured passwort", default), Is.False);
+        Assert.That(await account.VerifyAsync("root", "configured password", default), Is.False);
+        Assert.That(await new ConsoleAccountRepository(_db).FindHashAsync("admin"), Is.Null);
     }
 
     private LocalAccount Account(string? configuredPassword = null) =>

@@ -126,7 +126,10 @@ public sealed class OidcProvider : IAsyncDisposable
             var request = http.GetOpenIddictServerRequest()!;
             var session = await http.AuthenticateAsync(SessionScheme);
             if (!session.Succeeded)
-                return Results.Challenge(new AuthenticationProperties { RedirectUri = http.Request.Path + http.Request.QueryString }, [SessionScheme]);
+            {
+                var back = new AuthenticationProperties { RedirectUri = http.Request.Path + http.Request.QueryString };
+                return Results.Challenge(back, [SessionScheme]);
+            }
             var user = Users.Single(u => u.Login == session.Principal!.Identity!.Name);
             var identity = new ClaimsIdentity(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme, Claims.Name, Claims.Role);
             identity.SetClaim(Claims.Subject, user.Login).SetClaim(Claims.Name, user.DisplayName)
@@ -138,7 +141,8 @@ public sealed class OidcProvider : IAsyncDisposable
         app.MapMethods("/connect/endsession", [HttpMethods.Get, HttpMethods.Post], async (HttpContext http) =>
         {
             await http.SignOutAsync(SessionScheme);
-            return Results.SignOut(new AuthenticationProperties { RedirectUri = "/" }, [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
+            var properties = new AuthenticationProperties { RedirectUri = "/" };
+            return Results.SignOut(properties, [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
         });
         await app.StartAsync();
         return new OidcProvider(app, authority);

@@ -57,7 +57,8 @@ internal static class ConsoleEndpoints
             switch (result)
             {
                 case LocalAccount.SetupResult.Done:
-                    logger.LogWarning("Console: the password of the local account '{User}' was set through the one-time link", account.UserName);
+                    logger.LogWarning("Console: the password of the local account '{User}' was set through the one-time link",
+                        account.UserName);
                     return ConsolePages.Message(200, "Password set", "The one-time link is used up. Sign in with the new password.",
                         "/console/sign-in");
                 case LocalAccount.SetupResult.LinkInvalid:

@@ -69,7 +69,8 @@ public static class ConsoleExtensions
         // Every cookie of the console is Secure when the internal listener is https.
         services.AddOptions<CookieAuthenticationOptions>(CookieScheme).Configure<IOptions<EndpointOptions>>(
             (o, e) => o.Cookie.SecurePolicy = SecurePolicy(e.Value));
-        services.AddOptions<AntiforgeryOptions>().Configure<IOptions<EndpointOptions>>((o, e) => o.Cookie.SecurePolicy = SecurePolicy(e.Value));
+        services.AddOptions<AntiforgeryOptions>().Configure<IOptions<EndpointOptions>>(
+            (o, e) => o.Cookie.SecurePolicy = SecurePolicy(e.Value));
         services.AddOptions<OpenIdConnectOptions>(OidcScheme).Configure<IOptions<EndpointOptions>>((o, e) =>
         {
             o.CorrelationCookie.SecurePolicy = SecurePolicy(e.Value);

@@ -66,7 +66,10 @@ internal sealed class ConsoleOptionsValidator : IValidateOptions<ConsoleOptions>
     {
         var failures = new List<string>();
         if (o.SessionLifetime <= TimeSpan.Zero || o.SessionLifetime > TimeSpan.FromDays(7))
-            failures.Add($"{ConsoleOptions.Section}:{nameof(o.SessionLifetime)} must be positive and at most 7.00:00:00 (got {o.SessionLifetime}).");
+        {
+            failures.Add($"{ConsoleOptions.Section}:{nameof(o.SessionLifetime)} must be positive and at most 7.00:00:00 " +
+                         $"(got {o.SessionLifetime}).");
+        }
         if (string.IsNullOrWhiteSpace(o.LocalAccount.User) || o.LocalAccount.User.Any(char.IsControl) || o.LocalAccount.User.Length > 64)
             failures.Add($"{Local}:{nameof(LocalAccountOptions.User)} must be 1 to 64 printable characters.");
         if (o.LocalAccount.Password is { Length: > 0 and < LocalAccountOptions.MinimumPasswordLength })
@@ -88,7 +91,8 @@ internal sealed class ConsoleOptionsValidator : IValidateOptions<ConsoleOptions>
         }
         else if (authority.Scheme == Uri.UriSchemeHttp && !authority.IsLoopback)
         {
-            failures.Add($"{Oidc}:{nameof(oidc.Authority)} must use https; plain http is accepted only on loopback (got '{oidc.Authority}').");
+            failures.Add($"{Oidc}:{nameof(oidc.Authority)} must use https; plain http is accepted only on loopback " +
+                         $"(got '{oidc.Authority}').");
         }
         if (string.IsNullOrWhiteSpace(oidc.ClientId))
             failures.Add($"{Oidc}:{nameof(oidc.ClientId)} is required when {Oidc}:{nameof(oidc.Authority)} is set.");

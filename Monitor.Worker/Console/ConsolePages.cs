@@ -15,15 +15,17 @@ internal static class ConsolePages
     private static readonly HtmlEncoder E = HtmlEncoder.Default;
 
     public static IResult Home(AntiforgeryTokenSet tokens, string name, string role) => Page(200, "IT staff console",
-        $"<h1>IT staff console</h1><p id=\"signed-in\">Signed in as <strong>{E.Encode(name)}</strong> (<span id=\"role\">{E.Encode(role)}</span>)</p>" +
+        "<h1>IT staff console</h1>" +
+        $"<p id=\"signed-in\">Signed in as <strong>{E.Encode(name)}</strong> (<span id=\"role\">{E.Encode(role)}</span>)</p>" +
         $"<form method=\"post\" action=\"/console/sign-out\">{Token(tokens)}<button type=\"submit\">Sign out</button></form>");
 
-    public static IResult SignIn(AntiforgeryTokenSet tokens, string user, string returnUrl, string? error) => Page(error is null ? 200 : 401,
-        "Sign in",
+    public static IResult SignIn(AntiforgeryTokenSet tokens, string user, string returnUrl, string? error) =>
+        Page(error is null ? 200 : 401, "Sign in",
         "<h1>Sign in to the IT staff console</h1>" + Error(error) +
         $"<form method=\"post\" action=\"/console/sign-in\">{Token(tokens)}" +
         $"<input type=\"hidden\" name=\"returnUrl\" value=\"{E.Encode(returnUrl)}\">" +
-        $"<p><label for=\"user\">User</label><br><input id=\"user\" name=\"user\" autocomplete=\"username\" required value=\"{E.Encode(user)}\"></p>" +
+        "<p><label for=\"user\">User</label><br>" +
+        $"<input id=\"user\" name=\"user\" autocomplete=\"username\" required value=\"{E.Encode(user)}\"></p>" +
         "<p><label for=\"password\">Password</label><br>" +
         "<input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\" required></p>" +
         "<button type=\"submit\">Sign in</button></form>");
@@ -32,7 +34,8 @@ internal static class ConsolePages
         "Set the console password",
         $"<h1>Set the password of '{E.Encode(user)}'</h1>" + Error(error) +
         $"<p>This link works once. The password needs at least {LocalAccountOptions.MinimumPasswordLength} characters.</p>" +
-        $"<form method=\"post\" action=\"/console/setup\">{Token(tokens)}<input type=\"hidden\" name=\"token\" value=\"{E.Encode(token)}\">" +
+        $"<form method=\"post\" action=\"/console/setup\">{Token(tokens)}" +
+        $"<input type=\"hidden\" name=\"token\" value=\"{E.Encode(token)}\">" +
         "<p><label for=\"password\">New password</label><br>" +
         "<input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"new-password\" minlength=\"12\" required></p>" +
         "<p><label for=\"confirmation\">Again</label><br>" +
@@ -52,7 +55,8 @@ internal static class ConsolePages
     {
         var html = new StringBuilder()
             .Append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">")
-            .Append("<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><meta name=\"robots\" content=\"noindex,nofollow\">")
+            .Append("<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">")
+            .Append("<meta name=\"robots\" content=\"noindex,nofollow\">")
             .Append("<title>").Append(E.Encode(title)).Append(" · satisfaction-monitor</title>")
             .Append("<style>body{font-family:sans-serif;max-width:40em;margin:2em auto;padding:0 1em}")
             .Append("input,button{font-size:1.1em;padding:.4em;max-width:100%}.error{color:#a00}</style>")

@@ -18,7 +18,8 @@ public sealed class LocalAccount(IOptions<ConsoleOptions> options, ConsoleAccoun
     private static readonly PasswordHasher<string> Hasher = new();
 
     // A hash to verify against when the user name is wrong, so that a wrong name costs as long as a wrong password.
-    private static readonly Lazy<string> DecoyHash = new(() => Hasher.HashPassword("", Convert.ToBase64String(RandomNumberGenerator.GetBytes(24))));
+    private static readonly Lazy<string> DecoyHash =
+        new(() => Hasher.HashPassword("", Convert.ToBase64String(RandomNumberGenerator.GetBytes(24))));
 
     private readonly LocalAccountOptions _account = options.Value.LocalAccount;
     private PendingLink? _pending;
