@@ -70,12 +70,19 @@ public sealed partial class ConsoleLocalAccountTests
             var (noToken, _, _) = await person.PostAsync("/console/sign-out", new Dictionary<string, string>(), withToken: false);
             Assert.That(noToken, Is.EqualTo(HttpStatusCode.BadRequest));
             Assert.That((await person.GetAsync("/console/")).Status, Is.EqualTo(HttpStatusCode.OK), "still signed in");
+            var copy = person.Cookies.GetCookies(new Uri(worker.InternalUrl, "/console/"))["monitor-console"]!.Value;
             var (signedOut, _, outResponse) = await person.PostAsync("/console/sign-out", new Dictionary<string, string>());
             Assert.That(signedOut, Is.EqualTo(HttpStatusCode.Redirect));
             Assert.That(outResponse.Headers.Location?.OriginalString, Is.EqualTo("/console/signed-out"));
             var (after, _, afterResponse) = await person.GetAsync("/console/");
             Assert.That(after, Is.EqualTo(HttpStatusCode.Redirect));
             Assert.That(afterResponse.Headers.Location?.OriginalString, Does.Contain("/console/sign-in"));
+
+            // A copy of the session cookie kept from before the sign-out opens nothing either.
+            using var replay = new ConsoleClient(worker.InternalUrl);
+            replay.Cookies.Add(new Uri(worker.InternalUrl, "/console/"), new Cookie("monitor-console", copy, "/console"));
+            var (replayed, _, _) = await replay.GetAsync("/console/");
+            Assert.That(replayed, Is.EqualTo(HttpStatusCode.Redirect), "the ended session stays ended");
         }
 
         // Only a PBKDF2 hash is stored, and it outlives a restart: no new link, the password still signs in.

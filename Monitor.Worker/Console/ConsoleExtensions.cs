@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.Extensions.Options;
@@ -33,6 +34,7 @@ public static class ConsoleExtensions
         services.AddHttpContextAccessor();
         services.AddSingleton<ICurrentActor, CurrentActor>();
         services.AddSingleton<ConsoleAccountRepository>();
+        services.AddSingleton<ConsoleSessionRepository>();
         services.AddSingleton<LocalAccount>();
         services.AddHostedService<FirstRunLink>();
 
@@ -53,6 +55,7 @@ public static class ConsoleExtensions
             o.LogoutPath = "/console/sign-out";
             o.AccessDeniedPath = "/console/denied";
             o.ReturnUrlParameter = "returnUrl";
+            o.Events.OnValidatePrincipal = RefuseEndedSessions;
         });
         if (console.UsesOidc) auth.AddOpenIdConnect(OidcScheme, o => ConfigureOidc(o, console));
 
@@ -77,6 +80,17 @@ public static class ConsoleExtensions
             o.NonceCookie.SecurePolicy = SecurePolicy(e.Value);
         });
         return builder;
+    }
+
+    private static async Task RefuseEndedSessions(CookieValidatePrincipalContext context)
+    {
+        var sessionId = context.Principal?.FindFirst(ConsoleRoles.SessionClaim)?.Value;
+        var sessions = context.HttpContext.RequestServices.GetRequiredService<ConsoleSessionRepository>();
+        if (sessionId is null || await sessions.IsRevokedAsync(sessionId, context.HttpContext.RequestAborted))
+        {
+            context.RejectPrincipal();
+            await context.HttpContext.SignOutAsync(CookieScheme);
+        }
     }
 
     private static CookieSecurePolicy SecurePolicy(EndpointOptions endpoints) =>

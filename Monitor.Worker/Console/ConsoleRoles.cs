@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using System.Security.Cryptography;
 
 namespace Monitor.Worker.StaffConsole;
 
@@ -18,12 +19,16 @@ public static class ConsoleRoles
     /// <summary>How the person signed in: <c>oidc</c> or <c>local</c> (sign-out differs).</summary>
     public const string MethodClaim = "amr";
 
+    /// <summary>A random id per sign-in, so that signing out can end exactly this session.</summary>
+    public const string SessionClaim = "sid";
+
     public static ClaimsPrincipal Principal(string name, string role, string method, string? subject = null)
     {
         var identity = new ClaimsIdentity(method, NameClaim, RoleClaim);
         identity.AddClaim(new Claim(NameClaim, name));
         identity.AddClaim(new Claim(RoleClaim, role));
         identity.AddClaim(new Claim(MethodClaim, method));
+        identity.AddClaim(new Claim(SessionClaim, Convert.ToHexString(RandomNumberGenerator.GetBytes(16))));
         if (subject is not null) identity.AddClaim(new Claim("sub", subject));
         return new ClaimsPrincipal(identity);
     }

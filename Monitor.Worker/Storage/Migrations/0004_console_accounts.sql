@@ -7,3 +7,11 @@ CREATE TABLE console_accounts (
     created_at     BIGINT NOT NULL,
     updated_at     BIGINT NOT NULL
 );
+
+-- Console sessions ended by signing out, until their cookie would have expired anyway: a copy of the cookie
+-- kept after sign-out opens nothing, on any replica.
+CREATE TABLE console_revoked_sessions (
+    session_id  TEXT PRIMARY KEY,
+    expires_at  BIGINT NOT NULL
+);
+CREATE INDEX ix_console_revoked_sessions_expiry ON console_revoked_sessions (expires_at);
