@@ -92,6 +92,21 @@ public sealed class LocalAccountTests(string provider)
         Assert.That(await new ConsoleAccountRepository(_db).FindHashAsync("admin"), Is.Null);
     }
 
+    [Test]
+    public async Task Ended_sessions_stay_ended_until_their_cookie_expires()
+    {
+        var sessions = new ConsoleSessionRepository(_db);
+        var now = _time.GetUtcNow();
+        await sessions.RevokeAsync("old", now.AddHours(1), now);
+        Assert.That(await sessions.IsRevokedAsync("old"), Is.True);
+        Assert.That(await sessions.IsRevokedAsync("other"), Is.False);
+        await sessions.RevokeAsync("old", now.AddHours(1), now);
+        var later = now.AddHours(2);
+        await sessions.RevokeAsync("new", later.AddHours(8), later);
+        Assert.That(await sessions.IsRevokedAsync("old"), Is.False, "pruned once its cookie would have expired anyway");
+        Assert.That(await sessions.IsRevokedAsync("new"), Is.True);
+    }
+
     private LocalAccount Account(string? configuredPassword = null) =>
         new(Options.Create(new ConsoleOptions { LocalAccount = new LocalAccountOptions { Password = configuredPassword } }),
             new ConsoleAccountRepository(_db), _time);
