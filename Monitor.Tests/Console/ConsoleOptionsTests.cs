@@ -7,7 +7,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Monitor.Probes;
 using Monitor.Worker.Endpoints;
+using Monitor.Tests.Infrastructure;
 using Monitor.Worker.StaffConsole;
+using Monitor.Worker.Storage;
 
 namespace Monitor.Tests.Console;
 
@@ -108,6 +110,10 @@ public sealed class ConsoleOptionsTests
         var builder = WebApplication.CreateSlimBuilder();
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Services.AddValidatedOptions<EndpointOptions, EndpointOptionsValidator>(builder.Configuration, EndpointOptions.Section);
+        // The key ring lives in the store; these tests never reach it, but the options need it composed.
+        var store = Path.Combine(TestPaths.NewTempDir("sm-console-options"), "m.db");
+        builder.Services.Configure<StorageOptions>(o => o.ConnectionString = $"Data Source={store}");
+        builder.Services.AddSingleton<Database>();
         builder.AddConsole();
         return builder.Build();
     }

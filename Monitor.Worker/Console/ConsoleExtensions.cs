@@ -2,9 +2,12 @@ using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Extensions.Options;
 using Monitor.Probes;
 using Monitor.Worker.Endpoints;
+using Monitor.Worker.Storage;
 
 namespace Monitor.Worker.StaffConsole;
 
@@ -35,6 +38,9 @@ public static class ConsoleExtensions
         services.AddSingleton<ICurrentActor, CurrentActor>();
         services.AddSingleton<ConsoleAccountRepository>();
         services.AddSingleton<ConsoleSessionRepository>();
+        // One key ring for every replica, in the store: a session opened on one replica is valid on all.
+        services.AddDataProtection().SetApplicationName("satisfaction-monitor");
+        services.AddOptions<KeyManagementOptions>().Configure<Database>((o, db) => o.XmlRepository = new StoreKeyRepository(db));
         services.AddSingleton<LocalAccount>();
         services.AddHostedService<FirstRunLink>();
 

@@ -15,3 +15,10 @@ CREATE TABLE console_revoked_sessions (
     expires_at  BIGINT NOT NULL
 );
 CREATE INDEX ix_console_revoked_sessions_expiry ON console_revoked_sessions (expires_at);
+
+-- ASP.NET Core data-protection keys (they encrypt the console's cookies and anti-forgery tokens), shared so
+-- that every replica reads what another wrote and a restart signs nobody out. Stored as the framework's XML.
+CREATE TABLE data_protection_keys (
+    name        TEXT PRIMARY KEY,
+    xml         TEXT NOT NULL
+);
