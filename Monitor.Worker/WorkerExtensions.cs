@@ -9,6 +9,7 @@ using Monitor.Worker.Evaluation;
 using Monitor.Worker.Metrics;
 using Monitor.Worker.Pulse;
 using Monitor.Worker.Scheduling;
+using Monitor.Worker.StaffConsole;
 using Monitor.Worker.Storage;
 using Monitor.Worker.Tickets;
 using Prometheus;
@@ -63,6 +64,7 @@ public static class WorkerExtensions
 
         builder.AddTickets();
         builder.AddPulse();
+        builder.AddConsole();
         // The one setting needed while composing (which job store Quartz uses), validated before it is read.
         builder.AddScheduling(ValidatedOptions.Read(builder.Configuration, StorageOptions.Section, new StorageOptionsValidator()));
         services.AddSingleton<UserMetricsExporter>();
@@ -88,6 +90,7 @@ public static class WorkerExtensions
         app.MapAdminApi();
         app.MapTicketWebhooks();
         app.MapPulse();
+        app.MapConsole();
         if (string.IsNullOrEmpty(app.Services.GetRequiredService<IOptions<AdminOptions>>().Value.ApiKey))
         {
             app.Logger.LogWarning("Admin:ApiKey is not set: the admin API refuses every request");

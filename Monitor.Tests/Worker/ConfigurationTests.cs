@@ -12,6 +12,9 @@ public sealed class ConfigurationTests
     [TestCase("Admin__ApiKey", "short", "Admin:ApiKey must be at least 16 characters")]
     [TestCase("Directory__CsvPath", "/nowhere/users.csv", "Directory:CsvPath names '/nowhere/users.csv', which does not exist.")]
     [TestCase("Metrics__Colour", "blue", "Colour")]
+    [TestCase("Console__LocalAccount__Password", "short", "Console:LocalAccount:Password must be at least 12 characters")]
+    [TestCase("Console__Oidc__Authority", "http://idp.example.com/", "Console:Oidc:Authority must use https")]
+    [TestCase("Console__SessionLifetime", "forever", "Console:SessionLifetime")]
     public async Task An_invalid_setting_fails_at_start_naming_the_key(string variable, string value, string message)
     {
         var env = new Dictionary<string, string>

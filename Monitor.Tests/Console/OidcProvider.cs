@@ -1,0 +1,163 @@
+using System.Collections.Immutable;
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Monitor.Tests.Infrastructure;
+using OpenIddict.Abstractions;
+using Microsoft.AspNetCore;
+using OpenIddict.Server.AspNetCore;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+using static OpenIddict.Server.OpenIddictServerEvents;
+
+namespace Monitor.Tests.Console;
+
+/// <summary>A person known to the test identity provider, with the provider's role values (not ours).</summary>
+public sealed record IdpUser(string Login, string Password, string DisplayName, params string[] Roles);
+
+/// <summary>
+/// A real OpenID Connect provider (OpenIddict, authorisation code flow with PKCE) on a free loopback port over
+/// plain http, with ephemeral keys, one confidential client (the worker's console) and its own login form.
+/// OpenIddict's degraded mode: no database, so the client checks below are the provider's whole client registry.
+/// </summary>
+public sealed class OidcProvider : IAsyncDisposable
+{
+    public const string ClientId = "monitor-console";
+    public const string ClientSecret = "test-client-secret-0123456789";
+    public const string StaffValue = "it-staff";
+    public const string ViewerValue = "it-helpdesk";
+
+    public static readonly IdpUser Alice = new("alice", "alice-password-1", "Alice Example", StaffValue, "everyone");
+    public static readonly IdpUser Bob = new("bob", "bob-password-12", "Bob <Viewer>", ViewerValue);
+    public static readonly IdpUser Carol = new("carol", "carol-password-1", "Carol Finance", "finance");
+
+    private static readonly IdpUser[] Users = [Alice, Bob, Carol];
+    private const string SessionScheme = "idp-session";
+
+    private readonly WebApplication _app;
+
+    private OidcProvider(WebApplication app, string authority)
+    {
+        _app = app;
+        Authority = authority;
+    }
+
+    /// <summary>The issuer, ending in '/'.</summary>
+    public string Authority { get; }
+
+    /// <summary>Settings that point the worker's console at this provider.</summary>
+    public Dictionary<string, string> WorkerSettings() => new()
+    {
+        ["Console:Oidc:Authority"] = Authority,
+        ["Console:Oidc:ClientId"] = ClientId,
+        ["Console:Oidc:ClientSecret"] = ClientSecret,
+        ["Console:Oidc:StaffRoles:0"] = StaffValue,
+        ["Console:Oidc:ViewerRoles:0"] = ViewerValue,
+    };
+
+    /// <summary>Starts the provider for a worker whose console is at <paramref name="worker"/> (its internal listener).</summary>
+    public static async Task<OidcProvider> StartAsync(Uri worker)
+    {
+        var port = TestPaths.FreePort();
+        var authority = $"http://127.0.0.1:{port}/";
+        var redirectUri = new Uri(worker, "/console/signin-oidc").AbsoluteUri;
+        var postLogoutUri = new Uri(worker, "/console/signout-callback-oidc").AbsoluteUri;
+
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls(authority);
+        builder.Logging.ClearProviders();
+        builder.Services.AddAuthentication(SessionScheme).AddCookie(SessionScheme, o =>
+        {
+            o.Cookie.Name = "test-idp-session";
+            o.LoginPath = "/login";
+        });
+        builder.Services.AddAuthorization();
+        builder.Services.AddOpenIddict().AddServer(o =>
+        {
+            o.SetIssuer(new Uri(authority));
+            o.SetAuthorizationEndpointUris("connect/authorize").SetTokenEndpointUris("connect/token")
+                .SetEndSessionEndpointUris("connect/endsession");
+            o.AllowAuthorizationCodeFlow().RequireProofKeyForCodeExchange();
+            o.AddEphemeralEncryptionKey().AddEphemeralSigningKey();
+            o.RegisterScopes(Scopes.Profile, Scopes.Email, Scopes.Roles);
+            o.EnableDegradedMode();
+            o.UseAspNetCore().DisableTransportSecurityRequirement()
+                .EnableAuthorizationEndpointPassthrough().EnableEndSessionEndpointPassthrough();
+            o.AddEventHandler<ValidateAuthorizationRequestContext>(h => h.UseInlineHandler(c =>
+            {
+                if (c.ClientId != ClientId) c.Reject(Errors.InvalidClient, "Unknown client.");
+                else if (c.RedirectUri != redirectUri) c.Reject(Errors.InvalidRequest, $"redirect_uri must be {redirectUri}.");
+                return default;
+            }));
+            o.AddEventHandler<ValidateTokenRequestContext>(h => h.UseInlineHandler(c =>
+            {
+                if (c.ClientId != ClientId || c.ClientSecret != ClientSecret) c.Reject(Errors.InvalidClient, "Bad client credentials.");
+                return default;
+            }));
+            o.AddEventHandler<ValidateEndSessionRequestContext>(h => h.UseInlineHandler(c =>
+            {
+                if (c.PostLogoutRedirectUri is { } uri && uri != postLogoutUri)
+                    c.Reject(Errors.InvalidRequest, $"post_logout_redirect_uri must be {postLogoutUri}.");
+                return default;
+            }));
+        });
+
+        var app = builder.Build();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapGet("/login", (string? returnUrl) => LoginPage(returnUrl ?? "/", null));
+        app.MapPost("/login", async ([FromForm] string login, [FromForm] string password, [FromForm] string returnUrl, HttpContext http) =>
+        {
+            var user = Users.FirstOrDefault(u => u.Login == login && u.Password == password);
+            if (user is null) return LoginPage(returnUrl, "Wrong login or password.");
+            var identity = new ClaimsIdentity(SessionScheme, ClaimTypes.Name, ClaimTypes.Role);
+            identity.AddClaim(new Claim(ClaimTypes.Name, user.Login));
+            await http.SignInAsync(SessionScheme, new ClaimsPrincipal(identity));
+            return Results.Redirect(returnUrl.StartsWith('/') ? returnUrl : "/");
+        }).DisableAntiforgery();
+        app.MapMethods("/connect/authorize", [HttpMethods.Get, HttpMethods.Post], async (HttpContext http) =>
+        {
+            var request = http.GetOpenIddictServerRequest()!;
+            var session = await http.AuthenticateAsync(SessionScheme);
+            if (!session.Succeeded)
+            {
+                var back = new AuthenticationProperties { RedirectUri = http.Request.Path + http.Request.QueryString };
+                return Results.Challenge(back, [SessionScheme]);
+            }
+            var user = Users.Single(u => u.Login == session.Principal!.Identity!.Name);
+            var identity = new ClaimsIdentity(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme, Claims.Name, Claims.Role);
+            identity.SetClaim(Claims.Subject, user.Login).SetClaim(Claims.Name, user.DisplayName)
+                .SetClaim(Claims.PreferredUsername, user.Login).SetClaims("roles", [.. user.Roles]);
+            identity.SetScopes(request.GetScopes());
+            identity.SetDestinations(_ => [Destinations.IdentityToken, Destinations.AccessToken]);
+            return Results.SignIn(new ClaimsPrincipal(identity), null, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+        });
+        app.MapMethods("/connect/endsession", [HttpMethods.Get, HttpMethods.Post], async (HttpContext http) =>
+        {
+            await http.SignOutAsync(SessionScheme);
+            var properties = new AuthenticationProperties { RedirectUri = "/" };
+            return Results.SignOut(properties, [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
+        });
+        await app.StartAsync();
+        return new OidcProvider(app, authority);
+    }
+
+    private static IResult LoginPage(string returnUrl, string? error)
+    {
+        var e = HtmlEncoder.Default;
+        return Results.Content(
+            "<!DOCTYPE html><html><head><title>Test identity provider</title></head><body><h1>Test identity provider</h1>" +
+            (error is null ? "" : $"<p id=\"error\">{e.Encode(error)}</p>") +
+            $"<form method=\"post\" action=\"/login\"><input type=\"hidden\" name=\"returnUrl\" value=\"{e.Encode(returnUrl)}\">" +
+            "<input id=\"login\" name=\"login\"><input id=\"password\" name=\"password\" type=\"password\">" +
+            "<button id=\"submit\" type=\"submit\">Log in</button></form></body></html>", "text/html; charset=utf-8");
+    }
+
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+}

@@ -1,0 +1,113 @@
+using Microsoft.Extensions.Options;
+
+namespace Monitor.Worker.StaffConsole;
+
+/// <summary>Sign-in to the IT staff console. Bound from <c>Console</c>.</summary>
+public sealed class ConsoleOptions
+{
+    public const string Section = "Console";
+
+    /// <summary>The organisation's identity provider; when its authority is empty, the local account is the way in.</summary>
+    public OidcOptions Oidc { get; set; } = new();
+
+    /// <summary>How long a sign-in lasts; not extended by activity, so a session ends at a known time.</summary>
+    public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromHours(8);
+
+    /// <summary>The one account used when no identity provider is configured.</summary>
+    public LocalAccountOptions LocalAccount { get; set; } = new();
+
+    public bool UsesOidc => !string.IsNullOrWhiteSpace(Oidc.Authority);
+}
+
+/// <summary>OpenID Connect (code flow with PKCE) against Entra ID, Keycloak, Okta…</summary>
+public sealed class OidcOptions
+{
+    public string? Authority { get; set; }
+
+    public string? ClientId { get; set; }
+
+    /// <summary>Empty for a public client (PKCE alone).</summary>
+    public string? ClientSecret { get; set; }
+
+    /// <summary>Scopes asked for besides <c>openid</c> and <c>profile</c>.</summary>
+    public List<string> Scopes { get; set; } = [];
+
+    /// <summary>The claim of the ID token that carries the provider's role or group values.</summary>
+    public string RoleClaim { get; set; } = "roles";
+
+    /// <summary>Provider values that make a person <c>staff</c> (sees individuals, acts).</summary>
+    public List<string> StaffRoles { get; set; } = [];
+
+    /// <summary>Provider values that make a person <c>viewer</c> (groups only).</summary>
+    public List<string> ViewerRoles { get; set; } = [];
+
+    /// <summary>Plain-http metadata is accepted only from a loopback authority (a provider in tests or on the same host).</summary>
+    public bool IsLoopbackHttp =>
+        Uri.TryCreate(Authority, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttp && uri.IsLoopback;
+}
+
+/// <summary>The first-run account: its password comes from configuration or is set once through a one-time link.</summary>
+public sealed class LocalAccountOptions
+{
+    public const int MinimumPasswordLength = 12;
+
+    public string User { get; set; } = "admin";
+
+    /// <summary>Optional; when empty, the first start logs a one-time link that sets it. Never a default.</summary>
+    public string? Password { get; set; }
+}
+
+internal sealed class ConsoleOptionsValidator : IValidateOptions<ConsoleOptions>
+{
+    private const string Oidc = $"{ConsoleOptions.Section}:{nameof(ConsoleOptions.Oidc)}";
+    private const string Local = $"{ConsoleOptions.Section}:{nameof(ConsoleOptions.LocalAccount)}";
+
+    public ValidateOptionsResult Validate(string? name, ConsoleOptions o)
+    {
+        var failures = new List<string>();
+        if (o.SessionLifetime <= TimeSpan.Zero || o.SessionLifetime > TimeSpan.FromDays(7))
+        {
+            failures.Add($"{ConsoleOptions.Section}:{nameof(o.SessionLifetime)} must be positive and at most 7.00:00:00 " +
+                         $"(got {o.SessionLifetime}).");
+        }
+        if (string.IsNullOrWhiteSpace(o.LocalAccount.User) || o.LocalAccount.User.Any(char.IsControl) || o.LocalAccount.User.Length > 64)
+            failures.Add($"{Local}:{nameof(LocalAccountOptions.User)} must be 1 to 64 printable characters.");
+        if (o.LocalAccount.Password is { Length: > 0 and < LocalAccountOptions.MinimumPasswordLength })
+        {
+            failures.Add($"{Local}:{nameof(LocalAccountOptions.Password)} must be at least {LocalAccountOptions.MinimumPasswordLength} " +
+                         "characters (or empty to set it through the one-time link).");
+        }
+        if (o.UsesOidc) ValidateOidc(o, failures);
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void ValidateOidc(ConsoleOptions o, List<string> failures)
+    {
+        var oidc = o.Oidc;
+        if (!Uri.TryCreate(oidc.Authority, UriKind.Absolute, out var authority) || authority.Scheme is not ("http" or "https") ||
+            !string.IsNullOrEmpty(authority.Query) || !string.IsNullOrEmpty(authority.Fragment))
+        {
+            failures.Add($"{Oidc}:{nameof(oidc.Authority)} must be an absolute https URL (got '{oidc.Authority}').");
+        }
+        else if (authority.Scheme == Uri.UriSchemeHttp && !authority.IsLoopback)
+        {
+            failures.Add($"{Oidc}:{nameof(oidc.Authority)} must use https; plain http is accepted only on loopback " +
+                         $"(got '{oidc.Authority}').");
+        }
+        if (string.IsNullOrWhiteSpace(oidc.ClientId))
+            failures.Add($"{Oidc}:{nameof(oidc.ClientId)} is required when {Oidc}:{nameof(oidc.Authority)} is set.");
+        if (string.IsNullOrWhiteSpace(oidc.RoleClaim))
+            failures.Add($"{Oidc}:{nameof(oidc.RoleClaim)} must name the claim that carries roles (e.g. roles, groups).");
+        if (oidc.StaffRoles.Count == 0)
+            failures.Add($"{Oidc}:{nameof(oidc.StaffRoles)} needs at least one provider role value that makes a person staff.");
+        if (oidc.StaffRoles.Concat(oidc.ViewerRoles).Any(string.IsNullOrWhiteSpace))
+            failures.Add($"{Oidc}:{nameof(oidc.StaffRoles)} and {Oidc}:{nameof(oidc.ViewerRoles)} must not hold empty values.");
+        if (oidc.Scopes.Any(s => string.IsNullOrWhiteSpace(s) || s.Any(char.IsWhiteSpace)))
+            failures.Add($"{Oidc}:{nameof(oidc.Scopes)} must be single words without spaces (e.g. email, groups).");
+        if (!string.IsNullOrEmpty(o.LocalAccount.Password))
+        {
+            failures.Add($"{Local}:{nameof(LocalAccountOptions.Password)} is used only without {Oidc}:{nameof(oidc.Authority)}: " +
+                         "with an identity provider there is no local account.");
+        }
+    }
+}
