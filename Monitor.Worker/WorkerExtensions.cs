@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using Monitor.Core.Evaluation;
@@ -54,6 +55,7 @@ public static class WorkerExtensions
         services.AddSingleton<IWatermarkStore>(sp => sp.GetRequiredService<WatermarkRepository>());
         services.AddSingleton<JobRunRepository>();
         services.AddSingleton<BoardRepository>();
+        services.TryAddSingleton<IAuditLog, NullAuditLog>();
         services.AddRetention(builder.Configuration);
         services.AddHostedService<MigrationService>();
         services.AddHostedService<InitialDirectorySync>();
@@ -67,6 +69,7 @@ public static class WorkerExtensions
         builder.AddConsole();
         // The one setting needed while composing (which job store Quartz uses), validated before it is read.
         builder.AddScheduling(ValidatedOptions.Read(builder.Configuration, StorageOptions.Section, new StorageOptionsValidator()));
+        services.AddSingleton<UserLabeler>();
         services.AddSingleton<UserMetricsExporter>();
         services.AddHostedService(sp => sp.GetRequiredService<UserMetricsExporter>());
         services.AddMonitorHealthChecks();

@@ -19,6 +19,9 @@ public interface IOutboxStore
     Task MarkFailedAsync(IReadOnlyCollection<OutboxMessage> failed, DateTimeOffset nextAttempt, string error,
         CancellationToken cancellationToken);
 
+    /// <summary>Queues messages that belong to no pulse, in one transaction, due at <paramref name="now"/>.</summary>
+    Task EnqueueAsync(IReadOnlyCollection<OutboxDraft> drafts, DateTimeOffset now, CancellationToken cancellationToken);
+
     /// <summary>Messages not sent yet, across the cluster.</summary>
     Task<long> BacklogAsync(CancellationToken cancellationToken);
 }

@@ -20,3 +20,9 @@ public sealed record NewPulse(PulseRecord Pulse, string Channel, string Recipien
 
 /// <summary>A message in the outbox, as claimed by a sender.</summary>
 public sealed record OutboxMessage(Guid Id, Guid? PulseId, string Channel, string Recipient, string Message, int Attempts);
+
+/// <summary>
+/// A message that is not a pulse (a digest for IT staff, a "you said, we did" note), queued in the same outbox
+/// and delivered by the same channel with the same retries.
+/// </summary>
+public sealed record OutboxDraft(string Channel, string Recipient, string Message);

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.Extensions.Options;
 using Monitor.Core.Evaluation;
 using Monitor.Core.Groups;
@@ -25,8 +23,13 @@ public sealed class UserMetricsExporter(
     IOutboxStore outbox,
     IOptions<MetricsOptions> options,
     TimeProvider time,
-    ILogger<UserMetricsExporter> logger) : BackgroundService
+    ILogger<UserMetricsExporter> logger,
+    IEnumerable<IMetricsContributor>? contributors = null,
+    UserLabeler? labeler = null) : BackgroundService
 {
+    private readonly UserLabeler _labeler = labeler ?? new UserLabeler(options);
+    private readonly IMetricsContributor[] _contributors = contributors?.ToArray() ?? [];
+
     private static readonly string[] UserLabels = ["user", "department", "site"];
     private static readonly string[] GroupLabels = ["group_type", "group"];
 
@@ -92,6 +95,8 @@ public sealed class UserMetricsExporter(
         RefreshGroups(rows);
         await RefreshProbesAsync(ct);
         await RefreshPulsesAsync(now, ct);
+        var refresh = new MetricsRefresh(rows, now);
+        foreach (var contributor in _contributors) await contributor.RefreshAsync(refresh, ct);
     }
 
     private async Task RefreshPulsesAsync(DateTimeOffset now, CancellationToken ct)
@@ -174,11 +179,5 @@ public sealed class UserMetricsExporter(
         foreach (var g in new[] { _up, _state, _score, _lastSignal, _acknowledged, _flapping }) g.RemoveLabelled(labels);
     }
 
-    private string UserLabel(string userId)
-    {
-        var o = options.Value;
-        if (!o.PseudonymiseUsers) return userId;
-        var hash = HMACSHA256.HashData(Encoding.UTF8.GetBytes(o.PseudonymKey!), Encoding.UTF8.GetBytes(userId));
-        return "u" + Convert.ToHexStringLower(hash.AsSpan(0, 8));
-    }
+    private string UserLabel(string userId) => _labeler.For(userId);
 }

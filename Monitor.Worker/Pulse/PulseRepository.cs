@@ -35,6 +35,20 @@ public sealed class PulseRepository(Database db) : IPulseStore, IOutboxStore
         await tx.CommitAsync(ct);
     }
 
+    public async Task EnqueueAsync(IReadOnlyCollection<OutboxDraft> drafts, DateTimeOffset now, CancellationToken ct)
+    {
+        if (drafts.Count == 0) return;
+        await using var c = await db.OpenAsync(ct);
+        await using var tx = await c.BeginTransactionAsync(ct);
+        await c.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO outbox (id, pulse_id, channel, recipient, message, created_at, attempts, next_attempt_at)
+            VALUES (@Id, NULL, @Channel, @Recipient, @Message, @now, 0, @now)
+            """, drafts.Select(d => new { Id = Guid.CreateVersion7().ToString(), d.Channel, d.Recipient, d.Message, now }),
+            tx, cancellationToken: ct));
+        await tx.CommitAsync(ct);
+    }
+
     public async Task<PulseRecord?> FindAsync(Guid id, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);

@@ -106,6 +106,12 @@ public sealed class InMemoryPulseStore : IPulseStore, IOutboxStore
         return Task.CompletedTask;
     }
 
+    public Task EnqueueAsync(IReadOnlyCollection<OutboxDraft> drafts, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        foreach (var d in drafts) _outbox.Add(new Row(new OutboxMessage(Guid.NewGuid(), null, d.Channel, d.Recipient, d.Message, 0), now));
+        return Task.CompletedTask;
+    }
+
     public Task<long> BacklogAsync(CancellationToken cancellationToken) => Task.FromResult((long)_outbox.Count(r => r.SentAt is null));
 
     /// <summary>The last error of the message of this pulse, when its delivery failed.</summary>
