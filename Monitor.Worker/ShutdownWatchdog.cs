@@ -20,10 +20,20 @@ public sealed class ShutdownWatchdog(IHostApplicationLifetime lifetime, IOptions
         lifetime.ApplicationStopping.Register(() =>
         {
             var limit = host.Value.ShutdownTimeout + Grace;
+            // A stop that finishes in time stands the watchdog down (an in-process host must not take its caller with it).
+            var stopped = lifetime.ApplicationStopped;
             _ = Task.Run(async () =>
             {
-                await Task.Delay(limit);
-                logger.LogCritical("Graceful shutdown did not finish within {Limit}; exiting now (work in flight resumes on the next start)", limit);
+                try
+                {
+                    await Task.Delay(limit, stopped);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+                logger.LogCritical(
+                    "Graceful shutdown did not finish within {Limit}; exiting now (work in flight resumes on the next start)", limit);
                 await Task.Delay(200);
                 Process.GetCurrentProcess().Kill();
             });

@@ -77,8 +77,8 @@ public sealed class SecondChannelTests
     }
 
     /// <summary>
-    /// Not part of the channel: the shutdown watchdog kills its process some seconds after a stop began, which
-    /// for a host run in-process is the test runner itself.
+    /// Not part of the channel: the shutdown watchdog kills its process when a stop does not finish in time, which
+    /// for a host run in-process would be the test runner itself.
     /// </summary>
     private static void InProcess(WebApplicationBuilder builder)
     {
