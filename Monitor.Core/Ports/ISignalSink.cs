@@ -9,11 +9,9 @@ public interface ISignalSink
 
     /// <summary>
     /// Writes a signal that replaces an earlier one with the same (user, kind, source): a person changing
-    /// their own answer. Returns true when something was written. Sinks that only ever append (the
-    /// ticket probes' test doubles) need not support it.
+    /// their own answer. Returns true when something was written.
     /// </summary>
-    Task<bool> ReplaceAsync(Signal signal, CancellationToken cancellationToken) =>
-        throw new NotSupportedException($"{GetType().Name} does not replace signals.");
+    Task<bool> ReplaceAsync(Signal signal, CancellationToken cancellationToken);
 }
 
 /// <param name="Stored">Signals that were new.</param>

@@ -86,8 +86,8 @@ public sealed class StoreTests(string provider)
     {
         var signals = new SignalRepository(_db, _time);
         var s = new Signal("a", SignalKinds.PulseAnswer, 0.5, 1, T0, "pulse:1");
-        await signals.UpsertAsync(s, default);
-        await signals.UpsertAsync(s with { Score = -1.0, Comment = "changed my mind" }, default);
+        await signals.ReplaceAsync(s, default);
+        await signals.ReplaceAsync(s with { Score = -1.0, Comment = "changed my mind" }, default);
         var stored = (await signals.ForUsersAsync(["a"], T0.AddDays(-1)))["a"].Single();
         Assert.That((stored.Score, stored.Comment), Is.EqualTo((-1.0, "changed my mind")));
     }

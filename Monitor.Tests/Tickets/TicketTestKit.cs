@@ -116,6 +116,13 @@ public sealed class InMemorySignalSink : ISignalSink
             return Task.FromResult(new SignalWriteResult(stored, signals.Count - stored));
         }
     }
+
+    public Task<bool> ReplaceAsync(Signal signal, CancellationToken cancellationToken)
+    {
+        if (FailWith is not null) throw FailWith;
+        lock (_signals) _signals[(signal.UserId, signal.Kind, signal.Source)] = signal;
+        return Task.FromResult(true);
+    }
 }
 
 public sealed class InMemoryUserLookup(params string[] emails) : IUserLookup

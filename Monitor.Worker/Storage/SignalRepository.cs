@@ -39,13 +39,7 @@ public sealed class SignalRepository(Database db, TimeProvider time) : ISignalSi
     }
 
     /// <inheritdoc cref="ISignalSink.ReplaceAsync"/>
-    public Task<bool> ReplaceAsync(Signal signal, CancellationToken ct) => UpsertAsync(signal, ct);
-
-    /// <summary>
-    /// Writes a signal that may replace an earlier one with the same key (a person changing their own
-    /// answer). Returns true when something was written.
-    /// </summary>
-    public async Task<bool> UpsertAsync(Signal s, CancellationToken ct)
+    public async Task<bool> ReplaceAsync(Signal s, CancellationToken ct)
     {
         if (s.Validate() is { } problem) throw new ArgumentException($"Invalid signal for '{s.UserId}': {problem}", nameof(s));
         var now = time.GetUtcNow();
