@@ -19,6 +19,10 @@ internal sealed class DisclosureLayer(int minGroupSize)
     private Dictionary<string, Fact> _released = new(StringComparer.Ordinal);
     private HashSet<GroupKey> _published = [];
 
+    // What each group's last published figure counted: while a withdrawn group still counts exactly that, its old
+    // figure is as good as a current one to whoever kept it, so the checks treat it as published.
+    private readonly Dictionary<GroupKey, string> _lastCounted = [];
+
     /// <summary>The people and values the published figures describe.</summary>
     public IReadOnlyDictionary<string, Fact> Released => _released;
 
@@ -41,12 +45,14 @@ internal sealed class DisclosureLayer(int minGroupSize)
                 if (current.TryGetValue(id, out var fact)) candidate[id] = fact;
                 else candidate.Remove(id);
             }
-            var published = SafeGroups(candidate);
+            var stillValid = _lastCounted.Where(kv => Counted(candidate, kv.Key) == kv.Value).Select(kv => kv.Key).ToHashSet();
+            var published = SafeGroups(candidate, stillValid);
             var held = PeopleAcrossSmallChange(candidate, published, applied);
             if (held.Count == 0)
             {
                 _released = candidate;
                 _published = published;
+                foreach (var key in published) _lastCounted[key] = Counted(candidate, key);
                 return;
             }
             applied.ExceptWith(held);
@@ -57,23 +63,35 @@ internal sealed class DisclosureLayer(int minGroupSize)
     /// Groups with at least the threshold of people, less those whose publication would let sums and differences
     /// of published groups isolate fewer people (complementary suppression, smallest group first).
     /// </summary>
-    private HashSet<GroupKey> SafeGroups(IReadOnlyDictionary<string, Fact> data)
+    /// <remarks>
+    /// Figures published earlier that still hold (<paramref name="stillValid"/>) take part in the check but cannot be
+    /// taken back; when only they are left to withhold, one of them leaves the check so that the loop ends.
+    /// </remarks>
+    private HashSet<GroupKey> SafeGroups(IReadOnlyDictionary<string, Fact> data, HashSet<GroupKey> stillValid)
     {
         var cells = data.Values.GroupBy(f => (f.Department, f.Site)).Select(g => (g.Key.Department, g.Key.Site, People: g.Count()))
             .ToList();
         var sizes = cells.SelectMany(c => new[] { (Key: Dept(c.Department), c.People), (Key: Site(c.Site), c.People) })
             .GroupBy(x => x.Key).ToDictionary(g => g.Key, g => g.Sum(x => x.People));
         var published = sizes.Where(kv => kv.Value >= minGroupSize).Select(kv => kv.Key).ToHashSet();
+        var fixedOnes = stillValid.Where(sizes.ContainsKey).ToHashSet();
         while (true)
         {
-            var index = Index(published);
+            var index = Index(published.Union(fixedOnes));
             var cut = SmallCuts.Find(index.Count + 1,
                 cells.Select(c => (Vertex(index, Dept(c.Department)), Vertex(index, Site(c.Site)), c.People)), minGroupSize);
             if (cut is not { } found) return published;
             // Hide a group on the side the attacker can sum up (the side without the unpublished groups).
             var side = found.Side.Contains(Free) ? found.Other : found.Other.Contains(Free) ? found.Side : [.. found.Side, .. found.Other];
-            var smallest = index.Where(kv => side.Contains(kv.Value)).MinBy(kv => (sizes[kv.Key], kv.Key.GroupType, kv.Key.Group));
-            published.Remove(smallest.Key);
+            var piece = found.Side.Concat(found.Other).ToHashSet();
+            var choices = index.Where(kv => published.Contains(kv.Key) && !fixedOnes.Contains(kv.Key)).ToList();
+            var pick = choices.Where(kv => side.Contains(kv.Value)).ToList();
+            if (pick.Count == 0) pick = [.. choices.Where(kv => piece.Contains(kv.Value))];
+            var smallest = pick.Count > 0
+                ? pick.MinBy(kv => (sizes[kv.Key], kv.Key.GroupType, kv.Key.Group)).Key
+                : index.First(kv => piece.Contains(kv.Value)).Key;
+            published.Remove(smallest);
+            fixedOnes.Remove(smallest);
         }
     }
 
@@ -99,6 +117,10 @@ internal sealed class DisclosureLayer(int minGroupSize)
         return touches.Where(t => t.U != t.V && side.Contains(t.U) != side.Contains(t.V)).Select(t => t.Id)
             .ToHashSet(StringComparer.Ordinal);
     }
+
+    private static string Counted(IReadOnlyDictionary<string, Fact> data, GroupKey key) =>
+        string.Join(';', data.Where(kv => key.GroupType == GroupRollup.Department ? kv.Value.Department == key.Group : kv.Value.Site == key.Group)
+            .Select(kv => $"{kv.Key}={kv.Value.Value:R}").Order(StringComparer.Ordinal));
 
     private static Dictionary<GroupKey, int> Index(IEnumerable<GroupKey> published) =>
         published.OrderBy(k => k.GroupType, StringComparer.Ordinal).ThenBy(k => k.Group, StringComparer.Ordinal)
