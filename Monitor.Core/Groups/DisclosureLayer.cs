@@ -12,7 +12,9 @@ internal readonly record struct Fact(string Department, string Site, double Valu
 /// release takes in only those people's changes that keep every difference to the previous release a sum over
 /// at least the threshold of changed people; the others' changes wait, their old values standing in.
 /// </summary>
-internal sealed class DisclosureLayer(int minGroupSize)
+/// <param name="minGroupSize">The threshold.</param>
+/// <param name="width">Unknowns per person: 1 for a score, one per state for the counts per state.</param>
+internal sealed class DisclosureLayer(int minGroupSize, int width)
 {
     private const int Free = 0;
 
@@ -22,6 +24,10 @@ internal sealed class DisclosureLayer(int minGroupSize)
     // What each group's last published figure counted: while a withdrawn group still counts exactly that, its old
     // figure is as good as a current one to whoever kept it, so the checks treat it as published.
     private readonly Dictionary<GroupKey, string> _lastCounted = [];
+
+    private DisclosureAudit _audit = new();
+    private Dictionary<string, int> _runs = new(StringComparer.Ordinal);
+    private int _nextRun;
 
     /// <summary>The people and values the published figures describe.</summary>
     public IReadOnlyDictionary<string, Fact> Released => _released;
@@ -45,18 +51,53 @@ internal sealed class DisclosureLayer(int minGroupSize)
                 if (current.TryGetValue(id, out var fact)) candidate[id] = fact;
                 else candidate.Remove(id);
             }
-            var stillValid = _lastCounted.Where(kv => Counted(candidate, kv.Key) == kv.Value).Select(kv => kv.Key).ToHashSet();
+            var contents = Contents(candidate);
+            var stillValid = _lastCounted.Where(kv => contents.GetValueOrDefault(kv.Key) == kv.Value).Select(kv => kv.Key).ToHashSet();
             var published = SafeGroups(candidate, stillValid);
             var held = PeopleAcrossSmallChange(candidate, published, applied);
             if (held.Count == 0)
             {
+                // Should the audit refuse, the changes may still go out without groups that were not published before;
+                // otherwise they wait as a whole and the figures stay as they are.
+                if (!Audit(candidate, published, applied))
+                {
+                    published.IntersectWith(_published);
+                    if (!Audit(candidate, published, applied)) return;
+                }
                 _released = candidate;
                 _published = published;
-                foreach (var key in published) _lastCounted[key] = Counted(candidate, key);
+                foreach (var key in published) _lastCounted[key] = contents[key];
                 return;
             }
             applied.ExceptWith(held);
         }
+    }
+
+    private bool Audit(Dictionary<string, Fact> candidate, HashSet<GroupKey> published, HashSet<string> applied)
+    {
+        var audit = _audit.Clone();
+        var runs = new Dictionary<string, int>(_runs, StringComparer.Ordinal);
+        var next = _nextRun;
+        foreach (var id in applied)
+        {
+            var has = candidate.TryGetValue(id, out var now);
+            // A move with the same value keeps the unknown: whoever watches knows nothing else changed.
+            if (has && _released.TryGetValue(id, out var before) && before.Value == now.Value) continue;
+            if (runs.Remove(id, out var ended))
+                for (var s = 0; s < width; s++) audit.End((ended * width) + s);
+            if (!has) continue;
+            runs[id] = next++;
+            // Everyone is in exactly one state: the indicators of one person add up to one, and that is known.
+            if (width > 1) audit.Add(Enumerable.Range(runs[id] * width, width));
+        }
+        foreach (var key in published)
+        {
+            var members = candidate.Where(kv => Contains(key, kv.Value)).Select(kv => runs[kv.Key]).ToList();
+            for (var s = 0; s < width; s++) audit.Add(members.Select(r => (r * width) + s));
+        }
+        if (audit.IsolatesAnyone()) return false;
+        (_audit, _runs, _nextRun) = (audit, runs, next);
+        return true;
     }
 
     /// <summary>
@@ -111,6 +152,12 @@ internal sealed class DisclosureLayer(int minGroupSize)
             if (candidate.TryGetValue(id, out var after)) cells.Add(Edge(index, after));
             touches.AddRange(cells.Select(c => (c.Item1, c.Item2, id)));
         }
+        // Most small changes sit in one group: hold all of those at once before looking for subtler cuts.
+        var weight = touches.Where(t => t.U != t.V).SelectMany(t => new[] { t.U, t.V }).Where(v => v != Free)
+            .GroupBy(v => v).Where(g => g.Count() < minGroupSize).Select(g => g.Key).ToHashSet();
+        if (weight.Count > 0)
+            return touches.Where(t => t.U != t.V && (weight.Contains(t.U) || weight.Contains(t.V))).Select(t => t.Id)
+                .ToHashSet(StringComparer.Ordinal);
         var cut = SmallCuts.Find(index.Count + 1, touches.Select(t => (t.U, t.V, 1)), minGroupSize);
         if (cut is not { } found) return [];
         var side = found.Side.ToHashSet();
@@ -118,9 +165,24 @@ internal sealed class DisclosureLayer(int minGroupSize)
             .ToHashSet(StringComparer.Ordinal);
     }
 
-    private static string Counted(IReadOnlyDictionary<string, Fact> data, GroupKey key) =>
-        string.Join(';', data.Where(kv => key.GroupType == GroupRollup.Department ? kv.Value.Department == key.Group : kv.Value.Site == key.Group)
-            .Select(kv => $"{kv.Key}={kv.Value.Value:R}").Order(StringComparer.Ordinal));
+    /// <summary>Per group, who it counts with which value, as a string to compare with later.</summary>
+    private static Dictionary<GroupKey, string> Contents(IReadOnlyDictionary<string, Fact> data)
+    {
+        var parts = new Dictionary<GroupKey, List<string>>();
+        foreach (var (id, f) in data)
+        {
+            var entry = $"{id}={f.Value:R}";
+            foreach (var key in new[] { Dept(f.Department), Site(f.Site) })
+            {
+                if (!parts.TryGetValue(key, out var list)) parts[key] = list = [];
+                list.Add(entry);
+            }
+        }
+        return parts.ToDictionary(kv => kv.Key, kv => string.Join(';', kv.Value.Order(StringComparer.Ordinal)));
+    }
+
+    internal static bool Contains(GroupKey key, Fact f) =>
+        key.GroupType == GroupRollup.Department ? f.Department == key.Group : f.Site == key.Group;
 
     private static Dictionary<GroupKey, int> Index(IEnumerable<GroupKey> published) =>
         published.OrderBy(k => k.GroupType, StringComparer.Ordinal).ThenBy(k => k.Group, StringComparer.Ordinal)

@@ -56,8 +56,8 @@ public sealed class GroupDisclosure
         var problems = thresholds.Validate().ToList();
         if (problems.Count > 0) throw new ArgumentException(string.Join(" ", problems), nameof(thresholds));
         _thresholds = thresholds;
-        _counts = new DisclosureLayer(thresholds.MinGroupSize);
-        _scores = new DisclosureLayer(thresholds.MinGroupSize);
+        _counts = new DisclosureLayer(thresholds.MinGroupSize, States.Length);
+        _scores = new DisclosureLayer(thresholds.MinGroupSize, 1);
     }
 
     /// <summary>Takes the live people (one entry per id) and answers with what may be published now.</summary>
@@ -100,6 +100,5 @@ public sealed class GroupDisclosure
         return Math.Round(Math.Round(mean / step, MidpointRounding.AwayFromZero) * step, 10);
     }
 
-    private static bool In(GroupKey key, Fact f) =>
-        key.GroupType == GroupRollup.Department ? f.Department == key.Group : f.Site == key.Group;
+    private static bool In(GroupKey key, Fact f) => DisclosureLayer.Contains(key, f);
 }
