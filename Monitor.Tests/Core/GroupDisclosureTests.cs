@@ -154,6 +154,51 @@ public sealed class GroupDisclosureTests
         Assert.That(broken, Is.GreaterThan(50));
     }
 
+    /// <summary>
+    /// Large cells (every department-at-site has twice the threshold), each refresh some cells where at least
+    /// the threshold of people answer: the published means follow the live means within half a rounding step.
+    /// </summary>
+    [Property(MaxTest = 60)]
+    public bool With_many_changes_in_large_groups_the_published_means_track_the_live_ones(int seed)
+    {
+        var random = new Random(seed);
+        var thresholds = new PrivacyThresholds();
+        var cellSize = (2 * thresholds.MinGroupSize) + random.Next(6);
+        var people = (from d in Enumerable.Range(0, random.Next(1, 4))
+                      from s in Enumerable.Range(0, random.Next(1, 4))
+                      from i in Enumerable.Range(0, cellSize)
+                      select P($"D{d}S{s}-{i}", $"D{d}", $"S{s}", random.Next(-4, 5) / 4.0)).ToList();
+        var disclosure = new GroupDisclosure(thresholds);
+        for (var step = 0; step < 6; step++)
+        {
+            if (step > 0)
+                foreach (var cell in people.GroupBy(p => (p.Department, p.Site)).Where(_ => random.Next(2) == 0).ToList())
+                    foreach (var p in cell.OrderBy(_ => random.Next()).Take(thresholds.MinGroupSize + random.Next(cellSize - thresholds.MinGroupSize)))
+                        people[people.IndexOf(p)] = p with { Score = ((p.Score!.Value * 4) + 4 + random.Next(1, 9)) % 9 / 4.0 - 1 };
+            var published = disclosure.Publish(people).Groups;
+            foreach (var g in people.GroupBy(p => p.Department).Select(g => ("department", g.Key, g.Average(p => p.Score!.Value)))
+                         .Concat(people.GroupBy(p => p.Site).Select(g => ("site", g.Key, g.Average(p => p.Score!.Value)))))
+            {
+                var mean = Mean(published, g.Item1, g.Key);
+                if (mean is null || Math.Abs(mean.Value - g.Item3) > (thresholds.ScoreStep / 2) + 1e-9) return false;
+                if (Math.Abs((mean.Value / thresholds.ScoreStep) - Math.Round(mean.Value / thresholds.ScoreStep)) > 1e-6) return false;
+            }
+        }
+        return true;
+    }
+
+    [Test]
+    public void Thresholds_name_their_keys_when_wrong()
+    {
+        Assert.That(new PrivacyThresholds().Validate(), Is.Empty);
+        var problems = new PrivacyThresholds(0, 0, 0).Validate().ToList();
+        Assert.That(problems, Has.Count.EqualTo(3));
+        Assert.That(problems, Has.Some.StartsWith("Privacy:MinGroupSize"));
+        Assert.That(problems, Has.Some.StartsWith("Privacy:MinCommentGroupSize"));
+        Assert.That(problems, Has.Some.StartsWith("Privacy:ScoreStep"));
+        Assert.Throws<ArgumentException>(() => _ = new GroupDisclosure(new PrivacyThresholds(MinGroupSize: 0)));
+    }
+
     private static GroupMember Member(Respondent p) => new(p.Department, p.Site, p.State, p.Score);
 
     private static DifferencingAttacker Attack(GroupDisclosure disclosure, params IReadOnlyList<Respondent>[] snapshots)
