@@ -82,14 +82,16 @@ public sealed class GroupDisclosure
             groups.Add(new GroupSummary(key.GroupType, key.Group, users, _scores.Published.Contains(key) ? Mean(key) : null));
         }
         return new GroupPublication(groups,
-            [.. _counts.Released.Select(kv => new Respondent(kv.Key, kv.Value.Department, kv.Value.Site, (SatisfactionState)kv.Value.Value, null))],
-            [.. _scores.Released.Select(kv => new Respondent(kv.Key, kv.Value.Department, kv.Value.Site, SatisfactionState.Unknown, kv.Value.Value))]);
+            [.. _counts.Released.Select(kv => new Respondent(kv.Key, kv.Value.Department, kv.Value.Site, State(kv.Value), null))],
+            [.. _scores.Released.Select(kv => new Respondent(kv.Key, kv.Value.Department, kv.Value.Site, default, kv.Value.Value))]);
     }
+
+    private static SatisfactionState State(Fact f) => (SatisfactionState)(int)f.Value;
 
     private Dictionary<SatisfactionState, int> Counts(GroupKey key)
     {
         var counts = States.ToDictionary(s => s, _ => 0);
-        foreach (var f in _counts.Released.Values.Where(f => In(key, f))) counts[(SatisfactionState)f.Value]++;
+        foreach (var f in _counts.Released.Values.Where(f => In(key, f))) counts[State(f)]++;
         return counts;
     }
 

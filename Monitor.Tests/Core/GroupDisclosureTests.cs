@@ -59,9 +59,11 @@ public sealed class GroupDisclosureTests
         Respondent[] before =
         [
             .. Enumerable.Range(1, 4).Select(i => P($"x{i}", "D", "S", 0.5)), P("bob", "D", "T", null), P("ben", "D", "T", 0.0),
-            .. Enumerable.Range(1, 5).Select(i => P($"y{i}", "E", "S", 0.0)), .. Enumerable.Range(1, 5).Select(i => P($"z{i}", "E", "T", 0.0)),
+            .. Enumerable.Range(1, 5).Select(i => P($"y{i}", "E", "S", 0.0)),
+            .. Enumerable.Range(1, 5).Select(i => P($"z{i}", "E", "T", 0.0)),
         ];
-        var after = before.Select(p => p.Id.StartsWith('x') ? p with { Score = -0.5 } : p.Id == "bob" ? p with { Score = 1.0 } : p).ToArray();
+        var after = before.Select(p => p.Id.StartsWith('x') ? p with { Score = -0.5 } : p.Id == "bob" ? p with { Score = 1.0 } : p)
+            .ToArray();
         double BobFrom(IReadOnlyList<GroupSummary> b, IReadOnlyList<GroupSummary> a) =>
             ((6 * Mean(a, "department", "D")!.Value) - (5 * Mean(b, "department", "D")!.Value))
             - (9 * (Mean(a, "site", "S")!.Value - Mean(b, "site", "S")!.Value));
@@ -112,7 +114,9 @@ public sealed class GroupDisclosureTests
         var sales = Find(disclosure.Publish(after).Groups, "department", "Sales")!;
         Assert.That(sales.Users[SatisfactionState.Down], Is.Zero);
         Assert.That(sales.Users[SatisfactionState.Up], Is.EqualTo(6));
-        var everyone = after.Select(p => p.Id is "u2" or "u3" or "u4" or "u5" ? p with { State = SatisfactionState.Degraded, Score = 0 } : p);
+        var everyone = after.Select(p => p.Id is "u2" or "u3" or "u4" or "u5"
+            ? p with { State = SatisfactionState.Degraded, Score = 0 }
+            : p);
         sales = Find(disclosure.Publish(everyone).Groups, "department", "Sales")!;
         Assert.That(sales.Users[SatisfactionState.Down], Is.EqualTo(1), "five changes together are published");
         Assert.That(sales.Users[SatisfactionState.Degraded], Is.EqualTo(4));
@@ -173,7 +177,7 @@ public sealed class GroupDisclosureTests
         {
             if (step > 0)
                 foreach (var cell in people.GroupBy(p => (p.Department, p.Site)).Where(_ => random.Next(2) == 0).ToList())
-                    foreach (var p in cell.OrderBy(_ => random.Next()).Take(thresholds.MinGroupSize + random.Next(cellSize - thresholds.MinGroupSize)))
+                    foreach (var p in cell.OrderBy(_ => random.Next()).Take(random.Next(thresholds.MinGroupSize, cellSize + 1)))
                         people[people.IndexOf(p)] = p with { Score = ((p.Score!.Value * 4) + 4 + random.Next(1, 9)) % 9 / 4.0 - 1 };
             var published = disclosure.Publish(people).Groups;
             foreach (var g in people.GroupBy(p => p.Department).Select(g => ("department", g.Key, g.Average(p => p.Score!.Value)))
