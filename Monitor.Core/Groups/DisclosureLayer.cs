@@ -12,9 +12,12 @@ internal readonly record struct Fact(string Department, string Site, double Valu
 /// release takes in only those people's changes that keep every difference to the previous release a sum over
 /// at least the threshold of changed people; the others' changes wait, their old values standing in.
 /// </summary>
-/// <param name="minGroupSize">The threshold.</param>
-/// <param name="width">Unknowns per person: 1 for a score, one per state for the counts per state.</param>
-internal sealed class DisclosureLayer(int minGroupSize, int width)
+/// <remarks>
+/// For the counts, the unknown of a person is their state; each state's count is the same sum over the same
+/// people, so the audit checks one such sum per group. (Knowing that everyone is in exactly one state adds
+/// nothing: with more than one state, that cannot single out anyone the per-state sums do not already.)
+/// </remarks>
+internal sealed class DisclosureLayer(int minGroupSize)
 {
     private const int Free = 0;
 
@@ -75,6 +78,8 @@ internal sealed class DisclosureLayer(int minGroupSize, int width)
 
     private bool Audit(Dictionary<string, Fact> candidate, HashSet<GroupKey> published, HashSet<string> applied)
     {
+        // A threshold of one asks for no protection: figures about single people are allowed.
+        if (minGroupSize <= 1) return true;
         var audit = _audit.Clone();
         var runs = new Dictionary<string, int>(_runs, StringComparer.Ordinal);
         var next = _nextRun;
@@ -83,18 +88,17 @@ internal sealed class DisclosureLayer(int minGroupSize, int width)
             var has = candidate.TryGetValue(id, out var now);
             // A move with the same value keeps the unknown: whoever watches knows nothing else changed.
             if (has && _released.TryGetValue(id, out var before) && before.Value == now.Value) continue;
-            if (runs.Remove(id, out var ended))
-                for (var s = 0; s < width; s++) audit.End((ended * width) + s);
-            if (!has) continue;
-            runs[id] = next++;
-            // Everyone is in exactly one state: the indicators of one person add up to one, and that is known.
-            if (width > 1) audit.Add(Enumerable.Range(runs[id] * width, width));
+            if (runs.Remove(id, out var ended)) audit.End(ended);
+            if (has) runs[id] = next++;
         }
-        foreach (var key in published)
-        {
-            var members = candidate.Where(kv => Contains(key, kv.Value)).Select(kv => runs[kv.Key]).ToList();
-            for (var s = 0; s < width; s++) audit.Add(members.Select(r => (r * width) + s));
-        }
+        var members = new Dictionary<GroupKey, List<int>>();
+        foreach (var (id, f) in candidate)
+            foreach (var key in new[] { Dept(f.Department), Site(f.Site) })
+            {
+                if (!members.TryGetValue(key, out var list)) members[key] = list = [];
+                list.Add(runs[id]);
+            }
+        foreach (var key in published) audit.Add(members[key]);
         if (audit.IsolatesAnyone()) return false;
         (_audit, _runs, _nextRun) = (audit, runs, next);
         return true;

@@ -56,8 +56,8 @@ public sealed class GroupDisclosure
         var problems = thresholds.Validate().ToList();
         if (problems.Count > 0) throw new ArgumentException(string.Join(" ", problems), nameof(thresholds));
         _thresholds = thresholds;
-        _counts = new DisclosureLayer(thresholds.MinGroupSize, States.Length);
-        _scores = new DisclosureLayer(thresholds.MinGroupSize, 1);
+        _counts = new DisclosureLayer(thresholds.MinGroupSize);
+        _scores = new DisclosureLayer(thresholds.MinGroupSize);
     }
 
     /// <summary>Takes the live people (one entry per id) and answers with what may be published now.</summary>
