@@ -192,6 +192,25 @@ public sealed class GroupDisclosureTests
     }
 
     [Test]
+    public void A_threshold_of_one_publishes_todays_figures_rounded_at_every_refresh()
+    {
+        var scenario = new GroupScenario(7);
+        var disclosure = new GroupDisclosure(new PrivacyThresholds(MinGroupSize: 1));
+        for (var step = 0; step < 5; step++)
+        {
+            var published = disclosure.Publish(scenario.People).Groups;
+            var raw = GroupRollup.Summarise(scenario.People.Select(Member), 1);
+            Assert.That(published.Select(g => (g.GroupType, g.Group)), Is.EqualTo(raw.Select(g => (g.GroupType, g.Group))));
+            foreach (var (p, r) in published.Zip(raw))
+            {
+                Assert.That(p.Users, Is.EqualTo(r.Users));
+                Assert.That(p.Score, r.Score is null ? Is.Null : Is.EqualTo(r.Score.Value).Within(0.025 + 1e-9));
+            }
+            scenario.Step();
+        }
+    }
+
+    [Test]
     public void Thresholds_name_their_keys_when_wrong()
     {
         Assert.That(new PrivacyThresholds().Validate(), Is.Empty);
