@@ -26,11 +26,12 @@ internal sealed class DisclosureLayer(int minGroupSize)
 
     // What each group's last published figure counted: while a withdrawn group still counts exactly that, its old
     // figure is as good as a current one to whoever kept it, so the checks treat it as published.
-    private readonly Dictionary<GroupKey, string> _lastCounted = [];
+    private readonly Dictionary<GroupKey, Fingerprint> _lastCounted = [];
 
     private DisclosureAudit _audit = new();
     private Dictionary<string, int> _runs = new(StringComparer.Ordinal);
     private int _nextRun;
+    private readonly Dictionary<GroupKey, Fingerprint> _auditedRows = [];
 
     /// <summary>The people and values the published figures describe.</summary>
     public IReadOnlyDictionary<string, Fact> Released => _released;
@@ -92,15 +93,19 @@ internal sealed class DisclosureLayer(int minGroupSize)
             if (has) runs[id] = next++;
         }
         var members = new Dictionary<GroupKey, List<int>>();
+        var rows = new Dictionary<GroupKey, Fingerprint>();
         foreach (var (id, f) in candidate)
             foreach (var key in new[] { Dept(f.Department), Site(f.Site) })
             {
                 if (!members.TryGetValue(key, out var list)) members[key] = list = [];
                 list.Add(runs[id]);
+                rows[key] = rows.GetValueOrDefault(key) + Fingerprint.Of(id, runs[id]);
             }
-        foreach (var key in published) audit.Add(members[key]);
+        // A group that sums exactly the runs it summed when last published adds nothing: that equation is known.
+        foreach (var key in published.Where(k => _auditedRows.GetValueOrDefault(k) != rows[k])) audit.Add(members[key]);
         if (audit.IsolatesAnyone()) return false;
         (_audit, _runs, _nextRun) = (audit, runs, next);
+        foreach (var key in published) _auditedRows[key] = rows[key];
         return true;
     }
 
@@ -169,20 +174,16 @@ internal sealed class DisclosureLayer(int minGroupSize)
             .ToHashSet(StringComparer.Ordinal);
     }
 
-    /// <summary>Per group, who it counts with which value, as a string to compare with later.</summary>
-    private static Dictionary<GroupKey, string> Contents(IReadOnlyDictionary<string, Fact> data)
+    /// <summary>Per group, a fingerprint of who it counts with which value, to compare with later.</summary>
+    private static Dictionary<GroupKey, Fingerprint> Contents(IReadOnlyDictionary<string, Fact> data)
     {
-        var parts = new Dictionary<GroupKey, List<string>>();
+        var prints = new Dictionary<GroupKey, Fingerprint>();
         foreach (var (id, f) in data)
         {
-            var entry = $"{id}={f.Value:R}";
-            foreach (var key in new[] { Dept(f.Department), Site(f.Site) })
-            {
-                if (!parts.TryGetValue(key, out var list)) parts[key] = list = [];
-                list.Add(entry);
-            }
+            var entry = Fingerprint.Of(id, f.Value);
+            foreach (var key in new[] { Dept(f.Department), Site(f.Site) }) prints[key] = prints.GetValueOrDefault(key) + entry;
         }
-        return parts.ToDictionary(kv => kv.Key, kv => string.Join(';', kv.Value.Order(StringComparer.Ordinal)));
+        return prints;
     }
 
     internal static bool Contains(GroupKey key, Fact f) =>
@@ -200,4 +201,28 @@ internal sealed class DisclosureLayer(int minGroupSize)
     internal static GroupKey Dept(string name) => new(GroupRollup.Department, name);
 
     internal static GroupKey Site(string name) => new(GroupRollup.Site, name);
+}
+
+/// <summary>
+/// An order-free 128-bit fingerprint of a set of (person, value) pairs: two independent 64-bit mixes summed, and the
+/// count. Cheap at 100,000 people, where comparing the sets themselves each refresh is not.
+/// </summary>
+internal readonly record struct Fingerprint(ulong A, ulong B, int Count)
+{
+    public static Fingerprint Of(string id, double value)
+    {
+        var h = 14695981039346656037UL;
+        foreach (var c in id) h = (h ^ c) * 1099511628211UL;
+        var v = (ulong)BitConverter.DoubleToInt64Bits(value);
+        return new Fingerprint(Mix(Mix(h) ^ v), Mix(h + Mix(v ^ 0xD1B54A32D192ED03UL)), 1);
+    }
+
+    public static Fingerprint operator +(Fingerprint x, Fingerprint y) => new(x.A + y.A, x.B + y.B, x.Count + y.Count);
+
+    private static ulong Mix(ulong z)
+    {
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        return z ^ (z >> 31);
+    }
 }
