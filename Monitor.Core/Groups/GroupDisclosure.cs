@@ -35,10 +35,14 @@ public sealed record GroupPublication(
 /// So one person's answer never moves a published figure on its own, however the figures are combined.</item>
 /// <item>Counts per state get the same treatment as means rather than buckets: a count of 3 → 4 red with a
 /// group of 5 would name the person, and buckets coarse enough to hide that would hide the alerts' signal too.
-/// A count moves only together with at least the threshold of other changes, so "who turned red" is one
+/// A count moves only with the changes of at least the threshold of people, so "who turned red" is one
 /// of at least that many.</item>
 /// <item>Means are rounded to <see cref="PrivacyThresholds.ScoreStep"/>: a second layer; the guarantees
 /// above hold for exact means.</item>
+/// <item>The two rules above are how the next release is chosen; the final gate is an audit of the release together
+/// with everything published before (<see cref="DisclosureAudit"/>): if any combination would single out one
+/// person's score or state, nothing new goes out.</item>
+/// <item>A threshold of one asks for no protection and publishes the live figures, rounded, at every refresh.</item>
 /// </list>
 /// <para>Not covered: a group where everyone is in the same state (a count "5 of 5 red" says it of each), and
 /// the comment threshold, which the comment views apply.</para>
