@@ -15,8 +15,12 @@ public static class GroupRollup
 
     /// <summary>
     /// Rolls users up by department and by site. A group's score is only given when at least
-    /// <paramref name="minimumUsers"/> distinct users have a score, so nobody's answer can be singled out.
+    /// <paramref name="minimumUsers"/> distinct users have a score.
     /// </summary>
+    /// <remarks>
+    /// One snapshot, no protection across snapshots or groups: read before and after one answer, or a site next to
+    /// its departments, these figures give people's answers away. Publish through <see cref="GroupDisclosure"/>.
+    /// </remarks>
     public static IReadOnlyList<GroupSummary> Summarise(IEnumerable<GroupMember> members, int minimumUsers)
     {
         var list = members as IReadOnlyCollection<GroupMember> ?? members.ToList();

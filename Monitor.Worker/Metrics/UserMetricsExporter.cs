@@ -46,12 +46,14 @@ public sealed class UserMetricsExporter(
     private readonly Gauge _flapping = Prometheus.Metrics.CreateGauge("satisfaction_user_flapping",
         "Present with value 1 only while the user's state is flapping.", UserLabels);
     private readonly Gauge _groupUsers = Prometheus.Metrics.CreateGauge("satisfaction_group_users",
-        "Users in the group, by state.", [.. GroupLabels, "state"]);
+        "Users in the group, by state; only where enough users change together to stay anonymous.", [.. GroupLabels, "state"]);
     private readonly Gauge _groupScore = Prometheus.Metrics.CreateGauge("satisfaction_group_score",
-        "Mean score of the group's users, only where enough distinct users have a score to stay anonymous.", GroupLabels);
+        "Rounded mean score of the group's users; only where enough users have a score and change together to stay anonymous.",
+        GroupLabels);
 
     private Dictionary<string, (string[] Labels, BoardRow Row)> _exported = new(StringComparer.Ordinal);
-    private HashSet<(string, string)> _groups = [];
+    private HashSet<(string Type, string Group, string? State)> _groupSeries = [];
+    private readonly GroupDisclosure _disclosure = new(new PrivacyThresholds(MinGroupSize: options.Value.GroupMinimumUsers));
 
     /// <summary>
     /// The first refresh happens before the host finishes starting, so that from the moment the listeners
@@ -136,24 +138,28 @@ public sealed class UserMetricsExporter(
 
     private void RefreshGroups(IReadOnlyList<BoardRow> rows)
     {
-        var summaries = GroupRollup.Summarise(rows.Select(r => new GroupMember(r.Department, r.Site, r.State, r.Score)),
-            options.Value.GroupMinimumUsers);
-        var seen = new HashSet<(string, string)>();
-        foreach (var g in summaries)
+        // Only what the disclosure control lets out: no count or mean from which someone's answer can be worked out
+        // by differencing over refreshes or across groups (docs/privacy.md, "Group figures").
+        var published = _disclosure.Publish(rows.Select(r => new Respondent(r.UserId, r.Department, r.Site, r.State, r.Score)));
+        var seen = new HashSet<(string, string, string?)>();
+        foreach (var g in published.Groups)
         {
-            seen.Add((g.GroupType, g.Group));
             foreach (var (state, count) in g.Users)
-                _groupUsers.WithLabels(g.GroupType, g.Group, state.ToString().ToLowerInvariant()).Set(count);
-            if (g.Score is { } score) _groupScore.WithLabels(g.GroupType, g.Group).Set(score);
-            else _groupScore.RemoveLabelled(g.GroupType, g.Group);
+            {
+                var label = state.ToString().ToLowerInvariant();
+                _groupUsers.WithLabels(g.GroupType, g.Group, label).Set(count);
+                seen.Add((g.GroupType, g.Group, label));
+            }
+            if (g.Score is not { } score) continue;
+            _groupScore.WithLabels(g.GroupType, g.Group).Set(score);
+            seen.Add((g.GroupType, g.Group, null));
         }
-        foreach (var (type, group) in _groups.Where(g => !seen.Contains(g)))
+        foreach (var (type, group, state) in _groupSeries.Where(k => !seen.Contains(k)))
         {
-            foreach (var state in Enum.GetValues<SatisfactionState>())
-                _groupUsers.RemoveLabelled(type, group, state.ToString().ToLowerInvariant());
-            _groupScore.RemoveLabelled(type, group);
+            if (state is null) _groupScore.RemoveLabelled(type, group);
+            else _groupUsers.RemoveLabelled(type, group, state);
         }
-        _groups = seen;
+        _groupSeries = seen;
     }
 
     private async Task RefreshProbesAsync(CancellationToken ct)
