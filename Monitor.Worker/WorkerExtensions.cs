@@ -4,10 +4,10 @@ using Microsoft.Extensions.Options;
 using Monitor.Core.Evaluation;
 using Monitor.Core.Ports;
 using Monitor.Probes;
-using Monitor.Worker.Directory;
+using Monitor.Worker.UserDirectory;
 using Monitor.Worker.Endpoints;
 using Monitor.Worker.Evaluation;
-using Monitor.Worker.Metrics;
+using Monitor.Worker.Exporter;
 using Monitor.Worker.Pulse;
 using Monitor.Worker.Scheduling;
 using Monitor.Worker.StaffConsole;
@@ -25,7 +25,7 @@ public static class WorkerExtensions
         var services = builder.Services;
         // The runtime's event counters and meters carry names that break Prometheus's naming rules
         // (e.g. *_count gauges); process metrics stay.
-        Prometheus.Metrics.SuppressDefaultMetrics(new SuppressDefaultMetricOptions
+        Metrics.SuppressDefaultMetrics(new SuppressDefaultMetricOptions
         {
             SuppressEventCounters = true,
             SuppressMeters = true,

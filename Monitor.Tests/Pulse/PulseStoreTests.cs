@@ -7,7 +7,7 @@ using Monitor.Core.Users;
 using Monitor.Probes.Pulse;
 using Monitor.Probes.Pulse.Channels;
 using Monitor.Tests.Infrastructure;
-using Monitor.Worker.Metrics;
+using Monitor.Worker.Exporter;
 using Monitor.Worker.Pulse;
 using Monitor.Worker.Scheduling;
 using Monitor.Worker.Storage;

@@ -1,5 +1,5 @@
 using Monitor.Core.Users;
-using Monitor.Worker.Directory;
+using Monitor.Worker.UserDirectory;
 using Monitor.Tests.Infrastructure;
 
 namespace Monitor.Tests.UserDirectory;

@@ -5,7 +5,7 @@ using Monitor.Core.Evaluation;
 using Monitor.Core.Pulses;
 using Monitor.Core.Signals;
 using Monitor.Probes.Pulse;
-using Monitor.Worker.Metrics;
+using Monitor.Worker.Exporter;
 using Monitor.Worker.Scheduling;
 using Monitor.Worker.Storage;
 using Quartz;

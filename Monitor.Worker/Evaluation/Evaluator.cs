@@ -2,7 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using Monitor.Core.Evaluation;
 using Monitor.Core.Signals;
-using Monitor.Worker.Metrics;
+using Monitor.Worker.Exporter;
 using Monitor.Worker.Storage;
 
 namespace Monitor.Worker.Evaluation;

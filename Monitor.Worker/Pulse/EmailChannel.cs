@@ -61,7 +61,7 @@ public sealed class EmailChannel(IOptions<MailOptions> options) : IPulseChannel
     private async Task WritePickupAsync(IReadOnlyList<OutboxMessage> batch, ICollection<OutboxMessage> delivered, CancellationToken ct)
     {
         var folder = options.Value.PickupDirectory;
-        System.IO.Directory.CreateDirectory(folder);
+        Directory.CreateDirectory(folder);
         foreach (var m in batch)
         {
             // Written under a temporary name and renamed, so that a pickup agent never reads half a file.

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 using Monitor.Core.Ports;
 using Monitor.Core.Pulses;
 using Monitor.Probes.Pulse.Channels;
-using Monitor.Worker.Metrics;
+using Monitor.Worker.Exporter;
 using Monitor.Worker.Scheduling;
 using Polly;
 using Polly.Retry;

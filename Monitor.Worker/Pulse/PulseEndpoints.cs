@@ -1,7 +1,7 @@
 using Monitor.Core.Pulses;
 using Monitor.Probes.Pulse;
 using Monitor.Worker.Endpoints;
-using Monitor.Worker.Metrics;
+using Monitor.Worker.Exporter;
 
 namespace Monitor.Worker.Pulse;
 

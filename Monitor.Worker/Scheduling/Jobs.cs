@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Monitor.Core.Ports;
-using Monitor.Worker.Directory;
+using Monitor.Worker.UserDirectory;
 using Monitor.Worker.Evaluation;
 using Monitor.Worker.Storage;
 using Quartz;

@@ -1,6 +1,6 @@
 using Monitor.Core.Evaluation;
 using Monitor.Probes;
-using Monitor.Worker.Directory;
+using Monitor.Worker.UserDirectory;
 using Monitor.Worker.Storage;
 using Quartz;
 

@@ -41,7 +41,7 @@ public sealed class Database : IAsyncDisposable
             if (!string.IsNullOrEmpty(builder.DataSource) && builder.DataSource != ":memory:" &&
                 Path.GetDirectoryName(Path.GetFullPath(builder.DataSource)) is { } dir)
             {
-                System.IO.Directory.CreateDirectory(dir);
+                Directory.CreateDirectory(dir);
             }
             _connectionString = builder.ToString();
         }

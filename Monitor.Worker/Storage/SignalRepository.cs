@@ -2,7 +2,7 @@ using System.Data.Common;
 using Dapper;
 using Monitor.Core.Ports;
 using Monitor.Core.Signals;
-using Monitor.Worker.Metrics;
+using Monitor.Worker.Exporter;
 
 namespace Monitor.Worker.Storage;
 

@@ -9,7 +9,7 @@ using Monitor.Core.Evaluation;
 using Monitor.Core.Signals;
 using Monitor.Core.Users;
 using Monitor.Worker.Evaluation;
-using Monitor.Worker.Metrics;
+using Monitor.Worker.Exporter;
 using Monitor.Worker.Scheduling;
 using Monitor.Worker.Storage;
 using Npgsql;

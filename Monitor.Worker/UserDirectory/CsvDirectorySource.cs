@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 using Monitor.Core.Ports;
 using Monitor.Core.Users;
 
-namespace Monitor.Worker.Directory;
+namespace Monitor.Worker.UserDirectory;
 
 /// <summary>
 /// Reads the directory from a CSV export. Every bad row is reported with its line number; a file with

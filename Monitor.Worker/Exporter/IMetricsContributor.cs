@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Monitor.Worker.Storage;
 
-namespace Monitor.Worker.Metrics;
+namespace Monitor.Worker.Exporter;
 
 /// <summary>
 /// More series a feature keeps equal to the store (visits, actions, …), refreshed by the exporter right after

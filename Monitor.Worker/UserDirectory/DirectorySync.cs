@@ -1,8 +1,8 @@
 using Monitor.Core.Ports;
-using Monitor.Worker.Metrics;
+using Monitor.Worker.Exporter;
 using Monitor.Worker.Storage;
 
-namespace Monitor.Worker.Directory;
+namespace Monitor.Worker.UserDirectory;
 
 /// <summary>Brings the stored directory in line with the source: joiners appear, leavers disappear.</summary>
 public sealed class DirectorySync(IUserDirectorySource source, UserRepository users, ILogger<DirectorySync> logger)

@@ -6,7 +6,7 @@ using Monitor.Worker.Scheduling;
 using Monitor.Worker.Storage;
 using Prometheus;
 
-namespace Monitor.Worker.Metrics;
+namespace Monitor.Worker.Exporter;
 
 /// <summary>
 /// Keeps the per-user, per-group and per-probe series equal to the store. Each refresh reads the board
@@ -33,21 +33,21 @@ public sealed class UserMetricsExporter(
     private static readonly string[] UserLabels = ["user", "department", "site"];
     private static readonly string[] GroupLabels = ["group_type", "group"];
 
-    private readonly Gauge _up = Prometheus.Metrics.CreateGauge("satisfaction_user_up",
+    private readonly Gauge _up = Metrics.CreateGauge("satisfaction_user_up",
         "1 unless the user is down (dissatisfied), 0 when down.", UserLabels);
-    private readonly Gauge _state = Prometheus.Metrics.CreateGauge("satisfaction_user_state",
+    private readonly Gauge _state = Metrics.CreateGauge("satisfaction_user_state",
         "The user's state: 0 unknown, 1 up, 2 degraded, 3 down.", UserLabels);
-    private readonly Gauge _score = Prometheus.Metrics.CreateGauge("satisfaction_user_score",
+    private readonly Gauge _score = Metrics.CreateGauge("satisfaction_user_score",
         "The user's time-decayed weighted mean score in [-1, 1]; 0 without signals.", UserLabels);
-    private readonly Gauge _lastSignal = Prometheus.Metrics.CreateGauge("satisfaction_user_last_signal_timestamp_seconds",
+    private readonly Gauge _lastSignal = Metrics.CreateGauge("satisfaction_user_last_signal_timestamp_seconds",
         "Unix time of the user's newest signal; 0 when none.", UserLabels);
-    private readonly Gauge _acknowledged = Prometheus.Metrics.CreateGauge("satisfaction_user_acknowledged",
+    private readonly Gauge _acknowledged = Metrics.CreateGauge("satisfaction_user_acknowledged",
         "Present with value 1 only while on-call's acknowledgement of the down user holds.", UserLabels);
-    private readonly Gauge _flapping = Prometheus.Metrics.CreateGauge("satisfaction_user_flapping",
+    private readonly Gauge _flapping = Metrics.CreateGauge("satisfaction_user_flapping",
         "Present with value 1 only while the user's state is flapping.", UserLabels);
-    private readonly Gauge _groupUsers = Prometheus.Metrics.CreateGauge("satisfaction_group_users",
+    private readonly Gauge _groupUsers = Metrics.CreateGauge("satisfaction_group_users",
         "Users in the group, by state; only where enough users change together to stay anonymous.", [.. GroupLabels, "state"]);
-    private readonly Gauge _groupScore = Prometheus.Metrics.CreateGauge("satisfaction_group_score",
+    private readonly Gauge _groupScore = Metrics.CreateGauge("satisfaction_group_score",
         "Rounded mean score of the group's users; only where enough users have a score and change together to stay anonymous.",
         GroupLabels);
 

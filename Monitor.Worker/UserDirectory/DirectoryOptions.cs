@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace Monitor.Worker.Directory;
+namespace Monitor.Worker.UserDirectory;
 
 /// <summary>Where users come from. Bound from <c>Directory</c>.</summary>
 public sealed class DirectoryOptions

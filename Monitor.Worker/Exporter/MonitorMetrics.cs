@@ -3,7 +3,7 @@ using Monitor.Probes.Pulse;
 using Monitor.Probes.Tickets;
 using Prometheus;
 
-namespace Monitor.Worker.Metrics;
+namespace Monitor.Worker.Exporter;
 
 /// <summary>
 /// The process's pipeline metrics (docs/metrics.md). Per-user and per-group series are kept by
@@ -11,48 +11,48 @@ namespace Monitor.Worker.Metrics;
 /// </summary>
 public static class MonitorMetrics
 {
-    public static readonly Counter SignalsReceived = Prometheus.Metrics.CreateCounter(
+    public static readonly Counter SignalsReceived = Metrics.CreateCounter(
         "satisfaction_signals_received_total", "Signals stored, by kind (duplicates are not counted).", "kind");
 
-    public static readonly Counter SignalsRejected = Prometheus.Metrics.CreateCounter(
+    public static readonly Counter SignalsRejected = Metrics.CreateCounter(
         "satisfaction_signals_rejected_total", "Signals refused as invalid, by reason.", "reason");
 
-    public static readonly Counter StateChanges = Prometheus.Metrics.CreateCounter(
+    public static readonly Counter StateChanges = Metrics.CreateCounter(
         "satisfaction_state_changes_total", "State changes logged by this process, by the state entered.", "to");
 
-    public static readonly Gauge EvaluationDuration = Prometheus.Metrics.CreateGauge(
+    public static readonly Gauge EvaluationDuration = Metrics.CreateGauge(
         "satisfaction_evaluation_duration_seconds", "Duration of the last evaluation cycle.");
 
-    public static readonly Gauge EvaluationUsers = Prometheus.Metrics.CreateGauge(
+    public static readonly Gauge EvaluationUsers = Metrics.CreateGauge(
         "satisfaction_evaluation_users_evaluated", "Users evaluated in the last evaluation cycle.");
 
-    public static readonly Gauge DirectoryUsers = Prometheus.Metrics.CreateGauge(
+    public static readonly Gauge DirectoryUsers = Metrics.CreateGauge(
         "satisfaction_directory_users", "Users currently in the directory.");
 
-    public static readonly Counter DirectoryRowsRejected = Prometheus.Metrics.CreateCounter(
+    public static readonly Counter DirectoryRowsRejected = Metrics.CreateCounter(
         "satisfaction_directory_rows_rejected_total", "Malformed directory rows; a file with any is not imported.");
 
-    public static readonly Gauge ProbeSuccess = Prometheus.Metrics.CreateGauge(
+    public static readonly Gauge ProbeSuccess = Metrics.CreateGauge(
         "satisfaction_probe_success", "1 when the probe's last run succeeded.", "probe");
 
-    public static readonly Gauge ProbeDuration = Prometheus.Metrics.CreateGauge(
+    public static readonly Gauge ProbeDuration = Metrics.CreateGauge(
         "satisfaction_probe_duration_seconds", "How long the probe's last run took.", "probe");
 
-    public static readonly Gauge ProbeLastSuccess = Prometheus.Metrics.CreateGauge(
+    public static readonly Gauge ProbeLastSuccess = Metrics.CreateGauge(
         "satisfaction_probe_last_success_timestamp_seconds", "Unix time of the probe's last successful run.", "probe");
-    public static readonly Counter PulsesSent = Prometheus.Metrics.CreateCounter(
+    public static readonly Counter PulsesSent = Metrics.CreateCounter(
         "satisfaction_pulses_sent_total", "Pulse e-mails handed to the mail server (or the pickup folder).");
 
-    public static readonly Counter PulseAnswers = Prometheus.Metrics.CreateCounter(
+    public static readonly Counter PulseAnswers = Metrics.CreateCounter(
         "satisfaction_pulse_answers_total", "Human answers to pulses recorded (changes of an answer included).");
 
-    public static readonly Counter LinkScannerHits = Prometheus.Metrics.CreateCounter(
+    public static readonly Counter LinkScannerHits = Metrics.CreateCounter(
         "satisfaction_link_scanner_hits_total", "Fetches of pulse links judged to be a mail scanner, not a person, and ignored.", "reason");
 
-    public static readonly Gauge OutboxBacklog = Prometheus.Metrics.CreateGauge(
+    public static readonly Gauge OutboxBacklog = Metrics.CreateGauge(
         "satisfaction_outbox_backlog", "Messages waiting in the outbox.");
 
-    public static readonly Gauge PulseResponseRatio = Prometheus.Metrics.CreateGauge(
+    public static readonly Gauge PulseResponseRatio = Metrics.CreateGauge(
         "satisfaction_pulse_response_ratio", "Answered over answered-or-expired pulses created in the last 30 days.");
 
     /// <summary>

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace Monitor.Worker.Metrics;
+namespace Monitor.Worker.Exporter;
 
 /// <summary>How user states become series. Bound from <c>Metrics</c>.</summary>
 public sealed class MetricsOptions
