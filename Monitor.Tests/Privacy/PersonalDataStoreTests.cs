@@ -40,7 +40,8 @@ public sealed class PersonalDataStoreTests(string provider)
     public async Task DisposeStore() => await _db.DisposeAsync();
 
     private static User U(string id) =>
-        new(id, $"{id}@example.com", $"User {id}", "Finance", "Paris", null, Rank.IndividualContributor, "Europe/Paris", "fr-FR", true, false);
+        new(id, $"{id}@example.com", $"User {id}", "Finance", "Paris", null, Rank.IndividualContributor, "Europe/Paris", "fr-FR",
+            true, false);
 
     private async Task<long> CountAsync(string sql, object? p = null)
     {
@@ -64,7 +65,8 @@ public sealed class PersonalDataStoreTests(string provider)
         {
             await signals.WriteAsync([new Signal(id, SignalKinds.Touchpoint, -1, 1, T0, $"api:{id}", $"comment of {id}")], default);
             await states.SaveAsync([new UserStatus(id, SatisfactionState.Down, -1, T0, false, 0, 0, T0, T0)],
-                [new StateChange(id, SatisfactionState.Unknown, SatisfactionState.Down, T0, -1, [new SignalRef("touchpoint", $"api:{id}", -1, T0)])],
+                [new StateChange(id, SatisfactionState.Unknown, SatisfactionState.Down, T0, -1,
+                    [new SignalRef("touchpoint", $"api:{id}", -1, T0)])],
                 []);
             await new AcknowledgementRepository(_db).SetAsync(new Acknowledgement(id, "oncall", null, T0, null));
             var pulse = new PulseRecord(Guid.CreateVersion7(), id, "default", PulseReasons.Manual, T0, T0.AddDays(7));
@@ -81,7 +83,8 @@ public sealed class PersonalDataStoreTests(string provider)
         await _audit.RecordAsync(new AuditEntry(T0.AddMinutes(2), "alice", AuditActions.ExportUsers, null), default);
 
         var all = await _audit.QueryAsync(T0, null, null, 100);
-        Assert.That(all.Select(e => e.Action), Is.EqualTo(new[] { AuditActions.ExportUsers, AuditActions.ExportUser, AuditActions.ViewUser }));
+        Assert.That(all.Select(e => e.Action),
+            Is.EqualTo(new[] { AuditActions.ExportUsers, AuditActions.ExportUser, AuditActions.ViewUser }));
         Assert.That(all[1], Is.EqualTo(new AuditEntry(T0.AddMinutes(1), "api-key", AuditActions.ExportUser, "b", "why, \"quoted\"")));
         Assert.That((await _audit.QueryAsync(T0, "alice", null, 100)).Count, Is.EqualTo(2));
         Assert.That((await _audit.QueryAsync(T0, null, "a", 100)).Single().Actor, Is.EqualTo("alice"));
@@ -161,7 +164,8 @@ public sealed class PersonalDataStoreTests(string provider)
         Assert.That(await CountAsync("SELECT COUNT(*) FROM signals WHERE comment IS NULL AND source = 'old'"), Is.EqualTo(1));
         Assert.That(await CountAsync("SELECT COUNT(*) FROM signals WHERE comment = 'edge comment'"), Is.EqualTo(1));
 
-        await ExecuteAsync("CREATE TABLE visits (id TEXT PRIMARY KEY, user_id TEXT NOT NULL, notes TEXT NOT NULL, visited_at BIGINT NOT NULL)");
+        await ExecuteAsync(
+            "CREATE TABLE visits (id TEXT PRIMARY KEY, user_id TEXT NOT NULL, notes TEXT NOT NULL, visited_at BIGINT NOT NULL)");
         var notes = T0 - privacy.NoteRetention;
         await ExecuteAsync("INSERT INTO visits VALUES ('old', 'a', 'old note', @old), ('edge', 'a', 'edge note', @edge)",
             new { old = notes.AddMilliseconds(-1), edge = notes });

@@ -56,7 +56,8 @@ public sealed class PrivacyOptionsTests
         Assert.That(Failures(new PrivacyOptions(), old), Is.Empty);
         var policy = Policy(new PrivacyOptions(), old);
         Assert.That(policy.Mode, Is.EqualTo(PrivacyMode.Pseudonymous));
-        Assert.That(policy.Label("u001"), Is.EqualTo(Policy(new PrivacyOptions { Mode = "pseudonymous", PseudonymKey = Key }).Label("u001")));
+        var configured = Policy(new PrivacyOptions { Mode = "pseudonymous", PseudonymKey = Key });
+        Assert.That(policy.Label("u001"), Is.EqualTo(configured.Label("u001")));
         Assert.That(Failures(new PrivacyOptions { Mode = "identified" }, old),
             Has.Some.Contains("remove Metrics:PseudonymiseUsers (replaced by Privacy:Mode)"));
     }

@@ -13,7 +13,8 @@ public sealed class AuditRepository(Database db) : IAuditLog
     {
         await using var c = await db.OpenAsync(cancellationToken);
         await c.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO audit_log (id, at, actor, action, subject_user_id, detail) VALUES (@id, @At, @Actor, @Action, @SubjectUserId, @Detail)",
+            "INSERT INTO audit_log (id, at, actor, action, subject_user_id, detail) " +
+            "VALUES (@id, @At, @Actor, @Action, @SubjectUserId, @Detail)",
             new { id = Guid.CreateVersion7().ToString("N"), entry.At, entry.Actor, entry.Action, entry.SubjectUserId, entry.Detail },
             cancellationToken: cancellationToken));
     }

@@ -47,16 +47,24 @@ public static class PrivacyExtensions
                     "an access request is answered with GET /api/users/{id}/export.").ExecuteAsync(context);
                 return;
             }
-            await next(context);
-            if (oneUser && context.Response.StatusCode == StatusCodes.Status200OK)
+            if (oneUser)
             {
-                var services = context.RequestServices;
-                await services.GetRequiredService<IAuditLog>().RecordAsync(new AuditEntry(
-                    services.GetRequiredService<TimeProvider>().GetUtcNow(),
-                    PrivacyApi.ActorName(services.GetRequiredService<ICurrentActor>()), AuditActions.ViewUser,
-                    Uri.UnescapeDataString(segments[2])), context.RequestAborted);
+                // Recorded as the answer starts, before any of the person's data leaves: an access that cannot be
+                // recorded fails (500) rather than going unrecorded.
+                context.Response.OnStarting(() => context.Response.StatusCode == StatusCodes.Status200OK
+                    ? RecordViewAsync(context, Uri.UnescapeDataString(segments[2]))
+                    : Task.CompletedTask);
             }
+            await next(context);
         });
+    }
+
+    private static Task RecordViewAsync(HttpContext context, string userId)
+    {
+        var services = context.RequestServices;
+        return services.GetRequiredService<IAuditLog>().RecordAsync(new AuditEntry(
+            services.GetRequiredService<TimeProvider>().GetUtcNow(),
+            PrivacyApi.ActorName(services.GetRequiredService<ICurrentActor>()), AuditActions.ViewUser, userId), context.RequestAborted);
     }
 
     private static bool Is(string segment, string name) => string.Equals(segment, name, StringComparison.OrdinalIgnoreCase);
