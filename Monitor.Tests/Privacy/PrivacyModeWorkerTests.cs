@@ -101,7 +101,7 @@ public sealed partial class PrivacyModeWorkerTests(string mode)
         using var changes = await _worker.Admin.GetAsync("/api/state-changes");
         using var person = new ConsoleClient(_worker.InternalUrl);
         Assert.That(await person.SignInAsync("admin", Password), Is.True);
-        var (audit, html, _) = await person.GetAsync("/console/audit");
+        var (audit, html, response) = await person.GetAsync("/console/audit");
         var expected = mode == "anonymous" ? HttpStatusCode.Forbidden : HttpStatusCode.OK;
         Assert.Multiple(() =>
         {
@@ -113,6 +113,7 @@ public sealed partial class PrivacyModeWorkerTests(string mode)
         });
         if (mode == "anonymous")
         {
+            Assert.That(response.Headers.Location?.OriginalString, Does.Contain("/console/denied"));
             var problem = await one.Content.ReadFromJsonAsync<JsonElement>();
             Assert.That(problem.GetProperty("detail").GetString(), Does.Contain("Privacy:Mode is anonymous"));
         }
