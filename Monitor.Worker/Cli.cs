@@ -7,7 +7,8 @@ namespace Monitor.Worker;
 
 /// <summary>
 /// The verbs: none runs the monitor; <c>migrate</c> applies the schema and exits; <c>healthcheck</c> asks
-/// the running worker's /healthz (for container health checks); <c>sentiment</c> scores stdin line by line. Anything not a verb or option is passed
+/// the running worker's /healthz (for container health checks); <c>sentiment</c> scores stdin line by line;
+/// <c>erase --user &lt;id&gt;</c> answers an erasure request. Anything not a verb or option is passed
 /// to the host as configuration, e.g. <c>--Storage:Provider=postgres</c>.
 /// </summary>
 public static class Cli
@@ -60,7 +61,41 @@ public static class Cli
         sentiment.SetAction(parse => SentimentCli.Run(Console.In, Console.Out, parse.GetValue(language)!));
         root.Subcommands.Add(sentiment);
 
+        root.Subcommands.Add(EraseCommand());
+
         return await root.Parse(args).InvokeAsync();
+    }
+
+    /// <summary>
+    /// <c>erase --user &lt;id&gt;</c>: an erasure request from the command line, as <c>DELETE /api/users/{id}/data</c>,
+    /// recorded in the audit log as <c>cli:&lt;OS user&gt;</c>. Exit 0 erased, 1 nothing held about that id, 2 bad settings.
+    /// </summary>
+    private static Command EraseCommand()
+    {
+        var user = new Option<string>("--user") { Required = true, Description = "The id of the person whose data is erased." };
+        var erase = new Command("erase", "Erase one person's signals, comments, pulses, states and visits; aggregates stay.")
+        {
+            user,
+        };
+        erase.TreatUnmatchedTokensAsErrors = false;
+        erase.SetAction((parse, ct) => Guarded(async () =>
+        {
+            var app = BuildApp([.. parse.UnmatchedTokens]);
+            await app.Services.GetRequiredService<Database>().MigrateAsync(ct);
+            var id = parse.GetValue(user)!;
+            var erased = await app.Services.GetRequiredService<Monitor.Worker.Privacy.PersonalData>()
+                .EraseAsync(id, $"cli:{Environment.UserName}", ct);
+            if (erased is null)
+            {
+                await Console.Error.WriteLineAsync($"No user '{id}' in the directory and nothing held about them.");
+                return 1;
+            }
+            Console.WriteLine($"Erased '{id}': {erased.Signals} signals, {erased.StateChanges} state changes, " +
+                              $"{erased.Acknowledgements} acknowledgements, {erased.Pulses} pulses" +
+                              string.Concat(erased.Linked.Select(l => $", {l.Value} {l.Key}")) + ".");
+            return 0;
+        }));
+        return erase;
     }
 
     /// <summary>A bad setting ends the process with exit code 2 and one line per problem, naming the key.</summary>

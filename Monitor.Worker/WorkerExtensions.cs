@@ -8,6 +8,7 @@ using Monitor.Worker.UserDirectory;
 using Monitor.Worker.Endpoints;
 using Monitor.Worker.Evaluation;
 using Monitor.Worker.Exporter;
+using Monitor.Worker.Privacy;
 using Monitor.Worker.Pulse;
 using Monitor.Worker.Scheduling;
 using Monitor.Worker.StaffConsole;
@@ -56,6 +57,7 @@ public static class WorkerExtensions
         services.AddSingleton<JobRunRepository>();
         services.AddSingleton<BoardRepository>();
         services.TryAddSingleton<IAuditLog, NullAuditLog>();
+        services.AddPrivacy(builder.Configuration);
         services.AddRetention(builder.Configuration);
         services.AddHostedService<MigrationService>();
         services.AddHostedService<InitialDirectorySync>();
@@ -87,6 +89,7 @@ public static class WorkerExtensions
         app.UseRouting();
         app.UseListenerSeparation();
         app.UseAdminApiKey();
+        app.UsePrivacy();
         MonitorMetrics.InitialiseKnownSeries(app.Services.GetRequiredService<ProbeCatalog>().Names);
         app.MapMetrics().OnListener(Listener.Internal);
         app.MapHealthEndpoints();
@@ -94,6 +97,8 @@ public static class WorkerExtensions
         app.MapTicketWebhooks();
         app.MapPulse();
         app.MapConsole();
+        app.MapPrivacyApi();
+        app.MapAuditPage();
         if (string.IsNullOrEmpty(app.Services.GetRequiredService<IOptions<AdminOptions>>().Value.ApiKey))
         {
             app.Logger.LogWarning("Admin:ApiKey is not set: the admin API refuses every request");

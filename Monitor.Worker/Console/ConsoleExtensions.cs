@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Extensions.Options;
 using Monitor.Probes;
 using Monitor.Worker.Endpoints;
+using Monitor.Worker.Privacy;
 using Monitor.Worker.Storage;
 
 namespace Monitor.Worker.StaffConsole;
@@ -66,7 +67,8 @@ public static class ConsoleExtensions
         if (console.UsesOidc) auth.AddOpenIdConnect(OidcScheme, o => ConfigureOidc(o, console));
 
         services.AddAuthorizationBuilder()
-            .AddPolicy(ConsoleRoles.StaffPolicy, p => p.RequireRole(ConsoleRoles.Staff))
+            // Privacy:Mode anonymous: nobody sees individuals, so nobody passes the Staff policy (IndividualsVisibleHandler).
+            .AddPolicy(ConsoleRoles.StaffPolicy, p => p.RequireRole(ConsoleRoles.Staff).AddRequirements(new IndividualsVisible()))
             .AddPolicy(ConsoleRoles.ViewerPolicy, p => p.RequireRole(ConsoleRoles.Staff, ConsoleRoles.Viewer));
         services.AddAntiforgery(o =>
         {

@@ -46,6 +46,9 @@ internal static class ConsolePages
         Page(status, title, $"<h1>{E.Encode(title)}</h1><p>{E.Encode(text)}</p>" +
                             (link is null ? "" : $"<p><a href=\"{E.Encode(link)}\">{E.Encode(linkText)}</a></p>"));
 
+    /// <summary>A page of the console's layout around <paramref name="body"/> (HTML the caller has encoded).</summary>
+    public static IResult Html(int status, string title, string body) => Page(status, title, body);
+
     private static string Token(AntiforgeryTokenSet tokens) =>
         $"<input type=\"hidden\" name=\"{E.Encode(tokens.FormFieldName)}\" value=\"{E.Encode(tokens.RequestToken ?? "")}\">";
 

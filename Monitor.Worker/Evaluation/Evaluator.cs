@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Monitor.Core.Evaluation;
 using Monitor.Core.Signals;
 using Monitor.Worker.Exporter;
+using Monitor.Worker.Privacy;
 using Monitor.Worker.Storage;
 
 namespace Monitor.Worker.Evaluation;
@@ -18,7 +19,8 @@ public sealed class Evaluator(
     AcknowledgementRepository acknowledgements,
     IOptions<EvaluationOptions> options,
     TimeProvider time,
-    ILogger<Evaluator> logger)
+    ILogger<Evaluator> logger,
+    IUserLogName? logNames = null)
 {
     private const int Batch = 2000;
     private readonly StateMachine _machine = new(options.Value);
@@ -103,7 +105,8 @@ public sealed class Evaluator(
         {
             MonitorMetrics.StateChanges.WithLabels(c.To.ToString().ToLowerInvariant()).Inc();
             logger.LogInformation("User {User} went {From} -> {To} (score {Score}, caused by {Causes})",
-                c.UserId, c.From, c.To, c.Score, string.Join(", ", c.Causes.Select(s => $"{s.Kind}:{s.Source}")));
+                logNames?.For(c.UserId) ?? c.UserId, c.From, c.To, c.Score,
+                string.Join(", ", c.Causes.Select(s => $"{s.Kind}:{s.Source}")));
         }
         return new EvaluationCycle(userIds.Count, changes.Count);
     }

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Options;
-using System.Security.Cryptography;
-using System.Text;
+using Monitor.Worker.Privacy;
 using Monitor.Worker.Storage;
 
 namespace Monitor.Worker.Exporter;
@@ -17,16 +16,17 @@ public interface IMetricsContributor
 /// <summary>What one refresh read: every user in the directory with their state, and the time of the read.</summary>
 public sealed record MetricsRefresh(IReadOnlyList<BoardRow> Board, DateTimeOffset Now);
 
-/// <summary>The value of the <c>user</c> label: the id, or a keyed hash of it when users are pseudonymised.</summary>
-public sealed class UserLabeler(IOptions<MetricsOptions> options)
+/// <summary>
+/// The value of the <c>user</c> label: the id, or a keyed hash of it outside <c>identified</c> mode
+/// (<see cref="PrivacyPolicy"/>). <see cref="ExportsIndividuals"/> is false in anonymous mode: no per-user series.
+/// </summary>
+public sealed class UserLabeler(IOptions<MetricsOptions> options, PrivacyPolicy? policy = null)
 {
-    public string For(string userId)
-    {
-        var o = options.Value;
-        if (!o.PseudonymiseUsers) return userId;
-        var hash = HMACSHA256.HashData(Encoding.UTF8.GetBytes(o.PseudonymKey!), Encoding.UTF8.GetBytes(userId));
-        return "u" + Convert.ToHexStringLower(hash.AsSpan(0, 8));
-    }
+    private readonly PrivacyPolicy _policy = policy ?? new PrivacyPolicy(Options.Create(new PrivacyOptions()), options);
+
+    public bool ExportsIndividuals => _policy.ShowsIndividuals;
+
+    public string For(string userId) => _policy.Label(userId);
 }
 
 public static class MetricsContributorRegistration

@@ -93,7 +93,8 @@ public sealed class UserMetricsExporter(
     {
         var now = time.GetUtcNow();
         var rows = await board.LoadAsync(now, ct);
-        RefreshUsers(rows);
+        // Anonymous mode: no per-user series at all (an empty board removes any that were exported).
+        RefreshUsers(_labeler.ExportsIndividuals ? rows : []);
         RefreshGroups(rows);
         await RefreshProbesAsync(ct);
         await RefreshPulsesAsync(now, ct);

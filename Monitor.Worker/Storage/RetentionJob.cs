@@ -1,15 +1,17 @@
 using Microsoft.Extensions.Options;
 using Monitor.Core.Ports;
 using Monitor.Probes;
+using Monitor.Worker.Privacy;
 
 namespace Monitor.Worker.Storage;
 
 /// <summary>
-/// Prunes every table that would otherwise grow without bound, each by its own <c>Retention:*</c> age.
+/// Prunes every table that would otherwise grow without bound, each by its own <c>Retention:*</c> age, and blanks
+/// what people wrote after <c>Privacy:CommentRetention</c> and <c>Privacy:NoteRetention</c>.
 /// Scheduled work, not a probe: it gets a job run but no probe series.
 /// </summary>
 public sealed class RetentionJob(RetentionRepository repository, IOptions<RetentionOptions> options, TimeProvider time,
-    ILogger<RetentionJob> logger) : IProbe
+    ILogger<RetentionJob> logger, IOptions<PrivacyOptions>? privacy = null) : IProbe
 {
     public const string JobName = "retention";
 
@@ -18,6 +20,7 @@ public sealed class RetentionJob(RetentionRepository repository, IOptions<Retent
     public async Task<ProbeResult> RunAsync(CancellationToken cancellationToken)
     {
         var o = options.Value;
+        var p = privacy?.Value ?? new PrivacyOptions();
         var now = time.GetUtcNow();
         var b = o.BatchSize;
         var ct = cancellationToken;
@@ -32,6 +35,8 @@ public sealed class RetentionJob(RetentionRepository repository, IOptions<Retent
             ("state changes", await repository.PruneStateChangesAsync(now - o.StateChanges, b, ct)),
             ("signals", await repository.PruneSignalsAsync(now - o.Signals, b, ct)),
             ("removed users", await repository.PruneRemovedUsersAsync(now - o.RemovedUsers, b, ct)),
+            ("comments blanked", await repository.BlankCommentsAsync(now - p.CommentRetention, b, ct)),
+            ("visit notes blanked", await repository.BlankVisitNotesAsync(now - p.NoteRetention, b, ct)),
         ];
         var summary = string.Join(", ", pruned.Select(p => $"{p.Deleted} {p.What}"));
         if (pruned.Any(p => p.Deleted > 0)) logger.LogInformation("Retention deleted {Summary}", summary);

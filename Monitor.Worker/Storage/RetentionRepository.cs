@@ -1,4 +1,5 @@
 using Dapper;
+using Monitor.Worker.Privacy;
 
 namespace Monitor.Worker.Storage;
 
@@ -74,6 +75,41 @@ public sealed class RetentionRepository(Database db)
             deleted += await c.ExecuteChunkedAsync($"DELETE FROM users WHERE {db.Dialect.InChunk("id")}", ids, tx: tx, ct: ct);
             await tx.CommitAsync(ct);
             if (ids.Count < batch) return deleted;
+        }
+    }
+
+    /// <summary>Blanks the comments of signals observed before <paramref name="before"/>; the signals (scores) stay.</summary>
+    public Task<int> BlankCommentsAsync(DateTimeOffset before, int batch, CancellationToken ct = default) =>
+        UpdateAsync("signals", "comment = NULL", "comment IS NOT NULL AND observed_at < @before", new { before }, batch, ct);
+
+    /// <summary>
+    /// Blanks the notes of visits before <paramref name="before"/>, by <c>visited_at</c> (else <c>created_at</c>).
+    /// The visits feature owns that table: without it (or those columns) there is nothing to do. Looked up on every
+    /// run rather than once, so that a replica started before the migration that adds the table catches up.
+    /// </summary>
+    public async Task<int> BlankVisitNotesAsync(DateTimeOffset before, int batch, CancellationToken ct = default)
+    {
+        if (!await StoreSchema.HasColumnAsync(db, "visits", "notes", ct)) return 0;
+        var at = await StoreSchema.FirstColumnAsync(db, "visits", ["visited_at", "created_at"], ct);
+        if (at is null) return 0;
+        // '' rather than NULL: whatever the column's nullability.
+        return await UpdateAsync("visits", "notes = ''", $"notes IS NOT NULL AND notes <> '' AND {at} < @before", new { before },
+            batch, ct);
+    }
+
+    private async Task<int> UpdateAsync(string table, string set, string where, object parameters, int batch, CancellationToken ct)
+    {
+        var rowId = db.Dialect.RowId;
+        var sql = $"UPDATE {table} SET {set} WHERE {rowId} IN (SELECT {rowId} FROM {table} WHERE {where} LIMIT @batch)";
+        var p = new DynamicParameters(parameters);
+        p.Add("batch", batch);
+        var updated = 0;
+        await using var c = await db.OpenAsync(ct);
+        while (true)
+        {
+            var n = await c.ExecuteAsync(new CommandDefinition(sql, p, cancellationToken: ct));
+            updated += n;
+            if (n < batch) return updated;
         }
     }
 

@@ -1,11 +1,15 @@
+using System.Text.RegularExpressions;
 using Monitor.Core.Ports;
+using Monitor.Core.Privacy;
 using Monitor.Worker.Exporter;
+using Monitor.Worker.Privacy;
 using Monitor.Worker.Storage;
 
 namespace Monitor.Worker.UserDirectory;
 
 /// <summary>Brings the stored directory in line with the source: joiners appear, leavers disappear.</summary>
-public sealed class DirectorySync(IUserDirectorySource source, UserRepository users, ILogger<DirectorySync> logger)
+public sealed partial class DirectorySync(IUserDirectorySource source, UserRepository users, ILogger<DirectorySync> logger,
+    PrivacyPolicy? privacy = null)
 {
     public async Task<DirectorySyncResult> RunAsync(CancellationToken ct)
     {
@@ -13,7 +17,8 @@ public sealed class DirectorySync(IUserDirectorySource source, UserRepository us
         if (!read.Ok)
         {
             MonitorMetrics.DirectoryRowsRejected.Inc(read.Errors.Count);
-            foreach (var error in read.Errors) logger.LogError("Directory row rejected: {Error}", error);
+            // A rejected row's error quotes the id or e-mail it found; outside identified mode the quotes are blanked.
+            foreach (var error in read.Errors) logger.LogError("Directory row rejected: {Error}", ForLog(error));
             logger.LogError("Directory not imported: {Count} bad row(s); the stored directory is unchanged", read.Errors.Count);
             return new DirectorySyncResult(false, null, read.Errors);
         }
@@ -26,6 +31,13 @@ public sealed class DirectorySync(IUserDirectorySource source, UserRepository us
         }
         return new DirectorySyncResult(true, changes, []);
     }
+
+    private string ForLog(string error) => privacy is null || privacy.Mode == PrivacyMode.Identified
+        ? error
+        : Quoted().Replace(error, "'…'");
+
+    [GeneratedRegex("'[^']*'")]
+    private static partial Regex Quoted();
 }
 
 public sealed record DirectorySyncResult(bool Success, DirectoryChanges? Changes, IReadOnlyList<string> Errors);

@@ -1,0 +1,69 @@
+using System.Text;
+using Monitor.Core.Ports;
+using Monitor.Worker.Endpoints;
+using Monitor.Worker.StaffConsole;
+
+namespace Monitor.Worker.Privacy;
+
+/// <summary>
+/// The admin API's privacy endpoints (bearer key, internal listener): the audit log as JSON and CSV, a person's
+/// export (an access request) and erasure. Both of the latter are audited with the actor.
+/// </summary>
+public static class PrivacyApi
+{
+    public static IEndpointRouteBuilder MapPrivacyApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api").OnListener(Listener.Internal);
+
+        api.MapGet("/audit", async (DateTimeOffset? since, string? actor, string? subject, int? limit, AuditRepository audit,
+            TimeProvider time, CancellationToken ct) =>
+            Results.Ok(await Query(audit, time, since, actor, subject, limit, ct)));
+
+        api.MapGet("/audit.csv", async (DateTimeOffset? since, string? actor, string? subject, int? limit, AuditRepository audit,
+            TimeProvider time, CancellationToken ct) =>
+            Results.Text(AuditCsv.Write(await Query(audit, time, since, actor, subject, limit, ct)), "text/csv; charset=utf-8",
+                Encoding.UTF8));
+
+        api.MapGet("/users/{id}/export", async (string id, PersonalData data, ICurrentActor actor, CancellationToken ct) =>
+            await data.ExportAsync(id, ActorName(actor), ct) is { } export
+                ? Results.Ok(export)
+                : Results.Problem(detail: $"Nothing is held about '{id}'.", statusCode: 404));
+
+        api.MapDelete("/users/{id}/data", async (string id, PersonalData data, ICurrentActor actor, CancellationToken ct) =>
+            await data.EraseAsync(id, ActorName(actor), ct) is { } erased
+                ? Results.Ok(new { userId = id, erased })
+                : Results.Problem(detail: $"No user '{id}' in the directory and nothing held about them.", statusCode: 404));
+        return app;
+    }
+
+    internal static Task<IReadOnlyList<AuditEntry>> Query(AuditRepository audit, TimeProvider time, DateTimeOffset? since,
+        string? actor, string? subject, int? limit, CancellationToken ct) =>
+        audit.QueryAsync(since ?? time.GetUtcNow().AddDays(-30), Blank(actor), Blank(subject), limit ?? 1000, ct);
+
+    internal static string ActorName(ICurrentActor actor) => actor.Current?.Name ?? CurrentActor.ApiKey;
+
+    private static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
+}
+
+/// <summary>The audit log as CSV, safe to open in a spreadsheet.</summary>
+internal static class AuditCsv
+{
+    public static string Write(IEnumerable<AuditEntry> entries)
+    {
+        var csv = new StringBuilder("at,actor,action,subject_user_id,detail\r\n");
+        foreach (var e in entries)
+        {
+            csv.Append(Field(e.At.ToString("O"))).Append(',').Append(Field(e.Actor)).Append(',').Append(Field(e.Action)).Append(',')
+                .Append(Field(e.SubjectUserId)).Append(',').Append(Field(e.Detail)).Append("\r\n");
+        }
+        return csv.ToString();
+    }
+
+    // Quoted when needed; a leading =, +, - or @ is defused, or a spreadsheet would run it as a formula.
+    private static string Field(string? value)
+    {
+        var v = value ?? "";
+        if (v.Length > 0 && "=+-@\t\r".Contains(v[0], StringComparison.Ordinal)) v = "'" + v;
+        return v.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + v.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : v;
+    }
+}
