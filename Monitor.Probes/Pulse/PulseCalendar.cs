@@ -7,7 +7,11 @@ namespace Monitor.Probes.Pulse;
 /// When a person may receive a pulse, in their own time zone: business days, outside quiet hours, on
 /// the days a stable random sample picks for them (so that the load spreads over the days).
 /// </summary>
-public sealed record PulseCalendar(IReadOnlyCollection<DayOfWeek> BusinessDays, TimeOnly QuietUntil, TimeOnly QuietFrom, double DailySampleRate)
+public sealed record PulseCalendar(
+    IReadOnlyCollection<DayOfWeek> BusinessDays,
+    TimeOnly QuietUntil,
+    TimeOnly QuietFrom,
+    double DailySampleRate)
 {
     /// <summary>True when <paramref name="now"/> is a business day and outside quiet hours where the person is.</summary>
     public bool IsAwake(DateTimeOffset now, string timeZone)

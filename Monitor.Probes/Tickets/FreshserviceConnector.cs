@@ -25,7 +25,11 @@ public sealed class FreshserviceOptions : TicketSystemOptions
 /// update order, which the watermark needs. Simplified: <c>is_escalated</c> (set when a ticket went overdue) is
 /// the SLA breach, observed at the ticket's update; reopens are not read (v2 has no reopen field).
 /// </remarks>
-public sealed class FreshserviceConnector(TicketSystem system, IHttpClientFactory httpClientFactory, FreshserviceOptions options, ILogger<FreshserviceConnector> logger)
+public sealed class FreshserviceConnector(
+    TicketSystem system,
+    IHttpClientFactory httpClientFactory,
+    FreshserviceOptions options,
+    ILogger<FreshserviceConnector> logger)
     : TicketConnectorBase<FreshserviceOptions>(system, httpClientFactory, options, logger)
 {
     protected override void Authenticate(HttpRequestMessage request) =>
@@ -40,7 +44,8 @@ public sealed class FreshserviceConnector(TicketSystem system, IHttpClientFactor
         for (var page = 1; ; page++)
         {
             var json = (await GetJsonAsync(
-                $"/api/v2/tickets?updated_since={from}&include=requester&page={page}&per_page={Options.PageSize}", cancellationToken))!.Value;
+                $"/api/v2/tickets?updated_since={from}&include=requester&page={page}&per_page={Options.PageSize}",
+                cancellationToken))!.Value;
             var tickets = Required(json, "tickets");
             foreach (var t in tickets.EnumerateArray())
                 window.Add((t, Text(t, "updated_at") is { } u ? ParseTime(u) : null));
@@ -59,14 +64,16 @@ public sealed class FreshserviceConnector(TicketSystem system, IHttpClientFactor
         var comments = new List<TicketComment>();
         for (var page = 1; ; page++)
         {
-            var json = (await GetJsonAsync($"/api/v2/tickets/{id}/conversations?page={page}&per_page={Options.PageSize}", cancellationToken))!.Value;
+            var json = (await GetJsonAsync(
+                $"/api/v2/tickets/{id}/conversations?page={page}&per_page={Options.PageSize}", cancellationToken))!.Value;
             var conversations = Required(json, "conversations");
             foreach (var c in conversations.EnumerateArray())
             {
                 // Replies are matched on user_id; "incoming" alone also covers forwarded mail from third parties.
                 var fromRequester = Text(c, "user_id") is { } user && user == requesterId;
                 comments.Add(new TicketComment(RequiredText(c, "id"), Text(c, "from_email"), !Flag(c, "private"), fromRequester,
-                    Text(c, "body") ?? Text(c, "body_text") ?? "", Text(c, "body") is null ? TicketBodyFormat.PlainText : TicketBodyFormat.Html,
+                    Text(c, "body") ?? Text(c, "body_text") ?? "",
+                    Text(c, "body") is null ? TicketBodyFormat.PlainText : TicketBodyFormat.Html,
                     RequiredTime(c, "created_at")));
             }
             if (conversations.GetArrayLength() < Options.PageSize) break;
@@ -83,7 +90,8 @@ public sealed class FreshserviceConnector(TicketSystem system, IHttpClientFactor
             || Text(score, "acquired_score") is not { } acquiredText) return null;
         var acquired = double.Parse(acquiredText, CultureInfo.InvariantCulture);
         var total = Text(score, "total_score") is { } t ? double.Parse(t, CultureInfo.InvariantCulture) : 4;
-        if (total <= 1 || acquired < 1 || acquired > total) throw new TicketPayloadException($"CSAT score {acquired}/{total} is out of range");
+        if (total <= 1 || acquired < 1 || acquired > total)
+            throw new TicketPayloadException($"CSAT score {acquired}/{total} is out of range");
         var at = Text(response, "created_at") is { } c ? ParseTime(c) : updated;
         return new TicketSatisfaction(2 * (acquired - 1) / (total - 1) - 1, Text(response, "id") ?? acquiredText, at,
             Text(response, "overall_rating_text"));

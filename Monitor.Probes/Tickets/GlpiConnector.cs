@@ -32,7 +32,11 @@ public sealed class GlpiOptions : TicketSystemOptions
 /// Simplified: option 82 ("time to resolve exceeded") is the SLA breach, observed at the ticket's update;
 /// GLPI keeps no reopen count, so reopens are not read; satisfaction 0–5 maps linearly to [-1, +1].
 /// </remarks>
-public sealed class GlpiConnector(TicketSystem system, IHttpClientFactory httpClientFactory, GlpiOptions options, ILogger<GlpiConnector> logger)
+public sealed class GlpiConnector(
+    TicketSystem system,
+    IHttpClientFactory httpClientFactory,
+    GlpiOptions options,
+    ILogger<GlpiConnector> logger)
     : TicketConnectorBase<GlpiOptions>(system, httpClientFactory, options, logger)
 {
     private const int RequesterType = 1;
@@ -90,7 +94,8 @@ public sealed class GlpiConnector(TicketSystem system, IHttpClientFactory httpCl
         if (requesterId is { } userId && userId != "0")
         {
             var emails = await ListAsync($"/apirest.php/User/{userId}/UserEmail", cancellationToken);
-            email = emails.Where(e => Flag(e, "is_default")).Concat(emails).Select(e => Text(e, "email")).FirstOrDefault(e => e is not null);
+            email = emails.Where(e => Flag(e, "is_default")).Concat(emails).Select(e => Text(e, "email"))
+                .FirstOrDefault(e => e is not null);
         }
         else if (requester.ValueKind == JsonValueKind.Object)
             email = Text(requester, "alternative_email"); // an anonymous requester known only by e-mail
@@ -128,7 +133,8 @@ public sealed class GlpiConnector(TicketSystem system, IHttpClientFactory httpCl
         if (_session is null) return;
         try
         {
-            using var _ = await SendAsync(() => new HttpRequestMessage(HttpMethod.Get, Url("/apirest.php/killSession")), CancellationToken.None);
+            using var _ = await SendAsync(
+                () => new HttpRequestMessage(HttpMethod.Get, Url("/apirest.php/killSession")), CancellationToken.None);
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException or Polly.Timeout.TimeoutRejectedException)
         {

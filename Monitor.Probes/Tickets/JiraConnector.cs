@@ -29,10 +29,15 @@ public sealed class JiraOptions : TicketSystemOptions
 /// <c>/rest/api/3/myself</c> for it. Simplified: a reopen is a status change out of Done/Resolved/Closed/Canceled
 /// (status names, not categories); Atlassian's newer <c>/search/jql</c> token paging is not used yet.
 /// </remarks>
-public sealed class JiraConnector(TicketSystem system, IHttpClientFactory httpClientFactory, JiraOptions options, ILogger<JiraConnector> logger)
+public sealed class JiraConnector(
+    TicketSystem system,
+    IHttpClientFactory httpClientFactory,
+    JiraOptions options,
+    ILogger<JiraConnector> logger)
     : TicketConnectorBase<JiraOptions>(system, httpClientFactory, options, logger)
 {
-    internal static readonly HashSet<string> ResolvedStatuses = new(["Done", "Resolved", "Closed", "Canceled", "Cancelled"], StringComparer.OrdinalIgnoreCase);
+    internal static readonly HashSet<string> ResolvedStatuses =
+        new(["Done", "Resolved", "Closed", "Canceled", "Cancelled"], StringComparer.OrdinalIgnoreCase);
 
     protected override void Authenticate(HttpRequestMessage request) =>
         request.Headers.Authorization = new AuthenticationHeaderValue("Basic",
@@ -47,7 +52,8 @@ public sealed class JiraConnector(TicketSystem system, IHttpClientFactory httpCl
         for (var startAt = 0; ; )
         {
             var page = (await GetJsonAsync(
-                $"/rest/api/3/search?jql={jql}&startAt={startAt}&maxResults={Options.PageSize}&fields=reporter,updated,status&expand=changelog",
+                $"/rest/api/3/search?jql={jql}&startAt={startAt}&maxResults={Options.PageSize}"
+                    + "&fields=reporter,updated,status&expand=changelog",
                 cancellationToken))!.Value;
             var issues = Required(page, "issues");
             var count = 0;

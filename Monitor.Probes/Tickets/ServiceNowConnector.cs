@@ -31,7 +31,11 @@ public sealed class ServiceNowOptions : TicketSystemOptions
 /// likewise. Survey results (asmt_metric_result) are not read: which metric is the satisfaction question differs
 /// per instance.
 /// </remarks>
-public sealed class ServiceNowConnector(TicketSystem system, IHttpClientFactory httpClientFactory, ServiceNowOptions options, ILogger<ServiceNowConnector> logger)
+public sealed class ServiceNowConnector(
+    TicketSystem system,
+    IHttpClientFactory httpClientFactory,
+    ServiceNowOptions options,
+    ILogger<ServiceNowConnector> logger)
     : TicketConnectorBase<ServiceNowOptions>(system, httpClientFactory, options, logger)
 {
     protected override void Authenticate(HttpRequestMessage request) =>
@@ -44,7 +48,8 @@ public sealed class ServiceNowConnector(TicketSystem system, IHttpClientFactory 
         var from = since.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
         var query = Escape($"sys_updated_on>={from}^ORDERBYsys_updated_on");
         const string fields = "sys_id,number,sys_updated_on,reopen_count,made_sla,caller_id.email,caller_id.user_name";
-        await foreach (var incident in PagedAsync($"/api/now/table/incident?sysparm_query={query}&sysparm_fields={fields}", cancellationToken))
+        await foreach (var incident in PagedAsync(
+            $"/api/now/table/incident?sysparm_query={query}&sysparm_fields={fields}", cancellationToken))
         {
             var number = Text(incident, "number") ?? Text(incident, "sys_id");
             DateTimeOffset? updated = Text(incident, "sys_updated_on") is { } u ? ParseTime(u) : null;
@@ -52,12 +57,14 @@ public sealed class ServiceNowConnector(TicketSystem system, IHttpClientFactory 
         }
     }
 
-    private async IAsyncEnumerable<JsonElement> PagedAsync(string pathAndQuery, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<JsonElement> PagedAsync(
+        string pathAndQuery, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         for (var offset = 0; ; )
         {
             var page = (await GetJsonAsync(
-                $"{pathAndQuery}&sysparm_display_value=false&sysparm_offset={offset}&sysparm_limit={Options.PageSize}", cancellationToken))!.Value;
+                $"{pathAndQuery}&sysparm_display_value=false&sysparm_offset={offset}&sysparm_limit={Options.PageSize}",
+                cancellationToken))!.Value;
             var result = Required(page, "result");
             foreach (var item in result.EnumerateArray()) yield return item;
             offset += result.GetArrayLength();

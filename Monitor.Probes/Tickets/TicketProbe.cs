@@ -31,7 +31,8 @@ public sealed class TicketProbe(
     public async Task<ProbeResult> RunAsync(CancellationToken cancellationToken)
     {
         var stored = await watermarks.GetAsync(Name, cancellationToken);
-        var watermark = stored is not null && DateTimeOffset.TryParse(stored, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var parsed)
+        var watermark = stored is not null
+            && DateTimeOffset.TryParse(stored, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var parsed)
             ? parsed
             : _time.GetUtcNow() - options.InitialLookback;
         var done = watermark;
@@ -80,7 +81,8 @@ public sealed class TicketProbe(
         {
             // Someone not (or no longer) in the directory: nothing to record, and nothing wrong.
             run.UnknownRequesters++;
-            if (logger.IsEnabled(LogLevel.Debug)) logger.LogDebug("{Probe} ticket {TicketId}: requester not in the directory", _name, ticket.Id);
+            if (logger.IsEnabled(LogLevel.Debug))
+                logger.LogDebug("{Probe} ticket {TicketId}: requester not in the directory", _name, ticket.Id);
             return ticket.UpdatedAt;
         }
         var (signals, comments) = mapper.Map(connector.System, user.Id, ticket, options.MinimumSentimentConfidence);
@@ -89,7 +91,8 @@ public sealed class TicketProbe(
         {
             if (signal.Validate() is { } problem)
             {
-                logger.LogWarning("{Probe} ticket {TicketId}: signal {Source} rejected: {Problem}", _name, ticket.Id, signal.Source, problem);
+                logger.LogWarning("{Probe} ticket {TicketId}: signal {Source} rejected: {Problem}",
+                    _name, ticket.Id, signal.Source, problem);
                 TicketMetrics.RecordsRejected.WithLabels(Name).Inc();
                 run.Rejected++;
             }
@@ -103,14 +106,16 @@ public sealed class TicketProbe(
 
     private DateTimeOffset? Reject(TicketRejection rejection, RunCounts run)
     {
-        logger.LogWarning("{Probe} skipped malformed ticket {TicketId}: {Reason}", _name, rejection.TicketId ?? "(unknown)", rejection.Reason);
+        logger.LogWarning("{Probe} skipped malformed ticket {TicketId}: {Reason}",
+            _name, rejection.TicketId ?? "(unknown)", rejection.Reason);
         TicketMetrics.RecordsRejected.WithLabels(Name).Inc();
         run.Rejected++;
         // Re-reading it would fail the same way, so the watermark may pass it once its time is known.
         return rejection.UpdatedAt;
     }
 
-    private async Task<ProbeResult> FailAsync(string message, DateTimeOffset done, DateTimeOffset watermark, RunCounts run, CancellationToken cancellationToken)
+    private async Task<ProbeResult> FailAsync(
+        string message, DateTimeOffset done, DateTimeOffset watermark, RunCounts run, CancellationToken cancellationToken)
     {
         await SaveAsync(done, watermark, cancellationToken);
         return ProbeResult.Failed(run.Tickets > 0 ? $"{message} (after {run.Tickets} tickets)" : message);

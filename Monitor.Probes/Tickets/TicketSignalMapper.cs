@@ -36,7 +36,8 @@ public sealed class TicketSignalMapper(ISentimentAnalyser analyser, ITicketTextE
         }
         if (ticket.Satisfaction is { } rating)
             signals.Add(new Signal(userId, SignalKinds.TicketCsat, rating.Score, CsatWeight, rating.At,
-                $"{prefix}:csat:{rating.Key}", rating.Comment is { Length: > MaxStoredComment } c ? c[..MaxStoredComment] : rating.Comment));
+                $"{prefix}:csat:{rating.Key}",
+                rating.Comment is { Length: > MaxStoredComment } c ? c[..MaxStoredComment] : rating.Comment));
         foreach (var reopen in ticket.Reopens)
             signals.Add(new Signal(userId, SignalKinds.TicketReopened, ReopenedScore, 1, reopen.At, $"{prefix}:reopened:{reopen.Key}"));
         if (ticket.SlaBreach is { } breach)

@@ -16,9 +16,11 @@ namespace Monitor.Probes.Tickets;
 public static class TicketSystems
 {
     public static readonly TicketSystem Jira = TicketSystem.Create<JiraOptions, JiraConnector>("jira", "Jira", "Jira Service Management");
-    public static readonly TicketSystem ServiceNow = TicketSystem.Create<ServiceNowOptions, ServiceNowConnector>("servicenow", "ServiceNow", "ServiceNow");
+    public static readonly TicketSystem ServiceNow =
+        TicketSystem.Create<ServiceNowOptions, ServiceNowConnector>("servicenow", "ServiceNow", "ServiceNow");
     public static readonly TicketSystem Zendesk = TicketSystem.Create<ZendeskOptions, ZendeskConnector>("zendesk", "Zendesk", "Zendesk");
-    public static readonly TicketSystem Freshservice = TicketSystem.Create<FreshserviceOptions, FreshserviceConnector>("freshservice", "Freshservice", "Freshservice");
+    public static readonly TicketSystem Freshservice =
+        TicketSystem.Create<FreshserviceOptions, FreshserviceConnector>("freshservice", "Freshservice", "Freshservice");
     public static readonly TicketSystem Glpi = TicketSystem.Create<GlpiOptions, GlpiConnector>("glpi", "Glpi", "GLPI");
 
     public static IReadOnlyList<TicketSystem> All { get; } = [Jira, ServiceNow, Zendesk, Freshservice, Glpi];

@@ -30,7 +30,11 @@ public sealed class ZendeskOptions : TicketSystemOptions
 /// Simplified: reopens come from the metric set's <c>reopens</c> count (keyed by ordinal, observed at the
 /// ticket's update); SLA breaches are not read (Zendesk exposes policy metrics, not a breached flag).
 /// </remarks>
-public sealed class ZendeskConnector(TicketSystem system, IHttpClientFactory httpClientFactory, ZendeskOptions options, ILogger<ZendeskConnector> logger)
+public sealed class ZendeskConnector(
+    TicketSystem system,
+    IHttpClientFactory httpClientFactory,
+    ZendeskOptions options,
+    ILogger<ZendeskConnector> logger)
     : TicketConnectorBase<ZendeskOptions>(system, httpClientFactory, options, logger)
 {
     protected override void Authenticate(HttpRequestMessage request) =>
@@ -49,14 +53,18 @@ public sealed class ZendeskConnector(TicketSystem system, IHttpClientFactory htt
             var reopens = new Dictionary<string, int>();
             if (Optional(page, "metric_sets") is { } metrics)
                 foreach (var m in metrics.EnumerateArray())
-                    if (Text(m, "ticket_id") is { } id && Text(m, "reopens") is { } n && int.TryParse(n, out var count)) reopens[id] = count;
+                {
+                    if (Text(m, "ticket_id") is { } id && Text(m, "reopens") is { } n && int.TryParse(n, out var count))
+                        reopens[id] = count;
+                }
             foreach (var ticket in Required(page, "tickets").EnumerateArray())
             {
                 var id = Text(ticket, "id");
                 DateTimeOffset? updated = Text(ticket, "updated_at") is { } u ? ParseTime(u) : null;
                 yield return await ReadTicketAsync(id, updated, () => ReadOneAsync(ticket, emails, reopens, cancellationToken));
             }
-            if (Optional(page, "end_of_stream")?.ValueKind == JsonValueKind.True || Text(page, "after_cursor") is not { } cursor) yield break;
+            if (Optional(page, "end_of_stream")?.ValueKind == JsonValueKind.True || Text(page, "after_cursor") is not { } cursor)
+                yield break;
             next = $"{export}?cursor={Escape(cursor)}&include=users,metric_sets&per_page={Options.PageSize}";
         }
     }
@@ -94,7 +102,8 @@ public sealed class ZendeskConnector(TicketSystem system, IHttpClientFactory htt
         }
         var reopens = Enumerable.Range(1, reopenCounts.GetValueOrDefault(id))
             .Select(i => new TicketReopen(i.ToString(CultureInfo.InvariantCulture), updated)).ToList();
-        return new TicketRecord(id, requesterId is not null ? emails.GetValueOrDefault(requesterId) : null, updated, reopens, null, csat, comments);
+        return new TicketRecord(id, requesterId is not null ? emails.GetValueOrDefault(requesterId) : null, updated, reopens, null, csat,
+            comments);
     }
 
     private static Dictionary<string, string> Emails(JsonElement page)

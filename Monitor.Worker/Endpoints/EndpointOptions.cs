@@ -35,13 +35,17 @@ internal sealed class EndpointOptionsValidator : IValidateOptions<EndpointOption
         var pub = Check(o.Public, nameof(o.Public), failures);
         var inner = Check(o.Internal, nameof(o.Internal), failures);
         if (pub is not null && inner is not null && pub.Port == inner.Port)
-            failures.Add($"{EndpointOptions.Section}:{nameof(o.Public)} and {EndpointOptions.Section}:{nameof(o.Internal)} must use different ports (both {pub.Port}).");
+        {
+            failures.Add($"{EndpointOptions.Section}:{nameof(o.Public)} and {EndpointOptions.Section}:{nameof(o.Internal)}"
+                + $" must use different ports (both {pub.Port}).");
+        }
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
     public ValidateOptionsResult Validate(string? name, AdminOptions o) =>
         o.ApiKey is { Length: > 0 and < 16 }
-            ? ValidateOptionsResult.Fail($"{AdminOptions.Section}:{nameof(o.ApiKey)} must be at least 16 characters (or empty to disable the admin API).")
+            ? ValidateOptionsResult.Fail(
+                $"{AdminOptions.Section}:{nameof(o.ApiKey)} must be at least 16 characters (or empty to disable the admin API).")
             : ValidateOptionsResult.Success;
 
     private static Uri? Check(string value, string key, List<string> failures)
@@ -51,7 +55,8 @@ internal sealed class EndpointOptionsValidator : IValidateOptions<EndpointOption
         {
             return uri;
         }
-        failures.Add($"{EndpointOptions.Section}:{key} must be an http(s) URL with a port and no path, e.g. http://0.0.0.0:8080 (got '{value}').");
+        failures.Add(
+            $"{EndpointOptions.Section}:{key} must be an http(s) URL with a port and no path, e.g. http://0.0.0.0:8080 (got '{value}').");
         return null;
     }
 }

@@ -34,7 +34,10 @@ public static class NotificationMail
                    string.Concat(paragraphs.Select(p => $"<p>{e.Encode(p)}</p>")) + "</body></html>";
         message.Body = new MultipartAlternative
         {
-            new TextPart("plain") { Text = string.Join("\n\n", paragraphs) + "\n", ContentTransferEncoding = ContentEncoding.QuotedPrintable },
+            new TextPart("plain")
+            {
+                Text = string.Join("\n\n", paragraphs) + "\n", ContentTransferEncoding = ContentEncoding.QuotedPrintable,
+            },
             new TextPart("html") { Text = html, ContentTransferEncoding = ContentEncoding.QuotedPrintable },
         };
         return new OutboxDraft(EmailChannel.ChannelName, to.Address, PulseMail.Serialise(message));

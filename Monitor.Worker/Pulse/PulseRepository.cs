@@ -53,7 +53,8 @@ public sealed class PulseRepository(Database db) : IPulseStore, IOutboxStore
     {
         await using var c = await db.OpenAsync(ct);
         var r = await c.QuerySingleOrDefaultAsync<PulseRow>(new CommandDefinition(
-            "SELECT id, user_id, question_set, reason, created_at, expires_at, sent_at, answered_at, honeypot_at FROM pulses WHERE id = @id",
+            "SELECT id, user_id, question_set, reason, created_at, expires_at, sent_at, answered_at, honeypot_at"
+                + " FROM pulses WHERE id = @id",
             new { id = id.ToString() }, cancellationToken: ct));
         return r?.ToRecord();
     }
@@ -132,7 +133,9 @@ public sealed class PulseRepository(Database db) : IPulseStore, IOutboxStore
         return rows.Where(r => r.AnsweredAt is null).Select(r => r.ToRecord()).ToList();
     }
 
-    /// <summary>Answered pulses over pulses that were answered or expired, created since <paramref name="since"/>; null when none.</summary>
+    /// <summary>
+    /// Answered pulses over pulses that were answered or expired, created since <paramref name="since"/>; null when none.
+    /// </summary>
     public async Task<double?> ResponseRatioAsync(DateTimeOffset since, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
@@ -149,7 +152,8 @@ public sealed class PulseRepository(Database db) : IPulseStore, IOutboxStore
     /// Claims up to <paramref name="limit"/> due messages until <paramref name="until"/>. On PostgreSQL
     /// concurrent senders skip each other's locked rows, so replicas take disjoint batches.
     /// </summary>
-    public async Task<IReadOnlyList<OutboxMessage>> ClaimAsync(string node, DateTimeOffset now, DateTimeOffset until, int limit, CancellationToken ct)
+    public async Task<IReadOnlyList<OutboxMessage>> ClaimAsync(
+        string node, DateTimeOffset now, DateTimeOffset until, int limit, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
         var rows = await c.QueryAsync<OutboxRow>(new CommandDefinition(
@@ -173,18 +177,21 @@ public sealed class PulseRepository(Database db) : IPulseStore, IOutboxStore
         var ids = sent.Select(m => m.Id.ToString()).ToArray();
         var pulses = sent.Where(m => m.PulseId is not null).Select(m => m.PulseId!.Value.ToString()).ToArray();
         await c.ExecuteAsync(new CommandDefinition(
-            $"UPDATE outbox SET sent_at = @now, claimed_until = NULL, attempts = attempts + 1, last_error = NULL WHERE {db.Dialect.In("id", "ids")}",
+            $"UPDATE outbox SET sent_at = @now, claimed_until = NULL, attempts = attempts + 1, last_error = NULL"
+                + $" WHERE {db.Dialect.In("id", "ids")}",
             new { ids, now }, tx, cancellationToken: ct));
         if (pulses.Length > 0)
         {
-            await c.ExecuteAsync(new CommandDefinition($"UPDATE pulses SET sent_at = @now WHERE {db.Dialect.In("id", "pulses")} AND sent_at IS NULL",
+            await c.ExecuteAsync(new CommandDefinition(
+                $"UPDATE pulses SET sent_at = @now WHERE {db.Dialect.In("id", "pulses")} AND sent_at IS NULL",
                 new { pulses, now }, tx, cancellationToken: ct));
         }
         await tx.CommitAsync(ct);
     }
 
     /// <summary>Gives the claimed messages back with their next attempt time.</summary>
-    public async Task MarkFailedAsync(IReadOnlyCollection<OutboxMessage> failed, DateTimeOffset nextAttempt, string error, CancellationToken ct)
+    public async Task MarkFailedAsync(
+        IReadOnlyCollection<OutboxMessage> failed, DateTimeOffset nextAttempt, string error, CancellationToken ct)
     {
         if (failed.Count == 0) return;
         await using var c = await db.OpenAsync(ct);
@@ -192,14 +199,21 @@ public sealed class PulseRepository(Database db) : IPulseStore, IOutboxStore
             $"""
             UPDATE outbox SET attempts = attempts + 1, next_attempt_at = @next, claimed_by = NULL, claimed_until = NULL, last_error = @error
             WHERE {db.Dialect.In("id", "ids")}
-            """, new { ids = failed.Select(m => m.Id.ToString()).ToArray(), next = nextAttempt, error = error.Length > 1000 ? error[..1000] : error },
+            """,
+            new
+            {
+                ids = failed.Select(m => m.Id.ToString()).ToArray(),
+                next = nextAttempt,
+                error = error.Length > 1000 ? error[..1000] : error,
+            },
             cancellationToken: ct));
     }
 
     public async Task<long> BacklogAsync(CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
-        return await c.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL", cancellationToken: ct));
+        return await c.ExecuteScalarAsync<long>(
+            new CommandDefinition("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL", cancellationToken: ct));
     }
 
     private sealed class PulseRow

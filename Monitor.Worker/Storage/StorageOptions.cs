@@ -23,7 +23,10 @@ internal sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
     {
         var failures = new List<string>();
         if (!string.Equals(o.Provider, StorageOptions.Sqlite, StringComparison.OrdinalIgnoreCase) && !o.IsPostgres)
-            failures.Add($"{StorageOptions.Section}:{nameof(o.Provider)} must be '{StorageOptions.Sqlite}' or '{StorageOptions.Postgres}' (got '{o.Provider}').");
+        {
+            failures.Add($"{StorageOptions.Section}:{nameof(o.Provider)} must be '{StorageOptions.Sqlite}' or '{StorageOptions.Postgres}'"
+                + $" (got '{o.Provider}').");
+        }
         if (string.IsNullOrWhiteSpace(o.ConnectionString))
         {
             failures.Add($"{StorageOptions.Section}:{nameof(o.ConnectionString)} is required.");
@@ -38,7 +41,8 @@ internal sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
             }
             catch (ArgumentException e)
             {
-                failures.Add($"{StorageOptions.Section}:{nameof(o.ConnectionString)} is not a valid {o.Provider} connection string: {e.Message}");
+                failures.Add(
+                    $"{StorageOptions.Section}:{nameof(o.ConnectionString)} is not a valid {o.Provider} connection string: {e.Message}");
             }
         }
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

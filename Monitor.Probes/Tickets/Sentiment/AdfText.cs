@@ -11,9 +11,13 @@ internal static class AdfText
 {
     private const int MaxDepth = 128;
 
-    private static readonly HashSet<string> Skipped = new(StringComparer.Ordinal) { "blockquote", "codeBlock", "mention", "inlineCard", "media", "mediaSingle", "mediaGroup" };
+    private static readonly HashSet<string> Skipped = new(StringComparer.Ordinal)
+        { "blockquote", "codeBlock", "mention", "inlineCard", "media", "mediaSingle", "mediaGroup" };
     private static readonly HashSet<string> Blocks = new(StringComparer.Ordinal)
-        { "paragraph", "heading", "listItem", "bulletList", "orderedList", "tableRow", "panel", "rule", "expand", "taskItem", "decisionItem" };
+    {
+        "paragraph", "heading", "listItem", "bulletList", "orderedList", "tableRow", "panel", "rule", "expand", "taskItem",
+        "decisionItem",
+    };
 
     /// <summary>Converts when <paramref name="text"/> is an ADF document; false for anything else.</summary>
     public static bool TryToPlainText(string text, out string plain)

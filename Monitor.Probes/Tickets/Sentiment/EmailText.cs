@@ -39,7 +39,9 @@ internal static class EmailText
         return string.Join('\n', kept);
     }
 
-    /// <summary>Cuts at a "-- " signature delimiter, a mobile footer, or a closing ("Best regards,") followed only by a short sign-off.</summary>
+    /// <summary>
+    /// Cuts at a "-- " signature delimiter, a mobile footer, or a closing ("Best regards,") followed only by a short sign-off.
+    /// </summary>
     public static string StripSignature(string text)
     {
         var lines = text.Split('\n');
@@ -63,7 +65,8 @@ internal static class EmailText
         if (line.StartsWith("On ", StringComparison.Ordinal))
         {
             var joined = i + 1 < lines.Length ? line + " " + lines[i + 1].Trim() : line;
-            if (line.EndsWith("wrote:", StringComparison.OrdinalIgnoreCase) || joined.EndsWith("wrote:", StringComparison.OrdinalIgnoreCase))
+            if (line.EndsWith("wrote:", StringComparison.OrdinalIgnoreCase)
+                || joined.EndsWith("wrote:", StringComparison.OrdinalIgnoreCase))
             {
                 return true;
             }
@@ -82,7 +85,8 @@ internal static class EmailText
             for (var k = i + 1; k < Math.Min(lines.Length, i + 5); k++)
             {
                 var next = lines[k].TrimStart();
-                if (next.StartsWith("Sent:", StringComparison.OrdinalIgnoreCase) || next.StartsWith("Date:", StringComparison.OrdinalIgnoreCase))
+                if (next.StartsWith("Sent:", StringComparison.OrdinalIgnoreCase)
+                    || next.StartsWith("Date:", StringComparison.OrdinalIgnoreCase))
                 {
                     return true;
                 }

@@ -14,7 +14,10 @@ internal static class HtmlText
         { "blockquote", "script", "style", "head", "pre", "code", "title" };
 
     private static readonly HashSet<string> Blocks = new(StringComparer.OrdinalIgnoreCase)
-        { "br", "p", "div", "li", "ul", "ol", "tr", "table", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "section", "article", "header", "footer" };
+    {
+        "br", "p", "div", "li", "ul", "ol", "tr", "table", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "section", "article", "header",
+        "footer",
+    };
 
     /// <summary>True when the text contains something that looks like a tag.</summary>
     public static bool LooksLikeHtml(string text)

@@ -36,7 +36,9 @@ public sealed class LexiconSentimentAnalyser : ISentimentAnalyser
         try
         {
             var lower = text.Length <= StackLimit ? stackalloc char[text.Length] : (rentedChars = ArrayPool<char>.Shared.Rent(text.Length));
-            var tokens = text.Length <= StackLimit ? stackalloc Token[text.Length] : (rentedTokens = ArrayPool<Token>.Shared.Rent(text.Length));
+            var tokens = text.Length <= StackLimit
+                ? stackalloc Token[text.Length]
+                : (rentedTokens = ArrayPool<Token>.Shared.Rent(text.Length));
             var shape = new TextShape();
             var count = Tokeniser.Tokenise(text, lower, tokens, _lexicon, ref shape);
             return Score(tokens[..count], lower[..text.Length], shape);

@@ -22,10 +22,12 @@ public static class SentimentAnalysers
     public static ISentimentAnalyser ForLanguage(string language) =>
         TryForLanguage(language, out var analyser)
             ? analyser
-            : throw new ArgumentException($"No sentiment analyser for language '{language}'. Available: {string.Join(", ", Languages)}.", nameof(language));
+            : throw new ArgumentException(
+                $"No sentiment analyser for language '{language}'. Available: {string.Join(", ", Languages)}.", nameof(language));
 
     /// <summary>Like <see cref="ForLanguage"/>, but returns false instead of throwing.</summary>
-    public static bool TryForLanguage(string? language, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ISentimentAnalyser? analyser)
+    public static bool TryForLanguage(
+        string? language, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ISentimentAnalyser? analyser)
     {
         analyser = null;
         if (string.IsNullOrWhiteSpace(language))

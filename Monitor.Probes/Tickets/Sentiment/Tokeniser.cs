@@ -73,7 +73,9 @@ internal static class Tokeniser
         return count;
     }
 
-    private static void Chunk(ReadOnlySpan<char> text, ReadOnlySpan<char> lower, int start, int end, Span<Token> tokens, ref int count, SentimentLexicon lexicon, ref TextShape shape)
+    private static void Chunk(
+        ReadOnlySpan<char> text, ReadOnlySpan<char> lower, int start, int end, Span<Token> tokens, ref int count,
+        SentimentLexicon lexicon, ref TextShape shape)
     {
         // An emoticon is a whole chunk, perhaps with sentence punctuation after it (":)!").
         var trimmed = end;
@@ -115,7 +117,8 @@ internal static class Tokeniser
                     AddBreak(tokens, ref count, TokenKind.ClauseBreak);
                     break;
                 default:
-                    if (c >= 0x2000 && Rune.DecodeFromUtf16(text[i..end], out var rune, out var used) == System.Buffers.OperationStatus.Done)
+                    if (c >= 0x2000
+                        && Rune.DecodeFromUtf16(text[i..end], out var rune, out var used) == System.Buffers.OperationStatus.Done)
                     {
                         if (lexicon.Emoji.TryGetValue(rune.Value, out var emoji))
                         {

@@ -25,13 +25,17 @@ public sealed class TicketWebhookHandler(
     ISignalSink sink,
     ILogger<TicketWebhookHandler> logger)
 {
-    public async Task<WebhookOutcome> HandleAsync(string system, IHeaderDictionary headers, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    public async Task<WebhookOutcome> HandleAsync(
+        string system, IHeaderDictionary headers, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
     {
         var route = system.ToLowerInvariant();
         if (route != "generic" && TicketSystems.Find(route) is null) return new(404, $"unknown ticket system '{system}'");
         var settings = options.Value;
         if (string.IsNullOrEmpty(settings.Secret) && string.IsNullOrEmpty(settings.BearerToken))
-            return new(503, $"ticket webhooks are off: set {TicketWebhookOptions.Section}:Secret or {TicketWebhookOptions.Section}:BearerToken");
+        {
+            return new(503,
+                $"ticket webhooks are off: set {TicketWebhookOptions.Section}:Secret or {TicketWebhookOptions.Section}:BearerToken");
+        }
         if (!Authenticated(settings, headers, body.Span)) return new(401, "missing or invalid signature or token");
         if (body.Length > settings.MaxBodyBytes) return new(413, $"payload larger than {settings.MaxBodyBytes} bytes");
 
@@ -50,7 +54,9 @@ public sealed class TicketWebhookHandler(
         var probe = "tickets_" + source;
         if (ticket is null) return new(202, "ignored: nothing to record");
         TicketMetrics.TicketsProcessed.WithLabels(probe).Inc();
-        var user = string.IsNullOrWhiteSpace(ticket.RequesterEmail) ? null : await users.FindByEmailAsync(ticket.RequesterEmail, cancellationToken);
+        var user = string.IsNullOrWhiteSpace(ticket.RequesterEmail)
+            ? null
+            : await users.FindByEmailAsync(ticket.RequesterEmail, cancellationToken);
         if (user is null) return new(202, "ignored: requester not in the directory");
 
         var (signals, comments) = mapper.Map(source, user.Id, ticket, settings.MinimumSentimentConfidence);
@@ -58,7 +64,8 @@ public sealed class TicketWebhookHandler(
         if (valid.Count < signals.Count)
         {
             TicketMetrics.RecordsRejected.WithLabels(probe).Inc(signals.Count - valid.Count);
-            logger.LogWarning("Ticket webhook for {System} ticket {TicketId}: {Count} invalid signals dropped", source, ticket.Id, signals.Count - valid.Count);
+            logger.LogWarning("Ticket webhook for {System} ticket {TicketId}: {Count} invalid signals dropped",
+                source, ticket.Id, signals.Count - valid.Count);
         }
         TicketMetrics.CommentsProcessed.WithLabels(probe).Inc(comments);
         if (valid.Count == 0) return new(202, "ignored: nothing to record");

@@ -78,13 +78,20 @@ public static class TicketWebhookPayload
                         Need(c, "body"), format, at)],
                 });
             case "reopened":
-                return (system, record with { Reopens = [new TicketReopen(Str(root, "reopen_id") ?? at.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture), at)] });
+                return (system, record with
+                {
+                    Reopens = [new TicketReopen(
+                        Str(root, "reopen_id") ?? at.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture), at)],
+                });
             case "sla_breached":
                 return (system, record with { SlaBreach = new TicketSlaBreach(at) });
             case "csat":
                 var rating = Need(root, "rating");
                 if (rating is not ("good" or "bad")) return (system, null); // offered, unoffered: nothing said yet
-                return (system, record with { Satisfaction = new TicketSatisfaction(rating == "good" ? 1 : -1, Str(root, "rating_id") ?? rating, at) });
+                return (system, record with
+                {
+                    Satisfaction = new TicketSatisfaction(rating == "good" ? 1 : -1, Str(root, "rating_id") ?? rating, at),
+                });
             case var other:
                 throw new TicketPayloadException($"event '{other}' is not comment, reopened, sla_breached or csat");
         }
@@ -106,20 +113,25 @@ public static class TicketWebhookPayload
             case "comment_created" or "comment_updated":
                 var c = Obj(root, "comment");
                 var author = c.TryGetProperty("author", out var a) && a.ValueKind == JsonValueKind.Object ? a : default;
-                var isPublic = c.TryGetProperty("jsdPublic", out var p) ? p.ValueKind == JsonValueKind.True : !c.TryGetProperty("visibility", out _);
+                var isPublic = c.TryGetProperty("jsdPublic", out var p)
+                    ? p.ValueKind == JsonValueKind.True
+                    : !c.TryGetProperty("visibility", out _);
                 var body = Obj(c, "body", allowString: true);
                 return record with
                 {
-                    Comments = [new TicketComment(Need(c, "id"), author.ValueKind == JsonValueKind.Object ? Str(author, "emailAddress") : null, isPublic,
+                    Comments = [new TicketComment(Need(c, "id"),
+                        author.ValueKind == JsonValueKind.Object ? Str(author, "emailAddress") : null, isPublic,
                         reporterId is not null && author.ValueKind == JsonValueKind.Object && Str(author, "accountId") == reporterId,
                         body.ValueKind == JsonValueKind.String ? body.GetString()! : body.GetRawText(),
                         body.ValueKind == JsonValueKind.String ? TicketBodyFormat.PlainText : TicketBodyFormat.JiraAdf,
                         Str(c, "created") is { } created ? Time(created) : at)],
                 };
-            case "jira:issue_updated" when root.TryGetProperty("changelog", out var changelog) && changelog.ValueKind == JsonValueKind.Object:
+            case "jira:issue_updated"
+                when root.TryGetProperty("changelog", out var changelog) && changelog.ValueKind == JsonValueKind.Object:
                 var reopened = changelog.TryGetProperty("items", out var items) && items.ValueKind == JsonValueKind.Array
                     && items.EnumerateArray().Any(i => Str(i, "field") == "status" && Str(i, "fromString") is { } from
-                        && JiraConnector.ResolvedStatuses.Contains(from) && !(Str(i, "toString") is { } to && JiraConnector.ResolvedStatuses.Contains(to)));
+                        && JiraConnector.ResolvedStatuses.Contains(from)
+                        && !(Str(i, "toString") is { } to && JiraConnector.ResolvedStatuses.Contains(to)));
                 return reopened ? record with { Reopens = [new TicketReopen(Need(changelog, "id"), at)] } : null;
             default:
                 return null;
