@@ -63,6 +63,7 @@ public sealed class WorkerProcess : IAsyncDisposable
             ["Directory:Interval"] = "00:00:02",
             ["Evaluation:Interval"] = "00:00:01",
             ["Metrics:RefreshInterval"] = "00:00:01",
+            ["Metrics:GroupRefreshInterval"] = "00:00:01",
             ["Storage:ConnectionString"] = $"Data Source={Path.Combine(workDir, "monitor.db")}",
         };
         foreach (var (k, v) in settings ?? new Dictionary<string, string>()) config[k] = v;

@@ -19,6 +19,7 @@ public sealed partial class ReadinessTests
             ["Storage:ConnectionString"] = options.ConnectionString,
             ["Directory:Interval"] = "00:01:00",
             ["Metrics:RefreshInterval"] = "00:00:10",
+            ["Metrics:GroupRefreshInterval"] = "00:05:00",
         });
 
         var metrics = await worker.MetricsAsync();

@@ -10,6 +10,13 @@ public sealed class MetricsOptions
     /// <summary>How often the exported series are brought up to date with the store.</summary>
     public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How often the group figures are published again. They change more slowly by design (a change waits until
+    /// enough people changed, docs/privacy.md), and checking a release against every earlier one costs seconds at
+    /// 100,000 users, so they are not recomputed on every refresh.
+    /// </summary>
+    public TimeSpan GroupRefreshInterval { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>A group's score is exported only when at least this many distinct users have a score.</summary>
     public int GroupMinimumUsers { get; set; } = 5;
 
@@ -28,6 +35,9 @@ internal sealed class MetricsOptionsValidator : IValidateOptions<MetricsOptions>
         const string s = MetricsOptions.Section;
         if (o.RefreshInterval < TimeSpan.FromSeconds(1) || o.RefreshInterval > TimeSpan.FromMinutes(10))
             failures.Add($"{s}:{nameof(o.RefreshInterval)} must be between 00:00:01 and 00:10:00 (got {o.RefreshInterval}).");
+        if (o.GroupRefreshInterval < o.RefreshInterval || o.GroupRefreshInterval > TimeSpan.FromHours(1))
+            failures.Add($"{s}:{nameof(o.GroupRefreshInterval)} must be between {s}:{nameof(o.RefreshInterval)} and 01:00:00 " +
+                         $"(got {o.GroupRefreshInterval}).");
         if (o.GroupMinimumUsers < 1)
             failures.Add($"{s}:{nameof(o.GroupMinimumUsers)} must be at least 1 (got {o.GroupMinimumUsers}).");
         if (o.PseudonymiseUsers && (o.PseudonymKey?.Length ?? 0) < 16)

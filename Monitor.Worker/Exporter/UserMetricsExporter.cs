@@ -54,6 +54,7 @@ public sealed class UserMetricsExporter(
     private Dictionary<string, (string[] Labels, BoardRow Row)> _exported = new(StringComparer.Ordinal);
     private HashSet<(string Type, string Group, string? State)> _groupSeries = [];
     private readonly GroupDisclosure _disclosure = new(new PrivacyThresholds(MinGroupSize: options.Value.GroupMinimumUsers));
+    private DateTimeOffset _groupsPublishedAt = DateTimeOffset.MinValue;
 
     /// <summary>
     /// The first refresh happens before the host finishes starting, so that from the moment the listeners
@@ -63,7 +64,8 @@ public sealed class UserMetricsExporter(
     {
         try
         {
-            await RefreshAsync(cancellationToken);
+            // The users only: the group figures, costlier at scale, follow on the first tick of the loop.
+            await RefreshAsync(cancellationToken, groups: false);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -89,13 +91,19 @@ public sealed class UserMetricsExporter(
         }
     }
 
-    public async Task RefreshAsync(CancellationToken ct)
+    public Task RefreshAsync(CancellationToken ct) => RefreshAsync(ct, groups: true);
+
+    private async Task RefreshAsync(CancellationToken ct, bool groups)
     {
         var now = time.GetUtcNow();
         var rows = await board.LoadAsync(now, ct);
         // Anonymous mode: no per-user series at all (an empty board removes any that were exported).
         RefreshUsers(_labeler.ExportsIndividuals ? rows : []);
-        RefreshGroups(rows);
+        if (groups && now - _groupsPublishedAt >= options.Value.GroupRefreshInterval)
+        {
+            RefreshGroups(rows);
+            _groupsPublishedAt = now;
+        }
         await RefreshProbesAsync(ct);
         await RefreshPulsesAsync(now, ct);
         var refresh = new MetricsRefresh(rows, now);
