@@ -65,7 +65,7 @@ public sealed class UserMetricsExporter(
         try
         {
             // The users only: the group figures, costlier at scale, follow on the first tick of the loop.
-            await RefreshAsync(cancellationToken, groups: false);
+            await RefreshAsync(groups: false, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -91,9 +91,9 @@ public sealed class UserMetricsExporter(
         }
     }
 
-    public Task RefreshAsync(CancellationToken ct) => RefreshAsync(ct, groups: true);
+    public Task RefreshAsync(CancellationToken ct) => RefreshAsync(groups: true, ct);
 
-    private async Task RefreshAsync(CancellationToken ct, bool groups)
+    private async Task RefreshAsync(bool groups, CancellationToken ct)
     {
         var now = time.GetUtcNow();
         var rows = await board.LoadAsync(now, ct);
