@@ -114,7 +114,8 @@ public sealed class ValueAlignmentTests
         var answers = FromInts(raw);
         var report = ValueAlignment.Compute(answers, Now, Window, threshold);
         var latest = answers.Where(a => a.ObservedAt > Now - Window && a.ObservedAt <= Now)
-            .GroupBy(a => (a.UserId, a.Dimension)).Select(g => g.OrderByDescending(a => a.ObservedAt).ThenByDescending(a => a.Score).First())
+            .GroupBy(a => (a.UserId, a.Dimension))
+            .Select(g => g.OrderByDescending(a => a.ObservedAt).ThenByDescending(a => a.Score).First())
             .ToList();
         foreach (var s in report.Scores)
         {

@@ -30,7 +30,10 @@ public sealed class QuestionSetChooserTests
 
     private static (PulseService, InMemoryPulseStore, FakeChannel) Service(IQuestionSetChooser? chooser, params User[] users)
     {
-        var o = new PulseOptions { SigningKeys = ["chooser-test-signing-key-0123456789ab"], PublicBaseUrl = "https://p.example.com", DailySampleRate = 1 };
+        var o = new PulseOptions
+        {
+            SigningKeys = ["chooser-test-signing-key-0123456789ab"], PublicBaseUrl = "https://p.example.com", DailySampleRate = 1,
+        };
         var options = Microsoft.Extensions.Options.Options.Create(o);
         var store = new InMemoryPulseStore();
         var email = new FakeChannel("email");
@@ -61,9 +64,11 @@ public sealed class QuestionSetChooserTests
     public async Task A_pulse_sent_on_demand_asks_the_chosen_set_too_and_without_a_chooser_the_configured_one()
     {
         var (service, _, _) = Service(new FinanceValue(), U("f1", "Finance"));
-        Assert.That((await service.CreateAsync(U("f1", "Finance"), PulseReasons.Manual, default)).QuestionSet, Is.EqualTo(PulseQuestions.Value));
+        var created = await service.CreateAsync(U("f1", "Finance"), PulseReasons.Manual, default);
+        Assert.That(created.QuestionSet, Is.EqualTo(PulseQuestions.Value));
 
         var (plain, _, _) = Service(null, U("f1", "Finance"));
-        Assert.That((await plain.CreateAsync(U("f1", "Finance"), PulseReasons.Manual, default)).QuestionSet, Is.EqualTo(PulseQuestions.Default));
+        created = await plain.CreateAsync(U("f1", "Finance"), PulseReasons.Manual, default);
+        Assert.That(created.QuestionSet, Is.EqualTo(PulseQuestions.Default));
     }
 }

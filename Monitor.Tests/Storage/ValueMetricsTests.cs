@@ -33,14 +33,17 @@ public sealed class ValueMetricsTests
         await using var db = await Stores.NewDatabaseAsync(Stores.Sqlite);
         var time = new FakeTimeProvider(T0);
         var users = new UserRepository(db, time);
-        User[] everyone = [U("mi1", Rank.IndividualContributor), U("mi2", Rank.IndividualContributor), U("mm1", Rank.Manager), U("mm2", Rank.Executive)];
+        User[] everyone =
+            [U("mi1", Rank.IndividualContributor), U("mi2", Rank.IndividualContributor), U("mm1", Rank.Manager), U("mm2", Rank.Executive)];
         await users.ReplaceAllAsync(everyone);
         foreach (var u in everyone)
         {
-            var p = new PulseRecord(Guid.CreateVersion7(), u.Id, PulseQuestions.Value, PulseReasons.Scheduled, T0.AddDays(-2), T0.AddDays(1));
+            var p = new PulseRecord(Guid.CreateVersion7(), u.Id, PulseQuestions.Value, PulseReasons.Scheduled, T0.AddDays(-2),
+                T0.AddDays(1));
             await new PulseRepository(db).CreateManyAsync([new NewPulse(p, "email", u.Email, "m")], default);
             await new SignalRepository(db, time).WriteAsync(
-                [new Signal(u.Id, SignalKinds.PulseAnswer, u.Rank == Rank.IndividualContributor ? 1.0 : 0.0, 1, T0.AddDays(-1), PulseService.PulseSource(p.Id, 2))],
+                [new Signal(u.Id, SignalKinds.PulseAnswer, u.Rank == Rank.IndividualContributor ? 1.0 : 0.0, 1, T0.AddDays(-1),
+                    PulseService.PulseSource(p.Id, 2))],
                 default);
         }
         var metrics = new ValueMetrics(new ValueRepository(db), Options.Create(new ValueOptions()),
@@ -48,9 +51,11 @@ public sealed class ValueMetricsTests
 
         await metrics.RefreshAsync(new MetricsRefresh([], T0), default);
         var text = await ScrapeAsync();
-        Assert.That(text, Does.Contain("satisfaction_rank_gap{group_type=\"department\",group=\"Metrics-Dept\",dimension=\"business\"} -1"));
         Assert.That(text, Does.Contain(
-            "satisfaction_group_value_score{group_type=\"department\",group=\"Metrics-Dept\",dimension=\"business\",rank=\"management\"} 0"));
+            "satisfaction_rank_gap{group_type=\"department\",group=\"Metrics-Dept\",dimension=\"business\"} -1"));
+        Assert.That(text, Does.Contain(
+            "satisfaction_group_value_score{group_type=\"department\",group=\"Metrics-Dept\",dimension=\"business\"," +
+            "rank=\"management\"} 0"));
 
         await users.ReplaceAllAsync(everyone.Where(u => u.Id != "mm2").ToList());
         await metrics.RefreshAsync(new MetricsRefresh([], T0), default);
@@ -58,7 +63,8 @@ public sealed class ValueMetricsTests
         Assert.That(text, Does.Not.Contain("group=\"Metrics-Dept\",dimension=\"business\"}"), "the gap went with the second manager");
         Assert.That(text, Does.Not.Contain("group=\"Metrics-Dept\",dimension=\"business\",rank=\"management\""));
         Assert.That(text, Does.Contain(
-            "satisfaction_group_value_score{group_type=\"department\",group=\"Metrics-Dept\",dimension=\"business\",rank=\"individual_contributor\"} 1"));
+            "satisfaction_group_value_score{group_type=\"department\",group=\"Metrics-Dept\",dimension=\"business\"," +
+            "rank=\"individual_contributor\"} 1"));
 
         await metrics.RefreshAsync(new MetricsRefresh([], T0.AddDays(91)), default);
         Assert.That(await ScrapeAsync(), Does.Not.Contain("group=\"Metrics-Dept\""), "answers older than the window no longer count");

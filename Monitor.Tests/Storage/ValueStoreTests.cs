@@ -45,12 +45,14 @@ public sealed class ValueStoreTests(string provider)
     [Test]
     public async Task Answers_to_value_pulses_come_back_with_dimension_rank_and_department_and_nothing_else_does()
     {
-        await new UserRepository(_db, _time).ReplaceAllAsync([U("a", "Finance", Rank.Manager), U("b", "Sales", Rank.IndividualContributor)]);
+        await new UserRepository(_db, _time).ReplaceAllAsync(
+            [U("a", "Finance", Rank.Manager), U("b", "Sales", Rank.IndividualContributor)]);
         var value = await PulseAsync("a", PulseQuestions.Value);
         var plain = await PulseAsync("b", PulseQuestions.Default);
         var valueB = await PulseAsync("b", PulseQuestions.Value);
         await new SignalRepository(_db, _time).WriteAsync([
-            Answer("a", value, 0, 1.0, T0.AddDays(-1)), Answer("a", value, 1, 0.5, T0.AddDays(-1)), Answer("a", value, 2, -0.5, T0.AddDays(-1)),
+            Answer("a", value, 0, 1.0, T0.AddDays(-1)), Answer("a", value, 1, 0.5, T0.AddDays(-1)),
+            Answer("a", value, 2, -0.5, T0.AddDays(-1)),
             Answer("b", plain, 0, -1.0, T0.AddDays(-1)),
             Answer("b", valueB, 0, 0.0, T0.AddDays(-100)),
             new Signal("b", SignalKinds.PulseNoAnswer, 0, 0.2, T0.AddDays(-1), PulseService.PulseSource(valueB, 0)),
@@ -82,7 +84,8 @@ public sealed class ValueStoreTests(string provider)
         var listed = await repo.ListAsync(default);
         Assert.That(listed.Select(c => c.Id), Is.EqualTo(new[] { past.Id, running.Id, future.Id }), "earliest start first");
         var read = listed[1];
-        Assert.That((read.QuestionSet, read.Start, read.End, read.CreatedAt), Is.EqualTo((running.QuestionSet, running.Start, running.End, running.CreatedAt)));
+        Assert.That((read.QuestionSet, read.Start, read.End, read.CreatedAt),
+            Is.EqualTo((running.QuestionSet, running.Start, running.End, running.CreatedAt)));
         Assert.That(read.Departments, Is.EqualTo(new[] { "Finance", "HR" }));
         Assert.That(read.Ranks, Is.EqualTo(new[] { "manager" }));
 
@@ -100,7 +103,8 @@ public sealed class ValueStoreTests(string provider)
     {
         var repo = new CampaignRepository(_db);
         await repo.AddAsync(new Campaign(Guid.CreateVersion7(), "value", ["Finance"], [], T0.AddDays(-3), T0.AddDays(3), T0), default);
-        await repo.AddAsync(new Campaign(Guid.CreateVersion7(), "default", ["Finance"], ["executive"], T0.AddDays(-1), T0.AddDays(3), T0), default);
+        await repo.AddAsync(
+            new Campaign(Guid.CreateVersion7(), "default", ["Finance"], ["executive"], T0.AddDays(-1), T0.AddDays(3), T0), default);
         await repo.AddAsync(new Campaign(Guid.CreateVersion7(), "value", [], [], T0.AddDays(1), T0.AddDays(3), T0), default);
 
         var choose = await new CampaignQuestionSetChooser(repo).ForRunAsync(T0, default);

@@ -38,7 +38,8 @@ public sealed partial class ValueEndToEndTests
         // The pulse is written to the worker's store as the probe would; the answers come through the admin API.
         await using var db = new Database(Options.Create(new StorageOptions { Provider = "sqlite", ConnectionString = _connectionString }));
         var now = DateTimeOffset.UtcNow;
-        var pulse = new PulseRecord(Guid.CreateVersion7(), user, PulseQuestions.Value, PulseReasons.Manual, now.AddMinutes(-5), now.AddDays(3));
+        var pulse = new PulseRecord(Guid.CreateVersion7(), user, PulseQuestions.Value, PulseReasons.Manual, now.AddMinutes(-5),
+            now.AddDays(3));
         await new PulseRepository(db).CreateManyAsync([new NewPulse(pulse, "email", $"{user}@example.com", "m")], default);
         for (var q = 0; q < scores.Length; q++)
         {
@@ -117,7 +118,8 @@ public sealed partial class ValueEndToEndTests
             Assert.That(r.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
             Assert.That(await r.Content.ReadAsStringAsync(), Does.Contain(field));
         }
-        using (var notJson = await _worker.Admin.PostAsync("/api/campaigns", new StringContent("{", System.Text.Encoding.UTF8, "application/json")))
+        using (var notJson = await _worker.Admin.PostAsync("/api/campaigns",
+                   new StringContent("{", System.Text.Encoding.UTF8, "application/json")))
             Assert.That(notJson.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
 
         Assert.That((await _worker.Admin.DeleteAsync($"/api/campaigns/{id}")).StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
