@@ -14,6 +14,7 @@ using Monitor.Worker.Scheduling;
 using Monitor.Worker.StaffConsole;
 using Monitor.Worker.Storage;
 using Monitor.Worker.Tickets;
+using Monitor.Worker.Value;
 using Prometheus;
 
 namespace Monitor.Worker;
@@ -69,6 +70,7 @@ public static class WorkerExtensions
         builder.AddTickets();
         builder.AddPulse();
         builder.AddConsole();
+        builder.AddValue();
         // The one setting needed while composing (which job store Quartz uses), validated before it is read.
         builder.AddScheduling(ValidatedOptions.Read(builder.Configuration, StorageOptions.Section, new StorageOptionsValidator()));
         services.AddSingleton<UserLabeler>();
@@ -99,6 +101,7 @@ public static class WorkerExtensions
         app.MapConsole();
         app.MapPrivacyApi();
         app.MapAuditPage();
+        app.MapCampaigns();
         if (string.IsNullOrEmpty(app.Services.GetRequiredService<IOptions<AdminOptions>>().Value.ApiKey))
         {
             app.Logger.LogWarning("Admin:ApiKey is not set: the admin API refuses every request");

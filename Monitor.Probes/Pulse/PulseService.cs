@@ -13,7 +13,8 @@ namespace Monitor.Probes.Pulse;
 /// and rendered by the chosen channel; the pulse and its outbox message are written in one transaction.
 /// </summary>
 public sealed class PulseService(IPulseStore store, IUserDirectory users, ISignalSink signals, PulseComposer composer,
-    PulseChannels channels, IOptions<PulseOptions> options, TimeProvider time, ILogger<PulseService> logger)
+    PulseChannels channels, IOptions<PulseOptions> options, TimeProvider time, ILogger<PulseService> logger,
+    IQuestionSetChooser? chooser = null)
 {
     /// <summary>How many pulses one transaction writes during a dispatch.</summary>
     private const int WriteBatch = 200;
@@ -26,15 +27,16 @@ public sealed class PulseService(IPulseStore store, IUserDirectory users, ISigna
     /// <summary>Writes the pulse and its message to the outbox (one transaction).</summary>
     public async Task<PulseRecord> CreateAsync(User user, string reason, CancellationToken ct)
     {
-        var p = New(channels.Chosen, user, reason);
+        var p = New(channels.Chosen, user, reason, await ChoiceAsync(ct));
         await store.CreateManyAsync([p], ct);
         return p.Pulse;
     }
 
-    private NewPulse New(IPulseChannel channel, User user, string reason)
+    private NewPulse New(IPulseChannel channel, User user, string reason, Func<User, string?>? choice)
     {
         var now = time.GetUtcNow();
-        var pulse = new PulseRecord(Guid.CreateVersion7(), user.Id, O.QuestionSet, reason, now, now + O.LinkValidity);
+        var set = choice?.Invoke(user) ?? O.QuestionSet;
+        var pulse = new PulseRecord(Guid.CreateVersion7(), user.Id, set, reason, now, now + O.LinkValidity);
         var payload = channel.Render(composer.Compose(user, pulse));
         return new NewPulse(pulse, channel.Name, payload.Recipient, payload.Message);
     }
@@ -48,6 +50,7 @@ public sealed class PulseService(IPulseStore store, IUserDirectory users, ISigna
         var calendar = new PulseCalendar(o.EffectiveBusinessDays(), o.QuietUntil, o.QuietFrom, o.DailySampleRate);
         var last = await store.LastPulseByUserAsync(ct);
         var followUps = await store.FollowUpsDueAsync(now - o.FollowUpAfter, ct);
+        var choice = await ChoiceAsync(ct);
         var created = 0;
         var pending = new List<NewPulse>();
         foreach (var user in await users.ListAsync(ct))
@@ -60,7 +63,7 @@ public sealed class PulseService(IPulseStore store, IUserDirectory users, ISigna
                      calendar.IsSampled(user.Id, now, user.TimeZone))
                 reason = PulseReasons.Scheduled;
             else continue;
-            pending.Add(New(channel, user, reason));
+            pending.Add(New(channel, user, reason, choice));
             created++;
             if (pending.Count < WriteBatch) continue;
             await store.CreateManyAsync(pending, ct);
@@ -70,6 +73,10 @@ public sealed class PulseService(IPulseStore store, IUserDirectory users, ISigna
         if (created > 0) logger.LogInformation("Queued {Count} pulses through {Channel}", created, channel.Name);
         return created;
     }
+
+    // Without a chooser (or when it names nothing for a person) the configured set is asked.
+    private async Task<Func<User, string?>?> ChoiceAsync(CancellationToken ct) =>
+        chooser is null ? null : await chooser.ForRunAsync(time.GetUtcNow(), ct);
 
     /// <summary>Turns pulses that expired unanswered into weak no-answer signals; returns how many.</summary>
     public async Task<int> CloseExpiredAsync(CancellationToken ct)

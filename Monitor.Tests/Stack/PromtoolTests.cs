@@ -30,6 +30,14 @@ public class PromtoolTests
         AssertSucceeds("promtool", "PROMTOOL_BIN", "prometheus", ["test", "rules", "prometheus/tests/satisfaction.test.yml"]);
 
     [Test]
+    public Task Promtool_accepts_the_value_alert_rules() =>
+        AssertSucceeds("promtool", "PROMTOOL_BIN", "prometheus", ["check", "rules", "prometheus/rules/value.rules.yml"]);
+
+    [Test]
+    public Task The_rank_gap_alert_fires_and_stays_silent_as_its_promtool_tests_expect() =>
+        AssertSucceeds("promtool", "PROMTOOL_BIN", "prometheus", ["test", "rules", "prometheus/tests/value.test.yml"]);
+
+    [Test]
     public Task Promtool_accepts_the_prometheus_configuration() =>
         AssertSucceeds("promtool", "PROMTOOL_BIN", "prometheus", ["check", "config", "--syntax-only", "prometheus/prometheus.yml"]);
 
@@ -42,9 +50,14 @@ public class PromtoolTests
     {
         var tests = Directory.GetFiles(RepoFiles.PathOf("prometheus/tests"), "*.yml");
         Assert.That(tests, Is.Not.Empty);
+        Assert.That(tests.Select(File.ReadAllText), Has.Some.Contains("../rules/satisfaction.rules.yml"));
         foreach (var test in tests)
         {
-            Assert.That(File.ReadAllText(test), Does.Contain("../rules/satisfaction.rules.yml"), test);
+            // Each test file names rule files of prometheus/rules that exist (a typo would test nothing).
+            var named = System.Text.RegularExpressions.Regex.Matches(File.ReadAllText(test), @"\.\./rules/([\w.-]+\.rules\.yml)");
+            Assert.That(named, Is.Not.Empty, test);
+            foreach (System.Text.RegularExpressions.Match m in named)
+                Assert.That(File.Exists(RepoFiles.PathOf("prometheus/rules/" + m.Groups[1].Value)), Is.True, $"{test}: {m.Value}");
         }
     }
 

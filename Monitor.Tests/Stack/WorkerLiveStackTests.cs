@@ -21,8 +21,9 @@ public sealed class WorkerLiveStackTests : LiveStackTestsBase, IAsyncDisposable
     {
         var dir = TestPaths.NewTempDir("sm-stack");
         var csv = Path.Combine(dir, "users.csv");
-        await File.WriteAllLinesAsync(csv, ["id,email,display_name,department,site",
-            .. StackScenario.Users.Select(u => $"{u.User},{u.User}@example.com,{u.User},{u.Department},{u.Site}")]);
+        await File.WriteAllLinesAsync(csv, ["id,email,display_name,department,site,rank",
+            .. StackScenario.Users.Select(u => $"{u.User},{u.User}@example.com,{u.User},{u.Department},{u.Site},individual_contributor"),
+            .. ValueUsers.Select(u => $"{u.Id},{u.Id}@example.com,{u.Id},{ValueDepartment},Paris,{u.Rank}")]);
         _worker = await WorkerProcess.StartAsync(new Dictionary<string, string>
         {
             ["Directory:CsvPath"] = csv,
@@ -60,6 +61,7 @@ public sealed class WorkerLiveStackTests : LiveStackTestsBase, IAsyncDisposable
 
         await _worker.WaitForMetricsAsync(m => StackScenario.Users.Where(u => u.InitialState is null)
             .All(u => Line(m, "satisfaction_user_state", u.User).EndsWith($" {u.State}", StringComparison.Ordinal)), TimeSpan.FromSeconds(30));
+        await SeedValueAnswersAsync();
         _redUserTurns = Task.Run(async () =>
         {
             await Task.Delay(TimeSpan.FromSeconds(8));
@@ -79,6 +81,38 @@ public sealed class WorkerLiveStackTests : LiveStackTestsBase, IAsyncDisposable
     }
 
     public ValueTask DisposeAsync() => StopTargetAsync();
+
+    // The value board's data (docs/value.md): a campaign of the value set for one department, a pulse to each of its
+    // people (the campaign picks the set), and their answers to the three questions — enough on both sides to publish.
+    private const string ValueDepartment = "Valuation";
+
+    private static readonly (string Id, string Rank)[] ValueUsers =
+        [.. Enumerable.Range(1, 10).Select(i => ($"val{i:00}", i <= 5 ? "individual_contributor" : "manager"))];
+
+    private async Task SeedValueAnswersAsync()
+    {
+        var now = DateTimeOffset.UtcNow;
+        using var campaign = await _worker!.Admin.PostAsJsonAsync("/api/campaigns",
+            new { questionSet = "value", departments = new[] { ValueDepartment }, start = now.AddMinutes(-1), end = now.AddDays(1) });
+        Assert.That(campaign.IsSuccessStatusCode, Is.True, await campaign.Content.ReadAsStringAsync());
+        foreach (var (id, rank) in ValueUsers)
+        {
+            using var pulse = await _worker.Admin.PostAsync($"/api/users/{id}/pulse", null);
+            Assert.That(pulse.IsSuccessStatusCode, Is.True, await pulse.Content.ReadAsStringAsync());
+            var pulseId = (await pulse.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("pulseId").GetGuid();
+            for (var q = 0; q < 3; q++)
+            {
+                using var r = await _worker.Admin.PostAsJsonAsync($"/api/users/{id}/signals", new
+                {
+                    kind = "pulse_answer", score = rank == "manager" ? 1.0 : 0.5,
+                    source = Monitor.Probes.Pulse.PulseService.PulseSource(pulseId, q),
+                });
+                Assert.That(r.IsSuccessStatusCode, Is.True, await r.Content.ReadAsStringAsync());
+            }
+        }
+        await _worker.WaitForMetricsAsync(m => m.Contains("satisfaction_rank_gap{group_type=\"overall\"", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(20));
+    }
 
     private async Task Signal(string user, double score, DateTimeOffset at)
     {

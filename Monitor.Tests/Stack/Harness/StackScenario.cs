@@ -119,6 +119,15 @@ public static class StackScenario
         Counter(text, "satisfaction_directory_rows_rejected_total", "Malformed directory rows.", [("", 0)]);
         Gauge(text, "satisfaction_evaluation_duration_seconds", "Duration of the last evaluation cycle.", [("", 0.05)]);
         Gauge(text, "satisfaction_evaluation_users_evaluated", "Users evaluated in the last cycle.", [("", users.Count)]);
+        // The value report (docs/value.md): two departments and the overall group, every dimension.
+        string[] valueGroups = ["group_type=\"department\",group=\"Sales\"", "group_type=\"department\",group=\"Finance\"",
+            "group_type=\"overall\",group=\"all\""];
+        string[] dimensions = ["you", "team", "business"];
+        Gauge(text, "satisfaction_rank_gap", "Management's mean value answer minus individual contributors'.",
+            valueGroups.SelectMany(g => dimensions.Select(d => ($"{g},dimension=\"{d}\"", d == "business" ? 0.6 : -0.2))));
+        Gauge(text, "satisfaction_group_value_score", "Mean value answer by group, dimension and rank.",
+            valueGroups.SelectMany(g => dimensions.SelectMany(d => new[] { "individual_contributor", "management" }
+                .Select(r => ($"{g},dimension=\"{d}\",rank=\"{r}\"", r == "management" ? 0.5 : 0.1)))));
         return text.ToString();
     }
 
