@@ -46,6 +46,12 @@ internal static class ConsolePages
         Page(status, title, $"<h1>{E.Encode(title)}</h1><p>{E.Encode(text)}</p>" +
                             (link is null ? "" : $"<p><a href=\"{E.Encode(link)}\">{E.Encode(linkText)}</a></p>"));
 
+    /// <summary>A feature's page (actions, visits, …) in the console's layout and headers.</summary>
+    internal static IResult Layout(int status, string title, string body) => Page(status, title, body);
+
+    /// <summary>The hidden anti-forgery field for a feature's form.</summary>
+    internal static string FormToken(AntiforgeryTokenSet tokens) => Token(tokens);
+
     private static string Token(AntiforgeryTokenSet tokens) =>
         $"<input type=\"hidden\" name=\"{E.Encode(tokens.FormFieldName)}\" value=\"{E.Encode(tokens.RequestToken ?? "")}\">";
 
