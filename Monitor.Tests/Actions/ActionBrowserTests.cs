@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
+using Monitor.Tests.Infrastructure;
 using Monitor.Tests.Pulse;
 
 namespace Monitor.Tests.Actions;
@@ -102,6 +103,8 @@ public sealed class ActionBrowserTests
         Assert.That(metrics, Does.Contain("satisfaction_action_feedback_age_at_ship_seconds_count 1"));
         Assert.That(metrics, Does.Contain("satisfaction_feedback_without_action 0"));
         Assert.That(metrics, Does.Not.Contain("satisfaction_last_action_shipped_timestamp_seconds 0\n"));
+        var (code, lint) = await ProcessRunner.RunAsync("promtool", ["check", "metrics"], stdin: metrics);
+        Assert.That((code, lint.Trim()), Is.EqualTo((0, "")), "promtool check metrics stays clean");
     }
 
     /// <summary>Clicks a form's button and waits for the page the server answers with.</summary>
