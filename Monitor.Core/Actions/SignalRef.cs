@@ -10,7 +10,9 @@ public sealed record SignalRef(string UserId, string Kind, string Source)
     {
         if (text is null) return null;
         var parts = text.Split('/', 3);
-        return parts.Length == 3 && parts.All(p => p.Trim().Length > 0) ? new SignalRef(parts[0].Trim(), parts[1].Trim(), parts[2].Trim()) : null;
+        return parts.Length == 3 && parts.All(p => p.Trim().Length > 0)
+            ? new SignalRef(parts[0].Trim(), parts[1].Trim(), parts[2].Trim())
+            : null;
     }
 
     public override string ToString() => $"{UserId}/{Kind}/{Source}";

@@ -99,7 +99,8 @@ public sealed class ActionBrowserTests
             Assert.That(changes, Does.Not.Contain(personal), personal);
         Assert.That((await open.GetAsync("/api/actions")).StatusCode, Is.EqualTo(HttpStatusCode.NotFound), "no API on the public listener");
 
-        var metrics = await world.Worker.WaitForMetricsAsync(m => m.Contains("satisfaction_actions{status=\"shipped\"} 1"), TimeSpan.FromSeconds(10));
+        var metrics = await world.Worker.WaitForMetricsAsync(m => m.Contains("satisfaction_actions{status=\"shipped\"} 1"),
+            TimeSpan.FromSeconds(10));
         Assert.That(metrics, Does.Contain("satisfaction_action_feedback_age_at_ship_seconds_count 1"));
         Assert.That(metrics, Does.Contain("satisfaction_feedback_without_action 0"));
         Assert.That(metrics, Does.Not.Contain("satisfaction_last_action_shipped_timestamp_seconds 0\n"));
@@ -110,7 +111,8 @@ public sealed class ActionBrowserTests
     /// <summary>Clicks a form's button and waits for the page the server answers with.</summary>
     private static async Task SubmitAsync(IPage page, string button)
     {
-        await page.RunAndWaitForResponseAsync(() => page.ClickAsync(button), r => r.Request.IsNavigationRequest && r.Status is not (302 or 303),
+        await page.RunAndWaitForResponseAsync(() => page.ClickAsync(button),
+            r => r.Request.IsNavigationRequest && r.Status is not (302 or 303),
             new PageRunAndWaitForResponseOptions { Timeout = 15000 });
         await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
     }

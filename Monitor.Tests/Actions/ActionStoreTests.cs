@@ -107,16 +107,19 @@ public sealed class ActionStoreTests(string provider)
 
         Assert.That(await service.ShipAsync(a.Id, notify: true, "alice", default), Is.EqualTo((ActionService.ShipOutcome.Shipped, 2)));
         Assert.That(await service.ShipAsync(a.Id, notify: true, "bob", default), Is.EqualTo((ActionService.ShipOutcome.AlreadyShipped, 0)));
-        Assert.That((await service.ShipAsync(Guid.NewGuid(), true, "bob", default)).Outcome, Is.EqualTo(ActionService.ShipOutcome.NotFound));
+        Assert.That((await service.ShipAsync(Guid.NewGuid(), true, "bob", default)).Outcome,
+            Is.EqualTo(ActionService.ShipOutcome.NotFound));
 
         await using var c = await _db.OpenAsync();
-        var queued = (await c.QueryAsync<(string Recipient, string Message)>("SELECT recipient, message FROM outbox ORDER BY recipient")).ToList();
+        var queued = (await c.QueryAsync<(string Recipient, string Message)>(
+            "SELECT recipient, message FROM outbox ORDER BY recipient")).ToList();
         Assert.That(queued.Select(q => q.Recipient), Is.EqualTo(new[] { "a@example.com", "b@example.com" }));
         var toA = PulseMail.Parse(queued[0].Message);
         Assert.That(toA.Subject, Is.EqualTo("You said, we did: Faster boot"));
         Assert.That(toA.TextBody, Does.Contain("You told us: «Still slow!».").And.Contain("We replaced the disk encryption agent."));
         Assert.That(toA.TextBody, Does.Not.Contain("coffee"), "nobody reads another person's words");
-        Assert.That(PulseMail.Parse(queued[1].Message).TextBody, Does.Contain("«Boot is so slow I make coffee»").And.Not.Contain("Still slow"));
+        Assert.That(PulseMail.Parse(queued[1].Message).TextBody,
+            Does.Contain("«Boot is so slow I make coffee»").And.Not.Contain("Still slow"));
         Assert.That(await _actions.NotifiedAsync(a.Id, default), Is.EqualTo(new[] { "a", "b" }));
         var shipped = (await _actions.FindAsync(a.Id, default))!;
         Assert.That((shipped.ShippedAt, shipped.ShippedBy, shipped.Notify), Is.EqualTo((T0.AddHours(1), "alice", true)));

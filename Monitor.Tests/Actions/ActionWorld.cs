@@ -30,7 +30,8 @@ public sealed class ActionWorld : IAsyncDisposable
         var users = new[] { ("a1", "Ann Able", false), ("b1", "Bob Baker", false), ("c1", "Cy Opted", true), ("x1", "Xena X", false) };
         await File.WriteAllTextAsync(csv, "id,email,display_name,department,site,manager,rank,time_zone,locale,active,opted_out\n" +
             string.Concat(users.Select(u =>
-                $"{u.Item1},{u.Item1}@example.com,{u.Item2},Finance,Paris,,individual_contributor,UTC,en-GB,true,{(u.Item3 ? "true" : "false")}\n")));
+                $"{u.Item1},{u.Item1}@example.com,{u.Item2},Finance,Paris,,individual_contributor,UTC,en-GB,true," +
+                $"{(u.Item3 ? "true" : "false")}\n")));
         var pickup = Path.Combine(dir, "pickup");
         var publicPort = TestPaths.FreePort();
         var worker = await WorkerProcess.StartAsync(new Dictionary<string, string>

@@ -29,15 +29,21 @@ public sealed class ActionsApiTests
         Assert.That(await Detail(noTitle), Does.Contain("title is required"));
 
         using var unknown = await PostAsync("/api/actions",
-            new { title = "t", description = "d", signals = new object[] { "x1/touchpoint/api:nothing", new { user = "x1", kind = "pulse_answer", source = "pulse:1" } } });
+            new
+            {
+                title = "t", description = "d",
+                signals = new object[] { "x1/touchpoint/api:nothing", new { user = "x1", kind = "pulse_answer", source = "pulse:1" } },
+            });
         Assert.That(unknown.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
         Assert.That(await Detail(unknown), Does.Contain("x1/touchpoint/api:nothing").And.Contain("x1/pulse_answer/pulse:1"));
 
-        using var malformed = await PostAsync("/api/actions", new { title = "t", description = "d", signals = new object[] { "just-a-word", 3 } });
+        using var malformed = await PostAsync("/api/actions",
+            new { title = "t", description = "d", signals = new object[] { "just-a-word", 3 } });
         Assert.That(malformed.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
         Assert.That(await Detail(malformed), Does.Contain("just-a-word"));
 
-        using var notJson = await _world.Worker.Admin.PostAsync("/api/actions", new StringContent("{", System.Text.Encoding.UTF8, "application/json"));
+        using var notJson = await _world.Worker.Admin.PostAsync("/api/actions",
+            new StringContent("{", System.Text.Encoding.UTF8, "application/json"));
         Assert.That(notJson.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
 
         Assert.That((await _world.Worker.Admin.GetAsync($"/api/actions/{Guid.NewGuid()}")).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
@@ -45,7 +51,8 @@ public sealed class ActionsApiTests
         using var shipNothing = await PostAsync($"/api/actions/{Guid.NewGuid()}/ship", new { notify = true });
         Assert.That(shipNothing.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
         Assert.That((await _world.Worker.Admin.GetAsync("/api/comments?q=")).StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
-        Assert.That((await _world.Worker.Http.GetAsync("/api/actions")).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized), "no key, nothing");
+        Assert.That((await _world.Worker.Http.GetAsync("/api/actions")).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized),
+            "no key, nothing");
     }
 
     [Test]
@@ -69,7 +76,8 @@ public sealed class ActionsApiTests
         Assert.That(action.TryGetProperty("shippedAt", out _), Is.False, "not shipped (nulls are left out)");
 
         var found = await _world.Worker.Admin.GetFromJsonAsync<JsonElement>("/api/comments?q=100%25");
-        Assert.That(found.EnumerateArray().Select(c => c.GetProperty("comment").GetString()), Is.EqualTo(new[] { "Teams 100% freezes on calls" }));
+        Assert.That(found.EnumerateArray().Select(c => c.GetProperty("comment").GetString()),
+            Is.EqualTo(new[] { "Teams 100% freezes on calls" }));
         var listed = await _world.Worker.Admin.GetFromJsonAsync<JsonElement>("/api/actions");
         Assert.That(listed.EnumerateArray().Select(a => a.GetProperty("id").GetString()), Does.Contain(id));
 

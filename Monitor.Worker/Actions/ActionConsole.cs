@@ -45,7 +45,8 @@ internal static class ActionConsole
             return outcome switch
             {
                 ActionService.ShipOutcome.NotFound => NotFound(),
-                ActionService.ShipOutcome.AlreadyShipped => await DetailsAsync(id, null, "This action has already shipped.", http, af, store, ct),
+                ActionService.ShipOutcome.AlreadyShipped =>
+                    await DetailsAsync(id, null, "This action has already shipped.", http, af, store, ct),
                 _ => Results.Redirect($"/console/actions/{id}"),
             };
         });
@@ -77,8 +78,8 @@ internal static class ActionConsole
             if (ActionsApi.CommentQuery(q) is { } problem) error ??= problem;
             else found = await store.SearchCommentsAsync(q.Trim(), ct);
         }
-        return ActionPages.Details(a, await store.LinksAsync(id, ct), await store.NotifiedAsync(id, ct), await store.FollowUpResultsAsync(id, ct),
-            q, found, Token(http, af), error);
+        return ActionPages.Details(a, await store.LinksAsync(id, ct), await store.NotifiedAsync(id, ct),
+            await store.FollowUpResultsAsync(id, ct), q, found, Token(http, af), error);
     }
 
     private static IResult NotFound() =>

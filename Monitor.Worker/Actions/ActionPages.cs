@@ -22,13 +22,15 @@ internal static class ActionPages
         foreach (var a in actions)
         {
             b.Append("<tr><td><a href=\"/console/actions/").Append(a.Id).Append("\">").Append(E.Encode(a.Title)).Append("</a></td><td>")
-             .Append(E.Encode(a.Owner)).Append("</td><td>").Append(a.ShippedAt is { } s ? "shipped " + Date(s) : "open").Append("</td></tr>");
+             .Append(E.Encode(a.Owner)).Append("</td><td>").Append(a.ShippedAt is { } s ? "shipped " + Date(s) : "open")
+             .Append("</td></tr>");
         }
         if (actions.Count == 0) b.Append("<tr><td colspan=\"3\">No actions yet.</td></tr>");
         b.Append("</tbody></table><h2>New action</h2>").Append(Errors(errors))
          .Append("<form method=\"post\" action=\"/console/actions\">").Append(token)
          .Append(Field("title", "Title (what changed)", draft.Title, ActionRecord.MaxTitle))
-         .Append("<p><label for=\"description\">What was done (\u201cWe \u2026\u201d)</label><br><textarea id=\"description\" name=\"description\" ")
+         .Append("<p><label for=\"description\">What was done (\u201cWe \u2026\u201d)</label><br>")
+         .Append("<textarea id=\"description\" name=\"description\" ")
          .Append("rows=\"4\" cols=\"50\" maxlength=\"").Append(ActionRecord.MaxDescription).Append("\" required>")
          .Append(E.Encode(draft.Description)).Append("</textarea></p>")
          .Append(Field("owner", "Owner", draft.Owner, ActionRecord.MaxOwner, required: false))
@@ -36,7 +38,8 @@ internal static class ActionPages
         return ConsolePages.Layout(errors.Count == 0 ? 200 : 400, "Actions", b.ToString());
     }
 
-    public static IResult Details(ActionRecord a, IReadOnlyList<LinkedSignal> links, IReadOnlyList<string> notified, FollowUpResults results,
+    public static IResult Details(ActionRecord a, IReadOnlyList<LinkedSignal> links, IReadOnlyList<string> notified,
+        FollowUpResults results,
         string? query, IReadOnlyList<CommentedSignal>? found, string token, string? error)
     {
         var b = new StringBuilder("<p><a href=\"/console/actions\">All actions</a></p>");

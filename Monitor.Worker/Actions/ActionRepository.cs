@@ -20,7 +20,10 @@ public sealed partial class ActionRepository(Database db)
     {
         await using var c = await db.OpenAsync(ct);
         await c.ExecuteAsync(new CommandDefinition(
-            $"INSERT INTO actions ({ActionColumns}) VALUES (@Id, @Title, @Description, @Owner, @CreatedBy, @CreatedAt, NULL, NULL, @Notify)",
+            $"""
+            INSERT INTO actions ({ActionColumns})
+            VALUES (@Id, @Title, @Description, @Owner, @CreatedBy, @CreatedAt, NULL, NULL, @Notify)
+            """,
             new { Id = a.Id.ToString(), a.Title, a.Description, a.Owner, a.CreatedBy, a.CreatedAt, a.Notify }, cancellationToken: ct));
     }
 
@@ -59,7 +62,8 @@ public sealed partial class ActionRepository(Database db)
     }
 
     /// <summary>Links signals to an action (a link made twice is one link); returns how many were new.</summary>
-    public async Task<int> LinkAsync(Guid actionId, IReadOnlyCollection<SignalRef> refs, string by, DateTimeOffset now, CancellationToken ct)
+    public async Task<int> LinkAsync(Guid actionId, IReadOnlyCollection<SignalRef> refs, string by, DateTimeOffset now,
+        CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);

@@ -39,7 +39,8 @@ public static class ActionsApi
             var (refs, bad) = ParseSignals(body.Signals);
             if (bad.Count > 0 || refs.Count == 0) return Problem(400, bad.Count > 0 ? string.Join(" ", bad) : "signals is required.");
             if (await store.UnknownAsync(refs, ct) is { Count: > 0 } unknown) return Unknown(unknown);
-            var added = await store.LinkAsync(id, refs, body.By?.Trim() ?? actor.Current?.Name ?? CurrentActor.ApiKey, time.GetUtcNow(), ct);
+            var by = body.By?.Trim() is { Length: > 0 } b ? b : actor.Current?.Name ?? CurrentActor.ApiKey;
+            var added = await store.LinkAsync(id, refs, by, time.GetUtcNow(), ct);
             return Results.Ok(new { linked = added });
         });
 
@@ -86,7 +87,9 @@ public static class ActionsApi
     public static Dictionary<string, int> Faces(IReadOnlyList<double> scores) =>
         PulseAnswers.All.ToDictionary(a => a.Key, a => scores.Count(s => Math.Abs(s - a.Score) < 0.01));
 
-    /// <summary>Signals as objects <c>{"user","kind","source"}</c> or strings <c>user/kind/source</c>; problems name the bad ones.</summary>
+    /// <summary>
+    /// Signals as objects <c>{"user","kind","source"}</c> or strings <c>user/kind/source</c>; problems name the bad ones.
+    /// </summary>
     public static (List<SignalRef> Refs, List<string> Problems) ParseSignals(JsonElement? signals)
     {
         var refs = new List<SignalRef>();

@@ -13,7 +13,8 @@ public static class ActionsExtensions
         services.AddValidatedOptions<ActionsOptions, ActionsOptionsValidator>(builder.Configuration, ActionsOptions.Section);
         services.AddSingleton<ActionRepository>();
         services.AddSingleton<ActionService>();
-        services.AddScheduledJob<ActionFollowUpJob, ActionsOptions>(ActionFollowUpJob.JobName, o => new JobSchedule.Every(o.FollowUpInterval));
+        services.AddScheduledJob<ActionFollowUpJob, ActionsOptions>(ActionFollowUpJob.JobName,
+            o => new JobSchedule.Every(o.FollowUpInterval));
         services.AddMetricsContributor<ActionMetrics>();
         services.AddUserPageSection<FeedbackSection>();
         return builder;

@@ -2,7 +2,9 @@ using Microsoft.Extensions.Options;
 
 namespace Monitor.Worker.Actions;
 
-/// <summary>"You said, we did": when the follow-up pulse goes out and when feedback counts as unanswered. Bound from <c>Actions</c>.</summary>
+/// <summary>
+/// "You said, we did": when the follow-up pulse goes out and when feedback counts as unanswered. Bound from <c>Actions</c>.
+/// </summary>
 public sealed class ActionsOptions
 {
     public const string Section = "Actions";

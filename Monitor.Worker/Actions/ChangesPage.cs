@@ -22,7 +22,8 @@ public static class ChangesPage
             foreach (var a in shipped)
             {
                 b.Append("<article><h2>").Append(E.Encode(a.Title)).Append("</h2><p>").Append(E.Encode(a.Description))
-                 .Append("</p><p><small>Shipped <time>").Append(ActionPages.Date(a.ShippedAt!.Value)).Append("</time></small></p></article>");
+                 .Append("</p><p><small>Shipped <time>").Append(ActionPages.Date(a.ShippedAt!.Value))
+                 .Append("</time></small></p></article>");
             }
             return new Html(b.ToString());
         }).OnListener(Listener.Public);
@@ -38,9 +39,11 @@ public static class ChangesPage
             r.Headers.CacheControl = "public, max-age=300";
             r.Headers["Referrer-Policy"] = "no-referrer";
             r.Headers["X-Content-Type-Options"] = "nosniff";
-            r.Headers.ContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; form-action 'none'; frame-ancestors 'none'; base-uri 'none'";
-            var html = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">" +
-                       "<title>You said, we did</title><style>body{font-family:sans-serif;max-width:40em;margin:2em auto;padding:0 1em}</style>" +
+            r.Headers.ContentSecurityPolicy =
+                "default-src 'none'; style-src 'unsafe-inline'; form-action 'none'; frame-ancestors 'none'; base-uri 'none'";
+            var html = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">" +
+                       "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>You said, we did</title>" +
+                       "<style>body{font-family:sans-serif;max-width:40em;margin:2em auto;padding:0 1em}</style>" +
                        "</head><body>" + body + "</body></html>";
             return HttpMethods.IsHead(context.Request.Method) ? Task.CompletedTask : r.WriteAsync(html, context.RequestAborted);
         }
