@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Monitor.Tests.Console;
 
 namespace Monitor.Tests.Actions;
 
@@ -92,5 +93,34 @@ public sealed class ActionsApiTests
         Assert.That(notes[0].TextBody, Does.Contain("We rolled out the new Teams client."));
         Assert.That((await _world.ActionAsync(id)).GetProperty("notified").EnumerateArray().Select(e => e.GetString()),
             Is.EqualTo(new[] { "x1" }));
+    }
+
+    [Test]
+    public async Task The_console_pages_are_for_signed_in_staff_every_form_needs_its_token_and_text_is_encoded()
+    {
+        using var stranger = new ConsoleClient(_world.Worker.InternalUrl);
+        var (status, _, response) = await stranger.GetAsync("/console/actions");
+        Assert.That(status, Is.EqualTo(HttpStatusCode.Redirect));
+        Assert.That(response.Headers.Location?.OriginalString, Does.Contain("/console/sign-in"));
+
+        using var person = new ConsoleClient(_world.Worker.InternalUrl);
+        Assert.That(await person.SignInAsync("admin", ActionWorld.Password), Is.True);
+        await person.GetAsync("/console/actions"); // the form's token belongs to the signed-in person
+        var (forged, _, _) = await person.PostAsync("/console/actions",
+            new Dictionary<string, string> { ["title"] = "Forged", ["description"] = "x" }, withToken: false);
+        Assert.That(forged, Is.EqualTo(HttpStatusCode.BadRequest));
+        var (made, _, madeResponse) = await person.PostAsync("/console/actions",
+            new Dictionary<string, string> { ["title"] = "<script>alert(1)</script>", ["description"] = "Fixed it" });
+        Assert.That(made, Is.EqualTo(HttpStatusCode.Redirect));
+        var (list, html, _) = await person.GetAsync("/console/actions");
+        Assert.That(list, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(html, Does.Not.Contain("<script>").And.Contain("&lt;script&gt;").And.Not.Contain("Forged"));
+        Assert.That((await person.GetAsync($"/console/actions/{Guid.NewGuid()}")).Status, Is.EqualTo(HttpStatusCode.NotFound));
+        var (noAction, _, _) = await person.PostAsync("/console/actions/link", new Dictionary<string, string> { ["signal"] = "a/b/c" });
+        Assert.That(noAction, Is.EqualTo(HttpStatusCode.BadRequest));
+        var (unknown, unknownHtml, _) = await person.PostAsync($"{madeResponse.Headers.Location}/links",
+            new Dictionary<string, string> { ["signal"] = "x1/touchpoint/api:missing" });
+        Assert.That(unknown, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That(ConsoleClient.Text(unknownHtml), Does.Contain("No such feedback: x1/touchpoint/api:missing"));
     }
 }
