@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Monitor.Core.Evaluation;
 using Monitor.Core.Ports;
 using Monitor.Probes;
+using Monitor.Worker.Actions;
 using Monitor.Worker.UserDirectory;
 using Monitor.Worker.Endpoints;
 using Monitor.Worker.Evaluation;
@@ -71,6 +72,7 @@ public static class WorkerExtensions
         builder.AddPulse();
         builder.AddConsole();
         builder.AddValue();
+        builder.AddActions();
         // The one setting needed while composing (which job store Quartz uses), validated before it is read.
         builder.AddScheduling(ValidatedOptions.Read(builder.Configuration, StorageOptions.Section, new StorageOptionsValidator()));
         services.AddSingleton<UserLabeler>();
@@ -102,6 +104,7 @@ public static class WorkerExtensions
         app.MapPrivacyApi();
         app.MapAuditPage();
         app.MapCampaigns();
+        app.MapActions();
         if (string.IsNullOrEmpty(app.Services.GetRequiredService<IOptions<AdminOptions>>().Value.ApiKey))
         {
             app.Logger.LogWarning("Admin:ApiKey is not set: the admin API refuses every request");

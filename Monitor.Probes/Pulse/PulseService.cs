@@ -32,12 +32,24 @@ public sealed class PulseService(IPulseStore store, IUserDirectory users, ISigna
         return p.Pulse;
     }
 
-    private NewPulse New(IPulseChannel channel, User user, string reason, Func<User, string?>? choice)
+    /// <summary>
+    /// A pulse with the configured questions under its own subject line (e.g. "Did … help?" after a change IT made
+    /// because of feedback): same links, answers and expiry as any pulse; no campaign applies to it.
+    /// </summary>
+    public async Task<PulseRecord> CreateAsync(User user, string reason, string subject, CancellationToken ct)
+    {
+        var p = New(channels.Chosen, user, reason, choice: null, subject);
+        await store.CreateManyAsync([p], ct);
+        return p.Pulse;
+    }
+
+    private NewPulse New(IPulseChannel channel, User user, string reason, Func<User, string?>? choice, string? subject = null)
     {
         var now = time.GetUtcNow();
         var set = choice?.Invoke(user) ?? O.QuestionSet;
         var pulse = new PulseRecord(Guid.CreateVersion7(), user.Id, set, reason, now, now + O.LinkValidity);
-        var payload = channel.Render(composer.Compose(user, pulse));
+        var composed = composer.Compose(user, pulse);
+        var payload = channel.Render(subject is null ? composed : composed with { Subject = subject });
         return new NewPulse(pulse, channel.Name, payload.Recipient, payload.Message);
     }
 

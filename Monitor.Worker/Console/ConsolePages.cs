@@ -48,6 +48,11 @@ internal static class ConsolePages
 
     /// <summary>A page of the console's layout around <paramref name="body"/> (HTML the caller has encoded).</summary>
     public static IResult Html(int status, string title, string body) => Page(status, title, body);
+    /// <summary>A feature's page (actions, visits, …) in the console's layout and headers.</summary>
+    internal static IResult Layout(int status, string title, string body) => Page(status, title, body);
+
+    /// <summary>The hidden anti-forgery field for a feature's form.</summary>
+    internal static string FormToken(AntiforgeryTokenSet tokens) => Token(tokens);
 
     private static string Token(AntiforgeryTokenSet tokens) =>
         $"<input type=\"hidden\" name=\"{E.Encode(tokens.FormFieldName)}\" value=\"{E.Encode(tokens.RequestToken ?? "")}\">";
