@@ -64,7 +64,7 @@ public sealed class PeopleConsoleTests
         var timeline = await page.InnerTextAsync("#timeline");
         Assert.That(timeline, Does.Contain("VPN <drops> every hour"), "the comment is shown as text, encoded");
         Assert.That(timeline, Does.Contain("unknown → down").And.Contain("because of"), "the state change with its cause");
-        Assert.That(await page.InnerTextAsync("ul.causes"), Does.Contain("touchpoint 🙁 -1"));
+        Assert.That(await page.InnerTextAsync("ul.causes"), Does.Contain("touchpoint ☹ -1"));
         Assert.That(await page.InnerTextAsync("#test-section"), Is.EqualTo("Section for Jonas Berg seen by admin"));
         Assert.That(host.Audit.Entries.Any(e => e is { Actor: "admin", Action: AuditActions.ViewUser, SubjectUserId: Red }), Is.True,
             "the view is in the audit log");

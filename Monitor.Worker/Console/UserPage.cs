@@ -110,7 +110,7 @@ internal static class UserPage
         return html.Append("</li>").ToString();
     }
 
-    private static string Face(double score) => score >= 0.33 ? "🙂" : score <= -0.33 ? "🙁" : "😐";
+    private static string Face(double score) => score >= 0.33 ? "☺" : score <= -0.33 ? "☹" : "~";
 
     private static string Number(double score) => score.ToString("+0.##;-0.##;0", CultureInfo.InvariantCulture);
 }
