@@ -54,9 +54,11 @@ public sealed class PeopleConsoleTests
         await page.ClickAsync("button:text('Filter')");
         await page.WaitForURLAsync(u => u.Contains("state=down", StringComparison.Ordinal));
         Assert.That(await page.InnerTextAsync("#count"), Does.StartWith("1 of").And.Not.EqualTo(all));
-        Assert.That(await page.QuerySelectorAsync("input[name=needs-visit]"), Is.Null, "without the visits feature there is no such filter");
+        Assert.That(await page.QuerySelectorAsync("input[name=needs-visit]"), Is.Null,
+            "without the visits feature there is no such filter");
         Directory.CreateDirectory(Path.Combine(TestPaths.RepoRoot, "docs", "images"));
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(TestPaths.RepoRoot, "docs", "images", "console-people.png") });
+        await page.ScreenshotAsync(new PageScreenshotOptions
+            { Path = Path.Combine(TestPaths.RepoRoot, "docs", "images", "console-people.png") });
 
         await page.ClickAsync("text=Jonas Berg");
         await page.WaitForURLAsync(console + "users/" + Red);
@@ -163,7 +165,8 @@ public sealed class PeopleConsoleTests
         for (var i = 0; i < 75; i++)
         {
             var text = await host.MetricsAsync();
-            if (text.Split('\n').Any(l => l.StartsWith(series, StringComparison.Ordinal) && l.EndsWith(" 1", StringComparison.Ordinal)) == present)
+            var found = text.Split('\n').Any(l => l.StartsWith(series, StringComparison.Ordinal) && l.EndsWith(" 1", StringComparison.Ordinal));
+            if (found == present)
                 return;
             await Task.Delay(200);
         }

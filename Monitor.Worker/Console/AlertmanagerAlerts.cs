@@ -17,7 +17,8 @@ internal sealed class AlertmanagerAlerts(IHttpClientFactory factory, IOptions<Co
     public async Task<AlertList?> ReadAsync(CancellationToken ct)
     {
         if (string.IsNullOrEmpty(options.Value.AlertmanagerUrl)) return null;
-        var url = new Uri(new Uri(options.Value.AlertmanagerUrl.TrimEnd('/') + "/"), "api/v2/alerts?active=true&silenced=false&inhibited=false");
+        var url = new Uri(new Uri(options.Value.AlertmanagerUrl.TrimEnd('/') + "/"),
+            "api/v2/alerts?active=true&silenced=false&inhibited=false");
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);

@@ -24,7 +24,8 @@ internal static class PeopleEndpoints
     {
         var console = app.MapGroup("/console").OnListener(Listener.Internal);
 
-        console.MapGet("/people", async (string? state, string? department, string? site, [FromQuery(Name = "needs-visit")] string? needsVisit,
+        console.MapGet("/people", async (string? state, string? department, string? site,
+            [FromQuery(Name = "needs-visit")] string? needsVisit,
             ICurrentActor actor, BoardRepository board, UserRepository users, IServiceProvider services, TimeProvider time,
             CancellationToken ct) =>
         {
@@ -52,7 +53,8 @@ internal static class PeopleEndpoints
             UserPage.Typed Keep(string error) => new(comment, expiry, error);
             if (!UserPage.Expiries.TryGetValue(expiry ?? "", out var span))
                 return await loader.PageAsync(http, id, Keep("Choose an expiry from the list."), ct, 400);
-            if (comment?.Length > 2000) return await loader.PageAsync(http, id, Keep("The comment is longer than 2000 characters."), ct, 400);
+            if (comment?.Length > 2000)
+                return await loader.PageAsync(http, id, Keep("The comment is longer than 2000 characters."), ct, 400);
             if (status?.State != SatisfactionState.Down)
             {
                 return await loader.PageAsync(http, id, Keep("This user is not down (any more): there is nothing to acknowledge."),
@@ -68,7 +70,8 @@ internal static class PeopleEndpoints
         console.MapPost("/users/{id}/acknowledgement/remove", async (string id, IFormCollection form, ICurrentActor actor,
             AcknowledgementRepository acks, ILogger<UserPageLoader> logger, CancellationToken ct) =>
         {
-            if (await acks.RemoveAsync(id, ct)) logger.LogInformation("Console: {By} removed the acknowledgement of {User}", actor.Current!.Name, id);
+            if (await acks.RemoveAsync(id, ct))
+                logger.LogInformation("Console: {By} removed the acknowledgement of {User}", actor.Current!.Name, id);
             return Results.Redirect($"/console/users/{Uri.EscapeDataString(id)}");
         }).RequireAuthorization(ConsoleRoles.StaffPolicy);
 
@@ -86,7 +89,8 @@ internal sealed class UserPageLoader(UserRepository users, StateRepository state
     public async Task<IResult> PageAsync(HttpContext http, string id, UserPage.Typed? typed, CancellationToken ct, int status = 200)
     {
         var user = await users.FindAsync(id, ct);
-        if (user is null) return ConsolePages.Message(404, "No such user", $"There is no user '{id}' in the directory.", "/console/people", "People");
+        if (user is null)
+            return ConsolePages.Message(404, "No such user", $"There is no user '{id}' in the directory.", "/console/people", "People");
         var who = actor.Current!;
         var now = time.GetUtcNow();
         await audit.RecordAsync(new AuditEntry(now, who.Name, AuditActions.ViewUser, id), ct);

@@ -15,7 +15,8 @@ internal static class UserPage
     /// <summary>The expiries the form offers, so that a phone needs no date picker and no time zone is guessed.</summary>
     public static readonly IReadOnlyDictionary<string, TimeSpan?> Expiries = new Dictionary<string, TimeSpan?>
     {
-        [""] = null, ["4h"] = TimeSpan.FromHours(4), ["1d"] = TimeSpan.FromDays(1), ["3d"] = TimeSpan.FromDays(3), ["7d"] = TimeSpan.FromDays(7),
+        [""] = null, ["4h"] = TimeSpan.FromHours(4), ["1d"] = TimeSpan.FromDays(1),
+        ["3d"] = TimeSpan.FromDays(3), ["7d"] = TimeSpan.FromDays(7),
     };
 
     public sealed record Model(User User, UserStatus? Status, Acknowledgement? Ack, IReadOnlyList<StoredSignal> Signals,

@@ -141,12 +141,14 @@ public static class StackScenario
         Gauge(text, "satisfaction_feedback_without_action", "Negative comments older than 60 days without an action.", [("", 2)]);
         Gauge(text, "satisfaction_visits", "Visits in the last 30 days by kind.", [("kind=\"walk_by\"", 4), ("kind=\"call\"", 2)]);
         Gauge(text, "satisfaction_actions", "Actions by status.", [("status=\"open\"", 3), ("status=\"shipped\"", 5)]);
-        Gauge(text, "satisfaction_last_action_shipped_timestamp_seconds", "Unix time the last action was shipped.", [("", epoch - 172_800d)]);
+        Gauge(text, "satisfaction_last_action_shipped_timestamp_seconds", "Unix time the last action was shipped.",
+            [("", epoch - 172_800d)]);
         text.Append("# HELP satisfaction_action_feedback_age_at_ship_seconds Age of the feedback when its action shipped.\n")
             .Append("# TYPE satisfaction_action_feedback_age_at_ship_seconds histogram\n");
         foreach (var (le, count) in new[] { ("86400", 1), ("604800", 3), ("2592000", 5), ("+Inf", 5) })
             text.Append($"satisfaction_action_feedback_age_at_ship_seconds_bucket{{le=\"{le}\"}} {count}\n");
-        text.Append("satisfaction_action_feedback_age_at_ship_seconds_sum 3000000\nsatisfaction_action_feedback_age_at_ship_seconds_count 5\n");
+        text.Append("satisfaction_action_feedback_age_at_ship_seconds_sum 3000000\n")
+            .Append("satisfaction_action_feedback_age_at_ship_seconds_count 5\n");
     }
 
     private static string UserLabels(ScenarioUser u) => $"user=\"{u.User}\",department=\"{u.Department}\",site=\"{u.Site}\"";
