@@ -106,6 +106,10 @@ public sealed class PeopleConsoleTests
         Assert.That(home, Is.EqualTo(HttpStatusCode.OK), "an Alertmanager that cannot be reached is a sentence, not a 500");
         Assert.That(ConsoleClient.Text(html), Does.Contain("Alertmanager could not be read"));
 
+        var internalUrl = host.InternalUrl.GetLeftPart(UriPartial.Authority);
+        Assert.That(await host.MetricsAsync(), Does.Contain($"satisfaction_console_info{{url=\"{internalUrl}\"}} 1"),
+            "without Console:PublicUrl the alerts link to the internal listener");
+
         var (missing, _, _) = await client.GetAsync("/console/users/nobody");
         Assert.That(missing, Is.EqualTo(HttpStatusCode.NotFound));
 
