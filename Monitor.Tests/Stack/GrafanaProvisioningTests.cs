@@ -26,6 +26,9 @@ public class GrafanaProvisioningTests
         ["UsersStale"] = "satisfaction-users-stale",
         ["ProbeFailing"] = "satisfaction-probe-failing",
         ["PulseChannelSilent"] = "satisfaction-pulse-channel-silent",
+        ["RedUserNotVisited"] = "satisfaction-red-user-not-visited",
+        ["DepartmentNotVisited"] = "satisfaction-department-not-visited",
+        ["FeedbackWithoutAction"] = "satisfaction-feedback-without-action",
     };
 
     private static readonly string[] ProvisioningFiles =
@@ -236,7 +239,7 @@ public class GrafanaProvisioningTests
         {
             var name = rule.Str("alert");
             Assert.That(rule.Map("labels").Str("severity"), Is.AnyOf("critical", "warning", "info"), name);
-            Assert.That(rule.Map("labels").Str("routing"), Is.AnyOf("service-desk", "monitoring"), name);
+            Assert.That(rule.Map("labels").Str("routing"), Is.AnyOf("service-desk", "monitoring", "team"), name);
             var annotations = rule.Map("annotations");
             Assert.That(annotations.Str("summary"), Is.Not.Empty, name);
             Assert.That(annotations.Str("description")?.Length, Is.GreaterThan(100), name);

@@ -85,7 +85,8 @@ public abstract class LiveStackTestsBase
         var users = firing.Series.Select(s => s["user"]).ToList();
         Assert.That(users, Does.Contain(StackScenario.RedUser));
         Assert.That(users, Does.Not.Contain(StackScenario.AcknowledgedUser).And.Not.Contain(StackScenario.FlappingUser));
-        Assert.That(Stack.Webhook.Alerts.Select(a => a.Alert.Label("user")),
+        // RedUserNotVisited (routing="team") reaches the team for acknowledged users too, by design: it is not a page.
+        Assert.That(Stack.Webhook.Alerts.Where(a => a.Alert.Label("routing") != "team").Select(a => a.Alert.Label("user")),
             Does.Not.Contain(StackScenario.AcknowledgedUser).And.Not.Contain(StackScenario.FlappingUser), Stack.Webhook.Describe());
     }
 
@@ -121,7 +122,8 @@ public abstract class LiveStackTestsBase
         Assert.That(held.InhibitedBy, Is.Not.Empty);
 
         await WaitUntilNotificationsSettleAsync();
-        Assert.That(Stack.Webhook.Alerts.Select(a => a.Alert.Label("user")), Does.Not.Contain(StackScenario.OutageSiteUser), Stack.Webhook.Describe());
+        Assert.That(Stack.Webhook.Alerts.Where(a => a.Alert.Label("routing") != "team").Select(a => a.Alert.Label("user")),
+            Does.Not.Contain(StackScenario.OutageSiteUser), Stack.Webhook.Describe());
     }
 
     [Test]

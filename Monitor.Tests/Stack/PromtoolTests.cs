@@ -29,6 +29,11 @@ public class PromtoolTests
     public Task Every_alert_fires_stays_silent_and_resolves_as_the_promtool_tests_expect() =>
         AssertSucceeds("promtool", "PROMTOOL_BIN", "prometheus", ["test", "rules", "prometheus/tests/satisfaction.test.yml"]);
 
+    /// <summary>The alerts that look back days and weeks (visits, actions), evaluated hourly in their own file.</summary>
+    [Test]
+    public Task The_loop_alerts_fire_stay_silent_and_resolve_as_the_promtool_tests_expect() =>
+        AssertSucceeds("promtool", "PROMTOOL_BIN", "prometheus", ["test", "rules", "prometheus/tests/loop.test.yml"]);
+
     [Test]
     public Task Promtool_accepts_the_value_alert_rules() =>
         AssertSucceeds("promtool", "PROMTOOL_BIN", "prometheus", ["check", "rules", "prometheus/rules/value.rules.yml"]);

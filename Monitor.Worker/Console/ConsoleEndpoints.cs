@@ -13,10 +13,11 @@ internal static class ConsoleEndpoints
     {
         var console = app.MapGroup("/console").OnListener(Listener.Internal);
 
-        console.MapGet("/", (HttpContext http, IAntiforgery antiforgery, ICurrentActor actor) =>
+        console.MapGet("/", async (HttpContext http, IAntiforgery antiforgery, ICurrentActor actor, ConsoleHome home,
+            CancellationToken ct) =>
         {
             var who = actor.Current!;
-            return ConsolePages.Home(antiforgery.GetAndStoreTokens(http), who.Name, who.Role);
+            return ConsolePages.Home(antiforgery.GetAndStoreTokens(http), who.Name, who.Role, await home.RenderAsync(who, ct));
         }).RequireAuthorization(ConsoleRoles.ViewerPolicy);
 
         console.MapGet("/sign-in", (string? returnUrl, HttpContext http, IAntiforgery antiforgery, IOptions<ConsoleOptions> options,

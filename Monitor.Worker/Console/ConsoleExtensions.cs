@@ -44,6 +44,7 @@ public static class ConsoleExtensions
         services.AddOptions<KeyManagementOptions>().Configure<Database>((o, db) => o.XmlRepository = new StoreKeyRepository(db));
         services.AddSingleton<LocalAccount>();
         services.AddHostedService<FirstRunLink>();
+        services.AddPeoplePages();
 
         var auth = services.AddAuthentication(o =>
         {
@@ -172,6 +173,7 @@ public static class ConsoleExtensions
             console.UseAntiforgery();
         });
         app.MapConsoleEndpoints();
+        app.MapPeopleEndpoints();
         return app;
     }
 }

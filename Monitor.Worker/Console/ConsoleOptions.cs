@@ -16,6 +16,15 @@ public sealed class ConsoleOptions
     /// <summary>The one account used when no identity provider is configured.</summary>
     public LocalAccountOptions LocalAccount { get; set; } = new();
 
+    /// <summary>Optional Alertmanager (e.g. http://alertmanager:9093): the console home lists its firing alerts.</summary>
+    public string? AlertmanagerUrl { get; set; }
+
+    /// <summary>Optional Grafana, linked from the console home.</summary>
+    public string? GrafanaUrl { get; set; }
+
+    /// <summary>The console as people reach it, for links in alerts; empty means the internal listener's URL.</summary>
+    public string? PublicUrl { get; set; }
+
     public bool UsesOidc => !string.IsNullOrWhiteSpace(Oidc.Authority);
 }
 
@@ -76,6 +85,13 @@ internal sealed class ConsoleOptionsValidator : IValidateOptions<ConsoleOptions>
         {
             failures.Add($"{Local}:{nameof(LocalAccountOptions.Password)} must be at least {LocalAccountOptions.MinimumPasswordLength} " +
                          "characters (or empty to set it through the one-time link).");
+        }
+        foreach (var (key, value) in new[] { (nameof(o.AlertmanagerUrl), o.AlertmanagerUrl), (nameof(o.GrafanaUrl), o.GrafanaUrl),
+                     (nameof(o.PublicUrl), o.PublicUrl) })
+        {
+            if (!string.IsNullOrEmpty(value) && (!Uri.TryCreate(value, UriKind.Absolute, out var u) ||
+                                                 u.Scheme is not ("http" or "https") || !string.IsNullOrEmpty(u.Query)))
+                failures.Add($"{ConsoleOptions.Section}:{key} must be an absolute http(s) URL without a query (got '{value}').");
         }
         if (o.UsesOidc) ValidateOidc(o, failures);
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -14,10 +14,11 @@ internal static class ConsolePages
 
     private static readonly HtmlEncoder E = HtmlEncoder.Default;
 
-    public static IResult Home(AntiforgeryTokenSet tokens, string name, string role) => Page(200, "IT staff console",
+    /// <param name="more">The home's content under the sign-in line (already encoded by its author).</param>
+    public static IResult Home(AntiforgeryTokenSet tokens, string name, string role, string more = "") => Page(200, "IT staff console",
         "<h1>IT staff console</h1>" +
         $"<p id=\"signed-in\">Signed in as <strong>{E.Encode(name)}</strong> (<span id=\"role\">{E.Encode(role)}</span>)</p>" +
-        $"<form method=\"post\" action=\"/console/sign-out\">{Token(tokens)}<button type=\"submit\">Sign out</button></form>");
+        $"<form method=\"post\" action=\"/console/sign-out\">{Token(tokens)}<button type=\"submit\">Sign out</button></form>" + more);
 
     public static IResult SignIn(AntiforgeryTokenSet tokens, string user, string returnUrl, string? error) =>
         Page(error is null ? 200 : 401, "Sign in",
@@ -46,12 +47,16 @@ internal static class ConsolePages
         Page(status, title, $"<h1>{E.Encode(title)}</h1><p>{E.Encode(text)}</p>" +
                             (link is null ? "" : $"<p><a href=\"{E.Encode(link)}\">{E.Encode(linkText)}</a></p>"));
 
-    /// <summary>A page of the console's layout around <paramref name="body"/> (HTML the caller has encoded).</summary>
+    /// <summary>A page of another console feature in the common layout (the body is already encoded by its author).</summary>
     public static IResult Html(int status, string title, string body) => Page(status, title, body);
-    /// <summary>A feature's page (actions, visits, …) in the console's layout and headers.</summary>
+
+    /// <summary>The same, for features that call it a layout.</summary>
     internal static IResult Layout(int status, string title, string body) => Page(status, title, body);
 
-    /// <summary>The hidden anti-forgery field for a feature's form.</summary>
+    /// <summary>The hidden anti-forgery field for a form of another console feature.</summary>
+    internal static string TokenField(AntiforgeryTokenSet tokens) => Token(tokens);
+
+    /// <summary>The same, under the name the actions pages use.</summary>
     internal static string FormToken(AntiforgeryTokenSet tokens) => Token(tokens);
 
     private static string Token(AntiforgeryTokenSet tokens) =>
@@ -67,7 +72,9 @@ internal static class ConsolePages
             .Append("<meta name=\"robots\" content=\"noindex,nofollow\">")
             .Append("<title>").Append(E.Encode(title)).Append(" · satisfaction-monitor</title>")
             .Append("<style>body{font-family:sans-serif;max-width:40em;margin:2em auto;padding:0 1em}")
-            .Append("input,button{font-size:1.1em;padding:.4em;max-width:100%}.error{color:#a00}</style>")
+            .Append("input,button{font-size:1.1em;padding:.4em;max-width:100%}.error{color:#a00}")
+            .Append("table{border-collapse:collapse;width:100%}td,th{text-align:left;padding:.3em;border-bottom:1px solid #ddd}")
+            .Append("nav a{margin-right:1em}.down{color:#a00}.degraded{color:#a60}.up{color:#070}select{font-size:1.1em}</style>")
             .Append("</head><body>").Append(body).Append("</body></html>");
         return new HtmlResult(status, html.ToString());
     }

@@ -65,6 +65,7 @@ public static class GrafanaQueries
             var dashboard = JsonNode.Parse(File.ReadAllText(file))!.AsObject();
             foreach (var variable in dashboard["templating"]?["list"]?.AsArray().OfType<JsonObject>() ?? [])
             {
+                if ((string?)variable["type"] == "constant") continue; // a fixed value (the console's URL), no query
                 var definition = (string?)variable["definition"] ?? "";
                 var match = Regex.Match(definition, @"^label_values\((?:(?<match>.+),\s*)?(?<label>\w+)\)$");
                 if (!match.Success)

@@ -128,7 +128,36 @@ public static class StackScenario
         Gauge(text, "satisfaction_group_value_score", "Mean value answer by group, dimension and rank.",
             valueGroups.SelectMany(g => dimensions.SelectMany(d => new[] { "individual_contributor", "management" }
                 .Select(r => ($"{g},dimension=\"{d}\",rank=\"{r}\"", r == "management" ? 0.5 : 0.1)))));
+        RenderLoop(text, users, epoch);
         return text.ToString();
+    }
+
+    /// <summary>
+    /// Closing the loop: nobody visited the red users (last contact 0, never), Sales was visited an hour ago and every
+    /// other department never; two negative comments wait for an action; visits, actions and their timing for the board.
+    /// </summary>
+    private static void RenderLoop(StringBuilder text, IReadOnlyList<ScenarioUser> users, long epoch)
+    {
+        Gauge(text, "satisfaction_console_info", "Where the IT staff console is reached.", [("url=\"http://console.example\"", 1)]);
+        Gauge(text, "satisfaction_user_last_contact_timestamp_seconds", "Unix time of the last visit or call; 0 when none.",
+            users.Select(u => (UserLabels(u), u.State == 3 ? 0d : epoch - 86_400d)));
+        var departments = users.Select(u => u.Department).Distinct().ToList();
+        Gauge(text, "satisfaction_group_last_contact_timestamp_seconds", "Unix time of the group's last visit; 0 when none.",
+            departments.Select(d => ($"group_type=\"department\",group=\"{d}\"", d == "Sales" ? epoch - 3600d : 0d)));
+        Gauge(text, "satisfaction_group_contacted_ratio", "Share of the group's users contacted in the last 30 days.",
+            departments.Select(d => ($"group_type=\"department\",group=\"{d}\"", d == "Sales" ? 0.25 : 0d)));
+        Gauge(text, "satisfaction_red_users_visited_ratio", "Share of red users visited within 3 working days.", [("", 0.5)]);
+        Gauge(text, "satisfaction_feedback_without_action", "Negative comments older than 60 days without an action.", [("", 2)]);
+        Gauge(text, "satisfaction_visits", "Visits in the last 30 days by kind.", [("kind=\"walk_by\"", 4), ("kind=\"call\"", 2)]);
+        Gauge(text, "satisfaction_actions", "Actions by status.", [("status=\"open\"", 3), ("status=\"shipped\"", 5)]);
+        Gauge(text, "satisfaction_last_action_shipped_timestamp_seconds", "Unix time the last action was shipped.",
+            [("", epoch - 172_800d)]);
+        text.Append("# HELP satisfaction_action_feedback_age_at_ship_seconds Age of the feedback when its action shipped.\n")
+            .Append("# TYPE satisfaction_action_feedback_age_at_ship_seconds histogram\n");
+        foreach (var (le, count) in new[] { ("86400", 1), ("604800", 3), ("2592000", 5), ("+Inf", 5) })
+            text.Append($"satisfaction_action_feedback_age_at_ship_seconds_bucket{{le=\"{le}\"}} {count}\n");
+        text.Append("satisfaction_action_feedback_age_at_ship_seconds_sum 3000000\n")
+            .Append("satisfaction_action_feedback_age_at_ship_seconds_count 5\n");
     }
 
     private static string UserLabels(ScenarioUser u) => $"user=\"{u.User}\",department=\"{u.Department}\",site=\"{u.Site}\"";
