@@ -8,6 +8,7 @@ using Monitor.Worker.Directory;
 using Monitor.Worker.Endpoints;
 using Monitor.Worker.Evaluation;
 using Monitor.Worker.Metrics;
+using Monitor.Worker.Outreach;
 using Monitor.Worker.Pulse;
 using Monitor.Worker.Scheduling;
 using Monitor.Worker.StaffConsole;
@@ -67,6 +68,7 @@ public static class WorkerExtensions
         builder.AddTickets();
         builder.AddPulse();
         builder.AddConsole();
+        services.AddOutreach(builder.Configuration);
         // The one setting needed while composing (which job store Quartz uses), validated before it is read.
         builder.AddScheduling(ValidatedOptions.Read(builder.Configuration, StorageOptions.Section, new StorageOptionsValidator()));
         services.AddSingleton<UserLabeler>();
@@ -94,6 +96,7 @@ public static class WorkerExtensions
         app.MapTicketWebhooks();
         app.MapPulse();
         app.MapConsole();
+        app.MapOutreach();
         if (string.IsNullOrEmpty(app.Services.GetRequiredService<IOptions<AdminOptions>>().Value.ApiKey))
         {
             app.Logger.LogWarning("Admin:ApiKey is not set: the admin API refuses every request");

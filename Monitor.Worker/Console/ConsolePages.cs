@@ -46,6 +46,12 @@ internal static class ConsolePages
         Page(status, title, $"<h1>{E.Encode(title)}</h1><p>{E.Encode(text)}</p>" +
                             (link is null ? "" : $"<p><a href=\"{E.Encode(link)}\">{E.Encode(linkText)}</a></p>"));
 
+    /// <summary>A page in the console's layout, for a feature's own pages (visits, actions, …); the body is already encoded.</summary>
+    public static IResult Html(int status, string title, string body) => Page(status, title, body);
+
+    /// <summary>The hidden anti-forgery field every form of a feature's page carries.</summary>
+    public static string AntiforgeryInput(AntiforgeryTokenSet tokens) => Token(tokens);
+
     private static string Token(AntiforgeryTokenSet tokens) =>
         $"<input type=\"hidden\" name=\"{E.Encode(tokens.FormFieldName)}\" value=\"{E.Encode(tokens.RequestToken ?? "")}\">";
 
