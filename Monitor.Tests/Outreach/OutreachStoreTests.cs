@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Monitor.Core.Evaluation;
@@ -7,6 +8,7 @@ using Monitor.Core.Users;
 using Monitor.Tests.Infrastructure;
 using Monitor.Worker.Directory;
 using Monitor.Worker.Outreach;
+using Monitor.Worker.StaffConsole;
 using Monitor.Worker.Storage;
 
 namespace Monitor.Tests.Outreach;
@@ -146,5 +148,23 @@ public sealed class OutreachStoreTests(string provider)
         // a visited on Wednesday (in time), b never (late), c went red an hour ago (not judged yet).
         Assert.That(VisitMetrics.RedVisitedRatio(entries, times, T0), Is.EqualTo(0.5));
         Assert.That(VisitMetrics.RedVisitedRatio(new Dictionary<string, DateTimeOffset>(), times, T0), Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task The_visits_section_lists_visits_encoded_and_shows_notes_to_staff_only()
+    {
+        await _users.ReplaceAllAsync([U("a")]);
+        await _service.RecordAsync(new Visit(Guid.CreateVersion7(), "a", VisitKinds.InPerson, 1, "<it>", T0, "<script>x</script> notes",
+            new DateOnly(2026, 12, 3)), default);
+        var section = new VisitsSection(_visits);
+        var tokens = new AntiforgeryTokenSet("t", "c", "__RequestVerificationToken", null);
+        var staff = await section.RenderAsync(new UserPageContext(U("a"), new Actor("ann", ConsoleRoles.Staff), tokens, ""), default);
+        Assert.That(staff, Does.Contain("<h2>Visits</h2>").And.Contain("href=\"/console/users/a/visits/new\">Log a visit</a>"));
+        Assert.That(staff, Does.Contain("2026-11-26 10:00 UTC · In person · by &lt;it&gt;").And.Contain("follow up on 2026-12-03"));
+        Assert.That(staff, Does.Contain("&lt;script&gt;x&lt;/script&gt; notes").And.Not.Contain("<script>"));
+        var viewer = await section.RenderAsync(new UserPageContext(U("a"), new Actor("vic", ConsoleRoles.Viewer), tokens, ""), default);
+        Assert.That(viewer, Does.Contain("In person").And.Not.Contain("notes").And.Not.Contain("Log a visit"));
+        var none = await section.RenderAsync(new UserPageContext(U("b"), new Actor("ann", ConsoleRoles.Staff), tokens, ""), default);
+        Assert.That(none, Does.Contain("No visit yet."));
     }
 }
