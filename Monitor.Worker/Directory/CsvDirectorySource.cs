@@ -100,7 +100,8 @@ public sealed class CsvDirectorySource(IOptions<DirectoryOptions> options) : IUs
         DateOnly? joined = null;
         if (joinedText.Length > 0)
         {
-            if (DateOnly.TryParseExact(joinedText, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)) joined = day;
+            if (DateOnly.TryParseExact(joinedText, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+                joined = day;
             else problems.Add($"joined '{joinedText}' is not a date (yyyy-MM-dd)");
         }
         if (problems.Count > 0) return null;

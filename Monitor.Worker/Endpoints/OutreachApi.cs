@@ -44,7 +44,8 @@ public static class OutreachApi
             CancellationToken ct) =>
         {
             var lines = await outreach.WhoToVisitAsync(ct);
-            await audit.RecordAsync(new AuditEntry(time.GetUtcNow(), actor.Current?.Name ?? "api-key", AuditActions.ExportUsers, null, "outreach.csv"), ct);
+            var who = actor.Current?.Name ?? "api-key";
+            await audit.RecordAsync(new AuditEntry(time.GetUtcNow(), who, AuditActions.ExportUsers, null, "outreach.csv"), ct);
             return OutreachCsv.Result(lines);
         });
 

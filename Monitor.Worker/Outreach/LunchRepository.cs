@@ -52,7 +52,8 @@ public sealed class LunchRepository(Database db)
     /// one conditional update, so that two replicas (or a double submit) never make two lunch visits for one person.
     /// Invitees not in <paramref name="came"/> are marked absent unless already marked present.
     /// </summary>
-    public async Task<IReadOnlyList<string>> RecordAttendanceAsync(Guid lunchId, IReadOnlyCollection<string> came, CancellationToken ct = default)
+    public async Task<IReadOnlyList<string>> RecordAttendanceAsync(Guid lunchId, IReadOnlyCollection<string> came,
+        CancellationToken ct = default)
     {
         await using var c = await db.OpenAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);

@@ -26,7 +26,8 @@ public static class OutreachConsole
             CancellationToken ct) =>
         {
             var lines = await outreach.WhoToVisitAsync(ct);
-            await audit.RecordAsync(new AuditEntry(time.GetUtcNow(), actor.Current!.Name, AuditActions.ExportUsers, null, "outreach.csv"), ct);
+            var who = actor.Current!.Name;
+            await audit.RecordAsync(new AuditEntry(time.GetUtcNow(), who, AuditActions.ExportUsers, null, "outreach.csv"), ct);
             return OutreachCsv.Result(lines);
         });
 

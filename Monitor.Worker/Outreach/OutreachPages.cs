@@ -25,7 +25,8 @@ internal static class OutreachPages
         if (lines.Count == 0) html.Append("<p id=\"nobody\">Nobody needs a visit this week.</p>");
         else
         {
-            html.Append("<table id=\"outreach\"><thead><tr><th>Who</th><th>Department</th><th>Site</th><th>Why</th><th></th></tr></thead><tbody>");
+            html.Append("<table id=\"outreach\"><thead><tr><th>Who</th><th>Department</th><th>Site</th><th>Why</th><th></th></tr>")
+                .Append("</thead><tbody>");
             foreach (var l in lines)
             {
                 var id = Uri.EscapeDataString(l.User.Id);
@@ -44,7 +45,10 @@ internal static class OutreachPages
         var id = E.Encode(Uri.EscapeDataString(user.Id));
         var html = new StringBuilder($"<h1>Log a visit to {E.Encode(user.DisplayName)}</h1>");
         if (errors.Count > 0)
-            html.Append("<div class=\"error\" role=\"alert\"><ul>").AppendJoin("", errors.Select(e => $"<li>{E.Encode(e)}</li>")).Append("</ul></div>");
+        {
+            html.Append("<div class=\"error\" role=\"alert\"><ul>")
+                .AppendJoin("", errors.Select(e => $"<li>{E.Encode(e)}</li>")).Append("</ul></div>");
+        }
         html.Append($"<form method=\"post\" action=\"/console/users/{id}/visits/new\">").Append(ConsolePages.AntiforgeryInput(tokens))
             .Append("<p><label for=\"kind\">How</label><br><select id=\"kind\" name=\"kind\">");
         foreach (var k in VisitKinds.All)
@@ -57,7 +61,8 @@ internal static class OutreachPages
             html.Append(Radio($"feeling-{a.Key}", value, $"{a.Face} {a.Words}", form.Feeling == value));
         }
         html.Append("</fieldset><p><label for=\"notes\">Notes (private: staff only)</label><br>")
-            .Append($"<textarea id=\"notes\" name=\"notes\" rows=\"5\" cols=\"40\" maxlength=\"{VisitRequest.MaxNotes}\">{E.Encode(form.Notes)}</textarea></p>")
+            .Append($"<textarea id=\"notes\" name=\"notes\" rows=\"5\" cols=\"40\" maxlength=\"{VisitRequest.MaxNotes}\">")
+            .Append(E.Encode(form.Notes)).Append("</textarea></p>")
             .Append("<p><label for=\"followUpOn\">Follow up on</label><br>")
             .Append($"<input id=\"followUpOn\" name=\"followUpOn\" type=\"date\" value=\"{E.Encode(form.FollowUpOn)}\"></p>")
             .Append("<button type=\"submit\">Save the visit</button></form>")
@@ -79,7 +84,8 @@ internal static class OutreachPages
     public static IResult Drawn(AntiforgeryTokenSet tokens, Guid lunchId, IReadOnlyList<User> drawn)
     {
         var html = new StringBuilder("<h1>Drawn for lunch</h1>");
-        if (drawn.Count == 0) return ConsolePages.Html(200, "Lunch", html.Append("<p>Nobody can be drawn: everyone was invited recently.</p>").ToString());
+        if (drawn.Count == 0)
+            return ConsolePages.Html(200, "Lunch", html.Append("<p>Nobody can be drawn: everyone was invited recently.</p>").ToString());
         html.Append("<p>Invite them; after the lunch, tick who came and save.</p>")
             .Append($"<form method=\"post\" action=\"/console/lunch/{lunchId}/attendance\">").Append(ConsolePages.AntiforgeryInput(tokens))
             .Append("<ul id=\"drawn\">");
@@ -113,5 +119,6 @@ internal static class OutreachPages
     };
 
     private static string Radio(string id, string value, string label, bool on) =>
-        $"<p><input type=\"radio\" id=\"{id}\" name=\"feeling\" value=\"{value}\"{(on ? " checked" : "")}> <label for=\"{id}\">{E.Encode(label)}</label></p>";
+        $"<p><input type=\"radio\" id=\"{id}\" name=\"feeling\" value=\"{value}\"{(on ? " checked" : "")}> " +
+        $"<label for=\"{id}\">{E.Encode(label)}</label></p>";
 }

@@ -15,7 +15,8 @@ public sealed class VisitRepository(Database db)
     {
         await using var c = await db.OpenAsync(ct);
         await c.ExecuteAsync(new CommandDefinition(
-            $"INSERT INTO visits ({Columns}, created_at) VALUES (@Id, @UserId, @Kind, @Feeling, @By, @At, @Notes, @FollowUpOn, @LunchId, @now)",
+            $"INSERT INTO visits ({Columns}, created_at) " +
+            "VALUES (@Id, @UserId, @Kind, @Feeling, @By, @At, @Notes, @FollowUpOn, @LunchId, @now)",
             new
             {
                 Id = v.Id.ToString(), v.UserId, v.Kind, v.Feeling, v.By, v.At, v.Notes, FollowUpOn = Iso(v.FollowUpOn),
@@ -89,7 +90,8 @@ public sealed class VisitRepository(Database db)
     {
         await using var c = await db.OpenAsync(ct);
         var rows = await c.QueryAsync<UserTime>(new CommandDefinition(
-            "SELECT user_id, MAX(changed_at) AS at FROM state_changes WHERE to_state IN (2, 3) AND from_state NOT IN (2, 3) GROUP BY user_id",
+            "SELECT user_id, MAX(changed_at) AS at FROM state_changes " +
+            "WHERE to_state IN (2, 3) AND from_state NOT IN (2, 3) GROUP BY user_id",
             cancellationToken: ct));
         return rows.ToDictionary(r => r.UserId, r => r.At, StringComparer.Ordinal);
     }

@@ -16,7 +16,8 @@ public sealed class VisitsSection(VisitRepository visits) : IUserPageSection
         var list = await visits.ForUserAsync(page.User.Id, 50, cancellationToken);
         var staff = page.Actor.Role == ConsoleRoles.Staff;
         var html = new StringBuilder("<section id=\"visits\"><h2>Visits</h2>");
-        if (staff) html.Append($"<p><a href=\"/console/users/{E.Encode(Uri.EscapeDataString(page.User.Id))}/visits/new\">Log a visit</a></p>");
+        var id = E.Encode(Uri.EscapeDataString(page.User.Id));
+        if (staff) html.Append($"<p><a href=\"/console/users/{id}/visits/new\">Log a visit</a></p>");
         if (list.Count == 0) return html.Append("<p>No visit yet.</p></section>").ToString();
         html.Append("<ul>");
         foreach (var v in list)

@@ -72,12 +72,14 @@ public sealed class UserRepository(Database db, TimeProvider time) : IUserDirect
         // One boxed value for every row.
         object nowMs = now.ToMs();
         await db.Dialect.InsertManyAsync(c, tx, $"INSERT INTO users ({Columns}, updated_at)", upserts, u =>
-            [u.Id, u.Email, u.DisplayName, u.Department, u.Site, u.Manager, u.UserRank, u.TimeZone, u.Locale, u.Active, u.OptedOut, u.JoinedOn, nowMs],
+            [u.Id, u.Email, u.DisplayName, u.Department, u.Site, u.Manager, u.UserRank, u.TimeZone, u.Locale, u.Active, u.OptedOut,
+                u.JoinedOn, nowMs],
             $"""
             ON CONFLICT (id) DO UPDATE SET email = excluded.email, display_name = excluded.display_name,
                 department = excluded.department, site = excluded.site, manager = excluded.manager,
                 user_rank = excluded.user_rank, time_zone = excluded.time_zone, locale = excluded.locale,
-                active = excluded.active, joined_on = excluded.joined_on, opted_out = (users.opted_out OR excluded.opted_out), removed_at = NULL,
+                active = excluded.active, joined_on = excluded.joined_on,
+                opted_out = (users.opted_out OR excluded.opted_out), removed_at = NULL,
                 updated_at = excluded.updated_at
             """, ct);
         // A joiner gets evaluated (to unknown) at once, so they show up on the board.
