@@ -51,7 +51,8 @@ public sealed class LunchDrawTests
         var a = LunchDraw.Draw(people, new HashSet<string>(), 6, 42).Select(u => u.Id);
         var b = LunchDraw.Draw(reversed, new HashSet<string>(), 6, 42).Select(u => u.Id);
         Assert.That(a, Is.EqualTo(b));
-        var others = Enumerable.Range(1, 20).Select(s => string.Join(",", LunchDraw.Draw(people, new HashSet<string>(), 6, s).Select(u => u.Id)));
+        var others = Enumerable.Range(1, 20)
+            .Select(s => string.Join(",", LunchDraw.Draw(people, new HashSet<string>(), 6, s).Select(u => u.Id)));
         Assert.That(others.Distinct().Count(), Is.GreaterThan(10), "other seeds draw other people");
     }
 

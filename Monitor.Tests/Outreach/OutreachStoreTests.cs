@@ -79,7 +79,8 @@ public sealed class OutreachStoreTests(string provider)
         Assert.That(stored[0], Is.EqualTo(visit), "newest first, every field round-trips");
         var signals = await _signals.ForUsersAsync(["a"], T0.AddDays(-1));
         var touchpoint = signals["a"].Single();
-        Assert.That((touchpoint.Kind, touchpoint.Score, touchpoint.Source), Is.EqualTo((SignalKinds.Touchpoint, -1.0, $"visit:{visit.Id}")));
+        Assert.That((touchpoint.Kind, touchpoint.Score, touchpoint.Source),
+            Is.EqualTo((SignalKinds.Touchpoint, -1.0, $"visit:{visit.Id}")));
         Assert.That((await _visits.LastVisitsAsync())["a"], Is.EqualTo(new LastVisit(visit.At, new DateOnly(2026, 12, 1))));
         Assert.That((await _visits.CountByKindAsync(T0.AddDays(-30)))[VisitKinds.Call], Is.EqualTo(2));
     }
@@ -94,7 +95,8 @@ public sealed class OutreachStoreTests(string provider)
             [new UserStatus("red", SatisfactionState.Down, -0.9, T0, false, 0, 0, wentRed, T0)],
             [new StateChange("red", SatisfactionState.Up, SatisfactionState.Down, wentRed, -0.9, [])], []);
         await _service.RecordAsync(new Visit(Guid.CreateVersion7(), "red", VisitKinds.Chat, 0, "x", T0.AddDays(-5), null, null), default);
-        await _service.RecordAsync(new Visit(Guid.CreateVersion7(), "fine", VisitKinds.Chat, 0.5, "x", T0.AddDays(-5), null, null), default);
+        await _service.RecordAsync(new Visit(Guid.CreateVersion7(), "fine", VisitKinds.Chat, 0.5, "x", T0.AddDays(-5), null, null),
+            default);
         await _signals.WriteAsync([new Signal("ticket", SignalKinds.TicketCsat, 0.5, 1, T0.AddDays(-2), "csat:1")], default);
 
         var lines = await _service.WhoToVisitAsync(default);
@@ -126,7 +128,8 @@ public sealed class OutreachStoreTests(string provider)
 
         var came = drawn.Take(2).Select(u => u.Id).ToList();
         var made = await _service.RecordAttendanceAsync(lunch.Id, came, "it-lead", default);
-        Assert.That(made!.Select(v => (v.UserId, v.Kind, v.LunchId)), Is.EquivalentTo(came.Select(id => (id, VisitKinds.Lunch, (Guid?)lunch.Id))));
+        Assert.That(made!.Select(v => (v.UserId, v.Kind, v.LunchId)),
+            Is.EquivalentTo(came.Select(id => (id, VisitKinds.Lunch, (Guid?)lunch.Id))));
         var again = await _service.RecordAttendanceAsync(lunch.Id, came, "it-lead", default);
         Assert.That(again, Is.Empty, "recording the same attendance again makes no second visit");
         Assert.That((await _lunches.FindAsync(lunch.Id))!.Invitees.Count(i => i.Attended == false), Is.EqualTo(2));

@@ -25,7 +25,8 @@ public sealed class OutreachWorkerTests
         {
             var dept = new[] { "Finance", "Sales", "HR" }[i % 3];
             var rank = i % 4 == 0 ? "manager" : "individual_contributor";
-            csv.Append(CultureInfo.InvariantCulture, $"n{i:D2},n{i:D2}@example.com,Person {i:D2},{dept},Paris,{rank},{(i is 1 or 7 ? joined : "")}\n");
+            var joinedOn = i is 1 or 7 ? joined : "";
+            csv.Append(CultureInfo.InvariantCulture, $"n{i:D2},n{i:D2}@example.com,Person {i:D2},{dept},Paris,{rank},{joinedOn}\n");
         }
         var path = Path.Combine(dir, "users.csv");
         File.WriteAllText(path, csv.ToString());
@@ -101,7 +102,8 @@ public sealed class OutreachWorkerTests
         Assert.That(noLunch.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
         using var zero = await Post("/api/lunches", """{"n":0,"by":"x"}""");
         Assert.That(zero.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
-        using var form = await _worker.Admin.PostAsync("/api/users/n03/visits", new StringContent("kind=call", Encoding.UTF8, "text/plain"));
+        using var form = await _worker.Admin.PostAsync("/api/users/n03/visits",
+            new StringContent("kind=call", Encoding.UTF8, "text/plain"));
         Assert.That(form.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
     }
 
@@ -151,8 +153,10 @@ public sealed class OutreachWorkerTests
         var scrape = await _worker.WaitForMetricsAsync(t =>
             t.Contains("satisfaction_visits{kind=\"call\"}", StringComparison.Ordinal) &&
             !t.Contains("satisfaction_visits{kind=\"call\"} 0", StringComparison.Ordinal), TimeSpan.FromSeconds(30));
-        Assert.That(scrape, Does.Match("""satisfaction_user_last_contact_timestamp_seconds\{user="n05",department="HR",site="Paris"\} 1\d{9}"""));
-        Assert.That(scrape, Does.Contain("satisfaction_user_last_contact_timestamp_seconds{user=\"n04\",department=\"Sales\",site=\"Paris\"} 0"));
+        Assert.That(scrape,
+            Does.Match("""satisfaction_user_last_contact_timestamp_seconds\{user="n05",department="HR",site="Paris"\} 1\d{9}"""));
+        Assert.That(scrape,
+            Does.Contain("satisfaction_user_last_contact_timestamp_seconds{user=\"n04\",department=\"Sales\",site=\"Paris\"} 0"));
         Assert.That(scrape, Does.Match("""satisfaction_group_contacted_ratio\{group_type="department",group="HR"\} 0\.\d+"""));
         Assert.That(scrape, Does.Contain("satisfaction_red_users_visited_ratio 1"));
         Assert.That(scrape, Does.Not.Contain("laptop slow"), "nothing typed becomes a label");
@@ -173,7 +177,8 @@ public sealed class OutreachWorkerTests
             await Task.Delay(250);
         Assert.That(files, Has.Length.EqualTo(2), _worker.Log);
         var messages = files.Select(f => MimeKit.MimeMessage.Load(f)).ToList();
-        Assert.That(messages.Select(m => m.To.Mailboxes.Single().Address), Is.EquivalentTo(new[] { "rota@example.com", "lead@example.com" }));
+        Assert.That(messages.Select(m => m.To.Mailboxes.Single().Address),
+            Is.EquivalentTo(new[] { "rota@example.com", "lead@example.com" }));
         Assert.That(messages[0].Subject, Does.StartWith("Who to visit this week: "));
         Assert.That(messages[0].TextBody, Does.Contain("Person 01 (Sales, Paris): joined").And.Contain("welcome visit"));
     }
@@ -213,7 +218,8 @@ public sealed class OutreachWorkerTests
         Assert.That(await saved.HeaderValueAsync("location"), Is.EqualTo("/console/users/n07"));
         var visit = (await _worker.Admin.GetFromJsonAsync<JsonElement>("/api/users/n07/visits")).EnumerateArray().Single();
         Assert.That(visit.GetProperty("by").GetString(), Is.EqualTo("admin"), "the signed-in person");
-        Assert.That((visit.GetProperty("kind").GetString(), visit.GetProperty("feeling").GetDouble(), visit.GetProperty("followUpOn").GetString()),
+        var followUpOn = visit.GetProperty("followUpOn").GetString();
+        Assert.That((visit.GetProperty("kind").GetString(), visit.GetProperty("feeling").GetDouble(), followUpOn),
             Is.EqualTo(("call", 0.5, due)));
 
         // The welcome is done; the follow-up is what brings n07 back to the list. (A fresh tab, same session: the

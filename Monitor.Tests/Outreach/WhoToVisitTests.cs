@@ -11,7 +11,8 @@ public sealed class WhoToVisitTests
     private static readonly DateTimeOffset Now = new(2026, 11, 26, 10, 0, 0, TimeSpan.Zero);
     private static readonly OutreachRules Rules = new();
 
-    internal static User U(string id, DateOnly? joined = null, bool active = true, string dept = "Finance", Rank rank = Rank.IndividualContributor) =>
+    internal static User U(string id, DateOnly? joined = null, bool active = true, string dept = "Finance",
+        Rank rank = Rank.IndividualContributor) =>
         new(id, $"{id}@example.com", $"User {id}", dept, "Paris", null, rank, "UTC", "en", active, false, joined);
 
     private static OutreachFacts F(User u, SatisfactionState state = SatisfactionState.Up, DateTimeOffset? unhappySince = null,
@@ -115,7 +116,8 @@ public sealed class WhoToVisitTests
     {
         var problems = new VisitRequest("x", 0.1, null, Now.AddDays(1), new string('n', 5000), new DateOnly(2020, 1, 1)).Validate(Now);
         Assert.That(problems, Has.Count.EqualTo(6));
-        Assert.That(string.Join(" ", problems), Does.Contain("kind").And.Contain("feeling").And.Contain("by").And.Contain("at is in the future")
+        Assert.That(string.Join(" ", problems),
+            Does.Contain("kind").And.Contain("feeling").And.Contain("by").And.Contain("at is in the future")
             .And.Contain("notes").And.Contain("followUpOn"));
     }
 }
