@@ -9,6 +9,7 @@ using Monitor.Worker.UserDirectory;
 using Monitor.Worker.Endpoints;
 using Monitor.Worker.Evaluation;
 using Monitor.Worker.Exporter;
+using Monitor.Worker.Outreach;
 using Monitor.Worker.Privacy;
 using Monitor.Worker.Pulse;
 using Monitor.Worker.Scheduling;
@@ -73,6 +74,7 @@ public static class WorkerExtensions
         builder.AddConsole();
         builder.AddValue();
         builder.AddActions();
+        services.AddOutreach(builder.Configuration);
         // The one setting needed while composing (which job store Quartz uses), validated before it is read.
         builder.AddScheduling(ValidatedOptions.Read(builder.Configuration, StorageOptions.Section, new StorageOptionsValidator()));
         services.AddSingleton<UserLabeler>();
@@ -105,6 +107,7 @@ public static class WorkerExtensions
         app.MapAuditPage();
         app.MapCampaigns();
         app.MapActions();
+        app.MapOutreach();
         if (string.IsNullOrEmpty(app.Services.GetRequiredService<IOptions<AdminOptions>>().Value.ApiKey))
         {
             app.Logger.LogWarning("Admin:ApiKey is not set: the admin API refuses every request");

@@ -9,6 +9,7 @@ public enum Rank
 }
 
 /// <summary>One end user as the directory knows them. The id is the directory's own key.</summary>
+/// <param name="Joined">The directory's join date, when it has one (welcome visits).</param>
 public sealed record User(
     string Id,
     string Email,
@@ -20,4 +21,5 @@ public sealed record User(
     string TimeZone,
     string Locale,
     bool Active,
-    bool OptedOut);
+    bool OptedOut,
+    DateOnly? Joined = null);

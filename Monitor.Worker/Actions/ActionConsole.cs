@@ -85,5 +85,5 @@ internal static class ActionConsole
     private static IResult NotFound() =>
         ConsolePages.Message(404, "No such action", "The action does not exist.", "/console/actions", "Actions");
 
-    private static string Token(HttpContext http, IAntiforgery af) => ConsolePages.FormToken(af.GetAndStoreTokens(http));
+    private static string Token(HttpContext http, IAntiforgery af) => ConsolePages.TokenField(af.GetAndStoreTokens(http));
 }

@@ -35,7 +35,7 @@ internal static class ActionPages
          .Append(E.Encode(draft.Description)).Append("</textarea></p>")
          .Append(Field("owner", "Owner", draft.Owner, ActionRecord.MaxOwner, required: false))
          .Append("<button type=\"submit\">Create action</button></form>");
-        return ConsolePages.Layout(errors.Count == 0 ? 200 : 400, "Actions", b.ToString());
+        return ConsolePages.Html(errors.Count == 0 ? 200 : 400, "Actions", b.ToString());
     }
 
     public static IResult Details(ActionRecord a, IReadOnlyList<LinkedSignal> links, IReadOnlyList<string> notified,
@@ -86,7 +86,7 @@ internal static class ActionPages
             b.Append("<li>").Append(face.Face).Append(' ').Append(E.Encode(face.Words)).Append(": ").Append(count).Append("</li>");
         }
         b.Append("</ul>");
-        return ConsolePages.Layout(error is null ? 200 : 400, a.Title, b.ToString());
+        return ConsolePages.Html(error is null ? 200 : 400, a.Title, b.ToString());
     }
 
     /// <summary>A checkbox whose value is the signal's key, labelled with who said what and when.</summary>

@@ -47,17 +47,11 @@ internal static class ConsolePages
         Page(status, title, $"<h1>{E.Encode(title)}</h1><p>{E.Encode(text)}</p>" +
                             (link is null ? "" : $"<p><a href=\"{E.Encode(link)}\">{E.Encode(linkText)}</a></p>"));
 
-    /// <summary>A page of another console feature in the common layout (the body is already encoded by its author).</summary>
+    /// <summary>A page in the console's layout, for a feature's own pages (visits, actions, …); the body is already encoded.</summary>
     public static IResult Html(int status, string title, string body) => Page(status, title, body);
 
-    /// <summary>The same, for features that call it a layout.</summary>
-    internal static IResult Layout(int status, string title, string body) => Page(status, title, body);
-
-    /// <summary>The hidden anti-forgery field for a form of another console feature.</summary>
-    internal static string TokenField(AntiforgeryTokenSet tokens) => Token(tokens);
-
-    /// <summary>The same, under the name the actions pages use.</summary>
-    internal static string FormToken(AntiforgeryTokenSet tokens) => Token(tokens);
+    /// <summary>The hidden anti-forgery field every form of a feature's page carries.</summary>
+    public static string TokenField(AntiforgeryTokenSet tokens) => Token(tokens);
 
     private static string Token(AntiforgeryTokenSet tokens) =>
         $"<input type=\"hidden\" name=\"{E.Encode(tokens.FormFieldName)}\" value=\"{E.Encode(tokens.RequestToken ?? "")}\">";

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Dapper;
 using Monitor.Core.Ports;
 using Monitor.Core.Users;
@@ -8,7 +9,7 @@ namespace Monitor.Worker.Storage;
 public sealed class UserRepository(Database db, TimeProvider time) : IUserDirectory
 {
     private const string Columns =
-        "id, email, display_name, department, site, manager, user_rank, time_zone, locale, active, opted_out";
+        "id, email, display_name, department, site, manager, user_rank, time_zone, locale, active, opted_out, joined_on";
 
     public async Task<IReadOnlyList<User>> ListAsync(CancellationToken ct = default)
     {
@@ -71,12 +72,14 @@ public sealed class UserRepository(Database db, TimeProvider time) : IUserDirect
         // One boxed value for every row.
         object nowMs = now.ToMs();
         await db.Dialect.InsertManyAsync(c, tx, $"INSERT INTO users ({Columns}, updated_at)", upserts, u =>
-            [u.Id, u.Email, u.DisplayName, u.Department, u.Site, u.Manager, u.UserRank, u.TimeZone, u.Locale, u.Active, u.OptedOut, nowMs],
+            [u.Id, u.Email, u.DisplayName, u.Department, u.Site, u.Manager, u.UserRank, u.TimeZone, u.Locale, u.Active, u.OptedOut,
+                u.JoinedOn, nowMs],
             $"""
             ON CONFLICT (id) DO UPDATE SET email = excluded.email, display_name = excluded.display_name,
                 department = excluded.department, site = excluded.site, manager = excluded.manager,
                 user_rank = excluded.user_rank, time_zone = excluded.time_zone, locale = excluded.locale,
-                active = excluded.active, opted_out = (users.opted_out OR excluded.opted_out), removed_at = NULL,
+                active = excluded.active, joined_on = excluded.joined_on,
+                opted_out = (users.opted_out OR excluded.opted_out), removed_at = NULL,
                 updated_at = excluded.updated_at
             """, ct);
         // A joiner gets evaluated (to unknown) at once, so they show up on the board.
@@ -111,23 +114,26 @@ public sealed class UserRepository(Database db, TimeProvider time) : IUserDirect
         public string Locale { get; set; } = "";
         public bool Active { get; set; }
         public bool OptedOut { get; set; }
+        // An ISO date as text: the same on both stores, and no date type handler needed.
+        public string? JoinedOn { get; set; }
         public DateTimeOffset? RemovedAt { get; set; }
 
         public static UserRow From(User u) => new()
         {
             Id = u.Id, Email = u.Email.Trim().ToLowerInvariant(), DisplayName = u.DisplayName, Department = u.Department,
             Site = u.Site, Manager = u.Manager, UserRank = u.Rank.ToString(), TimeZone = u.TimeZone, Locale = u.Locale,
-            Active = u.Active, OptedOut = u.OptedOut,
+            Active = u.Active, OptedOut = u.OptedOut, JoinedOn = u.Joined?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
         };
 
         public User ToUser() => new(Id, Email, DisplayName, Department, Site, Manager, Enum.Parse<Rank>(UserRank),
-            TimeZone, Locale, Active, OptedOut);
+            TimeZone, Locale, Active, OptedOut,
+            JoinedOn is null ? null : DateOnly.ParseExact(JoinedOn, "yyyy-MM-dd", CultureInfo.InvariantCulture));
 
         // Opt-out belongs to the user: the directory can add one, but a sync never undoes an unsubscribe.
         // (this = stored, o = from the directory)
         public bool SameAs(UserRow o) => Email == o.Email && DisplayName == o.DisplayName &&
             Department == o.Department && Site == o.Site && Manager == o.Manager && UserRank == o.UserRank &&
-            TimeZone == o.TimeZone && Locale == o.Locale && Active == o.Active && (OptedOut || !o.OptedOut);
+            TimeZone == o.TimeZone && Locale == o.Locale && Active == o.Active && JoinedOn == o.JoinedOn && (OptedOut || !o.OptedOut);
     }
 }
 

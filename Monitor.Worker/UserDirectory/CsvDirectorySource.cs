@@ -96,11 +96,19 @@ public sealed class CsvDirectorySource(IOptions<DirectoryOptions> options) : IUs
         if (!IsCulture(locale)) problems.Add($"locale '{locale}' is not a known locale (e.g. en, fr-FR)");
         var active = ParseBool(Field("active", "true"), "active", problems);
         var optedOut = ParseBool(Field("opted_out", "false"), "opted_out", problems);
+        var joinedText = Field("joined");
+        DateOnly? joined = null;
+        if (joinedText.Length > 0)
+        {
+            if (DateOnly.TryParseExact(joinedText, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+                joined = day;
+            else problems.Add($"joined '{joinedText}' is not a date (yyyy-MM-dd)");
+        }
         if (problems.Count > 0) return null;
 
         var manager = Field("manager");
         return new User(id, email.ToLowerInvariant(), Field("display_name"), Field("department"), Field("site"),
-            manager.Length == 0 ? null : manager, rank, timeZone, locale, active, optedOut);
+            manager.Length == 0 ? null : manager, rank, timeZone, locale, active, optedOut, joined);
     }
 
     private static bool TryParseRank(string text, out Rank rank) =>
