@@ -33,7 +33,11 @@ public static class PulseExtensions
 
         services.AddSingleton(sp => new PulseTokenCodec(Pulse(sp).SigningKeys));
         services.AddSingleton(sp => new PulseLinks(sp.GetRequiredService<PulseTokenCodec>(), Pulse(sp)));
-        services.AddSingleton(sp => new PulseComposer(sp.GetRequiredService<PulseLinks>(), Pulse(sp)));
+        services.AddLocalization();
+        services.AddSingleton<PulseTexts>();
+        services.AddSingleton<PulseFeedbackRepository>();
+        services.AddSingleton<IPulseFeedbackStore>(sp => sp.GetRequiredService<PulseFeedbackRepository>());
+        services.AddSingleton(sp => new PulseComposer(sp.GetRequiredService<PulseLinks>(), Pulse(sp), sp.GetRequiredService<PulseTexts>()));
         services.AddSingleton<PulseService>();
         services.AddSingleton<PulseResponses>();
         services.AddProbe<PulseProbe, PulseOptions>(PulseProbe.ProbeName,
