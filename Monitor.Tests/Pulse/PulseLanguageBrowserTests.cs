@@ -26,7 +26,8 @@ public sealed class PulseLanguageBrowserTests(string provider)
     public async Task Each_person_reads_the_pages_in_their_language_and_their_factor_and_lost_time_are_kept()
     {
         using var sink = await SmtpSink.StartAsync();
-        await using var world = await PulseWorld.StartAsync(provider, sink, locales: People.ToDictionary(p => p.User, p => p.Locale));
+        await using var world = await PulseWorld.StartAsync(provider, sink, locales: People.ToDictionary(p => p.User, p => p.Locale),
+            settings: new Dictionary<string, string> { ["Metrics:RefreshInterval"] = "00:00:01", ["Metrics:GroupMinimumUsers"] = "1" });
         using var playwright = await Playwright.CreateAsync();
         await world.DispatchAsync();
         var messages = await sink.WaitForAsync(PulseWorld.DueUsers.Length, Wait);
@@ -85,6 +86,12 @@ public sealed class PulseLanguageBrowserTests(string provider)
         Assert.That(await p1.IsCheckedAsync("input[name=factor][value=network]"), Is.True);
         Assert.That(await p1.IsCheckedAsync("input[name=lost][value=few_hours]"), Is.True);
 
+        // Counted on the board: the factor by side, the lost time by group (p1 is in Finance, in Paris).
+        await MetricsAsync(world, "satisfaction_pulse_factor_answers{factor=\"network\",sentiment=\"bad\"} 1",
+            "satisfaction_pulse_factor_answers{factor=\"speed\",sentiment=\"good\"} 0",
+            "satisfaction_group_lost_time_answers{group_type=\"department\",group=\"Finance\",lost_time=\"few_hours\"} 1",
+            "satisfaction_group_lost_time_answers{group_type=\"site\",group=\"Paris\",lost_time=\"none\"} 0");
+
         // The unsubscribe page too, with the date in the person's format.
         var unsubscribe = PulseWorld.Links(messages.Single(m => PulseWorld.Recipient(m) == "p2@example.com"))
             .Single(l => l.Contains("/u/", StringComparison.Ordinal));
@@ -94,6 +101,20 @@ public sealed class PulseLanguageBrowserTests(string provider)
         await u.ClickAsync("button");
         await u.WaitForSelectorAsync("text=Sie sind abgemeldet");
         Assert.That(await u.InnerTextAsync("p"), Does.Match(@"Seit \w+, \d{1,2}\. \w+ \d{4}"));
+    }
+
+    private static async Task MetricsAsync(PulseWorld world, params string[] lines)
+    {
+        var until = DateTime.UtcNow + Wait;
+        string metrics;
+        do
+        {
+            metrics = await world.Worker.MetricsAsync();
+            if (lines.All(l => metrics.Contains(l, StringComparison.Ordinal))) return;
+            await Task.Delay(300);
+        }
+        while (DateTime.UtcNow < until);
+        Assert.Fail($"missing one of {string.Join(" | ", lines)} in\n{metrics}");
     }
 
     private static string? Comment(JsonElement[] answers) => answers.Single().GetProperty("comment").GetString();

@@ -3,6 +3,7 @@ using Monitor.Core.Ports;
 using Monitor.Probes;
 using Monitor.Probes.Pulse;
 using Monitor.Probes.Pulse.Channels;
+using Monitor.Worker.Metrics;
 using Monitor.Worker.Storage;
 
 namespace Monitor.Worker.Pulse;
@@ -37,6 +38,7 @@ public static class PulseExtensions
         services.AddSingleton<PulseTexts>();
         services.AddSingleton<PulseFeedbackRepository>();
         services.AddSingleton<IPulseFeedbackStore>(sp => sp.GetRequiredService<PulseFeedbackRepository>());
+        services.AddMetricsContributor<PulseFeedbackMetrics>();
         services.AddSingleton(sp => new PulseComposer(sp.GetRequiredService<PulseLinks>(), Pulse(sp), sp.GetRequiredService<PulseTexts>()));
         services.AddSingleton<PulseService>();
         services.AddSingleton<PulseResponses>();
