@@ -16,6 +16,7 @@ public class GrafanaProvisioningTests
         ["satisfaction-overview.json"] = "satisfaction-overview",
         ["satisfaction-user.json"] = "satisfaction-user",
         ["satisfaction-probes.json"] = "satisfaction-probes",
+        ["satisfaction-experience.json"] = "satisfaction-experience",
     };
 
     public static readonly IReadOnlyDictionary<string, string> StableAlertRuleUids = new Dictionary<string, string>
