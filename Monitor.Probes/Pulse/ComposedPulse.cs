@@ -77,5 +77,7 @@ public sealed class PulseComposer(PulseLinks links, PulseOptions options, PulseT
 
     /// <summary>A time as the person's clock shows it (an unknown zone reads UTC), for dates in their format.</summary>
     public static DateTime Local(DateTimeOffset at, string? timeZone) =>
-        (TimeZoneInfo.TryFindSystemTimeZoneById(timeZone ?? "", out var zone) ? TimeZoneInfo.ConvertTime(at, zone) : at.ToUniversalTime()).DateTime;
+        (TimeZoneInfo.TryFindSystemTimeZoneById(timeZone ?? "", out var zone)
+            ? TimeZoneInfo.ConvertTime(at, zone)
+            : at.ToUniversalTime()).DateTime;
 }

@@ -60,7 +60,9 @@ public sealed class PulseOptions
     /// <summary>More question sets, by name, besides the built-in ones.</summary>
     public Dictionary<string, string[]> QuestionSets { get; set; } = [];
 
-    /// <summary>Per-culture text of configured sets: <c>QuestionSetTranslations:&lt;set&gt;:&lt;culture&gt;:&lt;n&gt;</c> (docs/pulse.md, "Languages").</summary>
+    /// <summary>
+    /// Per-culture text of configured sets: <c>QuestionSetTranslations:&lt;set&gt;:&lt;culture&gt;:&lt;n&gt;</c> (docs/pulse.md, "Languages").
+    /// </summary>
     public Dictionary<string, Dictionary<string, string[]>> QuestionSetTranslations { get; set; } = [];
 
     /// <summary>What the thank-you page offers as "what was it mostly about?".</summary>

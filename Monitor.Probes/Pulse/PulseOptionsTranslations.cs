@@ -42,7 +42,8 @@ internal static class PulseOptionsTranslations
         for (var i = 0; i < keys.Length; i++)
         {
             if (keys[i] is null || !FactorOptions.KeyPattern().IsMatch(keys[i]))
-                failures.Add($"{key}:{i} must be a short identifier of lowercase letters, digits and _ (got '{keys[i]}'); it is a metric label.");
+                failures.Add($"{key}:{i} must be a short identifier of lowercase letters, digits and _ (got '{keys[i]}'); " +
+                             "it is a metric label.");
         }
         if (keys.Distinct().Count() != keys.Length) failures.Add($"{key} lists a factor twice.");
     }

@@ -93,8 +93,8 @@ public sealed class PulseResponses(PulseTokenCodec codec, PulseLinks links, IPul
         await pulses.MarkAnsweredAsync(pulse.Id, now, ct);
         if (given is { IsEmpty: false } && feedback is not null)
         {
-            await feedback.SaveAsync(new StoredFeedback(pulse.Id, question, pulse.UserId, Sentiment(answer), given.Factor, given.LostTime, now),
-                ct);
+            var row = new StoredFeedback(pulse.Id, question, pulse.UserId, Sentiment(answer), given.Factor, given.LostTime, now);
+            await feedback.SaveAsync(row, ct);
         }
     }
 

@@ -63,7 +63,8 @@ public sealed class PulseTexts(IStringLocalizer<PulseStrings> localizer)
             {
                 foreach (var c in language.Chain())
                 {
-                    if (byCulture.FirstOrDefault(t => string.Equals(t.Key, c.Name, StringComparison.OrdinalIgnoreCase)).Value is { } t) return t;
+                    var match = byCulture.FirstOrDefault(t => string.Equals(t.Key, c.Name, StringComparison.OrdinalIgnoreCase));
+                    if (match.Value is { } t) return t;
                 }
             }
             return configured;
@@ -73,7 +74,9 @@ public sealed class PulseTexts(IStringLocalizer<PulseStrings> localizer)
             : null;
     }
 
-    /// <summary>A factor's label: configured (<c>Pulse:Factors:Labels:&lt;key&gt;:&lt;culture&gt;</c>), else the resources, else the key.</summary>
+    /// <summary>
+    /// A factor's label: configured (<c>Pulse:Factors:Labels:&lt;key&gt;:&lt;culture&gt;</c>), else the resources, else the key.
+    /// </summary>
     public string Factor(PulseLanguage language, string key, FactorOptions factors)
     {
         if (factors.Labels.TryGetValue(key, out var labels))

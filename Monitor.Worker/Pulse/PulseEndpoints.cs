@@ -113,7 +113,8 @@ public static class PulseEndpoints
             w.Format("Unsubscribe.Done.Text", await r.LocalNowAsync(claims!.UserId, ct)));
     }
 
-    private static string Question(PulseResponses r, ResolvedLink link, PageWords w) => r.Questions(link.Pulse!, w.Language)[link.Claims!.Question];
+    private static string Question(PulseResponses r, ResolvedLink link, PageWords w) =>
+        r.Questions(link.Pulse!, w.Language)[link.Claims!.Question];
 
     /// <summary>The user an expired (but genuine) link names, so that even "this pulse has closed" is in their language.</summary>
     private static string? Expired(PulseResponses r, string token) => ExpiredClaims(r, token)?.UserId;

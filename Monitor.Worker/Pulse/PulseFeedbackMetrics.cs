@@ -45,7 +45,8 @@ public sealed class PulseFeedbackMetrics(IPulseFeedbackStore store, IOptions<Pul
         foreach (var (type, of) in new (string, Func<StoredFeedback, string>)[]
                  { (GroupRollup.Department, r => users[r.UserId].Department), (GroupRollup.Site, r => users[r.UserId].Site) })
         {
-            foreach (var group in answers.GroupBy(of).Where(g => g.Select(r => r.UserId).Distinct().Count() >= metrics.Value.GroupMinimumUsers))
+            var minimum = metrics.Value.GroupMinimumUsers;
+            foreach (var group in answers.GroupBy(of).Where(g => g.Select(r => r.UserId).Distinct().Count() >= minimum))
             {
                 foreach (var lost in LostTimes.All)
                 {

@@ -26,8 +26,12 @@ internal static class ThanksPage
          .Append(E.Encode(w.Format("Thanks.Recorded", f.Question))).Append(" <span aria-hidden=\"true\">")
          .Append(f.Answer.Face).Append("</span> <strong>").Append(E.Encode(w.Texts.Answer(w.Language, f.Answer))).Append("</strong></p>");
         if (!string.IsNullOrEmpty(f.Comment) && f.Error is null)
-            b.Append("<p>").Append(E.Encode(w["Thanks.YourComment"])).Append("</p><blockquote id=\"comment\">").Append(E.Encode(f.Comment)).Append("</blockquote>");
-        b.Append("<form method=\"post\" action=\"/p/respond\"><input type=\"hidden\" name=\"t\" value=\"").Append(E.Encode(f.RespondToken)).Append("\">")
+        {
+            b.Append("<p>").Append(E.Encode(w["Thanks.YourComment"])).Append("</p><blockquote id=\"comment\">")
+             .Append(E.Encode(f.Comment)).Append("</blockquote>");
+        }
+        b.Append("<form method=\"post\" action=\"/p/respond\"><input type=\"hidden\" name=\"t\" value=\"")
+         .Append(E.Encode(f.RespondToken)).Append("\">")
          .Append("<input type=\"hidden\" name=\"q\" value=\"").Append(I(f.QuestionIndex)).Append("\">")
          .Append("<fieldset><legend>").Append(E.Encode(w["Thanks.Change"])).Append("</legend>");
         foreach (var a in PulseAnswers.All)
