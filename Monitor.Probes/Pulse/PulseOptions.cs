@@ -60,6 +60,14 @@ public sealed class PulseOptions
     /// <summary>More question sets, by name, besides the built-in ones.</summary>
     public Dictionary<string, string[]> QuestionSets { get; set; } = [];
 
+    /// <summary>
+    /// Per-culture text of configured sets: <c>QuestionSetTranslations:&lt;set&gt;:&lt;culture&gt;:&lt;n&gt;</c> (docs/pulse.md, "Languages").
+    /// </summary>
+    public Dictionary<string, Dictionary<string, string[]>> QuestionSetTranslations { get; set; } = [];
+
+    /// <summary>What the thank-you page offers as "what was it mostly about?".</summary>
+    public FactorOptions Factors { get; set; } = new();
+
     public ScannerOptions Scanner { get; set; } = new();
 
     /// <summary>The channel pulses are delivered through: the name of a registered channel (<c>email</c> by default).</summary>
@@ -114,6 +122,7 @@ public sealed class PulseOptionsValidator : IValidateOptions<PulseOptions>
         if (o.CommentMaxLength is < 1 or > 4000) failures.Add($"{s}:{nameof(o.CommentMaxLength)} must be in [1, 4000].");
         if (o.Questions() is not { Length: > 0 and <= 10 } questions || questions.Any(string.IsNullOrWhiteSpace))
             failures.Add($"{s}:{nameof(o.QuestionSet)} '{o.QuestionSet}' is not a question set with 1 to 10 questions (built in: {string.Join(", ", PulseQuestions.BuiltIn.Keys)}).");
+        PulseOptionsTranslations.Validate(o, failures);
         var sc = $"{s}:{nameof(o.Scanner)}";
         if (o.Scanner.MinimumAfterSend < TimeSpan.Zero) failures.Add($"{sc}:{nameof(ScannerOptions.MinimumAfterSend)} must not be negative.");
         if (o.Scanner.BurstWindow <= TimeSpan.Zero) failures.Add($"{sc}:{nameof(ScannerOptions.BurstWindow)} must be positive.");

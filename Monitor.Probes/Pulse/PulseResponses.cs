@@ -23,9 +23,19 @@ public sealed record ResolvedLink(LinkCheck Check, PulseToken? Claims = null, Pu
 /// The worker's pages turn the outcomes into HTML.
 /// </summary>
 public sealed class PulseResponses(PulseTokenCodec codec, PulseLinks links, IPulseStore pulses, ISignalSink signals,
-    IUserDirectory users, IOptions<PulseOptions> options, TimeProvider time)
+    IUserDirectory users, IOptions<PulseOptions> options, TimeProvider time, PulseTexts? texts = null, IPulseFeedbackStore? feedback = null)
 {
     public PulseOptions Options => options.Value;
+
+    public PulseTexts Texts { get; } = texts ?? PulseTexts.Default;
+
+    /// <summary>The language of the person a link names, from their directory locale (never from the browser).</summary>
+    public async Task<PulseLanguage> LanguageAsync(string? userId, CancellationToken ct) =>
+        userId is null ? PulseLanguage.English : PulseTexts.Language((await users.FindAsync(userId, ct))?.Locale);
+
+    /// <summary>The pulse's questions in the language (the same count in every language).</summary>
+    public string[] Questions(PulseRecord pulse, PulseLanguage language) =>
+        Texts.Questions(pulse.QuestionSet, Options, language) ?? [];
 
     public LinkCheck Check(string token, TokenPurpose purpose, out PulseToken? claims)
     {
@@ -68,14 +78,45 @@ public sealed class PulseResponses(PulseTokenCodec codec, PulseLinks links, IPul
             Options.Scanner.Rules());
     }
 
-    /// <summary>Records the answer as a hard-capable <c>pulse_answer</c> signal; a later answer to the same question replaces it.</summary>
-    public async Task RecordAsync(PulseRecord pulse, int question, PulseAnswer answer, string? comment, CancellationToken ct)
+    /// <summary>
+    /// Records the answer as a hard-capable <c>pulse_answer</c> signal; a later answer to the same question replaces it.
+    /// The feedback, when given, is stored beside it; an unhappy answer's factor also leads the signal's comment as
+    /// <c>[factor]</c>, so the person's timeline shows why (docs/pulse.md, "Why and time lost").
+    /// </summary>
+    public async Task RecordAsync(PulseRecord pulse, int question, PulseAnswer answer, string? comment, CancellationToken ct,
+        PulseFeedback? given = null)
     {
         var now = time.GetUtcNow();
+        if (answer.Score < 0 && given?.Factor is { } factor) comment = comment is null ? $"[{factor}]" : $"[{factor}] {comment}";
         await signals.ReplaceAsync(new Signal(pulse.UserId, SignalKinds.PulseAnswer, answer.Score, 1.0, now,
             PulseService.PulseSource(pulse.Id, question), comment), ct);
         await pulses.MarkAnsweredAsync(pulse.Id, now, ct);
+        if (given is { IsEmpty: false } && feedback is not null)
+        {
+            var row = new StoredFeedback(pulse.Id, question, pulse.UserId, Sentiment(answer), given.Factor, given.LostTime, now);
+            await feedback.SaveAsync(row, ct);
+        }
     }
+
+    public static string Sentiment(PulseAnswer answer) => answer.Score < 0 ? "bad" : "good";
+
+    /// <summary>The factors offered after the answer (configured keys).</summary>
+    public string[] Factors(PulseAnswer answer) => Options.Factors.For(answer.Score);
+
+    /// <summary>Checks the thank-you form's optional choices: false when one is not offered (empty means not given).</summary>
+    public bool TryFeedback(PulseAnswer answer, string? factor, string? lostTime, out PulseFeedback given)
+    {
+        factor = string.IsNullOrWhiteSpace(factor) ? null : factor.Trim();
+        lostTime = string.IsNullOrWhiteSpace(lostTime) ? null : lostTime.Trim();
+        // A factor of the other list is one picked before the answer was changed on the same form: dropped, not refused.
+        var offered = factor is not null && Factors(answer).Contains(factor, StringComparer.Ordinal);
+        given = new PulseFeedback(offered ? factor : null, lostTime);
+        return (factor is null || Options.Factors.All().Contains(factor, StringComparer.Ordinal)) &&
+               (lostTime is null || LostTimes.All.Contains(lostTime, StringComparer.Ordinal));
+    }
+
+    public async Task<PulseFeedback?> FeedbackAsync(PulseRecord pulse, int question, CancellationToken ct) =>
+        feedback is not null && await feedback.FindAsync(pulse.Id, question, ct) is { } f ? new PulseFeedback(f.Factor, f.LostTime) : null;
 
     public Task MarkHoneypotAsync(PulseRecord pulse, CancellationToken ct) => pulses.MarkHoneypotAsync(pulse.Id, time.GetUtcNow(), ct);
 
@@ -88,4 +129,8 @@ public sealed class PulseResponses(PulseTokenCodec codec, PulseLinks links, IPul
         if (check == LinkCheck.Valid) await users.SetOptedOutAsync(claims!.UserId, true, ct);
         return check;
     }
+
+    /// <summary>Now, on the clock of the person a link names (for dates on their pages).</summary>
+    public async Task<DateTime> LocalNowAsync(string userId, CancellationToken ct) =>
+        PulseComposer.Local(time.GetUtcNow(), (await users.FindAsync(userId, ct))?.TimeZone);
 }

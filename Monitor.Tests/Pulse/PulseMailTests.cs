@@ -10,9 +10,9 @@ namespace Monitor.Tests.Pulse;
 public sealed class PulseMailTests
 {
     private static readonly User Person =
-        new("u1", "u1@example.com", "Zoë <b>O'Brien</b>", "Finance", "Paris", null, Rank.Manager, "Europe/Paris", "fr-FR", true, false);
+        new("u1", "u1@example.com", "Zoë <b>O'Brien</b>", "Finance", "Paris", null, Rank.Manager, "Europe/Paris", "en-GB", true, false);
 
-    private static MimeMessage Compose(string questionSet, Dictionary<string, string[]>? sets = null)
+    private static MimeMessage Compose(string questionSet, Dictionary<string, string[]>? sets = null, string? locale = null)
     {
         var options = new PulseOptions
         {
@@ -22,7 +22,7 @@ public sealed class PulseMailTests
         var links = new PulseLinks(new PulseTokenCodec(options.SigningKeys), options);
         var now = DateTimeOffset.UtcNow;
         var composed = new PulseComposer(links, options)
-            .Compose(Person, new PulseRecord(Guid.NewGuid(), Person.Id, questionSet, "manual", now, now.AddDays(7)));
+            .Compose(Person with { Locale = locale ?? Person.Locale }, new PulseRecord(Guid.NewGuid(), Person.Id, questionSet, "manual", now, now.AddDays(7)));
         var channel = new EmailChannel(Options.Create(new MailOptions { From = "IT <pulse@it.example.com>" }));
         return PulseMail.Parse(channel.Render(composed).Message);
     }
@@ -54,5 +54,29 @@ public sealed class PulseMailTests
         Assert.That(m.MessageId, Does.EndWith("@it.example.com"));
         Assert.That(m.TextBody, Does.Contain("Very unhappy: https://pulse.example.com/p/").And.Contain("Very happy: https://"));
         Assert.That(m.Body, Is.InstanceOf<MultipartAlternative>());
+    }
+
+    [TestCase("fr-FR", "Êtes-vous satisfait de l’informatique ces derniers temps ?", "Très mécontent", "Ne plus recevoir ces sondages", "fr-FR")]
+    [TestCase("fr-CA", "Êtes-vous satisfait de l’informatique ces derniers temps ?", "Très satisfait", "Un clic enregistre", "fr-CA")]
+    [TestCase("de-DE", "Wie zufrieden sind Sie in letzter Zeit mit der IT?", "Sehr unzufrieden", "Diese Umfragen nicht mehr erhalten", "de-DE")]
+    [TestCase("es-ES", "¿Qué tan satisfecho está con TI últimamente?", "Muy satisfecho", "Dejar de recibir estas encuestas", "es-ES")]
+    [TestCase("en-GB", "How happy are you with IT lately?", "Very unhappy", "Stop receiving these pulses", "en-GB")]
+    [TestCase("ja-JP", "How happy are you with IT lately?", "Very happy", "Stop receiving these pulses", "en")]
+    public void The_pulse_mail_speaks_the_persons_language(string locale, string subject, string answer, string words, string lang)
+    {
+        var m = Compose(PulseQuestions.Default, locale: locale);
+        Assert.That(m.Subject, Is.EqualTo(subject));
+        Assert.That(m.TextBody, Does.Contain(answer + ": https://pulse.example.com/p/"));
+        Assert.That(m.HtmlBody, Does.Contain($"<html lang=\"{lang}\" dir=\"ltr\">"));
+        Assert.That(m.HtmlBody + m.TextBody, Does.Contain(System.Net.WebUtility.HtmlEncode(words)).Or.Contain(words));
+    }
+
+    [Test]
+    public void A_many_question_set_has_a_translated_subject_and_a_date_in_the_persons_format()
+    {
+        var m = Compose(PulseQuestions.Value, locale: "de-DE");
+        Assert.That(m.Subject, Is.EqualTo("Ein paar kurze Fragen der IT"));
+        Assert.That(m.TextBody, Does.Contain("Wie viel Nutzen bringt die IT dem Unternehmen?"));
+        Assert.That(m.TextBody, Does.Match(@"Sie können bis \w+, \d{1,2}\. \w+ \d{4} antworten\."), "a long German date");
     }
 }

@@ -111,7 +111,9 @@ public sealed class PulseServiceTests
         await Service(U("a")).DispatchAsync(default);
         var composed = _email.Rendered.Single();
         var codec = new PulseTokenCodec([Key]);
-        Assert.That(composed.Questions.Select(q => q.Text), Is.EqualTo(PulseQuestions.BuiltIn[PulseQuestions.Value]));
+        Assert.That(composed.Questions.Select(q => q.Text),
+            Is.EqualTo(PulseTexts.Default.Questions(PulseQuestions.Value, _options, PulseTexts.Language("fr-FR"))));
+        Assert.That(composed.Questions[0].Text, Does.StartWith("Quelle valeur"));
         for (var q = 0; q < composed.Questions.Count; q++)
         {
             Assert.That(composed.Questions[q].Answers.Select(a => a.Answer), Is.EqualTo(PulseAnswers.All));
@@ -131,7 +133,7 @@ public sealed class PulseServiceTests
             Is.EqualTo(TokenVerdict.Valid));
         Assert.That(honeypot!.Purpose, Is.EqualTo(TokenPurpose.Honeypot));
         Assert.That(composed.Greeting, Does.Contain("User a"));
-        Assert.That(composed.WhoSees, Does.Contain("seen by IT"));
+        Assert.That(composed.WhoSees, Does.Contain("lue par l’informatique"), "the user is fr-FR");
     }
 
     [Test]

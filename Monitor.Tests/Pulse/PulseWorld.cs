@@ -40,16 +40,17 @@ public sealed partial class PulseWorld : IAsyncDisposable
     public string Dir { get; }
 
     public static async Task<PulseWorld> StartAsync(string provider, SmtpSink? sink = null, int? smtpPort = null,
-        IDictionary<string, string>? settings = null, int extraUsers = 0)
+        IDictionary<string, string>? settings = null, int extraUsers = 0, IReadOnlyDictionary<string, string>? locales = null)
     {
+        string L(string user, string locale) => locales?.GetValueOrDefault(user) ?? locale;
         var dir = TestPaths.NewTempDir("sm-pulse");
         var csv = Path.Combine(dir, "users.csv");
         await File.WriteAllTextAsync(csv,
             "id,email,display_name,department,site,manager,rank,time_zone,locale,active,opted_out\n" +
-            "p1,p1@example.com,Pat One,Finance,Paris,,individual_contributor,Europe/Paris,fr-FR,true,false\n" +
-            "p2,p2@example.com,Pat Two,Finance,Paris,,individual_contributor,America/New_York,en-US,true,false\n" +
-            "p3,p3@example.com,Pat Three,Sales,Lyon,,manager,Asia/Tokyo,ja-JP,true,false\n" +
-            "p4,p4@example.com,Pat <Four>,Sales,Lyon,,individual_contributor,UTC,en-GB,true,false\n" +
+            $"p1,p1@example.com,Pat One,Finance,Paris,,individual_contributor,Europe/Paris,{L("p1", "en-GB")},true,false\n" +
+            $"p2,p2@example.com,Pat Two,Finance,Paris,,individual_contributor,America/New_York,{L("p2", "en-US")},true,false\n" +
+            $"p3,p3@example.com,Pat Three,Sales,Lyon,,manager,Asia/Tokyo,{L("p3", "ja-JP")},true,false\n" +
+            $"p4,p4@example.com,Pat <Four>,Sales,Lyon,,individual_contributor,UTC,{L("p4", "en-GB")},true,false\n" +
             "p5,p5@example.com,Pat Five,Sales,Lyon,,individual_contributor,UTC,en-GB,false,false\n" +
             "p6,p6@example.com,Pat Six,Sales,Lyon,,individual_contributor,UTC,en-GB,true,true\n" +
             string.Concat(Enumerable.Range(1, extraUsers).Select(i => $"x{i:D5},x{i:D5}@example.com,Extra {i},Ops,Lyon,,individual_contributor,UTC,en-GB,true,false\n")));

@@ -17,6 +17,7 @@ public class GrafanaProvisioningTests
         ["satisfaction-user.json"] = "satisfaction-user",
         ["satisfaction-probes.json"] = "satisfaction-probes",
         ["satisfaction-value.json"] = "satisfaction-value",
+        ["satisfaction-experience.json"] = "satisfaction-experience",
     };
 
     public static readonly IReadOnlyDictionary<string, string> StableAlertRuleUids = new Dictionary<string, string>

@@ -8,7 +8,8 @@ namespace Monitor.Worker.Pulse;
 /// <summary>
 /// The public pages of a pulse (docs/pulse.md). A GET never records anything; an answer is recorded by
 /// a POST that the landing page sends by itself (or its "Send" button), judged by <see cref="ScannerJudge"/>.
-/// What a click means is decided by <see cref="PulseResponses"/>; this only speaks HTTP and HTML.
+/// What a click means is decided by <see cref="PulseResponses"/>; this only speaks HTTP and HTML, in the language of
+/// the person the link names (their directory locale; a link that names nobody reads English).
 /// </summary>
 public static class PulseEndpoints
 {
@@ -19,94 +20,122 @@ public static class PulseEndpoints
         pages.MapPost("/p/{token}", AnswerAsync);
         pages.MapPost("/p/respond", RespondAsync);
         pages.MapMethods("/p/h/{token}", [HttpMethods.Get, HttpMethods.Head], HoneypotAsync);
-        pages.MapMethods("/u/{token}", [HttpMethods.Get, HttpMethods.Head], (string token, PulseResponses r) =>
-            Page(r.Check(token, TokenPurpose.Unsubscribe, out _)) ?? PulsePages.UnsubscribeConfirm());
+        pages.MapMethods("/u/{token}", [HttpMethods.Get, HttpMethods.Head], async (string token, PulseResponses r, CancellationToken ct) =>
+        {
+            var check = r.Check(token, TokenPurpose.Unsubscribe, out var claims);
+            var w = await WordsAsync(r, claims?.UserId, ct);
+            return Page(w, check, claims) ?? PulsePages.UnsubscribeConfirm(w);
+        });
         pages.MapPost("/u/{token}", UnsubscribeAsync);
         return app;
     }
 
+    private static async Task<PageWords> WordsAsync(PulseResponses r, string? userId, CancellationToken ct) =>
+        new(r.Texts, await r.LanguageAsync(userId, ct));
+
     private static async Task<IResult> LandingAsync(string token, HttpContext http, PulseResponses r, CancellationToken ct)
     {
         var link = await r.ResolveAsync(token, TokenPurpose.Answer, ct);
-        if (Page(link.Check) is { } error) return error;
+        var w = await WordsAsync(r, link.Pulse?.UserId ?? Expired(r, token), ct);
+        if (Page(w, link.Check, ExpiredClaims(r, token)) is { } error) return error;
         if (HttpMethods.IsHead(http.Request.Method))
         {
             Scanner(ScannerJudge.Head);
             return Results.Ok();
         }
         if (await r.JudgeFetchAsync(link, ScannerJudge.IsAutomatedAgent(http.Request.Headers.UserAgent), ct) is { } reason) Scanner(reason);
-        return PulsePages.Landing(link.Question!, link.Answer!, autoSubmit: true, r.Options.Scanner.AutoSubmitDelay, note: null);
+        return PulsePages.Landing(w, Question(r, link, w), link.Answer!, autoSubmit: true, r.Options.Scanner.AutoSubmitDelay, note: null);
     }
 
     private static async Task<IResult> AnswerAsync(string token, HttpContext http, PulseResponses r, CancellationToken ct)
     {
         var link = await r.ResolveAsync(token, TokenPurpose.Answer, ct);
-        if (Page(link.Check) is { } error) return error;
+        var w = await WordsAsync(r, link.Pulse?.UserId ?? Expired(r, token), ct);
+        if (Page(w, link.Check, ExpiredClaims(r, token)) is { } error) return error;
         var form = http.Request.HasFormContentType ? await http.Request.ReadFormAsync(ct) : null;
         var auto = form?["auto"].ToString() == "1";
         var automation = form?["wd"].ToString() == "1" || ScannerJudge.IsAutomatedAgent(http.Request.Headers.UserAgent);
         if (await r.JudgeSubmitAsync(link, automation, personClicked: !auto, ct) is { } reason)
         {
             Scanner(reason);
-            return PulsePages.Landing(link.Question!, link.Answer!, autoSubmit: false, r.Options.Scanner.AutoSubmitDelay,
-                note: reason == ScannerJudge.TooSoon
-                    ? "This link was opened moments after the e-mail arrived, so nothing was recorded yet. Please press Send in a minute."
-                    : "Please press Send to record your answer.");
+            return PulsePages.Landing(w, Question(r, link, w), link.Answer!, autoSubmit: false, r.Options.Scanner.AutoSubmitDelay,
+                note: w[reason == ScannerJudge.TooSoon ? "Landing.TooSoon" : "Landing.PressSend"]);
         }
-        await RecordAsync(r, link.Pulse!, link.Claims!.Question, link.Answer!, comment: null, ct);
-        return PulsePages.Thanks(link.Question!, link.Claims.Question, link.Answer!, r.RespondToken(link.Pulse!), null,
-            r.Options.CommentMaxLength);
+        var (pulse, q, answer) = (link.Pulse!, link.Claims!.Question, link.Answer!);
+        await RecordAsync(r, pulse, q, answer, comment: null, given: null, ct);
+        return ThanksPage.Render(w, new ThanksForm(Question(r, link, w), q, answer, r.RespondToken(pulse), null,
+            r.Options.CommentMaxLength, r.Factors(answer), r.Options.Factors, await r.FeedbackAsync(pulse, q, ct)));
     }
 
-    /// <summary>The thank-you page's form: change the answer, add a comment.</summary>
+    /// <summary>The thank-you page's form: change the answer, add a comment, a factor and the time lost.</summary>
     private static async Task<IResult> RespondAsync(HttpContext http, PulseResponses r, CancellationToken ct)
     {
-        if (!http.Request.HasFormContentType) return PulsePages.Invalid();
+        if (!http.Request.HasFormContentType) return PulsePages.Invalid(new PageWords(r.Texts, PulseLanguage.English));
         var form = await http.Request.ReadFormAsync(ct);
-        var link = await r.ResolveAsync(form["t"].ToString(), TokenPurpose.Respond, ct);
-        if (Page(link.Check) is { } error) return error;
+        var token = form["t"].ToString();
+        var link = await r.ResolveAsync(token, TokenPurpose.Respond, ct);
+        var w = await WordsAsync(r, link.Pulse?.UserId, ct);
+        if (Page(w, link.Check, null) is { } error) return error;
         var max = r.Options.CommentMaxLength;
-        var questions = r.Questions(link.Pulse!);
+        var questions = r.Questions(link.Pulse!, w.Language);
         if (!int.TryParse(form["q"], out var q) || q < 0 || q >= questions.Length ||
             !int.TryParse(form["answer"], out var a) || PulseAnswers.Find(a) is not { } answer)
         {
-            return PulsePages.Message(400, "Please choose an answer", "Pick one of the five answers, then press Save.");
+            return PulsePages.Message(w, 400, w["Thanks.ChooseAnswer.Title"], w["Thanks.ChooseAnswer.Text"]);
         }
         var comment = form["comment"].ToString().Trim();
-        if (comment.Length > max)
-            return PulsePages.Message(400, "Your comment is too long", $"Please keep it under {max} characters; nothing was changed.");
-        await RecordAsync(r, link.Pulse!, q, answer, comment.Length == 0 ? null : comment, ct);
-        return PulsePages.Thanks(questions[q], q, answer, form["t"].ToString(), comment, max);
+        var valid = r.TryFeedback(answer, form["factor"], form["lost"], out var given);
+        string? problem = comment.Length > max ? w.Format("Thanks.TooLong.Text", max) : valid ? null : w["Feedback.Unknown.Text"];
+        var page = new ThanksForm(questions[q], q, answer, token, comment, max, r.Factors(answer), r.Options.Factors, given, problem);
+        // Refused: the form comes back with what was typed and chosen, and nothing is changed.
+        if (problem is not null) return ThanksPage.Render(w, page, 400);
+        await RecordAsync(r, link.Pulse!, q, answer, comment.Length == 0 ? null : comment, given, ct);
+        return ThanksPage.Render(w, page);
     }
 
     private static async Task<IResult> HoneypotAsync(string token, PulseResponses r, CancellationToken ct)
     {
         var link = await r.ResolveAsync(token, TokenPurpose.Honeypot, ct);
-        if (Page(link.Check) is { } error) return error;
+        var w = new PageWords(r.Texts, PulseLanguage.English); // only machines follow it
+        if (Page(w, link.Check, null) is { } error) return error;
         await r.MarkHoneypotAsync(link.Pulse!, ct);
         Scanner(ScannerJudge.Honeypot);
-        return PulsePages.Message(200, "Nothing here", "Nothing to see.");
+        return PulsePages.Message(w, 200, "Nothing here", "Nothing to see.");
     }
 
     /// <summary>Both the confirmation page's button and RFC 8058's one-click POST; no cookie, no session.</summary>
-    private static async Task<IResult> UnsubscribeAsync(string token, PulseResponses r, CancellationToken ct) =>
-        Page(await r.UnsubscribeAsync(token, ct))
-        ?? PulsePages.Message(200, "You are unsubscribed", "You will receive no more pulse e-mails. IT can turn them back on if you ask.");
+    private static async Task<IResult> UnsubscribeAsync(string token, PulseResponses r, CancellationToken ct)
+    {
+        var check = await r.UnsubscribeAsync(token, ct);
+        r.Check(token, TokenPurpose.Unsubscribe, out var claims);
+        var w = await WordsAsync(r, claims?.UserId, ct);
+        return Page(w, check, claims) ?? PulsePages.Message(w, 200, w["Unsubscribe.Done.Title"],
+            w.Format("Unsubscribe.Done.Text", await r.LocalNowAsync(claims!.UserId, ct)));
+    }
+
+    private static string Question(PulseResponses r, ResolvedLink link, PageWords w) =>
+        r.Questions(link.Pulse!, w.Language)[link.Claims!.Question];
+
+    /// <summary>The user an expired (but genuine) link names, so that even "this pulse has closed" is in their language.</summary>
+    private static string? Expired(PulseResponses r, string token) => ExpiredClaims(r, token)?.UserId;
+
+    private static PulseToken? ExpiredClaims(PulseResponses r, string token) =>
+        r.Check(token, TokenPurpose.Answer, out var claims) == LinkCheck.Expired ? claims : null;
 
     private static async Task RecordAsync(PulseResponses r, PulseRecord pulse, int question, PulseAnswer answer, string? comment,
-        CancellationToken ct)
+        PulseFeedback? given, CancellationToken ct)
     {
-        await r.RecordAsync(pulse, question, answer, comment, ct);
+        await r.RecordAsync(pulse, question, answer, comment, ct, given);
         MonitorMetrics.PulseAnswers.Inc();
     }
 
     private static void Scanner(string reason) => MonitorMetrics.LinkScannerHits.WithLabels(reason).Inc();
 
-    /// <summary>The page of a link that cannot be used; null when it can.</summary>
-    private static IResult? Page(LinkCheck check) => check switch
+    /// <summary>The page of a link that cannot be used; null when it can. An expired link says when it closed.</summary>
+    private static IResult? Page(PageWords w, LinkCheck check, PulseToken? claims) => check switch
     {
         LinkCheck.Valid => null,
-        LinkCheck.Expired => PulsePages.Expired(),
-        _ => PulsePages.Invalid(),
+        LinkCheck.Expired => PulsePages.Expired(w, claims?.ExpiresAt.UtcDateTime ?? DateTime.UtcNow),
+        _ => PulsePages.Invalid(w),
     };
 }

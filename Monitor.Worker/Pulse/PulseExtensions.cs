@@ -3,6 +3,7 @@ using Monitor.Core.Ports;
 using Monitor.Probes;
 using Monitor.Probes.Pulse;
 using Monitor.Probes.Pulse.Channels;
+using Monitor.Worker.Exporter;
 using Monitor.Worker.Storage;
 
 namespace Monitor.Worker.Pulse;
@@ -33,7 +34,12 @@ public static class PulseExtensions
 
         services.AddSingleton(sp => new PulseTokenCodec(Pulse(sp).SigningKeys));
         services.AddSingleton(sp => new PulseLinks(sp.GetRequiredService<PulseTokenCodec>(), Pulse(sp)));
-        services.AddSingleton(sp => new PulseComposer(sp.GetRequiredService<PulseLinks>(), Pulse(sp)));
+        services.AddLocalization();
+        services.AddSingleton<PulseTexts>();
+        services.AddSingleton<PulseFeedbackRepository>();
+        services.AddSingleton<IPulseFeedbackStore>(sp => sp.GetRequiredService<PulseFeedbackRepository>());
+        services.AddMetricsContributor<PulseFeedbackMetrics>();
+        services.AddSingleton(sp => new PulseComposer(sp.GetRequiredService<PulseLinks>(), Pulse(sp), sp.GetRequiredService<PulseTexts>()));
         services.AddSingleton<PulseService>();
         services.AddSingleton<PulseResponses>();
         services.AddProbe<PulseProbe, PulseOptions>(PulseProbe.ProbeName,

@@ -50,12 +50,12 @@ public static class PulseMail
         b.Append(p.Greeting).Append("\n\n");
         foreach (var q in p.Questions)
         {
-            b.Append(q.Text).Append("\nOne click records your answer:\n");
-            foreach (var a in q.Answers) b.Append("  ").Append(a.Answer.Words).Append(": ").Append(a.Url).Append('\n');
+            b.Append(q.Text).Append('\n').Append(p.Instructions).Append('\n');
+            foreach (var a in q.Answers) b.Append("  ").Append(a.Words).Append(": ").Append(a.Url).Append('\n');
             b.Append('\n');
         }
-        b.Append(p.WhoSees).Append("\n\n")
-         .Append("To stop receiving these pulses: ").Append(p.UnsubscribeUrl).Append('\n');
+        if (p.ValidUntil.Length > 0) b.Append(p.ValidUntil).Append(' ');
+        b.Append(p.WhoSees).Append("\n\n").Append(p.UnsubscribeLine).Append('\n');
         return b.ToString();
     }
 
@@ -63,7 +63,8 @@ public static class PulseMail
     {
         var e = HtmlEncoder.Default;
         var b = new StringBuilder();
-        b.Append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>")
+        b.Append("<!DOCTYPE html><html lang=\"").Append(e.Encode(p.Language.Tag)).Append("\" dir=\"").Append(p.Language.Direction)
+         .Append("\"><head><meta charset=\"utf-8\"><title>")
          .Append(e.Encode(p.Questions.Count > 0 ? p.Questions[0].Text : p.Subject))
          .Append("</title></head><body style=\"font-family:sans-serif\">");
         // Hidden from people (and from screen readers and keyboards): only a machine follows it.
@@ -72,20 +73,20 @@ public static class PulseMail
         b.Append("<p>").Append(e.Encode(p.Greeting)).Append("</p>");
         foreach (var q in p.Questions)
         {
-            b.Append("<h2 style=\"font-size:1.1em\">").Append(e.Encode(q.Text)).Append("</h2><p>One click records your answer:</p>")
+            b.Append("<h2 style=\"font-size:1.1em\">").Append(e.Encode(q.Text)).Append("</h2><p>").Append(e.Encode(p.Instructions)).Append("</p>")
              .Append("<table role=\"presentation\"><tr>");
             foreach (var a in q.Answers)
             {
                 b.Append("<td style=\"padding:4px;text-align:center\"><a href=\"").Append(e.Encode(a.Url))
                  .Append("\" style=\"text-decoration:none;display:inline-block;padding:8px;border:1px solid #ccc;border-radius:6px\">")
                  .Append("<span style=\"font-size:2em\" aria-hidden=\"true\">").Append(a.Answer.Face).Append("</span><br>")
-                 .Append(e.Encode(a.Answer.Words)).Append("</a></td>");
+                 .Append(e.Encode(a.Words)).Append("</a></td>");
             }
             b.Append("</tr></table>");
         }
-        b.Append("<p>").Append(e.Encode(p.WhoSees)).Append("</p>")
+        b.Append("<p>").Append(e.Encode(p.ValidUntil)).Append(' ').Append(e.Encode(p.WhoSees)).Append("</p>")
          .Append("<p style=\"font-size:0.9em\"><a href=\"").Append(e.Encode(p.UnsubscribeUrl))
-         .Append("\">Stop receiving these pulses</a></p>")
+         .Append("\">").Append(e.Encode(p.UnsubscribeLabel)).Append("</a></p>")
          .Append("</body></html>");
         return b.ToString();
     }
