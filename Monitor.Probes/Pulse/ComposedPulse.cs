@@ -1,3 +1,4 @@
+using Monitor.Core.Privacy;
 using Monitor.Core.Pulses;
 using Monitor.Core.Users;
 
@@ -48,7 +49,8 @@ public sealed record AnswerLink(PulseAnswer Answer, string Url)
 }
 
 /// <summary>Builds the <see cref="ComposedPulse"/> of a pulse, in the person's language, from the question sets and signed links.</summary>
-public sealed class PulseComposer(PulseLinks links, PulseOptions options, PulseTexts? texts = null)
+public sealed class PulseComposer(PulseLinks links, PulseOptions options, PulseTexts? texts = null,
+    PrivacyMode privacy = PrivacyMode.Identified)
 {
     private readonly PulseTexts _texts = texts ?? PulseTexts.Default;
 
@@ -65,7 +67,7 @@ public sealed class PulseComposer(PulseLinks links, PulseOptions options, PulseT
             composed,
             HoneypotUrl: links.Honeypot(pulse),
             UnsubscribeUrl: unsubscribe,
-            WhoSees: _texts.Get(language, "Mail.WhoSees"))
+            WhoSees: _texts.Get(language, $"Mail.WhoSees.{privacy}"))
         {
             Language = language,
             Instructions = _texts.Get(language, "Mail.Instructions"),

@@ -17,6 +17,7 @@ public static class ActionsExtensions
             o => new JobSchedule.Every(o.FollowUpInterval));
         services.AddMetricsContributor<ActionMetrics>();
         services.AddUserPageSection<FeedbackSection>();
+        services.AddSingleton<IHeadlineSource, ActionHeadline>();
         return builder;
     }
 

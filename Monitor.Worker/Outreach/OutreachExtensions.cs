@@ -15,6 +15,8 @@ public static class OutreachExtensions
         services.AddSingleton<OutreachService>();
         services.AddMetricsContributor<VisitMetrics>();
         services.AddUserPageSection<VisitsSection>();
+        services.AddSingleton<IHeadlineSource, VisitHeadline>();
+        services.AddSingleton<INeedsVisit, OutreachNeedsVisit>();
         services.AddScheduledJob<OutreachDigestJob, OutreachOptions>(OutreachDigestJob.JobName,
             o => o.Digest.Enabled ? new JobSchedule.Cron(o.Digest.Cron) : null);
         return services;

@@ -39,7 +39,9 @@ public static class PulseExtensions
         services.AddSingleton<PulseFeedbackRepository>();
         services.AddSingleton<IPulseFeedbackStore>(sp => sp.GetRequiredService<PulseFeedbackRepository>());
         services.AddMetricsContributor<PulseFeedbackMetrics>();
-        services.AddSingleton(sp => new PulseComposer(sp.GetRequiredService<PulseLinks>(), Pulse(sp), sp.GetRequiredService<PulseTexts>()));
+        // The footer says who sees the answer in the privacy mode the monitor runs in.
+        services.AddSingleton(sp => new PulseComposer(sp.GetRequiredService<PulseLinks>(), Pulse(sp), sp.GetRequiredService<PulseTexts>(),
+            sp.GetRequiredService<Privacy.PrivacyPolicy>().Mode));
         services.AddSingleton<PulseService>();
         services.AddSingleton<PulseResponses>();
         services.AddProbe<PulseProbe, PulseOptions>(PulseProbe.ProbeName,
