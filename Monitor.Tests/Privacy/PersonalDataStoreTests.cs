@@ -96,8 +96,8 @@ public sealed class PersonalDataStoreTests(string provider)
     public async Task An_export_holds_everything_about_the_person_and_nothing_about_others_and_is_audited()
     {
         await SeedAsync();
-        await ExecuteAsync("CREATE TABLE visits (id TEXT PRIMARY KEY, user_id TEXT NOT NULL, notes TEXT NULL, visited_at BIGINT NOT NULL)");
-        await ExecuteAsync("INSERT INTO visits VALUES ('v1', 'a', 'spoke about the printer', 1), ('v2', 'b', 'other', 1)");
+        await ExecuteAsync("INSERT INTO visits (id, user_id, kind, by_whom, visited_at, notes, created_at) " +
+                           "VALUES ('v1', 'a', 'in_person', 'it', 1, 'spoke about the printer', 1), ('v2', 'b', 'call', 'it', 1, 'other', 1)");
 
         var export = await _data.ExportAsync("a", "alice", default);
 
@@ -118,8 +118,8 @@ public sealed class PersonalDataStoreTests(string provider)
     public async Task Erasure_removes_the_persons_data_keeps_others_and_records_itself()
     {
         await SeedAsync();
-        await ExecuteAsync("CREATE TABLE visits (id TEXT PRIMARY KEY, user_id TEXT NOT NULL, notes TEXT NULL, visited_at BIGINT NOT NULL)");
-        await ExecuteAsync("INSERT INTO visits VALUES ('v1', 'a', 'note', 1), ('v2', 'b', 'other', 1)");
+        await ExecuteAsync("INSERT INTO visits (id, user_id, kind, by_whom, visited_at, notes, created_at) " +
+                           "VALUES ('v1', 'a', 'in_person', 'it', 1, 'note', 1), ('v2', 'b', 'call', 'it', 1, 'other', 1)");
         await _audit.RecordAsync(new AuditEntry(T0, "alice", AuditActions.ViewUser, "a"), default);
 
         var erased = await _data.EraseAsync("a", "api-key", default);
@@ -159,15 +159,14 @@ public sealed class PersonalDataStoreTests(string provider)
             _time, NullLogger<RetentionJob>.Instance, Options.Create(privacy));
 
         var withoutVisits = await job.RunAsync(default);
-        Assert.That(withoutVisits.Message, Does.Contain("1 comments blanked, 0 visit notes blanked"), "no visits table: nothing to do");
+        Assert.That(withoutVisits.Message, Does.Contain("1 comments blanked, 0 visit notes blanked"), "no visit yet: nothing to do");
         Assert.That(await CountAsync("SELECT COUNT(*) FROM signals"), Is.EqualTo(2), "the signals stay");
         Assert.That(await CountAsync("SELECT COUNT(*) FROM signals WHERE comment IS NULL AND source = 'old'"), Is.EqualTo(1));
         Assert.That(await CountAsync("SELECT COUNT(*) FROM signals WHERE comment = 'edge comment'"), Is.EqualTo(1));
 
-        await ExecuteAsync(
-            "CREATE TABLE visits (id TEXT PRIMARY KEY, user_id TEXT NOT NULL, notes TEXT NOT NULL, visited_at BIGINT NOT NULL)");
         var notes = T0 - privacy.NoteRetention;
-        await ExecuteAsync("INSERT INTO visits VALUES ('old', 'a', 'old note', @old), ('edge', 'a', 'edge note', @edge)",
+        await ExecuteAsync("INSERT INTO visits (id, user_id, kind, by_whom, visited_at, notes, created_at) " +
+                           "VALUES ('old', 'a', 'chat', 'it', @old, 'old note', @old), ('edge', 'a', 'chat', 'it', @edge, 'edge note', @edge)",
             new { old = notes.AddMilliseconds(-1), edge = notes });
         var withVisits = await job.RunAsync(default);
         Assert.That(withVisits.Message, Does.Contain("0 comments blanked, 1 visit notes blanked"));

@@ -50,7 +50,8 @@ public sealed class VisitMetrics(VisitRepository visits, UserLabeler labeler, IO
     private void RefreshUsers(IReadOnlyList<BoardRow> board, Dictionary<string, LastVisit> last)
     {
         var next = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        foreach (var row in board)
+        // Anonymous mode: no per-user series (an empty set removes any that were exported).
+        foreach (var row in labeler.ExportsIndividuals ? board : [])
         {
             string[] labels = [labeler.For(row.UserId), row.Department, row.Site];
             if (_users.Remove(row.UserId, out var old) && !old.SequenceEqual(labels)) _lastContact.RemoveLabelled(old);
