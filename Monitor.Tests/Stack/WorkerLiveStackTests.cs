@@ -62,6 +62,7 @@ public sealed class WorkerLiveStackTests : LiveStackTestsBase, IAsyncDisposable
         await _worker.WaitForMetricsAsync(m => StackScenario.Users.Where(u => u.InitialState is null)
             .All(u => Line(m, "satisfaction_user_state", u.User).EndsWith($" {u.State}", StringComparison.Ordinal)), TimeSpan.FromSeconds(30));
         await SeedValueAnswersAsync();
+        await SeedLoopAsync(Path.Combine(dir, "monitor.db"));
         _redUserTurns = Task.Run(async () =>
         {
             await Task.Delay(TimeSpan.FromSeconds(8));
@@ -112,6 +113,44 @@ public sealed class WorkerLiveStackTests : LiveStackTestsBase, IAsyncDisposable
         }
         await _worker.WaitForMetricsAsync(m => m.Contains("satisfaction_rank_gap{group_type=\"overall\"", StringComparison.Ordinal),
             TimeSpan.FromSeconds(20));
+    }
+
+    // The loop's data (docs/loop.md): a visit, an action shipped because of a comment, a negative comment left
+    // without action for 61 days, and what the value people said about lost time on the thank-you page.
+    private async Task SeedLoopAsync(string database)
+    {
+        var now = DateTimeOffset.UtcNow;
+        using (var visit = await _worker!.Admin.PostAsJsonAsync("/api/users/val01/visits", new { kind = "in_person", feeling = 0.5, by = "stack" }))
+            Assert.That(visit.IsSuccessStatusCode, Is.True, await visit.Content.ReadAsStringAsync());
+        using (var said = await _worker.Admin.PostAsJsonAsync("/api/users/val02/signals",
+                   new { kind = "touchpoint", score = -0.2, comment = "the printer jams", source = "stack:printer" }))
+            Assert.That(said.IsSuccessStatusCode, Is.True, await said.Content.ReadAsStringAsync());
+        using (var old = await _worker.Admin.PostAsJsonAsync("/api/users/val03/signals", new
+               {
+                   kind = "ticket_sentiment", score = -0.5, comment = "nobody answered", source = "stack:old",
+                   observedAt = now.AddDays(-61).ToString("O", CultureInfo.InvariantCulture),
+               }))
+            Assert.That(old.IsSuccessStatusCode, Is.True, await old.Content.ReadAsStringAsync());
+        using var action = await _worker.Admin.PostAsJsonAsync("/api/actions",
+            new { title = "New printer", description = "replaced the printer", signals = new[] { "val02/touchpoint/stack:printer" }, by = "stack" });
+        Assert.That(action.IsSuccessStatusCode, Is.True, await action.Content.ReadAsStringAsync());
+        var id = (await action.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("id").GetGuid();
+        using (var ship = await _worker.Admin.PostAsJsonAsync($"/api/actions/{id}/ship", new { notify = false, by = "stack" }))
+            Assert.That(ship.IsSuccessStatusCode, Is.True, await ship.Content.ReadAsStringAsync());
+
+        // Lost time is given on the thank-you page; the page itself is tested in Monitor.Tests/Pulse. Here the answers go
+        // straight into the store the worker reads, one per value person, so that every department and site has some.
+        await using var db = new Monitor.Worker.Storage.Database(Microsoft.Extensions.Options.Options.Create(
+            new Monitor.Worker.Storage.StorageOptions { ConnectionString = $"Data Source={database}" }));
+        var feedback = new Monitor.Worker.Pulse.PulseFeedbackRepository(db);
+        foreach (var (user, i) in ValueUsers.Select((u, i) => (u.Id, i)))
+        {
+            await feedback.SaveAsync(new Monitor.Probes.Pulse.StoredFeedback(Guid.NewGuid(), 0, user, i % 2 == 0 ? "bad" : "good",
+                null, Monitor.Probes.Pulse.LostTimes.All[i % 4], now), default);
+        }
+        await _worker.WaitForMetricsAsync(m => m.Contains("satisfaction_group_lost_time_answers{", StringComparison.Ordinal) &&
+                                               m.Contains("satisfaction_feedback_without_action 1", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(30));
     }
 
     private async Task Signal(string user, double score, DateTimeOffset at)

@@ -148,6 +148,12 @@ public static class StackScenario
             departments.Select(d => ($"group_type=\"department\",group=\"{d}\"", d == "Sales" ? 0.25 : 0d)));
         Gauge(text, "satisfaction_red_users_visited_ratio", "Share of red users visited within 3 working days.", [("", 0.5)]);
         Gauge(text, "satisfaction_feedback_without_action", "Negative comments older than 60 days without an action.", [("", 2)]);
+        // The experience board (docs/pulse.md, "Why and time lost").
+        Gauge(text, "satisfaction_pulse_factor_answers", "Answers by the factor people said they were mostly about.",
+            [("factor=\"network\",sentiment=\"bad\"", 3), ("factor=\"friendliness\",sentiment=\"good\"", 5)]);
+        Gauge(text, "satisfaction_group_lost_time_answers", "Answers about work time lost because of IT, by group.",
+            [("group_type=\"department\",group=\"Sales\",lost_time=\"few_hours\"", 2),
+             ("group_type=\"site\",group=\"Paris\",lost_time=\"under_hour\"", 4)]);
         Gauge(text, "satisfaction_visits", "Visits in the last 30 days by kind.", [("kind=\"walk_by\"", 4), ("kind=\"call\"", 2)]);
         Gauge(text, "satisfaction_actions", "Actions by status.", [("status=\"open\"", 3), ("status=\"shipped\"", 5)]);
         Gauge(text, "satisfaction_last_action_shipped_timestamp_seconds", "Unix time the last action was shipped.",
