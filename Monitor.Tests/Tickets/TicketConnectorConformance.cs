@@ -13,8 +13,16 @@ public sealed record ConformanceTicket(int Number, DateTimeOffset UpdatedAt, str
 {
     public const string RequesterEmail = "ann@example.com";
 
+    /// <summary>
+    /// When set, every time of this ticket is rendered as a bare number of seconds, as a vendor's own example does
+    /// for <c>updated</c>: the connector must reject this ticket alone and go on with the others.
+    /// </summary>
+    public bool TimesAreNotDates { get; init; }
+
     /// <summary>The update time in a vendor's format (invariant culture), e.g. <c>yyyy-MM-dd HH:mm:ss</c>.</summary>
-    public string Updated(string format) => UpdatedAt.ToString(format, CultureInfo.InvariantCulture);
+    public string Updated(string format) => TimesAreNotDates
+        ? UpdatedAt.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)
+        : UpdatedAt.ToString(format, CultureInfo.InvariantCulture);
 }
 
 /// <summary>
@@ -93,6 +101,24 @@ public abstract class TicketConnectorConformance<TOptions> where TOptions : Tick
 
         Assert.That(result.Success, Is.True, result.Message);
         Assert.That(result.Message, Does.Contain("4 tickets").And.Contain("1 rejected"));
+        Assert.That(TicketHarness.Rejected(ProbeName) - before, Is.EqualTo(1));
+        Assert.That(Sources(harness), Is.EquivalentTo(Tickets.Where(t => t.Number != 3).Select(CommentSource)));
+        Assert.That(harness.Watermarks.Values[ProbeName], Is.EqualTo(Watermark(Tickets[^1])));
+    }
+
+    [Test]
+    public async Task A_ticket_whose_times_are_not_dates_is_rejected_alone_and_the_run_goes_on()
+    {
+        await using var server = await FakeTicketServer.StartAsync();
+        var tickets = Tickets.Select(t => t.Number == 3 ? t with { TimesAreNotDates = true } : t).ToList();
+        Serve(server, tickets, PageSize);
+        using var harness = Harness(server);
+        var before = TicketHarness.Rejected(ProbeName);
+
+        var result = await harness.RunAsync();
+
+        Assert.That(result.Success, Is.True, result.Message);
+        Assert.That(result.Message, Does.Contain("1 rejected"));
         Assert.That(TicketHarness.Rejected(ProbeName) - before, Is.EqualTo(1));
         Assert.That(Sources(harness), Is.EquivalentTo(Tickets.Where(t => t.Number != 3).Select(CommentSource)));
         Assert.That(harness.Watermarks.Values[ProbeName], Is.EqualTo(Watermark(Tickets[^1])));
