@@ -39,7 +39,15 @@ public sealed record TicketRecord(
     IReadOnlyList<TicketReopen> Reopens,
     TicketSlaBreach? SlaBreach,
     TicketSatisfaction? Satisfaction,
-    IReadOnlyList<TicketComment> Comments);
+    IReadOnlyList<TicketComment> Comments)
+{
+    /// <summary>
+    /// Records of this ticket (a comment, the rating, an SLA cycle, a reopen) that were malformed and left out, one
+    /// short reason each; the connector has logged them with the ticket id, the probe counts them. The ticket's other
+    /// records are read as usual.
+    /// </summary>
+    public IReadOnlyList<string> RejectedRecords { get; init; } = [];
+}
 
 /// <param name="Key">Stable per ticket (a changelog id, or the reopen's ordinal where the system only counts them).</param>
 public sealed record TicketReopen(string Key, DateTimeOffset At);
