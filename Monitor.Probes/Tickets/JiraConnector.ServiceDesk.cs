@@ -16,10 +16,10 @@ public sealed partial class JiraConnector
     /// one <c>GET /rest/api/{3|2}/issue/{key}?fields=reporter</c>, cached for ten minutes (at most 2000 issues).
     /// Null when Jira is not configured, the issue is gone, or it has no reporter.
     /// </summary>
-    public async Task<JiraPerson?> RequesterAsync(string issueKey, CancellationToken cancellationToken)
+    public async Task<TicketPerson?> RequesterAsync(string issueKey, CancellationToken cancellationToken)
     {
         if (!Options.Enabled || string.IsNullOrEmpty(Options.BaseUrl)) return null;
-        if (_requesters.TryGetValue(issueKey, out JiraPerson? cached)) return cached;
+        if (_requesters.TryGetValue(issueKey, out TicketPerson? cached)) return cached;
         var issue = await GetJsonAsync($"{Api}/issue/{Escape(issueKey)}?fields=reporter", cancellationToken, notFoundIsNull: true);
         var person = issue is { } i && Optional(i, "fields") is { } f ? Person(Optional(f, "reporter")) : null;
         _requesters.Set(issueKey, person, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = RequesterLifetime });

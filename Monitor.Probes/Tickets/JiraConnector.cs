@@ -26,7 +26,7 @@ public sealed partial class JiraConnector(
     IHttpClientFactory httpClientFactory,
     JiraOptions options,
     ILogger<JiraConnector> logger)
-    : TicketConnectorBase<JiraOptions>(system, httpClientFactory, options, logger), IDisposable
+    : TicketConnectorBase<JiraOptions>(system, httpClientFactory, options, logger), ITicketRequesterSource, IDisposable
 {
     private const string SearchFields = "reporter,updated,status";
 
@@ -147,9 +147,9 @@ public sealed partial class JiraConnector(
     }
 
     /// <summary>A person: Cloud identifies by <c>accountId</c>, Data Center by <c>key</c> (or <c>name</c>).</summary>
-    internal static JiraPerson? Person(JsonElement? person) =>
+    internal static TicketPerson? Person(JsonElement? person) =>
         person is { ValueKind: JsonValueKind.Object } p && (Text(p, "accountId") ?? Text(p, "key") ?? Text(p, "name")) is { } id
-            ? new JiraPerson(id, Text(p, "emailAddress"))
+            ? new TicketPerson(id, Text(p, "emailAddress"))
             : null;
 
     private static TicketReopen? Reopen(JsonElement history)
@@ -164,6 +164,3 @@ public sealed partial class JiraConnector(
 
     public void Dispose() => _requesters.Dispose();
 }
-
-/// <param name="Id">Cloud's accountId, or Data Center's user key.</param>
-public sealed record JiraPerson(string Id, string? Email);
