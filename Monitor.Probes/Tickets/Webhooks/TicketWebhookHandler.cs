@@ -16,14 +16,15 @@ public sealed record WebhookOutcome(int StatusCode, string Message);
 /// Handles <c>POST /webhooks/tickets/{system}</c> (internal listener): authenticates the raw body, reads the event
 /// (<see cref="TicketWebhookPayload"/>) and writes its signals through the same mapper and dedupe keys as the
 /// pulling probes. 401 bad or missing signature/token, 400 malformed (counted), 202 nothing to record or unknown
-/// requester, 200 recorded.
+/// requester, 200 recorded, 503 the requester could not be looked up (the system was unreachable).
 /// </summary>
 public sealed class TicketWebhookHandler(
     IOptions<TicketWebhookOptions> options,
     TicketSignalMapper mapper,
     IUserLookup users,
     ISignalSink sink,
-    ILogger<TicketWebhookHandler> logger)
+    ILogger<TicketWebhookHandler> logger,
+    IServiceProvider services)
 {
     public async Task<WebhookOutcome> HandleAsync(
         string system, IHeaderDictionary headers, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
@@ -39,11 +40,10 @@ public sealed class TicketWebhookHandler(
         if (!Authenticated(settings, headers, body.Span)) return new(401, "missing or invalid signature or token");
         if (body.Length > settings.MaxBodyBytes) return new(413, $"payload larger than {settings.MaxBodyBytes} bytes");
 
-        string source;
-        TicketRecord? ticket;
+        TicketWebhookEvent read;
         try
         {
-            (source, ticket) = TicketWebhookPayload.Parse(route, body);
+            read = TicketWebhookPayload.Read(route, body);
         }
         catch (TicketPayloadException e)
         {
@@ -51,8 +51,23 @@ public sealed class TicketWebhookHandler(
             logger.LogWarning("Ticket webhook for {System} rejected: {Reason}", route, e.Message);
             return new(400, $"malformed payload: {e.Message}");
         }
+        var (source, ticket, lookup) = read;
         var probe = "tickets_" + source;
         if (ticket is null) return new(202, "ignored: nothing to record");
+        if (lookup is not null)
+        {
+            try
+            {
+                ticket = await WebhookRequesters.CompleteAsync(services, ticket, lookup, cancellationToken);
+            }
+            catch (RequesterLookupFailedException e)
+            {
+                logger.LogWarning("Ticket webhook for {System} ticket {TicketId}: requester lookup failed: {Reason}",
+                    source, read.Ticket?.Id, e.Message);
+                return new(503, $"could not ask {source} for the requester; retry later");
+            }
+            if (ticket is null) return new(202, "ignored: requester unknown to the ticket system");
+        }
         TicketMetrics.TicketsProcessed.WithLabels(probe).Inc();
         var user = string.IsNullOrWhiteSpace(ticket.RequesterEmail)
             ? null

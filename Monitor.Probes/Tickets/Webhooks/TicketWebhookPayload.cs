@@ -18,13 +18,25 @@ namespace Monitor.Probes.Tickets.Webhooks;
 /// </code>
 /// A comment counts only if it is public and its author_email is the requester's.
 /// <para>Jira's own webhook (<c>webhookEvent</c> comment_created/comment_updated, or jira:issue_updated with a
-/// status change out of a resolved status).</para>
+/// status change out of a resolved status); Zendesk's event webhooks (<c>type</c> zen:event-type:ticket.…, see
+/// <see cref="ZendeskEvents"/>).</para>
 /// </summary>
 public static class TicketWebhookPayload
 {
     /// <returns>The ticket event, or null when the payload is well formed but carries nothing to record.</returns>
     /// <exception cref="TicketPayloadException">The payload is malformed.</exception>
     public static (string System, TicketRecord? Ticket) Parse(string routeSystem, ReadOnlyMemory<byte> body)
+    {
+        var read = Read(routeSystem, body);
+        return (read.System, read.Ticket);
+    }
+
+    /// <summary>
+    /// As <see cref="Parse"/>, with what the payload leaves for the handler to look up: Jira's comment events carry the
+    /// issue without its reporter, Zendesk's event webhooks carry user ids only.
+    /// </summary>
+    /// <exception cref="TicketPayloadException">The payload is malformed.</exception>
+    public static TicketWebhookEvent Read(string routeSystem, ReadOnlyMemory<byte> body)
     {
         JsonElement root;
         try
@@ -39,7 +51,15 @@ public static class TicketWebhookPayload
         if (root.ValueKind != JsonValueKind.Object) throw new TicketPayloadException("the payload must be a JSON object");
         try
         {
-            return root.TryGetProperty("webhookEvent", out _) ? ("jira", FromJira(root)) : FromGeneric(routeSystem, root);
+            if (root.TryGetProperty("webhookEvent", out _)) return FromJira(root);
+            if (Str(root, "type") is { } type && type.StartsWith(ZendeskEvents.Prefix, StringComparison.Ordinal))
+            {
+                if (routeSystem is not ("zendesk" or "generic"))
+                    throw new TicketPayloadException($"a Zendesk event does not match the route's '{routeSystem}'");
+                return ZendeskEvents.Read(root);
+            }
+            var (system, ticket) = FromGeneric(routeSystem, root);
+            return new TicketWebhookEvent(system, ticket, null);
         }
         catch (Exception e) when (e is InvalidOperationException or FormatException or KeyNotFoundException)
         {
@@ -97,12 +117,13 @@ public static class TicketWebhookPayload
         }
     }
 
-    private static TicketRecord? FromJira(JsonElement root)
+    private static TicketWebhookEvent FromJira(JsonElement root)
     {
         var issue = Obj(root, "issue");
-        var fields = Obj(issue, "fields");
+        var fields = issue.TryGetProperty("fields", out var fs) && fs.ValueKind == JsonValueKind.Object ? fs : default;
         var key = Need(issue, "key");
-        var reporter = fields.TryGetProperty("reporter", out var r) && r.ValueKind == JsonValueKind.Object ? r : default;
+        var reporter = fields.ValueKind == JsonValueKind.Object && fields.TryGetProperty("reporter", out var r)
+            && r.ValueKind == JsonValueKind.Object ? r : default;
         var reporterEmail = reporter.ValueKind == JsonValueKind.Object ? Str(reporter, "emailAddress") : null;
         var reporterId = reporter.ValueKind == JsonValueKind.Object ? Str(reporter, "accountId") : null;
         var at = root.TryGetProperty("timestamp", out var ts) && ts.TryGetInt64(out var ms)
@@ -117,41 +138,57 @@ public static class TicketWebhookPayload
                     ? p.ValueKind == JsonValueKind.True
                     : !c.TryGetProperty("visibility", out _);
                 var body = Obj(c, "body", allowString: true);
-                return record with
+                var authorId = author.ValueKind == JsonValueKind.Object
+                    ? Str(author, "accountId") ?? Str(author, "key") ?? Str(author, "name") : null;
+                var commented = record with
                 {
                     Comments = [new TicketComment(Need(c, "id"),
                         author.ValueKind == JsonValueKind.Object ? Str(author, "emailAddress") : null, isPublic,
-                        reporterId is not null && author.ValueKind == JsonValueKind.Object && Str(author, "accountId") == reporterId,
+                        reporterId is not null && authorId == reporterId,
                         body.ValueKind == JsonValueKind.String ? body.GetString()! : body.GetRawText(),
                         body.ValueKind == JsonValueKind.String ? TicketBodyFormat.PlainText : TicketBodyFormat.JiraAdf,
                         Str(c, "created") is { } created ? Time(created) : at)],
                 };
+                // comment_created/updated carry the issue without its reporter: the handler asks Jira who that is.
+                return new("jira", commented, reporterId is null ? new RequesterLookup("jira", key, authorId) : null);
             case "jira:issue_updated"
                 when root.TryGetProperty("changelog", out var changelog) && changelog.ValueKind == JsonValueKind.Object:
                 var reopened = changelog.TryGetProperty("items", out var items) && items.ValueKind == JsonValueKind.Array
                     && items.EnumerateArray().Any(i => Str(i, "field") == "status" && Str(i, "fromString") is { } from
                         && JiraConnector.ResolvedStatuses.Contains(from)
                         && !(Str(i, "toString") is { } to && JiraConnector.ResolvedStatuses.Contains(to)));
-                return reopened ? record with { Reopens = [new TicketReopen(Need(changelog, "id"), at)] } : null;
+                return new("jira", reopened ? record with { Reopens = [new TicketReopen(Need(changelog, "id"), at)] } : null,
+                    reopened && reporterId is null ? new RequesterLookup("jira", key, null) : null);
             default:
-                return null;
+                return new("jira", null, null);
         }
     }
 
-    private static JsonElement Obj(JsonElement e, string name, bool allowString = false) =>
+    internal static JsonElement Obj(JsonElement e, string name, bool allowString = false) =>
         e.TryGetProperty(name, out var v) && (v.ValueKind == JsonValueKind.Object || (allowString && v.ValueKind == JsonValueKind.String))
             ? v : throw new TicketPayloadException($"missing field '{name}'");
 
-    private static string? Str(JsonElement e, string name) =>
+    internal static string? Str(JsonElement e, string name) =>
         e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v)
             ? v.ValueKind switch { JsonValueKind.String => v.GetString(), JsonValueKind.Number => v.GetRawText(), _ => null }
             : null;
 
-    private static string Need(JsonElement e, string name) =>
+    internal static string Need(JsonElement e, string name) =>
         Str(e, name) is { Length: > 0 } s ? s : throw new TicketPayloadException($"missing field '{name}'");
 
-    private static DateTimeOffset Time(string text) =>
+    internal static DateTimeOffset Time(string text) =>
         DateTimeOffset.TryParse(System.Text.RegularExpressions.Regex.Replace(text, @"([+-]\d{2})(\d{2})$", "$1:$2"),
             CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t)
             ? t.ToUniversalTime() : throw new TicketPayloadException($"'{text}' is not a timestamp");
 }
+
+/// <param name="System">The catalogue key the signals are recorded under.</param>
+/// <param name="Ticket">The event as a ticket, or null when there is nothing to record.</param>
+/// <param name="Lookup">What the handler must look up before the ticket can be attributed, if anything.</param>
+public sealed record TicketWebhookEvent(string System, TicketRecord? Ticket, RequesterLookup? Lookup);
+
+/// <summary>A requester the payload leaves out, looked up through <see cref="ITicketRequesterSource"/>.</summary>
+/// <param name="System">Whose API to ask.</param>
+/// <param name="Key">A Jira issue key or a Zendesk user id.</param>
+/// <param name="CommentAuthorId">Set when the comment's attribution waits for the requester's id (Jira).</param>
+public sealed record RequesterLookup(string System, string Key, string? CommentAuthorId);
