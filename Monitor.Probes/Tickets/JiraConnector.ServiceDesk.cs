@@ -27,6 +27,31 @@ public sealed partial class JiraConnector
     }
 
     /// <summary>
+    /// The issue's changelog: the one expanded in the search answer, unless it says it holds fewer entries than its
+    /// total (Cloud's enhanced search returns at most 20), then all of it from
+    /// <c>GET /rest/api/3/issue/{key}/changelog</c> (startAt/maxResults, until isLast or the total is read).
+    /// </summary>
+    private async Task<List<JsonElement>> HistoriesAsync(string key, JsonElement issue, CancellationToken cancellationToken)
+    {
+        if (Optional(issue, "changelog") is not { } changelog || Optional(changelog, "histories") is not { } expanded) return [];
+        var histories = expanded.EnumerateArray().ToList();
+        var total = Text(changelog, "total") is { } t && int.TryParse(t, CultureInfo.InvariantCulture, out var n) ? n : 0;
+        if (!Options.IsCloud || total <= histories.Count) return histories;
+        histories = [];
+        for (var startAt = 0; ;)
+        {
+            var page = (await GetJsonAsync($"/rest/api/3/issue/{Escape(key)}/changelog?startAt={startAt}&maxResults=100",
+                cancellationToken))!.Value;
+            var values = Required(page, "values");
+            histories.AddRange(values.EnumerateArray());
+            startAt += values.GetArrayLength();
+            if (values.GetArrayLength() == 0 || Optional(page, "isLast")?.ValueKind == JsonValueKind.True
+                || (Text(page, "total") is { } pt && int.TryParse(pt, CultureInfo.InvariantCulture, out var pageTotal) && startAt >= pageTotal))
+                return histories;
+        }
+    }
+
+    /// <summary>
     /// When the rating was given: the newest changelog entry that set JSM's <c>Satisfaction</c> field; null when the
     /// expanded changelog has none (an entry without a readable time is passed over; the caller then falls back to the issue's update time).
     /// </summary>

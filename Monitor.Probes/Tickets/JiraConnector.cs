@@ -102,8 +102,7 @@ public sealed partial class JiraConnector(
         var reporter = Person(Optional(fields, "reporter"));
         var rejected = new List<string>();
         var comments = await ReadCommentsAsync(key, reporter?.Id, rejected, cancellationToken);
-        var histories = Optional(issue, "changelog") is { } changelog && Optional(changelog, "histories") is { } h
-            ? h.EnumerateArray().ToList() : [];
+        var histories = await HistoriesAsync(key, issue, cancellationToken);
         var reopens = histories.Select(history => ReadRecord(key, "changelog entry", rejected, () => Reopen(history)))
             .OfType<TicketReopen>().ToList();
         var sla = await ReadRecordAsync(key, "SLA", rejected, () => SlaBreachAsync(key, cancellationToken));

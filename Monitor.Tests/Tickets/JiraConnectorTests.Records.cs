@@ -73,4 +73,30 @@ public sealed partial class JiraConnectorTests
         var expected = new[] { "jira:SUP-1:comment:10001", "jira:SUP-1:csat:1", "jira:SUP-1:reopened:h1", "jira:SUP-1:sla_breached" };
         Assert.That(harness.Sink.Signals.Select(s => s.Source), Is.EquivalentTo(expected.Where(s => s != lost)));
     }
+
+    [Test]
+    public async Task A_changelog_cut_short_by_the_search_is_read_in_full_from_the_issue()
+    {
+        // Cloud's enhanced search expands at most 20 changelog entries (total says how many there are): the reopen is
+        // only on the issue's own changelog (GET /rest/api/3/issue/{key}/changelog, PageBeanChangelog).
+        _server.On("/rest/api/3/search/jql", Reply.Json(SearchPage(next: null, """
+            {"id":"10001","key":"SUP-1","fields":{"updated":"2026-01-05T10:00:00.000+0000",
+              "reporter":{"accountId":"acc-ann","emailAddress":"ann@example.com"}},
+             "changelog":{"startAt":0,"maxResults":1,"total":2,"histories":[{"id":"h0","created":"2026-01-02T09:00:00.000+0000",
+               "items":[{"field":"priority","fromString":"Low","toString":"High"}]}]}}
+            """)));
+        _server.On("/rest/api/3/issue/SUP-1/changelog", Reply.Json("""
+            {"self":"https://your-domain.atlassian.net/rest/api/3/issue/SUP-1/changelog?maxResults=100&startAt=0","maxResults":100,
+             "startAt":0,"total":2,"isLast":true,"values":[
+              {"id":"h0","created":"2026-01-02T09:00:00.000+0000","items":[{"field":"priority","fromString":"Low","toString":"High"}]},
+              {"id":"h7","created":"2026-01-04T09:00:00.000+0000","items":[{"field":"status","fromString":"Resolved","toString":"Open"}]}]}
+            """));
+        using var harness = Harness();
+
+        var result = await harness.RunAsync();
+
+        Assert.That(result.Success, Is.True, result.Message);
+        Assert.That(harness.Sink.Signals.Where(s => s.Kind == SignalKinds.TicketReopened).Select(s => s.Source),
+            Is.EqualTo(new[] { "jira:SUP-1:reopened:h7" }));
+    }
 }
