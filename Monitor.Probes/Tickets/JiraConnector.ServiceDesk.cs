@@ -46,14 +46,16 @@ public sealed partial class JiraConnector
             histories.AddRange(values.EnumerateArray());
             startAt += values.GetArrayLength();
             if (values.GetArrayLength() == 0 || Optional(page, "isLast")?.ValueKind == JsonValueKind.True
-                || (Text(page, "total") is { } pt && int.TryParse(pt, CultureInfo.InvariantCulture, out var pageTotal) && startAt >= pageTotal))
+                || (Text(page, "total") is { } pt && int.TryParse(pt, CultureInfo.InvariantCulture, out var pageTotal)
+                    && startAt >= pageTotal))
                 return histories;
         }
     }
 
     /// <summary>
     /// When the rating was given: the newest changelog entry that set JSM's <c>Satisfaction</c> field; null when the
-    /// expanded changelog has none (an entry without a readable time is passed over; the caller then falls back to the update time).
+    /// expanded changelog has none (an entry without a readable time is passed over; the caller then falls back to the
+    /// issue's update time).
     /// </summary>
     private static DateTimeOffset? RatedAt(List<JsonElement> histories)
     {

@@ -57,7 +57,8 @@ public sealed partial class JiraConnector(
     private IAsyncEnumerable<JsonElement> SearchAsync(string jql, CancellationToken cancellationToken) =>
         Options.IsCloud ? SearchCloudAsync(jql, cancellationToken) : SearchDataCenterAsync(jql, cancellationToken);
 
-    private async IAsyncEnumerable<JsonElement> SearchCloudAsync(string jql, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<JsonElement> SearchCloudAsync(string jql,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         for (string? token = null; ;)
         {
@@ -74,7 +75,8 @@ public sealed partial class JiraConnector(
         }
     }
 
-    private async IAsyncEnumerable<JsonElement> SearchDataCenterAsync(string jql, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<JsonElement> SearchDataCenterAsync(string jql,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         for (var startAt = 0; ;)
         {

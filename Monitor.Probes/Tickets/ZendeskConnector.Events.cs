@@ -91,7 +91,9 @@ public sealed partial class ZendeskConnector
         if (!Options.Enabled || string.IsNullOrEmpty(Options.BaseUrl)) return null;
         if (_users.TryGetValue(key, out TicketPerson? cached)) return cached;
         var found = await GetJsonAsync($"/api/v2/users/{Escape(key)}.json", cancellationToken, notFoundIsNull: true);
-        var person = found is { } f && Optional(f, "user") is { } user && Text(user, "id") is { } id ? new TicketPerson(id, Text(user, "email")) : null;
+        var person = found is { } f && Optional(f, "user") is { } user && Text(user, "id") is { } id
+            ? new TicketPerson(id, Text(user, "email"))
+            : null;
         _users.Set(key, person, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = TimeSpan.FromMinutes(10) });
         return person;
     }

@@ -39,7 +39,8 @@ public sealed partial class JiraConnectorTests
             var last = i == pages.Count - 1;
             var tail = last ? "\"isLast\":true" : $"\"nextPageToken\":\"tok-{i + 1}\",\"isLast\":false";
             // The first page is asked without a token; later pages' routes are more specific and win.
-            server.On("/rest/api/3/search/jql", i == 0 ? [] : [$"nextPageToken=tok-{i}"], Reply.Json($$"""{"issues":[{{issues}}],{{tail}} }"""));
+            server.On("/rest/api/3/search/jql", i == 0 ? [] : [$"nextPageToken=tok-{i}"],
+                Reply.Json($$"""{"issues":[{{issues}}],{{tail}} }"""));
         }
         ServeComments(server, "/rest/api/3", tickets, malformed, adf: true);
     }
@@ -51,7 +52,8 @@ public sealed partial class JiraConnectorTests
         """;
 
     /// <summary>Comments as v3 (ADF bodies, Cloud accountIds) or v2 (text bodies, Data Center user keys) answers them.</summary>
-    internal static void ServeComments(FakeTicketServer server, string api, IReadOnlyList<ConformanceTicket> tickets, int? malformed, bool adf)
+    internal static void ServeComments(FakeTicketServer server, string api, IReadOnlyList<ConformanceTicket> tickets, int? malformed,
+        bool adf)
     {
         foreach (var t in tickets)
         {
@@ -95,7 +97,8 @@ public sealed class JiraDataCenterConnectorTests : TicketConnectorConformance<Ji
         server.On("/rest/api/2/myself", Reply.Json("""{"key":"JIRAUSER10000","name":"svc","timeZone":"UTC"}"""));
         foreach (var page in tickets.Chunk(pageSize).Select((chunk, i) => (Issues: chunk, StartAt: i * pageSize)))
         {
-            var issues = string.Join(",", page.Issues.Select(t => JiraConnectorTests.JiraIssue(t).Replace("\"accountId\":\"acc-ann\",", "")));
+            var issues = string.Join(",",
+                page.Issues.Select(t => JiraConnectorTests.JiraIssue(t).Replace("\"accountId\":\"acc-ann\",", "")));
             server.On("/rest/api/2/search", [$"startAt={page.StartAt}&"], Reply.Json(
                 $$"""{"expand":"schema,names","startAt":{{page.StartAt}},"maxResults":{{pageSize}},"total":{{tickets.Count}},"issues":[{{issues}}]}"""));
         }
@@ -113,6 +116,7 @@ public sealed class JiraDataCenterConnectorTests : TicketConnectorConformance<Ji
         {
             Enabled = true, BaseUrl = "https://jira.acme.example", Email = "svc", ApiToken = "t", Deployment = "Server",
         });
-        Assert.That(result.Failures, Is.EqualTo(new[] { "Tickets:Jira:Deployment 'Server' must be Cloud or DataCenter (or empty: from the URL)" }));
+        Assert.That(result.Failures,
+            Is.EqualTo(new[] { "Tickets:Jira:Deployment 'Server' must be Cloud or DataCenter (or empty: from the URL)" }));
     }
 }

@@ -14,10 +14,11 @@ public sealed partial class JiraConnectorTests
         var result = await harness.RunAsync();
 
         Assert.That(result.Success, Is.True, result.Message);
-        var searches = _server.Requests.Select(r => r.PathAndQuery).Where(p => p.StartsWith("/rest/api/3/search", StringComparison.Ordinal)).ToList();
+        var searches = _server.Requests.Select(r => r.PathAndQuery)
+            .Where(p => p.StartsWith("/rest/api/3/search", StringComparison.Ordinal)).ToList();
         Assert.That(searches, Has.Count.EqualTo(2));
-        Assert.That(searches, Has.All.StartsWith("/rest/api/3/search/jql?").And.All.Contain("&fields=reporter,updated,status&expand=changelog")
-            .And.None.Contain("startAt"));
+        Assert.That(searches, Has.All.StartsWith("/rest/api/3/search/jql?")
+            .And.All.Contain("&fields=reporter,updated,status&expand=changelog").And.None.Contain("startAt"));
         Assert.That(searches[0], Does.Not.Contain("nextPageToken"));
         Assert.That(searches[1], Does.EndWith("&nextPageToken=tok-2"));
     }

@@ -159,7 +159,8 @@ public sealed class TicketWebhookEventTests
 
     private Task<WebhookOutcome> Post(string system, string body)
     {
-        var signature = "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(Secret), Encoding.UTF8.GetBytes(body)));
+        var signature = "sha256="
+            + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(Secret), Encoding.UTF8.GetBytes(body)));
         return _handler.HandleAsync(system, new HeaderDictionary { ["X-Signature-256"] = signature }, Encoding.UTF8.GetBytes(body),
             CancellationToken.None);
     }

@@ -110,12 +110,14 @@ public sealed partial class ZendeskConnectorTests
     public async Task Without_an_admin_token_the_run_goes_on_without_SLA_breaches()
     {
         await using var server = await ServeOneTicketAsync();
-        server.On("/api/v2/incremental/ticket_metric_events", new Reply(403, """{"error":"Forbidden","description":"You do not have access"}"""));
+        server.On("/api/v2/incremental/ticket_metric_events",
+            new Reply(403, """{"error":"Forbidden","description":"You do not have access"}"""));
         using var harness = ZendeskHarness(server);
 
         var result = await harness.RunAsync();
 
         Assert.That(result.Success, Is.True, result.Message);
-        Assert.That(harness.Sink.Signals.Select(s => s.Kind), Does.Not.Contain(SignalKinds.TicketSlaBreached).And.Contain(SignalKinds.TicketCsat));
+        Assert.That(harness.Sink.Signals.Select(s => s.Kind),
+            Does.Not.Contain(SignalKinds.TicketSlaBreached).And.Contain(SignalKinds.TicketCsat));
     }
 }
