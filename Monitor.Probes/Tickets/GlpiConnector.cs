@@ -60,20 +60,22 @@ public sealed class GlpiConnector(
         try
         {
             var from = Escape(TimeZoneInfo.ConvertTime(since, Zone).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture));
+            var read = 0;
             for (var start = 0; ; )
             {
                 var page = (await GetJsonAsync(
                     "/apirest.php/search/Ticket?criteria[0][field]=19&criteria[0][searchtype]=morethan" +
                     $"&criteria[0][value]={from}&forcedisplay[0]=2&forcedisplay[1]=19&forcedisplay[2]=82" +
                     $"&sort=19&order=ASC&range={start}-{start + Options.PageSize - 1}", cancellationToken))!.Value;
-                var rows = Optional(page, "data") is { ValueKind: JsonValueKind.Array } data ? data.EnumerateArray().ToList() : [];
-                foreach (var row in rows)
-                {
-                    DateTimeOffset? updated = Text(row, "19") is { } u ? ParseTime(u, Zone) : null;
-                    yield return await ReadTicketAsync(Text(row, "2"), updated, () => ReadOneAsync(row, cancellationToken));
-                }
-                start += rows.Count;
                 var total = Text(page, "totalcount") is { } t ? int.Parse(t, CultureInfo.InvariantCulture) : 0;
+                var rows = Rows(page);
+                if (rows.Count == 0 && read == 0 && total > 0)
+                    throw new TicketPayloadException(
+                        $"GLPI reports {total} tickets updated since {since:O} but its search answer holds none that can be read");
+                foreach (var (id, row, updated) in rows)
+                    yield return await ReadTicketAsync(id, updated, () => ReadOneAsync(id, row, cancellationToken));
+                read += rows.Count;
+                start += rows.Count;
                 if (rows.Count == 0 || start >= total) yield break;
             }
         }
@@ -83,10 +85,26 @@ public sealed class GlpiConnector(
         }
     }
 
-    private async Task<TicketRecord> ReadOneAsync(JsonElement row, CancellationToken cancellationToken)
+    /// <summary>
+    /// The page's rows in update order. <c>data</c> is an array of rows, or, as apirest.md ("Search items") documents
+    /// it, an object keyed by item id, whose order JSON does not keep: those rows are sorted on date_mod here.
+    /// </summary>
+    private List<(string? Id, JsonElement Row, DateTimeOffset? Updated)> Rows(JsonElement page)
     {
-        var id = RequiredText(row, "2");
-        var updated = ParseTime(RequiredText(row, "19"), Zone);
+        List<(string? Id, JsonElement Row)> rows = Optional(page, "data") switch
+        {
+            { ValueKind: JsonValueKind.Array } array => [.. array.EnumerateArray().Select(r => (Text(r, "2"), r))],
+            { ValueKind: JsonValueKind.Object } keyed => [.. keyed.EnumerateObject().Select(p => ((string?)(Text(p.Value, "2") ?? p.Name), p.Value))],
+            _ => [],
+        };
+        return rows.Select(r => (r.Id, r.Row, Updated: TicketRecordGuard.TryTime(Text(r.Row, "19"), u => ParseTime(u, Zone))))
+            .OrderBy(r => r.Updated ?? DateTimeOffset.MinValue).ToList();
+    }
+
+    private async Task<TicketRecord> ReadOneAsync(string? rowId, JsonElement row, CancellationToken cancellationToken)
+    {
+        var id = rowId is { Length: > 0 } ? rowId : throw new TicketPayloadException("missing field '2' (the ticket id)");
+        var updated = Time(RequiredText(row, "19"));
         var requester = (await ListAsync($"/apirest.php/Ticket/{id}/Ticket_User", cancellationToken))
             .FirstOrDefault(l => Text(l, "type") == RequesterType.ToString(CultureInfo.InvariantCulture));
         var requesterId = requester.ValueKind == JsonValueKind.Object ? Text(requester, "users_id") : null;
@@ -103,24 +121,32 @@ public sealed class GlpiConnector(
         foreach (var f in await ListAsync($"/apirest.php/Ticket/{id}/ITILFollowup", cancellationToken))
         {
             // GLPI stores rich text HTML-encoded ("&lt;p&gt;…").
-            comments.Add(new TicketComment(RequiredText(f, "id"), null, !Flag(f, "is_private"),
-                requesterId is not null && requesterId != "0" && Text(f, "users_id") == requesterId,
-                WebUtility.HtmlDecode(Text(f, "content") ?? ""), TicketBodyFormat.Html,
-                ParseTime(Text(f, "date_creation") ?? RequiredText(f, "date"), Zone)));
+            if (TicketRecordGuard.TryRead(SystemInfo, Logger, id, $"follow-up {Text(f, "id")}", () => new TicketComment(
+                    RequiredText(f, "id"), null, !Flag(f, "is_private"),
+                    requesterId is not null && requesterId != "0" && Text(f, "users_id") == requesterId,
+                    WebUtility.HtmlDecode(Text(f, "content") ?? ""), TicketBodyFormat.Html,
+                    Time(Text(f, "date_creation") ?? RequiredText(f, "date"))), out var comment))
+                comments.Add(comment);
         }
         TicketSatisfaction? csat = null;
         var survey = (await ListAsync($"/apirest.php/Ticket/{id}/TicketSatisfaction", cancellationToken))
             .FirstOrDefault(s => Text(s, "satisfaction") is not null);
         if (survey.ValueKind == JsonValueKind.Object)
-        {
-            var value = double.Parse(Text(survey, "satisfaction")!, CultureInfo.InvariantCulture);
-            if (value is < 0 or > 5) throw new TicketPayloadException($"satisfaction {value} is outside 0-5");
-            var at = Text(survey, "date_answered") is { } d ? ParseTime(d, Zone) : updated;
-            csat = new TicketSatisfaction(value / 2.5 - 1, Text(survey, "satisfaction")!, at, Text(survey, "comment"));
-        }
+            TicketRecordGuard.TryRead(SystemInfo, Logger, id, "satisfaction", () => Satisfaction(survey), out csat);
         var breach = Flag(row, "82") ? new TicketSlaBreach(updated) : null;
         return new TicketRecord(id, email, updated, [], breach, csat, comments);
     }
+
+    /// <summary>Dated when it was answered: the survey's answer, not the ticket's last update, is the moment.</summary>
+    private TicketSatisfaction Satisfaction(JsonElement survey)
+    {
+        var value = double.Parse(RequiredText(survey, "satisfaction"), CultureInfo.InvariantCulture);
+        if (value is < 0 or > 5) throw new TicketPayloadException($"satisfaction {value} is outside 0-5");
+        return new TicketSatisfaction(value / 2.5 - 1, RequiredText(survey, "satisfaction"), Time(RequiredText(survey, "date_answered")),
+            Text(survey, "comment") is { Length: > 0 } comment ? comment : null);
+    }
+
+    private DateTimeOffset Time(string text) => TicketRecordGuard.Time(text, t => ParseTime(t, Zone));
 
     /// <summary>A sub-item list; an empty one may come back as [] or as 404 depending on the GLPI version.</summary>
     private async Task<List<JsonElement>> ListAsync(string path, CancellationToken cancellationToken) =>
