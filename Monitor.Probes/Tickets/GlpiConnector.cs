@@ -94,7 +94,8 @@ public sealed class GlpiConnector(
         List<(string? Id, JsonElement Row)> rows = Optional(page, "data") switch
         {
             { ValueKind: JsonValueKind.Array } array => [.. array.EnumerateArray().Select(r => (Text(r, "2"), r))],
-            { ValueKind: JsonValueKind.Object } keyed => [.. keyed.EnumerateObject().Select(p => ((string?)(Text(p.Value, "2") ?? p.Name), p.Value))],
+            { ValueKind: JsonValueKind.Object } keyed =>
+                [.. keyed.EnumerateObject().Select(p => ((string?)(Text(p.Value, "2") ?? p.Name), p.Value))],
             _ => [],
         };
         return rows.Select(r => (r.Id, r.Row, Updated: TicketRecordGuard.TryTime(Text(r.Row, "19"), u => ParseTime(u, Zone))))

@@ -28,8 +28,8 @@ public sealed partial class ServiceNowConnector
     {
         var count = Text(incident, "reopen_count") is { Length: > 0 } r ? int.Parse(r, CultureInfo.InvariantCulture) : 0;
         if (count <= 0) return [];
-        var lastReopened = Text(incident, "reopened_time") is { Length: > 0 } l
-            && TicketRecordGuard.TryRead(SystemInfo, Logger, number, "reopened_time", () => Time(l), out var last) ? last : (DateTimeOffset?)null;
+        DateTimeOffset? lastReopened = Text(incident, "reopened_time") is { Length: > 0 } l
+            && TicketRecordGuard.TryRead(SystemInfo, Logger, number, "reopened_time", () => Time(l), out var last) ? last : null;
         var audited = new Dictionary<int, DateTimeOffset>();
         var query = Escape($"tablename=incident^documentkey={sysId}^fieldname=reopen_count^ORDERBYsys_created_on");
         foreach (var row in await OptionalTableAsync(AuditTable,

@@ -5,7 +5,7 @@ using NUnit.Framework;
 namespace Monitor.Tests.Tickets;
 
 [NonParallelizable]
-public sealed class FreshserviceConnectorTests : TicketConnectorConformance<FreshserviceOptions>
+public sealed partial class FreshserviceConnectorTests : TicketConnectorConformance<FreshserviceOptions>
 {
     [Test]
     public async Task Html_conversations_private_notes_and_csat_are_mapped_in_update_order()

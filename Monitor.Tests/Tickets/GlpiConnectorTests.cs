@@ -5,7 +5,7 @@ using NUnit.Framework;
 namespace Monitor.Tests.Tickets;
 
 [NonParallelizable]
-public sealed class GlpiConnectorTests : TicketConnectorConformance<GlpiOptions>
+public sealed partial class GlpiConnectorTests : TicketConnectorConformance<GlpiOptions>
 {
     [Test]
     public async Task Session_search_requester_followups_and_satisfaction_are_read_and_the_session_closed()

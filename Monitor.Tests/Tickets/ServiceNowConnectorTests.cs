@@ -5,7 +5,7 @@ using NUnit.Framework;
 namespace Monitor.Tests.Tickets;
 
 [NonParallelizable]
-public sealed class ServiceNowConnectorTests : TicketConnectorConformance<ServiceNowOptions>
+public sealed partial class ServiceNowConnectorTests : TicketConnectorConformance<ServiceNowOptions>
 {
     [Test]
     public async Task Caller_comments_count_work_notes_do_not_and_reopens_and_missed_sla_are_signals()
