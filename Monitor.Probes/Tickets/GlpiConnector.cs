@@ -26,11 +26,12 @@ public sealed class GlpiOptions : TicketSystemOptions
 /// GLPI's legacy REST API (<c>apirest.php</c>): <c>initSession</c> with the user token gives a Session-Token;
 /// tickets come from <c>search/Ticket</c> with a "later than" criterion on date_mod (search option 19), sorted
 /// by it and paged by range; per ticket the requester (<c>Ticket_User</c> type 1 and the user's
-/// <c>UserEmail</c>), <c>ITILFollowup</c> (<c>is_private</c>) and <c>TicketSatisfaction</c>.
+/// <c>UserEmail</c>), <c>ITILFollowup</c> (<c>is_private</c>), <c>ITILSolution</c> (refused ones are reopens) and
+/// <c>TicketSatisfaction</c>.
 /// </summary>
 /// <remarks>
 /// Simplified: option 82 ("time to resolve exceeded") is the SLA breach, observed at the ticket's update;
-/// GLPI keeps no reopen count, so reopens are not read; satisfaction 0–5 maps linearly to [-1, +1].
+/// satisfaction 0–5 maps linearly to [-1, +1].
 /// </remarks>
 public sealed class GlpiConnector(
     TicketSystem system,
@@ -40,6 +41,7 @@ public sealed class GlpiConnector(
     : TicketConnectorBase<GlpiOptions>(system, httpClientFactory, options, logger)
 {
     private const int RequesterType = 1;
+    private const string RefusedSolution = "4"; // CommonITILValidation::REFUSED
     private string? _session;
 
     private TimeZoneInfo Zone => TimeZoneInfo.TryFindSystemTimeZoneById(Options.TimeZone, out var zone) ? zone : TimeZoneInfo.Utc;
@@ -134,8 +136,18 @@ public sealed class GlpiConnector(
             .FirstOrDefault(s => Text(s, "satisfaction") is not null);
         if (survey.ValueKind == JsonValueKind.Object)
             TicketRecordGuard.TryRead(SystemInfo, Logger, id, "satisfaction", () => Satisfaction(survey), out csat);
+        var reopens = new List<TicketReopen>();
+        foreach (var solution in await ListAsync($"/apirest.php/Ticket/{id}/ITILSolution", cancellationToken))
+        {
+            // Reopening a solved or closed ticket marks its last solution refused, dated date_approval
+            // (CommonITILObject's "Look for reopening"): one refused solution is one reopen, when it happened.
+            if (Text(solution, "status") == RefusedSolution
+                && TicketRecordGuard.TryRead(SystemInfo, Logger, id, $"solution {Text(solution, "id")}",
+                    () => new TicketReopen(RequiredText(solution, "id"), Time(RequiredText(solution, "date_approval"))), out var reopen))
+                reopens.Add(reopen);
+        }
         var breach = Flag(row, "82") ? new TicketSlaBreach(updated) : null;
-        return new TicketRecord(id, email, updated, [], breach, csat, comments);
+        return new TicketRecord(id, email, updated, reopens, breach, csat, comments);
     }
 
     /// <summary>Dated when it was answered: the survey's answer, not the ticket's last update, is the moment.</summary>

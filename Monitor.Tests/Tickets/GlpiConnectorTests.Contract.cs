@@ -120,6 +120,33 @@ public sealed partial class GlpiConnectorTests
         Assert.That(harness.Watermarks.Values[Probe], Is.EqualTo("2026-01-05T12:00:00.0000000+00:00"));
     }
 
+    [Test]
+    public async Task A_refused_solution_is_a_reopen_dated_when_it_was_refused()
+    {
+        await using var server = await FakeTicketServer.StartAsync();
+        ServeSession(server);
+        server.On("/apirest.php/search/Ticket", Reply.Json("""
+            {"totalcount":1,"count":1,"data":[{"2":7,"19":"2026-01-05 11:00:00","82":0}]}
+            """));
+        ServeRequester(server, "7");
+        // glpi_itilsolutions rows (apirest.md, "Get sub items"): status 4 = CommonITILValidation::REFUSED, set with
+        // date_approval when the ticket is reopened; 3 = ACCEPTED.
+        server.On("/apirest.php/Ticket/7/ITILSolution", Reply.Json("""
+            [{"id":3,"itemtype":"Ticket","items_id":7,"content":"Rebooted","status":4,
+              "date_creation":"2026-01-03 16:00:00","date_approval":"2026-01-04 09:00:00","users_id_approval":12},
+             {"id":4,"itemtype":"Ticket","items_id":7,"content":"Replaced the disk","status":3,
+              "date_creation":"2026-01-05 10:00:00","date_approval":"2026-01-05 10:30:00","users_id_approval":12}]
+            """));
+        using var harness = Harness(server);
+
+        var result = await harness.RunAsync();
+
+        Assert.That(result.Success, Is.True, result.Message);
+        var reopen = harness.Sink.Signals.Single();
+        Assert.That((reopen.Kind, reopen.Source), Is.EqualTo((SignalKinds.TicketReopened, "glpi:7:reopened:3")));
+        Assert.That(reopen.ObservedAt, Is.EqualTo(new DateTimeOffset(2026, 1, 4, 9, 0, 0, TimeSpan.Zero)));
+    }
+
     private static void ServeSession(FakeTicketServer server)
     {
         // apirest.md, "Init session" and "Kill session".
