@@ -26,7 +26,7 @@ public sealed partial class FreshserviceConnectorTests
     public async Task The_csat_keeps_the_persons_words_and_the_score_dated_when_given()
     {
         await using var server = await FakeTicketServer.StartAsync();
-        ServeTickets(server, """{"id":1,"requester_id":50,"updated_at":"2026-01-05T10:00:00Z","requester":{"id":50,"email":"ann@example.com"}}""");
+        ServeTickets(server, Ticket(1, "2026-01-05T10:00:00Z"));
         server.On("/api/v2/tickets/1/conversations", Reply.Json("""{"conversations":[]}"""));
         server.On("/api/v2/tickets/1/csat_response", Reply.Json(CsatWithWords));
         using var harness = Harness(server);
@@ -45,19 +45,20 @@ public sealed partial class FreshserviceConnectorTests
     {
         await using var server = await FakeTicketServer.StartAsync();
         ServeTickets(server,
-            """{"id":1,"requester_id":50,"updated_at":"2026-01-05T10:00:00Z","requester":{"id":50,"email":"ann@example.com"}}""",
-            """{"id":2,"requester_id":50,"updated_at":"2026-01-05T11:00:00Z","requester":{"id":50,"email":"ann@example.com"}}""");
+            Ticket(1, "2026-01-05T10:00:00Z"), Ticket(2, "2026-01-05T11:00:00Z"));
         server.On("/api/v2/tickets/1/conversations", Reply.Json("""{"conversations":[]}"""));
         server.On("/api/v2/tickets/2/conversations", Reply.Json("""{"conversations":[]}"""));
         server.On("/api/v2/tickets/1/csat_response", Reply.Json("""
-            {"csat_response":{"id":11,"overall_rating_text":"4/4","score":{"acquired_score":4,"total_score":4},"created_at":"2026-01-05T09:00:00Z",
+            {"csat_response":{"id":11,"overall_rating_text":"4/4","score":{"acquired_score":4,"total_score":4},
+              "created_at":"2026-01-05T09:00:00Z",
               "questionnaire_responses":[{"question":{"question_text":"How did we do?"},"answers":[{"answer_text":"Great"}]},
                 {"question":{"question_text":"What went well?"},"answers":[{"answer_text":"Fast"}]},
                 {"question":{"question_text":"Anything else?"},"answers":[{"answer_text":" "}]},
                 {"question":{"question_text":"What could be better?"},"answers":[{"answer_text":"Nothing"}]}]}}
             """));
         server.On("/api/v2/tickets/2/csat_response", Reply.Json("""
-            {"csat_response":{"id":12,"overall_rating_text":"3/4","score":{"acquired_score":3,"total_score":4},"created_at":"2026-01-05T10:30:00Z",
+            {"csat_response":{"id":12,"overall_rating_text":"3/4","score":{"acquired_score":3,"total_score":4},
+              "created_at":"2026-01-05T10:30:00Z",
               "questionnaire_responses":[{"question":{"question_text":"How did we do?"},"answers":[{"answer_text":"Good"}]}]}}
             """));
         using var harness = Harness(server);
@@ -78,14 +79,15 @@ public sealed partial class FreshserviceConnectorTests
     {
         await using var server = await FakeTicketServer.StartAsync();
         ServeTickets(server,
-            """{"id":1,"requester_id":50,"updated_at":"2026-01-05T10:00:00Z","is_escalated":true,"requester":{"id":50,"email":"ann@example.com"}}""");
+            Ticket(1, "2026-01-05T10:00:00Z", escalated: true));
         server.On("/api/v2/tickets/1/conversations", Reply.Json("""
             {"conversations":[
               {"id":11,"user_id":50,"body_text":"This is terrible","incoming":true,"private":false,"created_at":"2026-01-05T09:00:00Z"},
               {"id":12,"user_id":50,"body_text":"Still angry","incoming":true,"private":false,"created_at":"0"}]}
             """));
         server.On("/api/v2/tickets/1/csat_response", Reply.Json("""
-            {"csat_response":{"id":13,"overall_rating_text":"9/4","score":{"acquired_score":9,"total_score":4},"created_at":"2026-01-05T09:30:00Z"}}
+            {"csat_response":{"id":13,"overall_rating_text":"9/4","score":{"acquired_score":9,"total_score":4},
+              "created_at":"2026-01-05T09:30:00Z"}}
             """));
         using var harness = Harness(server);
         var before = TicketHarness.Rejected(Probe);
@@ -100,6 +102,11 @@ public sealed partial class FreshserviceConnectorTests
         }));
         Assert.That(harness.Watermarks.Values[Probe], Is.EqualTo("2026-01-05T10:00:00.0000000+00:00"));
     }
+
+    private static string Ticket(int id, string updatedAt, bool escalated = false) => $$$"""
+        {"id":{{{id}}},"requester_id":50,"updated_at":"{{{updatedAt}}}","is_escalated":{{{(escalated ? "true" : "false")}}},
+         "requester":{"id":50,"email":"ann@example.com"}}
+        """;
 
     private static void ServeTickets(FakeTicketServer server, params string[] tickets) =>
         server.On("/api/v2/tickets", ["page=1"], Reply.Json($$"""{"tickets":[{{string.Join(",", tickets)}}]}"""));

@@ -90,14 +90,18 @@ public sealed partial class GlpiConnectorTests
         ServeRequester(server, "8");
         // GLPI writes "0000-00-00 00:00:00" where a date was never set (MySQL's zero date).
         server.On("/apirest.php/Ticket/7/ITILFollowup", Reply.Json("""
-            [{"id":70,"items_id":7,"users_id":12,"content":"This is terrible","is_private":0,"date":"2026-01-05 10:00:00","date_creation":"2026-01-05 10:00:00"},
-             {"id":71,"items_id":7,"users_id":12,"content":"Still angry","is_private":0,"date":"0000-00-00 00:00:00","date_creation":"0000-00-00 00:00:00"}]
+            [{"id":70,"items_id":7,"users_id":12,"content":"This is terrible","is_private":0,
+              "date":"2026-01-05 10:00:00","date_creation":"2026-01-05 10:00:00"},
+             {"id":71,"items_id":7,"users_id":12,"content":"Still angry","is_private":0,
+              "date":"0000-00-00 00:00:00","date_creation":"0000-00-00 00:00:00"}]
             """));
         server.On("/apirest.php/Ticket/7/TicketSatisfaction", Reply.Json("""
-            [{"id":5,"tickets_id":7,"type":1,"date_begin":"2026-01-05 10:30:00","date_answered":"2026-01-05 10:45:00","satisfaction":1,"comment":"Slow"}]
+            [{"id":5,"tickets_id":7,"type":1,
+              "date_begin":"2026-01-05 10:30:00","date_answered":"2026-01-05 10:45:00","satisfaction":1,"comment":"Slow"}]
             """));
         server.On("/apirest.php/Ticket/8/ITILFollowup", Reply.Json("""
-            [{"id":80,"items_id":8,"users_id":12,"content":"Thanks","is_private":0,"date":"2026-01-05 11:00:00","date_creation":"2026-01-05 11:00:00"}]
+            [{"id":80,"items_id":8,"users_id":12,"content":"Thanks","is_private":0,
+              "date":"2026-01-05 11:00:00","date_creation":"2026-01-05 11:00:00"}]
             """));
         server.On("/apirest.php/Ticket/8/TicketSatisfaction", Reply.Json("""
             [{"id":6,"tickets_id":8,"type":1,"date_begin":"2026-01-05 11:30:00","date_answered":"2026-01-05 11:45:00","satisfaction":9}]

@@ -26,7 +26,8 @@ public sealed partial class ServiceNowConnectorTests
         server.On("/api/now/table/asmt_metric_result", ["instance=ai1"], Reply.Json("""
             {"result":[
               {"sys_id":"r1","actual_value":"2","string_value":"Dissatisfied","metric.datatype":"scale","metric.min":"1","metric.max":"5"},
-              {"sys_id":"r2","actual_value":"1","string_value":"Strongly disagree","metric.datatype":"scale","metric.min":"1","metric.max":"5"},
+              {"sys_id":"r2","actual_value":"1","string_value":"Strongly disagree",
+               "metric.datatype":"scale","metric.min":"1","metric.max":"5"},
               {"sys_id":"r3","actual_value":"-1","string_value":"Took three days to get a call back.","metric.datatype":"string",
                "metric.min":"","metric.max":""},
               {"sys_id":"r4","actual_value":"1","string_value":"Yes","metric.datatype":"boolean","metric.min":"","metric.max":""}]}
