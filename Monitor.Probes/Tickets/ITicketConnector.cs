@@ -39,7 +39,15 @@ public sealed record TicketRecord(
     IReadOnlyList<TicketReopen> Reopens,
     TicketSlaBreach? SlaBreach,
     TicketSatisfaction? Satisfaction,
-    IReadOnlyList<TicketComment> Comments);
+    IReadOnlyList<TicketComment> Comments)
+{
+    /// <summary>
+    /// Records of this ticket (a comment, the rating, an SLA cycle, a reopen) that were malformed and left out, one
+    /// short reason each; the connector has logged them with the ticket id, the probe counts them. The ticket's other
+    /// records are read as usual.
+    /// </summary>
+    public IReadOnlyList<string> RejectedRecords { get; init; } = [];
+}
 
 /// <param name="Key">Stable per ticket (a changelog id, or the reopen's ordinal where the system only counts them).</param>
 public sealed record TicketReopen(string Key, DateTimeOffset At);
@@ -74,3 +82,17 @@ public sealed class TicketAuthenticationException(string message) : Exception(me
 
 /// <summary>A response could not be read as the documented shape (truncated JSON, missing fields).</summary>
 public sealed class TicketPayloadException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>
+/// Looks up the requester a pushed event leaves out (a Jira comment webhook carries the issue without its reporter;
+/// a Zendesk event webhook carries only user ids), through the system's API with a bounded cache.
+/// </summary>
+public interface ITicketRequesterSource
+{
+    /// <param name="key">What the event names: a Jira issue key, a Zendesk user id.</param>
+    /// <returns>The person, or null when the system does not know them or the system is not configured.</returns>
+    Task<TicketPerson?> RequesterAsync(string key, CancellationToken cancellationToken);
+}
+
+/// <param name="Id">The system's own id: Jira Cloud's accountId or Data Center's user key, Zendesk's user id.</param>
+public sealed record TicketPerson(string Id, string? Email);

@@ -3,41 +3,37 @@ using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Logging;
 
 namespace Monitor.Probes.Tickets;
 
-/// <summary><c>Tickets:Jira</c>: Jira Service Management Cloud, basic auth with an Atlassian API token.</summary>
-public sealed class JiraOptions : TicketSystemOptions
-{
-    public string? Email { get; set; }
-
-    public string? ApiToken { get; set; }
-
-    protected internal override IEnumerable<(string Key, string? Value)> Credentials =>
-        [(nameof(Email), Email), (nameof(ApiToken), ApiToken)];
-}
-
 /// <summary>
-/// Jira Service Management over REST: issues from <c>/rest/api/3/search</c> (JQL on <c>updated</c>, paged by
-/// startAt/maxResults/total, changelog expanded for reopens), comments from <c>/rest/api/3/issue/{key}/comment</c>
-/// (ADF bodies, <c>jsdPublic</c>), CSAT from <c>/rest/servicedeskapi/request/{key}/feedback</c> and SLA cycles
-/// from <c>/rest/servicedeskapi/request/{key}/sla</c>. The requester is the issue's reporter.
+/// Jira Service Management over REST. Issues: on Cloud <c>GET /rest/api/3/search/jql</c> (JQL on <c>updated</c>,
+/// paged by <c>nextPageToken</c> until <c>isLast</c> or no token; there is no <c>total</c>), on Data Center
+/// <c>GET /rest/api/2/search</c> (startAt/maxResults/total); fields asked for explicitly, changelog expanded for reopens
+/// and the rating's date. Comments from <c>/rest/api/{3|2}/issue/{key}/comment</c> (ADF on v3, text on v2,
+/// <c>jsdPublic</c>), CSAT from <c>/rest/servicedeskapi/request/{key}/feedback</c>, SLA cycles from
+/// <c>/rest/servicedeskapi/request/{key}/sla</c>. The requester is the issue's reporter.
 /// </summary>
 /// <remarks>
 /// JQL dates have minute resolution and are read in the API user's profile time zone, so the connector asks
-/// <c>/rest/api/3/myself</c> for it. Simplified: a reopen is a status change out of Done/Resolved/Closed/Canceled
-/// (status names, not categories); Atlassian's newer <c>/search/jql</c> token paging is not used yet.
+/// <c>/myself</c> for it. Simplified: a reopen is a status change out of Done/Resolved/Closed/Canceled (status names,
+/// not categories).
 /// </remarks>
-public sealed class JiraConnector(
+public sealed partial class JiraConnector(
     TicketSystem system,
     IHttpClientFactory httpClientFactory,
     JiraOptions options,
     ILogger<JiraConnector> logger)
-    : TicketConnectorBase<JiraOptions>(system, httpClientFactory, options, logger)
+    : TicketConnectorBase<JiraOptions>(system, httpClientFactory, options, logger), ITicketRequesterSource, IDisposable
 {
+    private const string SearchFields = "reporter,updated,status";
+
     internal static readonly HashSet<string> ResolvedStatuses =
         new(["Done", "Resolved", "Closed", "Canceled", "Cancelled"], StringComparer.OrdinalIgnoreCase);
+
+    private string Api => Options.IsCloud ? "/rest/api/3" : "/rest/api/2";
 
     protected override void Authenticate(HttpRequestMessage request) =>
         request.Headers.Authorization = new AuthenticationHeaderValue("Basic",
@@ -49,30 +45,52 @@ public sealed class JiraConnector(
         var zone = await UserTimeZoneAsync(cancellationToken);
         var from = TimeZoneInfo.ConvertTime(since, zone).ToString("yyyy/MM/dd HH:mm", CultureInfo.InvariantCulture);
         var jql = Escape($"updated >= \"{from}\" ORDER BY updated ASC");
-        for (var startAt = 0; ; )
+        await foreach (var issue in SearchAsync(jql, cancellationToken))
         {
-            var page = (await GetJsonAsync(
-                $"/rest/api/3/search?jql={jql}&startAt={startAt}&maxResults={Options.PageSize}"
-                    + "&fields=reporter,updated,status&expand=changelog",
-                cancellationToken))!.Value;
+            var key = Text(issue, "key");
+            // Not yet validated: a time that is not a date rejects this issue inside ReadTicketAsync, not the run.
+            var updated = Optional(issue, "fields") is { } f ? TimeOrNull(f, "updated") : null;
+            yield return await ReadTicketAsync(key, updated, () => ReadIssueAsync(issue, cancellationToken));
+        }
+    }
+
+    private IAsyncEnumerable<JsonElement> SearchAsync(string jql, CancellationToken cancellationToken) =>
+        Options.IsCloud ? SearchCloudAsync(jql, cancellationToken) : SearchDataCenterAsync(jql, cancellationToken);
+
+    private async IAsyncEnumerable<JsonElement> SearchCloudAsync(string jql, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        for (string? token = null; ;)
+        {
+            var page = (await GetJsonAsync($"/rest/api/3/search/jql?jql={jql}&maxResults={Options.PageSize}&fields={SearchFields}"
+                + "&expand=changelog" + (token is null ? "" : "&nextPageToken=" + Escape(token)), cancellationToken))!.Value;
             var issues = Required(page, "issues");
-            var count = 0;
-            foreach (var issue in issues.EnumerateArray())
-            {
-                count++;
-                var key = Text(issue, "key");
-                DateTimeOffset? updated = Optional(issue, "fields") is { } f && Text(f, "updated") is { } u ? ParseTime(u) : null;
-                yield return await ReadTicketAsync(key, updated, () => ReadIssueAsync(issue, cancellationToken));
-            }
-            startAt += count;
-            var total = Text(page, "total") is { } t ? int.Parse(t, CultureInfo.InvariantCulture) : 0;
-            if (count == 0 || startAt >= total) yield break;
+            foreach (var issue in issues.EnumerateArray()) yield return issue;
+            // The last page says isLast, or (JRACLOUD-92184) simply has no nextPageToken; there is no total to count to.
+            var next = Text(page, "nextPageToken");
+            if (Optional(page, "isLast")?.ValueKind == JsonValueKind.True || string.IsNullOrEmpty(next) || issues.GetArrayLength() == 0)
+                yield break;
+            if (next == token) throw new TicketPayloadException("Jira returned the same nextPageToken twice");
+            token = next;
+        }
+    }
+
+    private async IAsyncEnumerable<JsonElement> SearchDataCenterAsync(string jql, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        for (var startAt = 0; ;)
+        {
+            var page = (await GetJsonAsync($"/rest/api/2/search?jql={jql}&startAt={startAt}&maxResults={Options.PageSize}"
+                + $"&fields={SearchFields}&expand=changelog", cancellationToken))!.Value;
+            var issues = Required(page, "issues");
+            foreach (var issue in issues.EnumerateArray()) yield return issue;
+            startAt += issues.GetArrayLength();
+            var total = Text(page, "total") is { } t && int.TryParse(t, CultureInfo.InvariantCulture, out var n) ? n : 0;
+            if (issues.GetArrayLength() == 0 || startAt >= total) yield break;
         }
     }
 
     private async Task<TimeZoneInfo> UserTimeZoneAsync(CancellationToken cancellationToken)
     {
-        var me = (await GetJsonAsync("/rest/api/3/myself", cancellationToken))!.Value;
+        var me = (await GetJsonAsync($"{Api}/myself", cancellationToken))!.Value;
         return Text(me, "timeZone") is { } id && TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone) ? zone : TimeZoneInfo.Utc;
     }
 
@@ -81,81 +99,68 @@ public sealed class JiraConnector(
         var key = RequiredText(issue, "key");
         var fields = Required(issue, "fields");
         var updated = RequiredTime(fields, "updated");
-        var reporter = Optional(fields, "reporter");
-        var reporterId = reporter is { } r ? Text(r, "accountId") : null;
-        var comments = await ReadCommentsAsync(key, reporterId, cancellationToken);
-        return new TicketRecord(key, reporter is { } rep ? Text(rep, "emailAddress") : null, updated,
-            Reopens(issue), await SlaBreachAsync(key, cancellationToken), await FeedbackAsync(key, updated, cancellationToken), comments);
+        var reporter = Person(Optional(fields, "reporter"));
+        var rejected = new List<string>();
+        var comments = await ReadCommentsAsync(key, reporter?.Id, rejected, cancellationToken);
+        var histories = Optional(issue, "changelog") is { } changelog && Optional(changelog, "histories") is { } h
+            ? h.EnumerateArray().ToList() : [];
+        var reopens = histories.Select(history => ReadRecord(key, "changelog entry", rejected, () => Reopen(history)))
+            .OfType<TicketReopen>().ToList();
+        var sla = await ReadRecordAsync(key, "SLA", rejected, () => SlaBreachAsync(key, cancellationToken));
+        var ratedAt = RatedAt(histories) ?? updated;
+        var csat = await ReadRecordAsync(key, "satisfaction rating", rejected, () => FeedbackAsync(key, ratedAt, cancellationToken));
+        return new TicketRecord(key, reporter?.Email, updated, reopens, sla, csat, comments) { RejectedRecords = rejected };
     }
 
-    private async Task<List<TicketComment>> ReadCommentsAsync(string key, string? reporterId, CancellationToken cancellationToken)
+    private async Task<List<TicketComment>> ReadCommentsAsync(string key, string? reporterId, List<string> rejected,
+        CancellationToken cancellationToken)
     {
         var comments = new List<TicketComment>();
-        for (var startAt = 0; ; )
+        for (var startAt = 0; ;)
         {
             var page = (await GetJsonAsync(
-                $"/rest/api/3/issue/{Escape(key)}/comment?startAt={startAt}&maxResults={Options.PageSize}&orderBy=created",
+                $"{Api}/issue/{Escape(key)}/comment?startAt={startAt}&maxResults={Options.PageSize}&orderBy=created",
                 cancellationToken))!.Value;
             var items = Required(page, "comments");
             foreach (var c in items.EnumerateArray())
             {
-                var author = Optional(c, "author");
-                var body = Required(c, "body");
-                // jsdPublic is set by Service Management; plain Jira restricts comments through "visibility".
-                var isPublic = Optional(c, "jsdPublic") is { } p ? p.ValueKind == JsonValueKind.True : Optional(c, "visibility") is null;
-                comments.Add(new TicketComment(RequiredText(c, "id"), author is { } a ? Text(a, "emailAddress") : null, isPublic,
-                    reporterId is not null && author is { } au && Text(au, "accountId") == reporterId,
-                    body.ValueKind == JsonValueKind.String ? body.GetString()! : body.GetRawText(),
-                    body.ValueKind == JsonValueKind.String ? TicketBodyFormat.PlainText : TicketBodyFormat.JiraAdf,
-                    RequiredTime(c, "created")));
+                if (ReadRecord(key, $"comment {Text(c, "id")}", rejected, () => Comment(c, reporterId)) is { } comment)
+                    comments.Add(comment);
             }
             startAt += items.GetArrayLength();
-            var total = Text(page, "total") is { } t ? int.Parse(t, CultureInfo.InvariantCulture) : 0;
+            var total = Text(page, "total") is { } t && int.TryParse(t, CultureInfo.InvariantCulture, out var n) ? n : 0;
             if (items.GetArrayLength() == 0 || startAt >= total) return comments;
         }
     }
 
-    private static List<TicketReopen> Reopens(JsonElement issue)
+    /// <summary>A comment of the REST API or of a comment webhook (the same shape).</summary>
+    internal static TicketComment Comment(JsonElement c, string? reporterId)
     {
-        var reopens = new List<TicketReopen>();
-        if (Optional(issue, "changelog") is not { } changelog || Optional(changelog, "histories") is not { } histories) return reopens;
-        foreach (var history in histories.EnumerateArray())
-        {
-            if (Optional(history, "items") is not { } items) continue;
-            foreach (var item in items.EnumerateArray())
-                if (Text(item, "field") == "status" && Text(item, "fromString") is { } from && ResolvedStatuses.Contains(from)
-                    && !(Text(item, "toString") is { } to && ResolvedStatuses.Contains(to)))
-                    reopens.Add(new TicketReopen(RequiredText(history, "id"), RequiredTime(history, "created")));
-        }
-        return reopens;
+        var author = Person(Optional(c, "author"));
+        var body = Required(c, "body");
+        // jsdPublic is set by Service Management; plain Jira restricts comments through "visibility".
+        var isPublic = Optional(c, "jsdPublic") is { } p ? p.ValueKind == JsonValueKind.True : Optional(c, "visibility") is null;
+        return new TicketComment(RequiredText(c, "id"), author?.Email, isPublic, reporterId is not null && author?.Id == reporterId,
+            body.ValueKind == JsonValueKind.String ? body.GetString()! : body.GetRawText(),
+            body.ValueKind == JsonValueKind.String ? TicketBodyFormat.PlainText : TicketBodyFormat.JiraAdf,
+            RequiredTime(c, "created"));
     }
 
-    /// <summary>JSM's CSAT is 1–5 stars: 1 maps to -1 (a hard signal), 3 to 0, 5 to +1. 404 means no feedback.</summary>
-    private async Task<TicketSatisfaction?> FeedbackAsync(string key, DateTimeOffset updated, CancellationToken cancellationToken)
+    /// <summary>A person: Cloud identifies by <c>accountId</c>, Data Center by <c>key</c> (or <c>name</c>).</summary>
+    internal static TicketPerson? Person(JsonElement? person) =>
+        person is { ValueKind: JsonValueKind.Object } p && (Text(p, "accountId") ?? Text(p, "key") ?? Text(p, "name")) is { } id
+            ? new TicketPerson(id, Text(p, "emailAddress"))
+            : null;
+
+    private static TicketReopen? Reopen(JsonElement history)
     {
-        if (await GetJsonAsync($"/rest/servicedeskapi/request/{Escape(key)}/feedback", cancellationToken, notFoundIsNull: true)
-            is not { } feedback || Text(feedback, "rating") is not { } text) return null;
-        var rating = int.Parse(text, CultureInfo.InvariantCulture);
-        if (rating is < 1 or > 5) throw new TicketPayloadException($"feedback rating {rating} is outside 1-5");
-        var comment = Optional(feedback, "comment") is { } c ? Text(c, "body") : null;
-        return new TicketSatisfaction((rating - 3) / 2.0, rating.ToString(CultureInfo.InvariantCulture), updated, comment);
+        if (Optional(history, "items") is not { } items) return null;
+        foreach (var item in items.EnumerateArray())
+            if (Text(item, "field") == "status" && Text(item, "fromString") is { } from && ResolvedStatuses.Contains(from)
+                && !(Text(item, "toString") is { } to && ResolvedStatuses.Contains(to)))
+                return new TicketReopen(RequiredText(history, "id"), RequiredTime(history, "created"));
+        return null;
     }
 
-    private async Task<TicketSlaBreach?> SlaBreachAsync(string key, CancellationToken cancellationToken)
-    {
-        if (await GetJsonAsync($"/rest/servicedeskapi/request/{Escape(key)}/sla", cancellationToken, notFoundIsNull: true)
-            is not { } sla || Optional(sla, "values") is not { } values) return null;
-        DateTimeOffset? first = null;
-        foreach (var metric in values.EnumerateArray())
-        {
-            var cycles = Optional(metric, "completedCycles") is { } done ? done.EnumerateArray().ToList() : [];
-            if (Optional(metric, "ongoingCycle") is { } ongoing) cycles.Add(ongoing);
-            foreach (var cycle in cycles.Where(c => Optional(c, "breached")?.ValueKind == JsonValueKind.True))
-            {
-                var when = Optional(cycle, "breachTime") is { } b && Text(b, "iso8601") is { } iso ? ParseTime(iso) : (DateTimeOffset?)null;
-                if (when is not null && (first is null || when < first)) first = when;
-            }
-        }
-        return first is { } at ? new TicketSlaBreach(at) : null;
-    }
+    public void Dispose() => _requesters.Dispose();
 }

@@ -111,6 +111,47 @@ public abstract partial class TicketConnectorBase<TOptions> : ITicketConnector
         }
     }
 
+    /// <summary>
+    /// Reads one record of a ticket (a comment, the rating, an SLA cycle, a reopen): a malformed one is logged once
+    /// with the ticket id, its reason added to <paramref name="rejected"/> (for <see cref="TicketRecord.RejectedRecords"/>)
+    /// and null returned, so that the ticket's other records and the run go on. Network and credential failures throw.
+    /// </summary>
+    protected T? ReadRecord<T>(string ticketId, string what, List<string> rejected, Func<T?> read) where T : class
+    {
+        try
+        {
+            return read();
+        }
+        catch (Exception e) when (IsMalformed(e))
+        {
+            return RejectRecord<T>(ticketId, what, rejected, e);
+        }
+    }
+
+    /// <inheritdoc cref="ReadRecord{T}"/>
+    protected async Task<T?> ReadRecordAsync<T>(string ticketId, string what, List<string> rejected, Func<Task<T?>> read)
+        where T : class
+    {
+        try
+        {
+            return await read();
+        }
+        catch (Exception e) when (IsMalformed(e))
+        {
+            return RejectRecord<T>(ticketId, what, rejected, e);
+        }
+    }
+
+    private T? RejectRecord<T>(string ticketId, string what, List<string> rejected, Exception e) where T : class
+    {
+        Logger.LogWarning("{System} ticket {TicketId}: {Record} skipped: {Reason}", SystemInfo.Key, ticketId, what, e.Message);
+        rejected.Add($"{what}: {e.Message}");
+        return null;
+    }
+
+    private static bool IsMalformed(Exception e) =>
+        e is TicketPayloadException or InvalidOperationException or KeyNotFoundException or FormatException;
+
     private static string StripQuery(string pathAndQuery) => pathAndQuery.Split('?')[0];
 
     // ---- JSON and time helpers shared by the connectors ----
@@ -160,6 +201,22 @@ public abstract partial class TicketConnectorBase<TOptions> : ITicketConnector
             return new DateTimeOffset(unspecified, offset).ToUniversalTime();
         }
         throw new FormatException($"'{text}' is not a timestamp");
+    }
+
+    /// <summary>
+    /// A time for ordering and the watermark before the ticket is read: null when absent or not a timestamp, so that
+    /// the malformed ticket is rejected by <see cref="ReadTicketAsync"/> instead of aborting the run.
+    /// </summary>
+    protected static DateTimeOffset? TimeOrNull(JsonElement element, string name, TimeZoneInfo? zone = null)
+    {
+        try
+        {
+            return Text(element, name) is { Length: > 0 } text ? ParseTime(text, zone) : null;
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
     }
 
     protected static DateTimeOffset RequiredTime(JsonElement element, string name, TimeZoneInfo? zone = null) =>

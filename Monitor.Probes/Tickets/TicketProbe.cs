@@ -74,6 +74,13 @@ public sealed class TicketProbe(
     {
         run.Tickets++;
         TicketMetrics.TicketsProcessed.WithLabels(Name).Inc();
+        // Malformed records of a readable ticket (the connector logged each with the ticket id): counted, and the
+        // ticket's other records still count.
+        if (ticket.RejectedRecords.Count > 0)
+        {
+            TicketMetrics.RecordsRejected.WithLabels(Name).Inc(ticket.RejectedRecords.Count);
+            run.Rejected += ticket.RejectedRecords.Count;
+        }
         var user = string.IsNullOrWhiteSpace(ticket.RequesterEmail)
             ? null
             : await users.FindByEmailAsync(ticket.RequesterEmail, cancellationToken);

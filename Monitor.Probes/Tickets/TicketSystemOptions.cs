@@ -50,6 +50,9 @@ public abstract class TicketSystemOptions
 
     /// <summary>Credential settings by key name (e.g. <c>ApiToken</c>); each is required when enabled.</summary>
     protected internal abstract IEnumerable<(string Key, string? Value)> Credentials { get; }
+
+    /// <summary>A system's own checks of its own settings: (key under the section, problem), none by default.</summary>
+    protected internal virtual IEnumerable<(string Key, string Problem)> Problems() => [];
 }
 
 /// <summary>
@@ -89,6 +92,7 @@ public sealed class TicketSystemOptionsValidator<TOptions>(string sectionPath) :
         Check(options.InitialLookback > TimeSpan.Zero, nameof(options.InitialLookback), "must be more than 0");
         Check(options.MinimumSentimentConfidence is >= 0 and <= 1, nameof(options.MinimumSentimentConfidence),
             "must be between 0 and 1");
+        foreach (var (key, problem) in options.Problems()) Check(false, key, problem);
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

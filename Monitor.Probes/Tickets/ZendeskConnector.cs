@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
 using System.Text;
@@ -21,21 +20,20 @@ public sealed class ZendeskOptions : TicketSystemOptions
 }
 
 /// <summary>
-/// Zendesk Support: the cursor-based incremental export <c>/api/v2/incremental/tickets/cursor.json</c>
-/// (start_time, then after_cursor until end_of_stream) with users and metric sets sideloaded, and comments from
-/// <c>/api/v2/tickets/{id}/comments.json</c> (<c>public</c>, <c>author_id</c>). <c>satisfaction_rating.score</c>
-/// good/bad becomes CSAT; offered/unoffered say nothing.
+/// Zendesk Support (API v2): the cursor-based incremental export <c>/api/v2/incremental/tickets/cursor.json</c>
+/// (start_time, then after_cursor until end_of_stream) with users sideloaded; per ticket its comments
+/// (<c>/api/v2/tickets/{id}/comments.json</c>: <c>public</c>, <c>author_id</c>) and audits
+/// (<c>/api/v2/tickets/{id}/audits.json</c>: status changes out of solved/closed are reopens, dated by the audit; the
+/// satisfaction rating's audit dates the CSAT). <c>satisfaction_rating.score</c> good/bad becomes CSAT; offered and
+/// unoffered say nothing. SLA breaches come from the ticket metric events (<c>/api/v2/incremental/ticket_metric_events</c>,
+/// <c>type</c> breach), read once per run.
 /// </summary>
-/// <remarks>
-/// Simplified: reopens come from the metric set's <c>reopens</c> count (keyed by ordinal, observed at the
-/// ticket's update); SLA breaches are not read (Zendesk exposes policy metrics, not a breached flag).
-/// </remarks>
-public sealed class ZendeskConnector(
+public sealed partial class ZendeskConnector(
     TicketSystem system,
     IHttpClientFactory httpClientFactory,
     ZendeskOptions options,
     ILogger<ZendeskConnector> logger)
-    : TicketConnectorBase<ZendeskOptions>(system, httpClientFactory, options, logger)
+    : TicketConnectorBase<ZendeskOptions>(system, httpClientFactory, options, logger), ITicketRequesterSource, IDisposable
 {
     protected override void Authenticate(HttpRequestMessage request) =>
         request.Headers.Authorization = new AuthenticationHeaderValue("Basic",
@@ -45,65 +43,72 @@ public sealed class ZendeskConnector(
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         const string export = "/api/v2/incremental/tickets/cursor.json";
-        var next = $"{export}?start_time={since.ToUnixTimeSeconds()}&include=users,metric_sets&per_page={Options.PageSize}";
+        var next = $"{export}?start_time={since.ToUnixTimeSeconds()}&include=users&per_page={Options.PageSize}";
+        Dictionary<string, DateTimeOffset>? breaches = null;
         while (true)
         {
             var page = (await GetJsonAsync(next, cancellationToken))!.Value;
+            // After the first page, so that bad credentials fail on the export and not on this admin-only list.
+            breaches ??= await SlaBreachesAsync(since, cancellationToken);
             var emails = Emails(page);
-            var reopens = new Dictionary<string, int>();
-            if (Optional(page, "metric_sets") is { } metrics)
-                foreach (var m in metrics.EnumerateArray())
-                {
-                    if (Text(m, "ticket_id") is { } id && Text(m, "reopens") is { } n && int.TryParse(n, out var count))
-                        reopens[id] = count;
-                }
             foreach (var ticket in Required(page, "tickets").EnumerateArray())
             {
                 var id = Text(ticket, "id");
-                DateTimeOffset? updated = Text(ticket, "updated_at") is { } u ? ParseTime(u) : null;
-                yield return await ReadTicketAsync(id, updated, () => ReadOneAsync(ticket, emails, reopens, cancellationToken));
+                // Not yet validated: a time that is not a date rejects this ticket inside ReadTicketAsync, not the run.
+                var updated = TimeOrNull(ticket, "updated_at");
+                yield return await ReadTicketAsync(id, updated, () => ReadOneAsync(ticket, emails, breaches, cancellationToken));
             }
             if (Optional(page, "end_of_stream")?.ValueKind == JsonValueKind.True || Text(page, "after_cursor") is not { } cursor)
                 yield break;
-            next = $"{export}?cursor={Escape(cursor)}&include=users,metric_sets&per_page={Options.PageSize}";
+            next = $"{export}?cursor={Escape(cursor)}&include=users&per_page={Options.PageSize}";
         }
     }
 
     private async Task<TicketRecord> ReadOneAsync(JsonElement ticket, Dictionary<string, string> emails,
-        Dictionary<string, int> reopenCounts, CancellationToken cancellationToken)
+        Dictionary<string, DateTimeOffset> breaches, CancellationToken cancellationToken)
     {
         var id = RequiredText(ticket, "id");
         var updated = RequiredTime(ticket, "updated_at");
         var requesterId = Text(ticket, "requester_id");
+        var rejected = new List<string>();
         var comments = new List<TicketComment>();
-        // Deleted tickets stay in the export but their comments are gone.
+        var history = new TicketHistory([], null);
+        // Deleted tickets stay in the export but their comments and audits are gone.
         if (Text(ticket, "status") != "deleted")
         {
-            for (var next = $"/api/v2/tickets/{id}/comments.json?include=users"; ; )
+            for (var next = $"/api/v2/tickets/{id}/comments.json?include=users"; ;)
             {
                 var page = (await GetJsonAsync(next, cancellationToken))!.Value;
                 var authors = Emails(page);
                 foreach (var c in Required(page, "comments").EnumerateArray())
                 {
-                    var author = Text(c, "author_id");
-                    comments.Add(new TicketComment(RequiredText(c, "id"), author is not null ? authors.GetValueOrDefault(author) : null,
-                        Optional(c, "public")?.ValueKind == JsonValueKind.True, author is not null && author == requesterId,
-                        Text(c, "body") ?? "", TicketBodyFormat.PlainText, RequiredTime(c, "created_at")));
+                    if (ReadRecord(id, $"comment {Text(c, "id")}", rejected, () => Comment(c, requesterId, authors)) is { } comment)
+                        comments.Add(comment);
                 }
                 if (Text(page, "next_page") is not { Length: > 0 } nextPage) break;
                 next = new Uri(nextPage).PathAndQuery;
             }
+            history = await HistoryAsync(id, rejected, cancellationToken);
         }
-        TicketSatisfaction? csat = null;
-        if (Optional(ticket, "satisfaction_rating") is { } rating && Text(rating, "score") is "good" or "bad")
-        {
-            var score = Text(rating, "score");
-            csat = new TicketSatisfaction(score == "good" ? 1.0 : -1.0, Text(rating, "id") ?? score!, updated, Text(rating, "comment"));
-        }
-        var reopens = Enumerable.Range(1, reopenCounts.GetValueOrDefault(id))
-            .Select(i => new TicketReopen(i.ToString(CultureInfo.InvariantCulture), updated)).ToList();
-        return new TicketRecord(id, requesterId is not null ? emails.GetValueOrDefault(requesterId) : null, updated, reopens, null, csat,
-            comments);
+        var csat = ReadRecord(id, "satisfaction rating", rejected, () => Satisfaction(ticket, history.RatedAt ?? updated));
+        var sla = breaches.TryGetValue(id, out var breachedAt) ? new TicketSlaBreach(breachedAt) : null;
+        return new TicketRecord(id, requesterId is not null ? emails.GetValueOrDefault(requesterId) : null, updated, history.Reopens, sla,
+            csat, comments) { RejectedRecords = rejected };
+    }
+
+    private static TicketComment Comment(JsonElement c, string? requesterId, Dictionary<string, string> authors)
+    {
+        var author = Text(c, "author_id");
+        return new TicketComment(RequiredText(c, "id"), author is not null ? authors.GetValueOrDefault(author) : null,
+            Optional(c, "public")?.ValueKind == JsonValueKind.True, author is not null && author == requesterId,
+            Text(c, "body") ?? "", TicketBodyFormat.PlainText, RequiredTime(c, "created_at"));
+    }
+
+    private static TicketSatisfaction? Satisfaction(JsonElement ticket, DateTimeOffset ratedAt)
+    {
+        if (Optional(ticket, "satisfaction_rating") is not { } rating || Text(rating, "score") is not ("good" or "bad")) return null;
+        var score = Text(rating, "score")!;
+        return new TicketSatisfaction(score == "good" ? 1.0 : -1.0, Text(rating, "id") ?? score, ratedAt, Text(rating, "comment"));
     }
 
     private static Dictionary<string, string> Emails(JsonElement page)

@@ -16,13 +16,15 @@ public sealed partial class JiraConnectorTests : TicketConnectorConformance<Jira
     {
         _server = await FakeTicketServer.StartAsync();
         _server.On("/rest/api/3/myself", Reply.Json("""{"accountId":"svc","timeZone":"Europe/Berlin"}"""));
-        _server.On("/rest/api/3/search", ["startAt=0"], Reply.Json(SearchPage(0, """
+        _server.On("/rest/api/3/search/jql", Reply.Json(SearchPage(next: "tok-2", """
             {"id":"10001","key":"SUP-1","fields":{"updated":"2026-01-05T10:00:00.000+0000",
               "reporter":{"accountId":"acc-ann","emailAddress":"ann@example.com"},"status":{"name":"In Progress"}},
              "changelog":{"histories":[{"id":"h1","created":"2026-01-04T09:00:00.000+0000",
-               "items":[{"field":"status","fromString":"Done","toString":"In Progress"}]}]}}
+               "items":[{"field":"status","fromString":"Done","toString":"In Progress"}]},
+              {"id":"h2","created":"2026-01-04T08:00:00.000+0000",
+               "items":[{"field":"Satisfaction","fieldtype":"custom","from":null,"to":"1"}]}]}}
             """)));
-        _server.On("/rest/api/3/search", ["startAt=1"], Reply.Json(SearchPage(1, """
+        _server.On("/rest/api/3/search/jql", ["nextPageToken=tok-2"], Reply.Json(SearchPage(next: null, """
             {"id":"10002","key":"SUP-2","fields":{"updated":"2026-01-05T11:00:00.000+0000",
               "reporter":{"accountId":"acc-bob","emailAddress":"bob@elsewhere.example"}}}
             """)));
@@ -44,6 +46,7 @@ public sealed partial class JiraConnectorTests : TicketConnectorConformance<Jira
             ["Email"] = "svc@example.com",
             ["ApiToken"] = "token",
             ["PageSize"] = "1",
+            ["Deployment"] = "Cloud",
         }, "ann@example.com");
 
     [Test]
@@ -130,13 +133,13 @@ public sealed partial class JiraConnectorTests : TicketConnectorConformance<Jira
     [Test]
     public async Task Server_errors_are_retried_until_success()
     {
-        _server.On("/rest/api/3/search", ["startAt=0"], new Reply(500, "{}"), new Reply(502, "{}"), Reply.Json(SearchPage(0, "")));
+        _server.On("/rest/api/3/search/jql", new Reply(500, "{}"), new Reply(502, "{}"), Reply.Json(SearchPage(null, "")));
 
         using var harness = Harness();
         var result = await harness.RunAsync();
 
         Assert.That(result.Success, Is.True, result.Message);
-        Assert.That(_server.Count("/rest/api/3/search"), Is.EqualTo(3));
+        Assert.That(_server.Count("/rest/api/3/search/jql"), Is.EqualTo(3));
     }
 
     [Test]
@@ -187,8 +190,13 @@ public sealed partial class JiraConnectorTests : TicketConnectorConformance<Jira
         Assert.That(harness.Watermarks.Values[Probe], Is.EqualTo("2026-01-05T11:00:00.0000000+00:00"));
     }
 
-    private static string SearchPage(int startAt, string issue) =>
-        $$"""{"expand":"names,schema","startAt":{{startAt}},"maxResults":1,"total":2,"issues":[{{issue}}]}""";
+    /// <summary>
+    /// A page of GET /rest/api/3/search/jql: no total; a last page has neither isLast nor a token, as Jira Cloud
+    /// answers (JRACLOUD-92184: "There is no nextPageToken key on the last page of results").
+    /// </summary>
+    private static string SearchPage(string? next, string issue) => next is null
+        ? $$"""{"issues":[{{issue}}]}"""
+        : $$"""{"issues":[{{issue}}],"nextPageToken":"{{next}}","isLast":false}""";
 
     private static string Adf(string first, string second) => $$"""
         {"type":"doc","version":1,"content":[

@@ -46,6 +46,9 @@ public abstract class TicketConnectorConformance<TOptions> where TOptions : Tick
     /// <summary>The credential settings (key under the section, value); a refusal must name each key.</summary>
     protected abstract IReadOnlyDictionary<string, string> Credentials { get; }
 
+    /// <summary>Settings beside the credentials (key under the section, value), e.g. Jira's <c>Deployment</c>.</summary>
+    protected virtual IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>();
+
     /// <summary>The vendor's documented answer to bad credentials (HTTP 401).</summary>
     protected abstract Reply Unauthorized { get; }
 
@@ -199,6 +202,7 @@ public abstract class TicketConnectorConformance<TOptions> where TOptions : Tick
     private TicketHarness Harness(FakeTicketServer server)
     {
         var settings = Credentials.ToDictionary(c => c.Key, c => (string?)c.Value);
+        foreach (var (key, value) in Settings) settings[key] = value;
         settings["PageSize"] = PageSize.ToString(CultureInfo.InvariantCulture);
         return new TicketHarness(Section, server.BaseUrl, settings, ConformanceTicket.RequesterEmail);
     }
