@@ -48,7 +48,7 @@ public sealed class FreshserviceConnector(
                 cancellationToken))!.Value;
             var tickets = Required(json, "tickets");
             foreach (var t in tickets.EnumerateArray())
-                window.Add((t, TicketRecordGuard.TryTime(Text(t, "updated_at"), u => ParseTime(u))));
+                window.Add((t, TimeOrNull(t, "updated_at")));
             if (tickets.GetArrayLength() < Options.PageSize) break;
         }
         foreach (var (ticket, updated) in window.OrderBy(w => w.Updated ?? DateTimeOffset.MinValue))
@@ -59,6 +59,7 @@ public sealed class FreshserviceConnector(
     {
         var id = RequiredText(ticket, "id");
         var updated = Time(RequiredText(ticket, "updated_at"));
+        var rejected = new List<string>();
         var requesterId = Text(ticket, "requester_id");
         var requesterEmail = Optional(ticket, "requester") is { } requester ? Text(requester, "email") : null;
         var comments = new List<TicketComment>();
@@ -71,17 +72,18 @@ public sealed class FreshserviceConnector(
             {
                 // Replies are matched on user_id; "incoming" alone also covers forwarded mail from third parties.
                 var fromRequester = Text(c, "user_id") is { } user && user == requesterId;
-                if (TicketRecordGuard.TryRead(SystemInfo, Logger, id, $"conversation {Text(c, "id")}", () => new TicketComment(
+                if (ReadRecord(id, $"conversation {Text(c, "id")}", rejected, () => new TicketComment(
                         RequiredText(c, "id"), Text(c, "from_email"), !Flag(c, "private"), fromRequester,
                         Text(c, "body") ?? Text(c, "body_text") ?? "",
                         Text(c, "body") is null ? TicketBodyFormat.PlainText : TicketBodyFormat.Html,
-                        Time(RequiredText(c, "created_at"))), out var comment))
+                        Time(RequiredText(c, "created_at")))) is { } comment)
                     comments.Add(comment);
             }
             if (conversations.GetArrayLength() < Options.PageSize) break;
         }
         var breach = Flag(ticket, "is_escalated") ? new TicketSlaBreach(updated) : null;
-        return new TicketRecord(id, requesterEmail, updated, [], breach, await CsatAsync(id, cancellationToken), comments);
+        return new TicketRecord(id, requesterEmail, updated, [], breach, await CsatAsync(id, rejected, cancellationToken), comments)
+            { RejectedRecords = rejected };
     }
 
     /// <summary>
@@ -89,12 +91,12 @@ public sealed class FreshserviceConnector(
     /// (<c>created_at</c>); 404 means no answer. <c>overall_rating_text</c> is only the score ("1/4", "Happy"): the
     /// person's words are the answers to the survey's further questions in <c>questionnaire_responses</c>.
     /// </summary>
-    private async Task<TicketSatisfaction?> CsatAsync(string id, CancellationToken cancellationToken)
+    private async Task<TicketSatisfaction?> CsatAsync(string id, List<string> rejected, CancellationToken cancellationToken)
     {
         if (await GetJsonAsync($"/api/v2/tickets/{id}/csat_response", cancellationToken, notFoundIsNull: true) is not { } json
             || Optional(json, "csat_response") is not { } response || Optional(response, "score") is not { } score
             || Text(score, "acquired_score") is null) return null;
-        return TicketRecordGuard.TryRead(SystemInfo, Logger, id, "CSAT response", () => Csat(response, score), out var csat) ? csat : null;
+        return ReadRecord(id, "CSAT response", rejected, () => Csat(response, score));
     }
 
     private static TicketSatisfaction Csat(JsonElement response, JsonElement score)
@@ -129,5 +131,5 @@ public sealed class FreshserviceConnector(
         };
     }
 
-    private static DateTimeOffset Time(string text) => TicketRecordGuard.Time(text, t => ParseTime(t));
+    private static DateTimeOffset Time(string text) => TicketTime.Strict(text, t => ParseTime(t));
 }

@@ -100,7 +100,7 @@ public sealed class GlpiConnector(
                 [.. keyed.EnumerateObject().Select(p => ((string?)(Text(p.Value, "2") ?? p.Name), p.Value))],
             _ => [],
         };
-        return rows.Select(r => (r.Id, r.Row, Updated: TicketRecordGuard.TryTime(Text(r.Row, "19"), u => ParseTime(u, Zone))))
+        return rows.Select(r => (r.Id, r.Row, Updated: TimeOrNull(r.Row, "19", Zone)))
             .OrderBy(r => r.Updated ?? DateTimeOffset.MinValue).ToList();
     }
 
@@ -108,6 +108,7 @@ public sealed class GlpiConnector(
     {
         var id = rowId is { Length: > 0 } ? rowId : throw new TicketPayloadException("missing field '2' (the ticket id)");
         var updated = Time(RequiredText(row, "19"));
+        var rejected = new List<string>();
         var requester = (await ListAsync($"/apirest.php/Ticket/{id}/Ticket_User", cancellationToken))
             .FirstOrDefault(l => Text(l, "type") == RequesterType.ToString(CultureInfo.InvariantCulture));
         var requesterId = requester.ValueKind == JsonValueKind.Object ? Text(requester, "users_id") : null;
@@ -124,30 +125,30 @@ public sealed class GlpiConnector(
         foreach (var f in await ListAsync($"/apirest.php/Ticket/{id}/ITILFollowup", cancellationToken))
         {
             // GLPI stores rich text HTML-encoded ("&lt;p&gt;…").
-            if (TicketRecordGuard.TryRead(SystemInfo, Logger, id, $"follow-up {Text(f, "id")}", () => new TicketComment(
+            if (ReadRecord(id, $"follow-up {Text(f, "id")}", rejected, () => new TicketComment(
                     RequiredText(f, "id"), null, !Flag(f, "is_private"),
                     requesterId is not null && requesterId != "0" && Text(f, "users_id") == requesterId,
                     WebUtility.HtmlDecode(Text(f, "content") ?? ""), TicketBodyFormat.Html,
-                    Time(Text(f, "date_creation") ?? RequiredText(f, "date"))), out var comment))
+                    Time(Text(f, "date_creation") ?? RequiredText(f, "date")))) is { } comment)
                 comments.Add(comment);
         }
         TicketSatisfaction? csat = null;
         var survey = (await ListAsync($"/apirest.php/Ticket/{id}/TicketSatisfaction", cancellationToken))
             .FirstOrDefault(s => Text(s, "satisfaction") is not null);
         if (survey.ValueKind == JsonValueKind.Object)
-            TicketRecordGuard.TryRead(SystemInfo, Logger, id, "satisfaction", () => Satisfaction(survey), out csat);
+            csat = ReadRecord(id, "satisfaction", rejected, () => Satisfaction(survey));
         var reopens = new List<TicketReopen>();
         foreach (var solution in await ListAsync($"/apirest.php/Ticket/{id}/ITILSolution", cancellationToken))
         {
             // Reopening a solved or closed ticket marks its last solution refused, dated date_approval
             // (CommonITILObject's "Look for reopening"): one refused solution is one reopen, when it happened.
             if (Text(solution, "status") == RefusedSolution
-                && TicketRecordGuard.TryRead(SystemInfo, Logger, id, $"solution {Text(solution, "id")}",
-                    () => new TicketReopen(RequiredText(solution, "id"), Time(RequiredText(solution, "date_approval"))), out var reopen))
+                && ReadRecord(id, $"solution {Text(solution, "id")}", rejected,
+                    () => new TicketReopen(RequiredText(solution, "id"), Time(RequiredText(solution, "date_approval")))) is { } reopen)
                 reopens.Add(reopen);
         }
         var breach = Flag(row, "82") ? new TicketSlaBreach(updated) : null;
-        return new TicketRecord(id, email, updated, reopens, breach, csat, comments);
+        return new TicketRecord(id, email, updated, reopens, breach, csat, comments) { RejectedRecords = rejected };
     }
 
     /// <summary>Dated when it was answered: the survey's answer, not the ticket's last update, is the moment.</summary>
@@ -159,7 +160,7 @@ public sealed class GlpiConnector(
             Text(survey, "comment") is { Length: > 0 } comment ? comment : null);
     }
 
-    private DateTimeOffset Time(string text) => TicketRecordGuard.Time(text, t => ParseTime(t, Zone));
+    private DateTimeOffset Time(string text) => TicketTime.Strict(text, t => ParseTime(t, Zone));
 
     /// <summary>A sub-item list; an empty one may come back as [] or as 404 depending on the GLPI version.</summary>
     private async Task<List<JsonElement>> ListAsync(string path, CancellationToken cancellationToken) =>

@@ -24,24 +24,26 @@ public sealed partial class ServiceNowConnector
     /// that count, else the last one by <c>reopened_time</c>, else (no history readable) the incident's update.
     /// </summary>
     private async Task<List<TicketReopen>> ReopensAsync(JsonElement incident, string sysId, string number, DateTimeOffset updated,
-        CancellationToken cancellationToken)
+        List<string> rejected, CancellationToken cancellationToken)
     {
         var count = Text(incident, "reopen_count") is { Length: > 0 } r ? int.Parse(r, CultureInfo.InvariantCulture) : 0;
         if (count <= 0) return [];
-        DateTimeOffset? lastReopened = Text(incident, "reopened_time") is { Length: > 0 } l
-            && TicketRecordGuard.TryRead(SystemInfo, Logger, number, "reopened_time", () => Time(l), out var last) ? last : null;
-        var audited = new Dictionary<int, DateTimeOffset>();
+        var ordinal = (int i) => i.ToString(CultureInfo.InvariantCulture);
+        var last = Text(incident, "reopened_time") is { Length: > 0 } l
+            ? ReadRecord(number, "reopened_time", rejected, () => new TicketReopen(ordinal(count), Time(l)))
+            : null;
+        var audited = new Dictionary<string, TicketReopen>();
         var query = Escape($"tablename=incident^documentkey={sysId}^fieldname=reopen_count^ORDERBYsys_created_on");
         foreach (var row in await OptionalTableAsync(AuditTable,
             $"/api/now/table/{AuditTable}?sysparm_query={query}&sysparm_fields=sys_id,newvalue,sys_created_on", cancellationToken))
         {
-            if (TicketRecordGuard.TryRead(SystemInfo, Logger, number, $"audit row {Text(row, "sys_id")}",
-                    () => (Ordinal: int.Parse(RequiredText(row, "newvalue"), CultureInfo.InvariantCulture),
-                        At: Time(RequiredText(row, "sys_created_on"))), out var change))
-                audited[change.Ordinal] = change.At;
+            if (ReadRecord(number, $"audit row {Text(row, "sys_id")}", rejected, () => new TicketReopen(
+                    ordinal(int.Parse(RequiredText(row, "newvalue"), CultureInfo.InvariantCulture)),
+                    Time(RequiredText(row, "sys_created_on")))) is { } reopen)
+                audited[reopen.Key] = reopen;
         }
-        return [.. Enumerable.Range(1, count).Select(i => new TicketReopen(i.ToString(CultureInfo.InvariantCulture),
-            audited.TryGetValue(i, out var at) ? at : i == count && lastReopened is { } t ? t : updated))];
+        return [.. Enumerable.Range(1, count).Select(ordinal).Select(key =>
+            audited.GetValueOrDefault(key) ?? (key == last?.Key ? last : new TicketReopen(key, updated)))];
     }
 
     /// <summary>
@@ -49,7 +51,8 @@ public sealed partial class ServiceNowConnector
     /// (actual_value between the metric's min and max, higher is better) are averaged into [-1, +1]; its text
     /// answers (string_value of string questions) are the person's words.
     /// </summary>
-    private async Task<TicketSatisfaction?> SurveyAsync(string sysId, string number, CancellationToken cancellationToken)
+    private async Task<TicketSatisfaction?> SurveyAsync(string sysId, string number, List<string> rejected,
+        CancellationToken cancellationToken)
     {
         var query = Escape($"trigger_id={sysId}^state=complete^ORDERBYDESCtaken_on");
         var instances = await OptionalTableAsync(SurveyTable,
@@ -59,8 +62,7 @@ public sealed partial class ServiceNowConnector
         var resultQuery = Escape($"instance={Text(instance, "sys_id")}");
         var results = await OptionalTableAsync(ResultTable, $"/api/now/table/{ResultTable}?sysparm_query={resultQuery}" +
             "&sysparm_fields=sys_id,actual_value,string_value,metric.datatype,metric.min,metric.max", cancellationToken);
-        return TicketRecordGuard.TryRead(SystemInfo, Logger, number, $"survey {Text(instance, "number")}",
-            () => Survey(instance, results), out var csat) ? csat : null;
+        return ReadRecord(number, $"survey {Text(instance, "number")}", rejected, () => Survey(instance, results));
     }
 
     private static TicketSatisfaction? Survey(JsonElement instance, List<JsonElement> results)

@@ -53,12 +53,12 @@ public sealed partial class ServiceNowConnector(
             $"/api/now/table/incident?sysparm_query={query}&sysparm_fields={fields}", cancellationToken))
         {
             var number = Text(incident, "number") ?? Text(incident, "sys_id");
-            var updated = TicketRecordGuard.TryTime(Text(incident, "sys_updated_on"), u => ParseTime(u));
+            var updated = TimeOrNull(incident, "sys_updated_on");
             yield return await ReadTicketAsync(number, updated, () => ReadIncidentAsync(incident, cancellationToken));
         }
     }
 
-    private static DateTimeOffset Time(string text) => TicketRecordGuard.Time(text, t => ParseTime(t));
+    private static DateTimeOffset Time(string text) => TicketTime.Strict(text, t => ParseTime(t));
 
     private async IAsyncEnumerable<JsonElement> PagedAsync(
         string pathAndQuery, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -80,6 +80,7 @@ public sealed partial class ServiceNowConnector(
         var sysId = RequiredText(incident, "sys_id");
         var number = RequiredText(incident, "number");
         var updated = Time(RequiredText(incident, "sys_updated_on"));
+        var rejected = new List<string>();
         var callerUserName = Text(incident, "caller_id.user_name");
         var comments = new List<TicketComment>();
         var query = Escape($"element_id={sysId}^elementINcomments,work_notes^ORDERBYsys_created_on");
@@ -88,15 +89,18 @@ public sealed partial class ServiceNowConnector(
             cancellationToken))
         {
             var createdBy = Text(entry, "sys_created_by");
-            if (TicketRecordGuard.TryRead(SystemInfo, Logger, number, $"journal entry {Text(entry, "sys_id")}", () => new TicketComment(
+            if (ReadRecord(number, $"journal entry {Text(entry, "sys_id")}", rejected, () => new TicketComment(
                     RequiredText(entry, "sys_id"), null, Text(entry, "element") == "comments",
                     callerUserName is not null && string.Equals(createdBy, callerUserName, StringComparison.OrdinalIgnoreCase),
-                    Text(entry, "value") ?? "", TicketBodyFormat.PlainText, Time(RequiredText(entry, "sys_created_on"))), out var comment))
+                    Text(entry, "value") ?? "", TicketBodyFormat.PlainText, Time(RequiredText(entry, "sys_created_on")))) is { } comment)
                 comments.Add(comment);
         }
-        var reopens = await ReopensAsync(incident, sysId, number, updated, cancellationToken);
+        var reopens = await ReopensAsync(incident, sysId, number, updated, rejected, cancellationToken);
         var breach = Text(incident, "made_sla") == "false" ? new TicketSlaBreach(updated) : null;
-        var csat = await SurveyAsync(sysId, number, cancellationToken);
-        return new TicketRecord(number, Text(incident, "caller_id.email"), updated, reopens, breach, csat, comments);
+        var csat = await SurveyAsync(sysId, number, rejected, cancellationToken);
+        return new TicketRecord(number, Text(incident, "caller_id.email"), updated, reopens, breach, csat, comments)
+        {
+            RejectedRecords = rejected,
+        };
     }
 }

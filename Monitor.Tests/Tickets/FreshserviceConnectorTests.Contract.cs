@@ -96,6 +96,7 @@ public sealed partial class FreshserviceConnectorTests
 
         Assert.That(result.Success, Is.True, result.Message);
         Assert.That(TicketHarness.Rejected(Probe) - before, Is.EqualTo(2), "conversation 12 and the CSAT");
+        Assert.That(result.Message, Does.Contain("1 tickets").And.Contain("2 rejected"));
         Assert.That(harness.Sink.Signals.Select(s => s.Source).OrderBy(s => s), Is.EqualTo(new[]
         {
             "freshservice:1:comment:11", "freshservice:1:sla_breached",

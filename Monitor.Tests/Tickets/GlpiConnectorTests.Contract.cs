@@ -113,6 +113,7 @@ public sealed partial class GlpiConnectorTests
 
         Assert.That(result.Success, Is.True, result.Message);
         Assert.That(TicketHarness.Rejected(Probe) - before, Is.EqualTo(2), "follow-up 71 and ticket 8's rating");
+        Assert.That(result.Message, Does.Contain("2 tickets").And.Contain("2 rejected"));
         var signals = harness.Sink.Signals.OrderBy(s => s.Source).ToList();
         Assert.That(signals.Select(s => s.Source), Is.EqualTo(new[]
         {

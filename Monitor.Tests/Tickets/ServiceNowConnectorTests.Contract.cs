@@ -106,6 +106,7 @@ public sealed partial class ServiceNowConnectorTests
 
         Assert.That(result.Success, Is.True, result.Message);
         Assert.That(TicketHarness.Rejected(Probe) - before, Is.EqualTo(1));
+        Assert.That(result.Message, Does.Contain("1 tickets").And.Contain("1 rejected"));
         Assert.That(harness.Sink.Signals.Select(s => s.Source), Is.EqualTo(new[] { "servicenow:INC0010001:comment:j1" }));
         Assert.That(harness.Watermarks.Values[Probe], Is.EqualTo("2026-01-05T10:00:00.0000000+00:00"));
     }
