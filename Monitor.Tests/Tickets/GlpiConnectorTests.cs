@@ -63,7 +63,8 @@ public sealed partial class GlpiConnectorTests : TicketConnectorConformance<Glpi
     protected override string CommentSource(ConformanceTicket ticket) => $"glpi:{ticket.Number}:comment:{40 + ticket.Number}";
 
     /// <summary>
-    /// initSession, GET search/Ticket sorted on date_mod (option 19) and paged by range with totalcount, then per
+    /// initSession, GET search/Ticket sorted on date_mod (option 19) and paged by range with totalcount (data as
+    /// rows or keyed by item id, page by page), then per
     /// ticket Ticket_User, User/{id}/UserEmail and ITILFollowup (HTML-encoded content), per GLPI's apirest.md
     /// ("Search items", "Get sub items"); no TicketSatisfaction (404). The malformed ticket's follow-ups are cut off.
     /// </summary>
@@ -74,9 +75,15 @@ public sealed partial class GlpiConnectorTests : TicketConnectorConformance<Glpi
         server.On("/apirest.php/User/12/UserEmail", Reply.Json("""[{"id":3,"users_id":12,"is_default":1,"email":"ann@example.com"}]"""));
         foreach (var page in tickets.Chunk(pageSize).Select((chunk, i) => (Rows: chunk, Start: i * pageSize)))
         {
-            var rows = string.Join(",", page.Rows.Select(t => $$"""{"2":{{t.Number}},"19":"{{t.Updated(GlpiTime)}}","82":0}"""));
+            // Odd pages in the shape apirest.md documents ("data" keyed by item id, in reverse here: JSON keeps no
+            // order), even pages as arrays of rows: the connector must read both.
+            var keyed = page.Start / pageSize % 2 == 1;
+            var data = keyed
+                ? "{" + string.Join(",", page.Rows.Reverse().Select(t =>
+                    $$"""  "{{t.Number}}":{"19":"{{t.Updated(GlpiTime)}}","82":0}""")) + "}"
+                : "[" + string.Join(",", page.Rows.Select(t => $$"""{"2":{{t.Number}},"19":"{{t.Updated(GlpiTime)}}","82":0}""")) + "]";
             server.On("/apirest.php/search/Ticket", [$"range={page.Start}-{page.Start + pageSize - 1}"], Reply.Json(
-                $$"""{"totalcount":{{tickets.Count}},"count":{{page.Rows.Length}},"sort":[19],"order":["ASC"],"data":[{{rows}}]}"""));
+                $$"""{"totalcount":{{tickets.Count}},"count":{{page.Rows.Length}},"sort":[19],"order":["ASC"],"data":{{data}}}"""));
         }
         foreach (var t in tickets)
         {
