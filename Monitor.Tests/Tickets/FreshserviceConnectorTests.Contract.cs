@@ -9,9 +9,11 @@ public sealed partial class FreshserviceConnectorTests
     private const string Probe = "tickets_freshservice";
 
     /// <summary>
-    /// GET /api/v2/tickets/{id}/csat_response (api.freshservice.com, "View CSAT response of a ticket"): the rating
-    /// text is only the score ("1/4" on a four-point survey) and the words are an answer in questionnaire_responses,
-    /// each {"question":{"question_text"},"answers":[{"answer_text"}]}, the rating question first.
+    /// GET /api/v2/tickets/{id}/csat_response (Freshservice API v2, CSAT of a ticket). The field names and values are
+    /// those of a live instance's answer recorded in a public Freshservice integration's notes (the vendor page was not
+    /// reachable from here): the rating text is only the score ("1/4" on a four-point survey) and the words are an
+    /// answer in questionnaire_responses, each {"question":{"question_text"},"answers":[{"answer_text"}]}, the rating
+    /// question first. The ids and times are this test's.
     /// </summary>
     private const string CsatWithWords = """
         {"csat_response":{"id":1004599450,"overall_rating":301,"overall_rating_text":"1/4",
