@@ -7,7 +7,7 @@ namespace Monitor.Probes.Tickets;
 
 /// <summary>
 /// What ServiceNow keeps beside the incident: when each reopen happened (<c>sys_audit</c> rows of the incident's
-/// <c>reopen_count</c>) and the survey the caller answered (<c>asmt_assessment_instance</c> triggered by the
+/// <c>reopen_count</c>) and the survey the caller answered (<c>asmt_assessment_instance</c> whose trigger or task is the
 /// incident, its answers in <c>asmt_metric_result</c>). Both are read through the Table API and both are optional:
 /// an instance without the survey plugin answers 404, a user without the role 403; the run goes on without them
 /// and says so once.
@@ -54,7 +54,7 @@ public sealed partial class ServiceNowConnector
     private async Task<TicketSatisfaction?> SurveyAsync(string sysId, string number, List<string> rejected,
         CancellationToken cancellationToken)
     {
-        var query = Escape($"trigger_id={sysId}^state=complete^ORDERBYDESCtaken_on");
+        var query = Escape($"trigger_id={sysId}^ORtask_id={sysId}^state=complete^ORDERBYDESCtaken_on");
         var instances = await OptionalTableAsync(SurveyTable,
             $"/api/now/table/{SurveyTable}?sysparm_query={query}&sysparm_fields=sys_id,number,taken_on", cancellationToken);
         if (instances.Count == 0) return null;

@@ -17,8 +17,9 @@ public sealed partial class ServiceNowConnectorTests
     {
         await using var server = await FakeTicketServer.StartAsync();
         ServeIncident(server, "a1", "INC0010001", reopenCount: 0);
-        // asmt_assessment_instance: the survey instance triggered by the incident (trigger_id), taken_on when answered.
-        server.On("/api/now/table/asmt_assessment_instance", ["trigger_id=a1^state=complete"], Reply.Json("""
+        // asmt_assessment_instance: the survey instance triggered by the incident (trigger_id, or task_id for a task),
+        // state complete, taken_on when answered.
+        server.On("/api/now/table/asmt_assessment_instance", ["trigger_id=a1^ORtask_id=a1^state=complete"], Reply.Json("""
             {"result":[{"sys_id":"ai1","number":"AINST0010001","taken_on":"2026-01-05 09:30:00"}]}
             """));
         // asmt_metric_result (ServiceNowDocs, "Metric Result form"): a Likert answer's actual_value is the chosen
