@@ -21,12 +21,16 @@ public sealed partial class GlpiConnectorTests : TicketConnectorConformance<Glpi
             """));
         server.On("/apirest.php/User/12/UserEmail", Reply.Json("""[{"id":3,"users_id":12,"is_default":1,"email":"ann@example.com"}]"""));
         server.On("/apirest.php/Ticket/7/ITILFollowup", Reply.Json("""
-            [{"id":40,"itemtype":"Ticket","items_id":7,"users_id":12,"content":"&lt;p&gt;This is terrible&lt;/p&gt;","is_private":0,"date":"2026-01-05 10:00:00","date_creation":"2026-01-05 10:00:00"},
-             {"id":41,"itemtype":"Ticket","items_id":7,"users_id":2,"content":"&lt;p&gt;Great news&lt;/p&gt;","is_private":0,"date":"2026-01-05 10:10:00","date_creation":"2026-01-05 10:10:00"},
-             {"id":42,"itemtype":"Ticket","items_id":7,"users_id":12,"content":"angry","is_private":1,"date":"2026-01-05 10:20:00","date_creation":"2026-01-05 10:20:00"}]
+            [{"id":40,"itemtype":"Ticket","items_id":7,"users_id":12,"content":"&lt;p&gt;This is terrible&lt;/p&gt;","is_private":0,
+              "date":"2026-01-05 10:00:00","date_creation":"2026-01-05 10:00:00"},
+             {"id":41,"itemtype":"Ticket","items_id":7,"users_id":2,"content":"&lt;p&gt;Great news&lt;/p&gt;","is_private":0,
+               "date":"2026-01-05 10:10:00","date_creation":"2026-01-05 10:10:00"},
+             {"id":42,"itemtype":"Ticket","items_id":7,"users_id":12,"content":"angry","is_private":1,"date":"2026-01-05 10:20:00",
+               "date_creation":"2026-01-05 10:20:00"}]
             """));
         server.On("/apirest.php/Ticket/7/TicketSatisfaction", Reply.Json("""
-            [{"id":5,"tickets_id":7,"type":1,"date_begin":"2026-01-05 10:30:00","date_answered":"2026-01-05 10:45:00","satisfaction":0,"comment":"no"}]
+            [{"id":5,"tickets_id":7,"type":1,"date_begin":"2026-01-05 10:30:00","date_answered":"2026-01-05 10:45:00","satisfaction":0,
+              "comment":"no"}]
             """));
         server.On("/apirest.php/killSession", Reply.Json("true"));
         using var harness = new TicketHarness("Glpi", server.BaseUrl,
