@@ -69,7 +69,9 @@ public sealed class GlpiConnector(
                     "/apirest.php/search/Ticket?criteria[0][field]=19&criteria[0][searchtype]=morethan" +
                     $"&criteria[0][value]={from}&forcedisplay[0]=2&forcedisplay[1]=19&forcedisplay[2]=82" +
                     $"&sort=19&order=ASC&range={start}-{start + Options.PageSize - 1}", cancellationToken))!.Value;
-                var total = Text(page, "totalcount") is { } t ? int.Parse(t, CultureInfo.InvariantCulture) : 0;
+                var total = Text(page, "totalcount") is not { } t ? 0
+                    : int.TryParse(t, CultureInfo.InvariantCulture, out var n) ? n
+                    : throw new TicketPayloadException($"GLPI's totalcount '{t}' is not a number");
                 var rows = Rows(page);
                 if (rows.Count == 0 && read == 0 && total > 0)
                     throw new TicketPayloadException(
