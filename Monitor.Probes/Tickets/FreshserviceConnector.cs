@@ -48,7 +48,7 @@ public sealed class FreshserviceConnector(
                 cancellationToken))!.Value;
             var tickets = Required(json, "tickets");
             foreach (var t in tickets.EnumerateArray())
-                window.Add((t, Text(t, "updated_at") is { } u ? ParseTime(u) : null));
+                window.Add((t, TimeOrNull(t, "updated_at")));
             if (tickets.GetArrayLength() < Options.PageSize) break;
         }
         foreach (var (ticket, updated) in window.OrderBy(w => w.Updated ?? DateTimeOffset.MinValue))
@@ -58,7 +58,8 @@ public sealed class FreshserviceConnector(
     private async Task<TicketRecord> ReadOneAsync(JsonElement ticket, CancellationToken cancellationToken)
     {
         var id = RequiredText(ticket, "id");
-        var updated = RequiredTime(ticket, "updated_at");
+        var updated = Time(RequiredText(ticket, "updated_at"));
+        var rejected = new List<string>();
         var requesterId = Text(ticket, "requester_id");
         var requesterEmail = Optional(ticket, "requester") is { } requester ? Text(requester, "email") : null;
         var comments = new List<TicketComment>();
@@ -71,29 +72,64 @@ public sealed class FreshserviceConnector(
             {
                 // Replies are matched on user_id; "incoming" alone also covers forwarded mail from third parties.
                 var fromRequester = Text(c, "user_id") is { } user && user == requesterId;
-                comments.Add(new TicketComment(RequiredText(c, "id"), Text(c, "from_email"), !Flag(c, "private"), fromRequester,
-                    Text(c, "body") ?? Text(c, "body_text") ?? "",
-                    Text(c, "body") is null ? TicketBodyFormat.PlainText : TicketBodyFormat.Html,
-                    RequiredTime(c, "created_at")));
+                if (ReadRecord(id, $"conversation {Text(c, "id")}", rejected, () => new TicketComment(
+                        RequiredText(c, "id"), Text(c, "from_email"), !Flag(c, "private"), fromRequester,
+                        Text(c, "body") ?? Text(c, "body_text") ?? "",
+                        Text(c, "body") is null ? TicketBodyFormat.PlainText : TicketBodyFormat.Html,
+                        Time(RequiredText(c, "created_at")))) is { } comment)
+                    comments.Add(comment);
             }
             if (conversations.GetArrayLength() < Options.PageSize) break;
         }
         var breach = Flag(ticket, "is_escalated") ? new TicketSlaBreach(updated) : null;
-        return new TicketRecord(id, requesterEmail, updated, [], breach, await CsatAsync(id, updated, cancellationToken), comments);
+        return new TicketRecord(id, requesterEmail, updated, [], breach, await CsatAsync(id, rejected, cancellationToken), comments)
+            { RejectedRecords = rejected };
     }
 
-    /// <summary>The survey's acquired score on its own scale (e.g. 1–4) mapped to [-1, +1]; 404 means no answer.</summary>
-    private async Task<TicketSatisfaction?> CsatAsync(string id, DateTimeOffset updated, CancellationToken cancellationToken)
+    /// <summary>
+    /// The survey's acquired score on its own scale (e.g. 1–4) mapped to [-1, +1], dated when it was given
+    /// (<c>created_at</c>); 404 means no answer. <c>overall_rating_text</c> is only the score ("1/4", "Happy"): the
+    /// person's words are the answers to the survey's further questions in <c>questionnaire_responses</c>.
+    /// </summary>
+    private async Task<TicketSatisfaction?> CsatAsync(string id, List<string> rejected, CancellationToken cancellationToken)
     {
         if (await GetJsonAsync($"/api/v2/tickets/{id}/csat_response", cancellationToken, notFoundIsNull: true) is not { } json
             || Optional(json, "csat_response") is not { } response || Optional(response, "score") is not { } score
-            || Text(score, "acquired_score") is not { } acquiredText) return null;
+            || Text(score, "acquired_score") is null) return null;
+        return ReadRecord(id, "CSAT response", rejected, () => Csat(response, score));
+    }
+
+    private static TicketSatisfaction Csat(JsonElement response, JsonElement score)
+    {
+        var acquiredText = RequiredText(score, "acquired_score");
         var acquired = double.Parse(acquiredText, CultureInfo.InvariantCulture);
         var total = Text(score, "total_score") is { } t ? double.Parse(t, CultureInfo.InvariantCulture) : 4;
         if (total <= 1 || acquired < 1 || acquired > total)
             throw new TicketPayloadException($"CSAT score {acquired}/{total} is out of range");
-        var at = Text(response, "created_at") is { } c ? ParseTime(c) : updated;
-        return new TicketSatisfaction(2 * (acquired - 1) / (total - 1) - 1, Text(response, "id") ?? acquiredText, at,
-            Text(response, "overall_rating_text"));
+        return new TicketSatisfaction(2 * (acquired - 1) / (total - 1) - 1, Text(response, "id") ?? acquiredText,
+            Time(RequiredText(response, "created_at")), Words(response));
     }
+
+    /// <summary>
+    /// The answers after the first (the rating question the score comes from), one line each, prefixed by their
+    /// question when there are several; null when the person wrote nothing.
+    /// </summary>
+    private static string? Words(JsonElement response)
+    {
+        if (Optional(response, "questionnaire_responses") is not { ValueKind: JsonValueKind.Array } responses) return null;
+        var answers = responses.EnumerateArray().Skip(1)
+            .Select(r => (Question: Optional(r, "question") is { } q ? Text(q, "question_text") : null,
+                Answer: Optional(r, "answers") is { ValueKind: JsonValueKind.Array } a
+                    ? string.Join(" ", a.EnumerateArray().Select(x => Text(x, "answer_text")?.Trim()).Where(x => !string.IsNullOrEmpty(x)))
+                    : ""))
+            .Where(r => r.Answer.Length > 0).ToList();
+        return answers.Count switch
+        {
+            0 => null,
+            1 => answers[0].Answer,
+            _ => string.Join("\n", answers.Select(r => r.Question is { Length: > 0 } q ? $"{q}: {r.Answer}" : r.Answer)),
+        };
+    }
+
+    private static DateTimeOffset Time(string text) => TicketTime.Strict(text, t => ParseTime(t));
 }

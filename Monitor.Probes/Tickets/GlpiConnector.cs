@@ -26,11 +26,12 @@ public sealed class GlpiOptions : TicketSystemOptions
 /// GLPI's legacy REST API (<c>apirest.php</c>): <c>initSession</c> with the user token gives a Session-Token;
 /// tickets come from <c>search/Ticket</c> with a "later than" criterion on date_mod (search option 19), sorted
 /// by it and paged by range; per ticket the requester (<c>Ticket_User</c> type 1 and the user's
-/// <c>UserEmail</c>), <c>ITILFollowup</c> (<c>is_private</c>) and <c>TicketSatisfaction</c>.
+/// <c>UserEmail</c>), <c>ITILFollowup</c> (<c>is_private</c>), <c>ITILSolution</c> (refused ones are reopens) and
+/// <c>TicketSatisfaction</c>.
 /// </summary>
 /// <remarks>
 /// Simplified: option 82 ("time to resolve exceeded") is the SLA breach, observed at the ticket's update;
-/// GLPI keeps no reopen count, so reopens are not read; satisfaction 0–5 maps linearly to [-1, +1].
+/// satisfaction 0–5 maps linearly to [-1, +1].
 /// </remarks>
 public sealed class GlpiConnector(
     TicketSystem system,
@@ -40,6 +41,7 @@ public sealed class GlpiConnector(
     : TicketConnectorBase<GlpiOptions>(system, httpClientFactory, options, logger)
 {
     private const int RequesterType = 1;
+    private const string RefusedSolution = "4"; // CommonITILValidation::REFUSED
     private string? _session;
 
     private TimeZoneInfo Zone => TimeZoneInfo.TryFindSystemTimeZoneById(Options.TimeZone, out var zone) ? zone : TimeZoneInfo.Utc;
@@ -60,20 +62,24 @@ public sealed class GlpiConnector(
         try
         {
             var from = Escape(TimeZoneInfo.ConvertTime(since, Zone).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture));
+            var read = 0;
             for (var start = 0; ; )
             {
                 var page = (await GetJsonAsync(
                     "/apirest.php/search/Ticket?criteria[0][field]=19&criteria[0][searchtype]=morethan" +
                     $"&criteria[0][value]={from}&forcedisplay[0]=2&forcedisplay[1]=19&forcedisplay[2]=82" +
                     $"&sort=19&order=ASC&range={start}-{start + Options.PageSize - 1}", cancellationToken))!.Value;
-                var rows = Optional(page, "data") is { ValueKind: JsonValueKind.Array } data ? data.EnumerateArray().ToList() : [];
-                foreach (var row in rows)
-                {
-                    DateTimeOffset? updated = Text(row, "19") is { } u ? ParseTime(u, Zone) : null;
-                    yield return await ReadTicketAsync(Text(row, "2"), updated, () => ReadOneAsync(row, cancellationToken));
-                }
+                var total = Text(page, "totalcount") is not { } t ? 0
+                    : int.TryParse(t, CultureInfo.InvariantCulture, out var n) ? n
+                    : throw new TicketPayloadException($"GLPI's totalcount '{t}' is not a number");
+                var rows = Rows(page);
+                if (rows.Count == 0 && read == 0 && total > 0)
+                    throw new TicketPayloadException(
+                        $"GLPI reports {total} tickets updated since {since:O} but its search answer holds none that can be read");
+                foreach (var (id, row, updated) in rows)
+                    yield return await ReadTicketAsync(id, updated, () => ReadOneAsync(id, row, cancellationToken));
+                read += rows.Count;
                 start += rows.Count;
-                var total = Text(page, "totalcount") is { } t ? int.Parse(t, CultureInfo.InvariantCulture) : 0;
                 if (rows.Count == 0 || start >= total) yield break;
             }
         }
@@ -83,10 +89,28 @@ public sealed class GlpiConnector(
         }
     }
 
-    private async Task<TicketRecord> ReadOneAsync(JsonElement row, CancellationToken cancellationToken)
+    /// <summary>
+    /// The page's rows in update order. <c>data</c> is an array of rows, or, as apirest.md ("Search items") documents
+    /// it, an object keyed by item id, whose order JSON does not keep: those rows are sorted on date_mod here.
+    /// </summary>
+    private List<(string? Id, JsonElement Row, DateTimeOffset? Updated)> Rows(JsonElement page)
     {
-        var id = RequiredText(row, "2");
-        var updated = ParseTime(RequiredText(row, "19"), Zone);
+        List<(string? Id, JsonElement Row)> rows = Optional(page, "data") switch
+        {
+            { ValueKind: JsonValueKind.Array } array => [.. array.EnumerateArray().Select(r => (Text(r, "2"), r))],
+            { ValueKind: JsonValueKind.Object } keyed =>
+                [.. keyed.EnumerateObject().Select(p => ((string?)(Text(p.Value, "2") ?? p.Name), p.Value))],
+            _ => [],
+        };
+        return rows.Select(r => (r.Id, r.Row, Updated: TimeOrNull(r.Row, "19", Zone)))
+            .OrderBy(r => r.Updated ?? DateTimeOffset.MinValue).ToList();
+    }
+
+    private async Task<TicketRecord> ReadOneAsync(string? rowId, JsonElement row, CancellationToken cancellationToken)
+    {
+        var id = rowId is { Length: > 0 } ? rowId : throw new TicketPayloadException("missing field '2' (the ticket id)");
+        var updated = Time(RequiredText(row, "19"));
+        var rejected = new List<string>();
         var requester = (await ListAsync($"/apirest.php/Ticket/{id}/Ticket_User", cancellationToken))
             .FirstOrDefault(l => Text(l, "type") == RequesterType.ToString(CultureInfo.InvariantCulture));
         var requesterId = requester.ValueKind == JsonValueKind.Object ? Text(requester, "users_id") : null;
@@ -103,24 +127,42 @@ public sealed class GlpiConnector(
         foreach (var f in await ListAsync($"/apirest.php/Ticket/{id}/ITILFollowup", cancellationToken))
         {
             // GLPI stores rich text HTML-encoded ("&lt;p&gt;…").
-            comments.Add(new TicketComment(RequiredText(f, "id"), null, !Flag(f, "is_private"),
-                requesterId is not null && requesterId != "0" && Text(f, "users_id") == requesterId,
-                WebUtility.HtmlDecode(Text(f, "content") ?? ""), TicketBodyFormat.Html,
-                ParseTime(Text(f, "date_creation") ?? RequiredText(f, "date"), Zone)));
+            if (ReadRecord(id, $"follow-up {Text(f, "id")}", rejected, () => new TicketComment(
+                    RequiredText(f, "id"), null, !Flag(f, "is_private"),
+                    requesterId is not null && requesterId != "0" && Text(f, "users_id") == requesterId,
+                    WebUtility.HtmlDecode(Text(f, "content") ?? ""), TicketBodyFormat.Html,
+                    Time(Text(f, "date_creation") ?? RequiredText(f, "date")))) is { } comment)
+                comments.Add(comment);
         }
         TicketSatisfaction? csat = null;
         var survey = (await ListAsync($"/apirest.php/Ticket/{id}/TicketSatisfaction", cancellationToken))
             .FirstOrDefault(s => Text(s, "satisfaction") is not null);
         if (survey.ValueKind == JsonValueKind.Object)
+            csat = ReadRecord(id, "satisfaction", rejected, () => Satisfaction(survey));
+        var reopens = new List<TicketReopen>();
+        foreach (var solution in await ListAsync($"/apirest.php/Ticket/{id}/ITILSolution", cancellationToken))
         {
-            var value = double.Parse(Text(survey, "satisfaction")!, CultureInfo.InvariantCulture);
-            if (value is < 0 or > 5) throw new TicketPayloadException($"satisfaction {value} is outside 0-5");
-            var at = Text(survey, "date_answered") is { } d ? ParseTime(d, Zone) : updated;
-            csat = new TicketSatisfaction(value / 2.5 - 1, Text(survey, "satisfaction")!, at, Text(survey, "comment"));
+            // Reopening a solved or closed ticket marks its last solution refused, dated date_approval
+            // (CommonITILObject's "Look for reopening"): one refused solution is one reopen, when it happened.
+            if (Text(solution, "status") == RefusedSolution
+                && ReadRecord(id, $"solution {Text(solution, "id")}", rejected,
+                    () => new TicketReopen(RequiredText(solution, "id"), Time(RequiredText(solution, "date_approval")))) is { } reopen)
+                reopens.Add(reopen);
         }
         var breach = Flag(row, "82") ? new TicketSlaBreach(updated) : null;
-        return new TicketRecord(id, email, updated, [], breach, csat, comments);
+        return new TicketRecord(id, email, updated, reopens, breach, csat, comments) { RejectedRecords = rejected };
     }
+
+    /// <summary>Dated when it was answered: the survey's answer, not the ticket's last update, is the moment.</summary>
+    private TicketSatisfaction Satisfaction(JsonElement survey)
+    {
+        var value = double.Parse(RequiredText(survey, "satisfaction"), CultureInfo.InvariantCulture);
+        if (value is < 0 or > 5) throw new TicketPayloadException($"satisfaction {value} is outside 0-5");
+        return new TicketSatisfaction(value / 2.5 - 1, RequiredText(survey, "satisfaction"), Time(RequiredText(survey, "date_answered")),
+            Text(survey, "comment") is { Length: > 0 } comment ? comment : null);
+    }
+
+    private DateTimeOffset Time(string text) => TicketTime.Strict(text, t => ParseTime(t, Zone));
 
     /// <summary>A sub-item list; an empty one may come back as [] or as 404 depending on the GLPI version.</summary>
     private async Task<List<JsonElement>> ListAsync(string path, CancellationToken cancellationToken) =>

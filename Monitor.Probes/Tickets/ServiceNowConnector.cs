@@ -26,12 +26,11 @@ public sealed class ServiceNowOptions : TicketSystemOptions
 /// the caller, <c>work_notes</c> are internal), <c>reopen_count</c> and <c>made_sla</c> from the incident.
 /// </summary>
 /// <remarks>
-/// Values are read with sysparm_display_value=false, i.e. in UTC. Simplified: reopens carry no time in the
-/// incident, so each one counted is observed at the incident's update and keyed by its ordinal; a missed SLA
-/// likewise. Survey results (asmt_metric_result) are not read: which metric is the satisfaction question differs
-/// per instance.
+/// Values are read with sysparm_display_value=false, i.e. in UTC. Reopens are keyed by their ordinal and dated
+/// from the incident's audit history (ServiceNowConnector.History.cs); survey results are the CSAT. Simplified:
+/// a missed SLA (<c>made_sla</c> false) is observed at the incident's update.
 /// </remarks>
-public sealed class ServiceNowConnector(
+public sealed partial class ServiceNowConnector(
     TicketSystem system,
     IHttpClientFactory httpClientFactory,
     ServiceNowOptions options,
@@ -45,17 +44,21 @@ public sealed class ServiceNowConnector(
     public override async IAsyncEnumerable<TicketFetch> FetchUpdatedSinceAsync(DateTimeOffset since,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        _unreadable.Clear();
         var from = since.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
         var query = Escape($"sys_updated_on>={from}^ORDERBYsys_updated_on");
-        const string fields = "sys_id,number,sys_updated_on,reopen_count,made_sla,caller_id.email,caller_id.user_name";
+        const string fields =
+            "sys_id,number,sys_updated_on,reopen_count,reopened_time,made_sla,caller_id.email,caller_id.user_name";
         await foreach (var incident in PagedAsync(
             $"/api/now/table/incident?sysparm_query={query}&sysparm_fields={fields}", cancellationToken))
         {
             var number = Text(incident, "number") ?? Text(incident, "sys_id");
-            DateTimeOffset? updated = Text(incident, "sys_updated_on") is { } u ? ParseTime(u) : null;
+            var updated = TimeOrNull(incident, "sys_updated_on");
             yield return await ReadTicketAsync(number, updated, () => ReadIncidentAsync(incident, cancellationToken));
         }
     }
+
+    private static DateTimeOffset Time(string text) => TicketTime.Strict(text, t => ParseTime(t));
 
     private async IAsyncEnumerable<JsonElement> PagedAsync(
         string pathAndQuery, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -76,7 +79,8 @@ public sealed class ServiceNowConnector(
     {
         var sysId = RequiredText(incident, "sys_id");
         var number = RequiredText(incident, "number");
-        var updated = RequiredTime(incident, "sys_updated_on");
+        var updated = Time(RequiredText(incident, "sys_updated_on"));
+        var rejected = new List<string>();
         var callerUserName = Text(incident, "caller_id.user_name");
         var comments = new List<TicketComment>();
         var query = Escape($"element_id={sysId}^elementINcomments,work_notes^ORDERBYsys_created_on");
@@ -85,14 +89,18 @@ public sealed class ServiceNowConnector(
             cancellationToken))
         {
             var createdBy = Text(entry, "sys_created_by");
-            comments.Add(new TicketComment(RequiredText(entry, "sys_id"), null, Text(entry, "element") == "comments",
-                callerUserName is not null && string.Equals(createdBy, callerUserName, StringComparison.OrdinalIgnoreCase),
-                Text(entry, "value") ?? "", TicketBodyFormat.PlainText, RequiredTime(entry, "sys_created_on")));
+            if (ReadRecord(number, $"journal entry {Text(entry, "sys_id")}", rejected, () => new TicketComment(
+                    RequiredText(entry, "sys_id"), null, Text(entry, "element") == "comments",
+                    callerUserName is not null && string.Equals(createdBy, callerUserName, StringComparison.OrdinalIgnoreCase),
+                    Text(entry, "value") ?? "", TicketBodyFormat.PlainText, Time(RequiredText(entry, "sys_created_on")))) is { } comment)
+                comments.Add(comment);
         }
-        var reopenCount = Text(incident, "reopen_count") is { Length: > 0 } r ? int.Parse(r, CultureInfo.InvariantCulture) : 0;
-        var reopens = Enumerable.Range(1, Math.Max(reopenCount, 0))
-            .Select(i => new TicketReopen(i.ToString(CultureInfo.InvariantCulture), updated)).ToList();
+        var reopens = await ReopensAsync(incident, sysId, number, updated, rejected, cancellationToken);
         var breach = Text(incident, "made_sla") == "false" ? new TicketSlaBreach(updated) : null;
-        return new TicketRecord(number, Text(incident, "caller_id.email"), updated, reopens, breach, null, comments);
+        var csat = await SurveyAsync(sysId, number, rejected, cancellationToken);
+        return new TicketRecord(number, Text(incident, "caller_id.email"), updated, reopens, breach, csat, comments)
+        {
+            RejectedRecords = rejected,
+        };
     }
 }

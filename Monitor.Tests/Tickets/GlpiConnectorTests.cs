@@ -5,7 +5,7 @@ using NUnit.Framework;
 namespace Monitor.Tests.Tickets;
 
 [NonParallelizable]
-public sealed class GlpiConnectorTests : TicketConnectorConformance<GlpiOptions>
+public sealed partial class GlpiConnectorTests : TicketConnectorConformance<GlpiOptions>
 {
     [Test]
     public async Task Session_search_requester_followups_and_satisfaction_are_read_and_the_session_closed()
@@ -21,12 +21,16 @@ public sealed class GlpiConnectorTests : TicketConnectorConformance<GlpiOptions>
             """));
         server.On("/apirest.php/User/12/UserEmail", Reply.Json("""[{"id":3,"users_id":12,"is_default":1,"email":"ann@example.com"}]"""));
         server.On("/apirest.php/Ticket/7/ITILFollowup", Reply.Json("""
-            [{"id":40,"itemtype":"Ticket","items_id":7,"users_id":12,"content":"&lt;p&gt;This is terrible&lt;/p&gt;","is_private":0,"date":"2026-01-05 10:00:00","date_creation":"2026-01-05 10:00:00"},
-             {"id":41,"itemtype":"Ticket","items_id":7,"users_id":2,"content":"&lt;p&gt;Great news&lt;/p&gt;","is_private":0,"date":"2026-01-05 10:10:00","date_creation":"2026-01-05 10:10:00"},
-             {"id":42,"itemtype":"Ticket","items_id":7,"users_id":12,"content":"angry","is_private":1,"date":"2026-01-05 10:20:00","date_creation":"2026-01-05 10:20:00"}]
+            [{"id":40,"itemtype":"Ticket","items_id":7,"users_id":12,"content":"&lt;p&gt;This is terrible&lt;/p&gt;","is_private":0,
+              "date":"2026-01-05 10:00:00","date_creation":"2026-01-05 10:00:00"},
+             {"id":41,"itemtype":"Ticket","items_id":7,"users_id":2,"content":"&lt;p&gt;Great news&lt;/p&gt;","is_private":0,
+               "date":"2026-01-05 10:10:00","date_creation":"2026-01-05 10:10:00"},
+             {"id":42,"itemtype":"Ticket","items_id":7,"users_id":12,"content":"angry","is_private":1,"date":"2026-01-05 10:20:00",
+               "date_creation":"2026-01-05 10:20:00"}]
             """));
         server.On("/apirest.php/Ticket/7/TicketSatisfaction", Reply.Json("""
-            [{"id":5,"tickets_id":7,"type":1,"date_begin":"2026-01-05 10:30:00","date_answered":"2026-01-05 10:45:00","satisfaction":0,"comment":"no"}]
+            [{"id":5,"tickets_id":7,"type":1,"date_begin":"2026-01-05 10:30:00","date_answered":"2026-01-05 10:45:00","satisfaction":0,
+              "comment":"no"}]
             """));
         server.On("/apirest.php/killSession", Reply.Json("true"));
         using var harness = new TicketHarness("Glpi", server.BaseUrl,
@@ -63,7 +67,8 @@ public sealed class GlpiConnectorTests : TicketConnectorConformance<GlpiOptions>
     protected override string CommentSource(ConformanceTicket ticket) => $"glpi:{ticket.Number}:comment:{40 + ticket.Number}";
 
     /// <summary>
-    /// initSession, GET search/Ticket sorted on date_mod (option 19) and paged by range with totalcount, then per
+    /// initSession, GET search/Ticket sorted on date_mod (option 19) and paged by range with totalcount (data as
+    /// rows or keyed by item id, page by page), then per
     /// ticket Ticket_User, User/{id}/UserEmail and ITILFollowup (HTML-encoded content), per GLPI's apirest.md
     /// ("Search items", "Get sub items"); no TicketSatisfaction (404). The malformed ticket's follow-ups are cut off.
     /// </summary>
@@ -74,9 +79,15 @@ public sealed class GlpiConnectorTests : TicketConnectorConformance<GlpiOptions>
         server.On("/apirest.php/User/12/UserEmail", Reply.Json("""[{"id":3,"users_id":12,"is_default":1,"email":"ann@example.com"}]"""));
         foreach (var page in tickets.Chunk(pageSize).Select((chunk, i) => (Rows: chunk, Start: i * pageSize)))
         {
-            var rows = string.Join(",", page.Rows.Select(t => $$"""{"2":{{t.Number}},"19":"{{t.Updated(GlpiTime)}}","82":0}"""));
+            // Odd pages in the shape apirest.md documents ("data" keyed by item id, in reverse here: JSON keeps no
+            // order), even pages as arrays of rows: the connector must read both.
+            var keyed = page.Start / pageSize % 2 == 1;
+            var data = keyed
+                ? "{" + string.Join(",", page.Rows.Reverse().Select(t =>
+                    $$"""  "{{t.Number}}":{"19":"{{t.Updated(GlpiTime)}}","82":0}""")) + "}"
+                : "[" + string.Join(",", page.Rows.Select(t => $$"""{"2":{{t.Number}},"19":"{{t.Updated(GlpiTime)}}","82":0}""")) + "]";
             server.On("/apirest.php/search/Ticket", [$"range={page.Start}-{page.Start + pageSize - 1}"], Reply.Json(
-                $$"""{"totalcount":{{tickets.Count}},"count":{{page.Rows.Length}},"sort":[19],"order":["ASC"],"data":[{{rows}}]}"""));
+                $$"""{"totalcount":{{tickets.Count}},"count":{{page.Rows.Length}},"sort":[19],"order":["ASC"],"data":{{data}}}"""));
         }
         foreach (var t in tickets)
         {

@@ -5,7 +5,7 @@ using NUnit.Framework;
 namespace Monitor.Tests.Tickets;
 
 [NonParallelizable]
-public sealed class ServiceNowConnectorTests : TicketConnectorConformance<ServiceNowOptions>
+public sealed partial class ServiceNowConnectorTests : TicketConnectorConformance<ServiceNowOptions>
 {
     [Test]
     public async Task Caller_comments_count_work_notes_do_not_and_reopens_and_missed_sla_are_signals()
@@ -26,9 +26,12 @@ public sealed class ServiceNowConnectorTests : TicketConnectorConformance<Servic
         server.On("/api/now/table/sys_journal_field", Reply.Json("""{"result":[]}"""));
         server.On("/api/now/table/sys_journal_field", ["element_id=a1", "sysparm_offset=0"], Reply.Json("""
             {"result":[
-              {"sys_id":"j1","element":"comments","value":"Still broken, I am angry","sys_created_on":"2026-01-05 09:00:00","sys_created_by":"ann"},
-              {"sys_id":"j2","element":"work_notes","value":"User is angry, escalate","sys_created_on":"2026-01-05 09:05:00","sys_created_by":"ann"},
-              {"sys_id":"j3","element":"comments","value":"Thanks for your patience","sys_created_on":"2026-01-05 09:10:00","sys_created_by":"agent.smith"}]}
+              {"sys_id":"j1","element":"comments","value":"Still broken, I am angry","sys_created_on":"2026-01-05 09:00:00",
+                "sys_created_by":"ann"},
+              {"sys_id":"j2","element":"work_notes","value":"User is angry, escalate","sys_created_on":"2026-01-05 09:05:00",
+                "sys_created_by":"ann"},
+              {"sys_id":"j3","element":"comments","value":"Thanks for your patience","sys_created_on":"2026-01-05 09:10:00",
+                "sys_created_by":"agent.smith"}]}
             """));
         using var harness = new TicketHarness("ServiceNow", server.BaseUrl,
             new() { ["Username"] = "svc", ["Password"] = "pw", ["PageSize"] = "2" }, "ann@example.com");
@@ -44,7 +47,8 @@ public sealed class ServiceNowConnectorTests : TicketConnectorConformance<Servic
             (SignalKinds.TicketSlaBreached, "servicenow:INC0010001:sla_breached"),
         }));
         Assert.That(harness.Watermarks.Values["tickets_servicenow"], Is.EqualTo("2026-01-05T11:00:00.0000000+00:00"));
-        Assert.That(server.Requests.Any(r => r.PathAndQuery.Contains("sys_updated_on>=") && r.PathAndQuery.Contains("^ORDERBYsys_updated_on")));
+        Assert.That(server.Requests.Any(r =>
+            r.PathAndQuery.Contains("sys_updated_on>=") && r.PathAndQuery.Contains("^ORDERBYsys_updated_on")));
         Assert.That(server.Requests.First().Headers.Authorization.ToString(), Is.EqualTo("Basic c3ZjOnB3"));
     }
 
@@ -57,7 +61,8 @@ public sealed class ServiceNowConnectorTests : TicketConnectorConformance<Servic
 
         var result = await harness.RunAsync();
 
-        Assert.That(result.Message, Is.EqualTo("ServiceNow refused the credentials (HTTP 403); check Tickets:ServiceNow:Username and Tickets:ServiceNow:Password"));
+        Assert.That(result.Message, Is.EqualTo(
+            "ServiceNow refused the credentials (HTTP 403); check Tickets:ServiceNow:Username and Tickets:ServiceNow:Password"));
     }
 
     private const string GlideTime = "yyyy-MM-dd HH:mm:ss";
