@@ -17,6 +17,7 @@ public static class HealthEndpoints
         services.AddHealthChecks()
             .AddCheck<StoreWriteCheck>("store", tags: [ReadyTag])
             .AddQuartz(o => { }) ;
+        services.BoundHealthChecks();
         return services;
     }
 
