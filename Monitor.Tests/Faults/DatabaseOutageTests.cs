@@ -51,7 +51,7 @@ public sealed class DatabaseOutageTests
             using var page = await pages.SendAsync(click);
             Assert.That(page.StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable));
             Assert.That(page.Headers.RetryAfter, Is.Not.Null);
-            var html = await page.Content.ReadAsStringAsync();
+            var html = WebUtility.HtmlDecode(await page.Content.ReadAsStringAsync());
             Assert.That(html, Does.Contain("lang=\"fr").And.Contain("pas été enregistrée"), html);
         }
         using (var answer = await pages.PostAsync($"/p/{token}", new FormUrlEncodedContent(new Dictionary<string, string> { ["auto"] = "0" })))

@@ -40,8 +40,12 @@ export Endpoints__Public=http://127.0.0.1:$PUB Endpoints__Internal=http://127.0.
 until curl -sf "http://127.0.0.1:$INT/readyz" >/dev/null; do sleep 0.5; done
 
 LOAD="python3 $ROOT/bench/db/load.py --port $INT --key $KEY --users $USERS --seconds $SECONDS_EACH --connections 8"
-SINGLE=$($LOAD single); echo "single: $SINGLE"
-BULK=$($LOAD bulk --batch 1000); echo "bulk:   $BULK"
+rss() { curl -sf "http://127.0.0.1:$INT/metrics" | awk '$1=="process_resident_memory_bytes" {printf "%.0f MiB", $2/1048576}'; }
+echo "worker RSS at start: $(rss)"
+SINGLE=$($LOAD single); echo "single: $SINGLE"; echo "worker RSS: $(rss)"
+BULK=$($LOAD bulk --batch 1000); echo "bulk:   $BULK"; echo "worker RSS: $(rss)"
+# Memory per signal: another burst of the same size must leave the resident size where it was.
+BULK2=$($LOAD bulk --batch 1000); echo "bulk again: $BULK2"; echo "worker RSS: $(rss)"
 python3 - "$SINGLE" "$BULK" <<'PY'
 import json, sys
 s, b = (json.loads(a) for a in sys.argv[1:3])
