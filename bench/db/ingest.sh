@@ -40,7 +40,8 @@ export Endpoints__Public=http://127.0.0.1:$PUB Endpoints__Internal=http://127.0.
 until curl -sf "http://127.0.0.1:$INT/readyz" >/dev/null; do sleep 0.5; done
 
 LOAD="python3 $ROOT/bench/db/load.py --port $INT --key $KEY --users $USERS --seconds $SECONDS_EACH --connections 8"
-rss() { curl -sf "http://127.0.0.1:$INT/metrics" | awk '$1=="process_resident_memory_bytes" {printf "%.0f MiB", $2/1048576}'; }
+WORKER_PID=${PIDS[-1]}
+rss() { ps -o rss= -p "$WORKER_PID" | awk '{printf "%.0f MiB", $1/1024}'; }
 echo "worker RSS at start: $(rss)"
 SINGLE=$($LOAD single); echo "single: $SINGLE"; echo "worker RSS: $(rss)"
 BULK=$($LOAD bulk --batch 1000); echo "bulk:   $BULK"; echo "worker RSS: $(rss)"

@@ -32,11 +32,22 @@ async def connection(args, stop_at, stats, log, cid):
             writer.write(head + body)
             await writer.drain()
             status_line = await reader.readline()
-            length = 0
+            length, chunked = 0, False
             while (line := await reader.readline()) not in (b"\r\n", b""):
-                if line.lower().startswith(b"content-length:"):
-                    length = int(line.split(b":")[1])
-            payload = await reader.readexactly(length) if length else b""
+                name, _, value = line.partition(b":")
+                if name.strip().lower() == b"content-length":
+                    length = int(value)
+                elif name.strip().lower() == b"transfer-encoding" and b"chunked" in value.lower():
+                    chunked = True
+            if chunked:
+                parts = []
+                while (size := int((await reader.readline()).split(b";")[0], 16)) > 0:
+                    parts.append(await reader.readexactly(size))
+                    await reader.readline()
+                await reader.readline()
+                payload = b"".join(parts)
+            else:
+                payload = await reader.readexactly(length) if length else b""
             status = int(status_line.split()[1])
         except (ConnectionError, asyncio.IncompleteReadError, IndexError, ValueError):
             status, payload = 0, b""
