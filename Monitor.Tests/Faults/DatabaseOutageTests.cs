@@ -54,7 +54,8 @@ public sealed class DatabaseOutageTests
             var html = WebUtility.HtmlDecode(await page.Content.ReadAsStringAsync());
             Assert.That(html, Does.Contain("lang=\"fr").And.Contain("pas été enregistrée"), html);
         }
-        using (var answer = await pages.PostAsync($"/p/{token}", new FormUrlEncodedContent(new Dictionary<string, string> { ["auto"] = "0" })))
+        using (var answer = await pages.PostAsync($"/p/{token}",
+                   new FormUrlEncodedContent(new Dictionary<string, string> { ["auto"] = "0" })))
         {
             Assert.That(answer.StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable));
             Assert.That(await answer.Content.ReadAsStringAsync(), Does.Contain("Your answer was not saved").And.Contain("click the link"));

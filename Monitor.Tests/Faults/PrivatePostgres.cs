@@ -27,10 +27,12 @@ public sealed class PrivatePostgres : IAsyncDisposable
     {
         var dir = TestPaths.NewTempDir("sm-pgf");
         if (ProcessRunner.IsRoot) await Check(ProcessRunner.RunAsync("chown", ["-R", "postgres:postgres", dir]));
-        await Check(AsPostgres($"{Bin}/initdb", ["-D", Path.Combine(dir, "data"), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync"]));
+        await Check(AsPostgres($"{Bin}/initdb",
+            ["-D", Path.Combine(dir, "data"), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync"]));
         var pg = new PrivatePostgres(dir, TestPaths.FreePort());
         await pg.StartAsync();
-        await using (var c = new NpgsqlConnection(pg.ConnectionString.Replace("Database=monitor", "Database=postgres", StringComparison.Ordinal)))
+        var admin = pg.ConnectionString.Replace("Database=monitor", "Database=postgres", StringComparison.Ordinal);
+        await using (var c = new NpgsqlConnection(admin))
         {
             await c.OpenAsync();
             await using var cmd = new NpgsqlCommand("CREATE DATABASE monitor", c);
@@ -61,7 +63,9 @@ public sealed class PrivatePostgres : IAsyncDisposable
     }
 
     private static Task<(int, string)> AsPostgres(string file, string[] args) =>
-        ProcessRunner.IsRoot ? ProcessRunner.RunAsync("runuser", ["-u", "postgres", "--", file, .. args]) : ProcessRunner.RunAsync(file, args);
+        ProcessRunner.IsRoot
+            ? ProcessRunner.RunAsync("runuser", ["-u", "postgres", "--", file, .. args])
+            : ProcessRunner.RunAsync(file, args);
 
     private static async Task Check(Task<(int ExitCode, string Output)> run)
     {

@@ -39,7 +39,8 @@ public sealed class SqliteDiskFullTests
                     Assert.That(write.StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable), await write.Content.ReadAsStringAsync());
                     Assert.That(write.Headers.RetryAfter, Is.Not.Null);
                 }
-                Assert.That(await worker.MetricsAsync(), Does.Match("satisfaction_store_unavailable_responses_total\\{surface=\"api\"\\} [1-9]"));
+                Assert.That(await worker.MetricsAsync(),
+                    Does.Match("satisfaction_store_unavailable_responses_total\\{surface=\"api\"\\} [1-9]"));
 
                 File.Delete(filler);
                 using (var again = await BulkAsync(worker, "freed")) Assert.That(again.StatusCode, Is.EqualTo(HttpStatusCode.OK));

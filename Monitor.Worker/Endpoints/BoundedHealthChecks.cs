@@ -10,7 +10,7 @@ namespace Monitor.Worker.Endpoints;
 /// </summary>
 public static class BoundedHealthChecks
 {
-    public static readonly TimeSpan Limit = TimeSpan.FromSeconds(1);
+    public static readonly TimeSpan Limit = TimeSpan.FromMilliseconds(900);
 
     public static IServiceCollection BoundHealthChecks(this IServiceCollection services) =>
         services.PostConfigure<HealthCheckServiceOptions>(o =>

@@ -71,8 +71,8 @@ public static class BulkSignalsApi
             if (Parse(items[i], now, out var problem) is { } signal) parsed[n++] = (i, signal);
             else outcomes[i] = Outcome.Rejected(i, problem!);
         }
-        var known = (await users.InDirectoryAsync(parsed.Take(n).Select(p => p.Signal.UserId).Distinct(StringComparer.Ordinal).ToList(), ct))
-            .ToHashSet(StringComparer.Ordinal);
+        var ids = parsed.Take(n).Select(p => p.Signal.UserId).Distinct(StringComparer.Ordinal).ToList();
+        var known = (await users.InDirectoryAsync(ids, ct)).ToHashSet(StringComparer.Ordinal);
         var accepted = new List<(int Index, Signal Signal)>(n);
         foreach (var p in parsed.Take(n))
         {
@@ -80,7 +80,10 @@ public static class BulkSignalsApi
             else outcomes[p.Index] = Outcome.Rejected(p.Index, $"No user '{p.Signal.UserId}' in the directory.");
         }
         var stored = await signals.WriteManyAsync(accepted.Select(a => a.Signal).ToList(), ct);
-        for (var k = 0; k < accepted.Count; k++) outcomes[accepted[k].Index] = new Outcome(accepted[k].Index, stored[k] ? "stored" : "duplicate", null);
+        for (var k = 0; k < accepted.Count; k++)
+        {
+            outcomes[accepted[k].Index] = new Outcome(accepted[k].Index, stored[k] ? "stored" : "duplicate", null);
+        }
 
         var rejected = outcomes.Count(o => o.Result == "rejected");
         if (rejected > 0) MonitorMetrics.SignalsRejected.WithLabels("invalid").Inc(rejected);
@@ -154,7 +157,8 @@ public static class BulkSignalsApi
         return buffer.ToArray();
     }
 
-    private static IResult TooLarge() => Problem(413, $"The body is larger than {MaxBytes / 1024 / 1024} MiB: send fewer signals per request.");
+    private static IResult TooLarge() =>
+        Problem(413, $"The body is larger than {MaxBytes / 1024 / 1024} MiB: send fewer signals per request.");
 
     private static IResult Problem(int status, string detail) => Results.Problem(detail: detail, statusCode: status);
 

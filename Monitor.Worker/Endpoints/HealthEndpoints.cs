@@ -5,7 +5,10 @@ using Quartz;
 
 namespace Monitor.Worker.Endpoints;
 
-/// <summary>/healthz: the process answers. /readyz: the store can be written (within a second), its schema current, the scheduler running.</summary>
+/// <summary>
+/// /healthz: the process answers. /readyz: the store can be written, its schema current, the scheduler running;
+/// every check within a second (<see cref="BoundedHealthChecks"/>).
+/// </summary>
 public static class HealthEndpoints
 {
     public const string ReadyTag = "ready";

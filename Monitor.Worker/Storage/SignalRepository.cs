@@ -70,11 +70,15 @@ public sealed class SignalRepository(Database db, TimeProvider time) : ISignalSi
                     {
                         users = chunk.Select(x => x.UserId).ToArray(), kinds = chunk.Select(x => x.Kind).ToArray(),
                         sources = chunk.Select(x => x.Source).ToArray(), scores = chunk.Select(x => x.Score).ToArray(),
-                        weights = chunk.Select(x => x.Weight).ToArray(), observed = chunk.Select(x => x.ObservedAt.ToUnixTimeMilliseconds()).ToArray(),
+                        weights = chunk.Select(x => x.Weight).ToArray(),
+                        observed = chunk.Select(x => x.ObservedAt.ToUnixTimeMilliseconds()).ToArray(),
                         comments = chunk.Select(x => x.Comment).ToArray(), now,
                     }, tx, cancellationToken: ct))).ToHashSet();
                 // The first of equal keys in the list is the one stored; a later one is a duplicate.
-                for (var i = 0; i < chunk.Count; i++) stored[start + i] = inserted.Remove((chunk[i].UserId, chunk[i].Kind, chunk[i].Source));
+                for (var i = 0; i < chunk.Count; i++)
+                {
+                    stored[start + i] = inserted.Remove((chunk[i].UserId, chunk[i].Kind, chunk[i].Source));
+                }
             }
         }
         else

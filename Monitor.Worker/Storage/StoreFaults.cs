@@ -28,7 +28,9 @@ public static class StoreFaults
         foreach (var s in Surfaces) Unavailable.WithLabels(s);
     }
 
-    /// <summary>True when <paramref name="e"/> (or an exception inside it) says the store is unavailable, not that a statement is wrong.</summary>
+    /// <summary>
+    /// True when <paramref name="e"/> (or an exception inside it) says the store is unavailable, not that a statement is wrong.
+    /// </summary>
     public static bool IsUnavailable(Exception? e)
     {
         for (var depth = 0; e is not null && depth < 8; depth++, e = e.InnerException)
