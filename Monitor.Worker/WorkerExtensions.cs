@@ -92,6 +92,7 @@ public static class WorkerExtensions
 
     public static WebApplication MapMonitor(this WebApplication app)
     {
+        app.UseStoreOutage();
         app.UseRouting();
         app.UseListenerSeparation();
         app.UseAdminApiKey();
@@ -100,6 +101,7 @@ public static class WorkerExtensions
         app.MapMetrics().OnListener(Listener.Internal);
         app.MapHealthEndpoints();
         app.MapAdminApi();
+        app.MapBulkSignals();
         app.MapTicketWebhooks();
         app.MapPulse();
         app.MapConsole();
@@ -141,7 +143,7 @@ public static class WorkerExtensions
     {
         public async Task StartAsync(CancellationToken cancellationToken)
         {
-            await db.MigrateAsync(cancellationToken);
+            await StoreStartup.MigrateWhenReachableAsync(db, logger, cancellationToken);
             logger.LogInformation("Store ready: {Provider}, schema current", db.IsPostgres ? "postgres" : "sqlite");
         }
 

@@ -5,16 +5,22 @@ using Quartz;
 
 namespace Monitor.Worker.Endpoints;
 
-/// <summary>/healthz: the process answers. /readyz: the store is reachable, its schema current, the scheduler running.</summary>
+/// <summary>
+/// /healthz: the process answers. /readyz: the store can be written, its schema current, the scheduler running;
+/// every check within a second (<see cref="BoundedHealthChecks"/>).
+/// </summary>
 public static class HealthEndpoints
 {
     public const string ReadyTag = "ready";
 
     public static IServiceCollection AddMonitorHealthChecks(this IServiceCollection services)
     {
+        // One instance: it holds its own small PostgreSQL pool with short timeouts (StoreWriteCheck).
+        services.AddSingleton<StoreWriteCheck>();
         services.AddHealthChecks()
-            .AddCheck<StoreHealthCheck>("store", tags: [ReadyTag])
+            .AddCheck<StoreWriteCheck>("store", tags: [ReadyTag])
             .AddQuartz(o => { }) ;
+        services.BoundHealthChecks();
         return services;
     }
 
@@ -33,26 +39,5 @@ public static class HealthEndpoints
             status = report.Status.ToString(),
             checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString(), e.Value.Description }),
         });
-    }
-
-    private sealed class StoreHealthCheck(Database db) : IHealthCheck
-    {
-        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default)
-        {
-            try
-            {
-                await using var c = await db.OpenAsync(ct);
-                await using var cmd = c.CreateCommand();
-                cmd.CommandText = "SELECT 1";
-                await cmd.ExecuteScalarAsync(ct);
-                return db.SchemaCurrent()
-                    ? HealthCheckResult.Healthy($"{(db.IsPostgres ? "postgres" : "sqlite")} reachable, schema current")
-                    : HealthCheckResult.Unhealthy("schema has pending migrations");
-            }
-            catch (Exception e)
-            {
-                return HealthCheckResult.Unhealthy($"store unreachable: {e.Message}");
-            }
-        }
     }
 }

@@ -38,6 +38,73 @@ public sealed class SignalRepository(Database db, TimeProvider time) : ISignalSi
         return new SignalWriteResult(stored, signals.Count - stored);
     }
 
+    /// <summary>
+    /// Writes many signals in one transaction (the bulk API): for each, in order, true when it was stored and false
+    /// when a signal of the same (user, kind, source) was already there, or earlier in the list. PostgreSQL gets one
+    /// statement per <see cref="StoreDialect.ChunkSize"/> signals (arrays through <c>unnest</c>), SQLite one prepared
+    /// statement per row (in-process, no round trip).
+    /// </summary>
+    public async Task<bool[]> WriteManyAsync(IReadOnlyList<Signal> signals, CancellationToken ct)
+    {
+        foreach (var s in signals)
+        {
+            if (s.Validate() is { } problem) throw new ArgumentException($"Invalid signal for '{s.UserId}': {problem}", nameof(signals));
+        }
+        var now = time.GetUtcNow();
+        var stored = new bool[signals.Count];
+        await using var c = await db.OpenAsync(ct);
+        await using var tx = await c.BeginTransactionAsync(ct);
+        if (db.IsPostgres)
+        {
+            for (var start = 0; start < signals.Count; start += StoreDialect.ChunkSize)
+            {
+                var chunk = signals.Skip(start).Take(StoreDialect.ChunkSize).ToList();
+                var inserted = (await c.QueryAsync<(string UserId, string Kind, string Source)>(new CommandDefinition(
+                    $"""
+                    INSERT INTO signals ({Columns}, received_at)
+                    SELECT u, k, s, sc, w, o, cm, @now
+                    FROM unnest(@users, @kinds, @sources, @scores, @weights, @observed, @comments) AS t(u, k, s, sc, w, o, cm)
+                    ON CONFLICT (user_id, kind, source) DO NOTHING
+                    RETURNING user_id, kind, source
+                    """, new
+                    {
+                        users = chunk.Select(x => x.UserId).ToArray(), kinds = chunk.Select(x => x.Kind).ToArray(),
+                        sources = chunk.Select(x => x.Source).ToArray(), scores = chunk.Select(x => x.Score).ToArray(),
+                        weights = chunk.Select(x => x.Weight).ToArray(),
+                        observed = chunk.Select(x => x.ObservedAt.ToUnixTimeMilliseconds()).ToArray(),
+                        comments = chunk.Select(x => x.Comment).ToArray(), now,
+                    }, tx, cancellationToken: ct))).ToHashSet();
+                // The first of equal keys in the list is the one stored; a later one is a duplicate.
+                for (var i = 0; i < chunk.Count; i++)
+                {
+                    stored[start + i] = inserted.Remove((chunk[i].UserId, chunk[i].Kind, chunk[i].Source));
+                }
+            }
+        }
+        else
+        {
+            for (var i = 0; i < signals.Count; i++)
+            {
+                stored[i] = await c.ExecuteAsync(new CommandDefinition(
+                    $"""
+                    INSERT INTO signals ({Columns}, received_at)
+                    VALUES (@UserId, @Kind, @Source, @Score, @Weight, @ObservedAt, @Comment, @now)
+                    ON CONFLICT (user_id, kind, source) DO NOTHING
+                    """, Parameters(signals[i], now), tx, cancellationToken: ct)) == 1;
+            }
+        }
+        object nowMs = now.ToMs();
+        var dirty = signals.Where((s, i) => stored[i]).Select(s => s.UserId).Distinct(StringComparer.Ordinal).ToList();
+        await db.Dialect.InsertManyAsync(c, tx, "INSERT INTO dirty_users (user_id, marked_at)", dirty, u => [u, nowMs],
+            "ON CONFLICT (user_id) DO NOTHING", ct);
+        await tx.CommitAsync(ct);
+        for (var i = 0; i < signals.Count; i++)
+        {
+            if (stored[i]) MonitorMetrics.SignalsReceived.WithLabels(signals[i].Kind).Inc();
+        }
+        return stored;
+    }
+
     /// <inheritdoc cref="ISignalSink.ReplaceAsync"/>
     public async Task<bool> ReplaceAsync(Signal s, CancellationToken ct)
     {

@@ -1,0 +1,92 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Monitor.Tests.Infrastructure;
+
+namespace Monitor.Tests.Faults;
+
+/// <summary><c>POST /api/signals</c> on the real worker: each item accepted or rejected on its own, on both stores.</summary>
+[TestFixture(Stores.Sqlite)]
+[TestFixture(Stores.Postgres)]
+public sealed class BulkSignalsTests(string provider)
+{
+    private WorkerProcess _worker = null!;
+
+    [OneTimeSetUp]
+    public async Task StartWorker()
+    {
+        var options = await Stores.NewAsync(provider);
+        _worker = await WorkerProcess.StartAsync(new Dictionary<string, string>
+        {
+            ["Storage:Provider"] = options.Provider,
+            ["Storage:ConnectionString"] = options.ConnectionString,
+        });
+    }
+
+    [OneTimeTearDown]
+    public async Task StopWorker() => await _worker.DisposeAsync();
+
+    [Test]
+    public async Task A_json_array_stores_the_good_items_and_names_each_rejected_or_duplicate_one()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var items = new object[]
+        {
+            new { userId = "u001", kind = "touchpoint", score = 0.5, source = "bulk:a", observedAt = now.AddMinutes(-5) },
+            new { userId = "u002", score = -1, source = "bulk:b", comment = "slow laptop" },
+            new { userId = "nobody", score = 0.1, source = "bulk:c" },
+            new { userId = "u003", score = 7, source = "bulk:d" },
+            new { userId = "u001", kind = "touchpoint", score = 0.2, source = "bulk:a" },
+            "not an object",
+            new { userId = "u004", source = "bulk:e" },
+        };
+        using var response = await _worker.Admin.PostAsJsonAsync("/api/signals", items);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), body);
+        using var json = JsonDocument.Parse(body);
+        var results = json.RootElement.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("result").GetString()).ToList();
+        Assert.That(results, Is.EqualTo(new[] { "stored", "stored", "rejected", "rejected", "duplicate", "rejected", "rejected" }));
+        Assert.That(json.RootElement.GetProperty("stored").GetInt32(), Is.EqualTo(2));
+        Assert.That(json.RootElement.GetProperty("items")[2].GetProperty("error").GetString(), Does.Contain("nobody"));
+        Assert.That(json.RootElement.GetProperty("items")[3].GetProperty("error").GetString(), Does.Contain("outside [-1, +1]"));
+
+        // Sent again: everything already there is a duplicate, nothing is stored twice.
+        using var again = await _worker.Admin.PostAsJsonAsync("/api/signals", items.Take(2));
+        Assert.That(await again.Content.ReadAsStringAsync(), Does.Contain("\"duplicates\":2"));
+        var user = await _worker.Admin.GetStringAsync("/api/users/u002");
+        Assert.That(user, Does.Contain("slow laptop"));
+    }
+
+    [Test]
+    public async Task Ndjson_is_read_line_by_line_and_a_broken_line_is_rejected_alone()
+    {
+        var lines = "{\"userId\":\"u005\",\"score\":0.3,\"source\":\"nd:1\"}\n" +
+                    "{\"userId\":\"u005\",\"score\":\n" +
+                    "\n" +
+                    "{\"userId\":\"u006\",\"score\":-0.3,\"source\":\"nd:2\"}\n";
+        using var response = await _worker.Admin.PostAsync("/api/signals",
+            new StringContent(lines, Encoding.UTF8, "application/x-ndjson"));
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), body);
+        using var json = JsonDocument.Parse(body);
+        var results = json.RootElement.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("result").GetString());
+        Assert.That(results, Is.EqualTo(new[] { "stored", "rejected", "stored" }));
+    }
+
+    [Test]
+    public async Task Another_content_type_is_415_and_too_many_items_413_with_problem_details()
+    {
+        using var text = await _worker.Admin.PostAsync("/api/signals", new StringContent("u001,0.5", Encoding.UTF8, "text/csv"));
+        Assert.That(text.StatusCode, Is.EqualTo(HttpStatusCode.UnsupportedMediaType));
+        Assert.That(text.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
+
+        var many = Enumerable.Range(0, 5_001).Select(i => new { userId = "u001", score = 0.1, source = $"many:{i}" });
+        using var tooMany = await _worker.Admin.PostAsJsonAsync("/api/signals", many);
+        Assert.That(tooMany.StatusCode, Is.EqualTo(HttpStatusCode.RequestEntityTooLarge));
+
+        using var huge = await _worker.Admin.PostAsync("/api/signals",
+            new StringContent("[" + new string(' ', 5 * 1024 * 1024) + "]", Encoding.UTF8, "application/json"));
+        Assert.That(huge.StatusCode, Is.EqualTo(HttpStatusCode.RequestEntityTooLarge));
+    }
+}

@@ -1,0 +1,86 @@
+using System.Globalization;
+using Monitor.Probes.Pulse;
+using Monitor.Worker.Pulse;
+
+namespace Monitor.Worker.Storage;
+
+/// <summary>
+/// One place that turns "the store is unavailable" (<see cref="StoreFaults.IsUnavailable"/>) into an answer a
+/// client can act on: 503 with <c>Retry-After</c>; problem details for the API and the console, and for a person who
+/// clicked a pulse link a page in their browser's language saying the answer was not saved and to click again.
+/// Counted by surface, and logged as one line at most every few seconds (an outage is thousands of requests).
+/// Other exceptions pass through untouched.
+/// </summary>
+public sealed class StoreOutageMiddleware(RequestDelegate next, ILogger<StoreOutageMiddleware> logger)
+{
+    private static readonly TimeSpan LogEvery = TimeSpan.FromSeconds(10);
+    private long _lastLogTicks;
+    private long _sinceLastLog;
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        try
+        {
+            await next(context);
+        }
+        catch (Exception e) when (StoreFaults.IsUnavailable(e) && !context.Response.HasStarted)
+        {
+            var surface = Surface(context.Request.Path);
+            StoreFaults.Unavailable.WithLabels(surface).Inc();
+            Log(surface, e);
+            context.Response.Clear();
+            context.Response.Headers.RetryAfter = ((int)StoreFaults.RetryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+            context.Response.Headers.CacheControl = "no-store";
+            var result = surface == "pulse"
+                ? PulsePage(context)
+                : Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "The store is unavailable",
+                    detail: "Nothing was saved. The database cannot be reached or written at the moment; " +
+                            $"try again in {StoreFaults.RetryAfter.TotalSeconds:0} seconds.");
+            await result.ExecuteAsync(context);
+        }
+    }
+
+    /// <summary>Which surface a request belongs to, from a fixed list (never the path itself: tokens live in it).</summary>
+    public static string Surface(PathString path) =>
+        path.StartsWithSegments("/p") || path.StartsWithSegments("/u") ? "pulse"
+        : path.StartsWithSegments("/api") ? "api"
+        : path.StartsWithSegments("/console") ? "console"
+        : "other";
+
+    private void Log(string surface, Exception e)
+    {
+        var missed = Interlocked.Increment(ref _sinceLastLog);
+        var now = Environment.TickCount64;
+        var last = Interlocked.Read(ref _lastLogTicks);
+        if (last != 0 && now - last < LogEvery.TotalMilliseconds) return;
+        if (Interlocked.CompareExchange(ref _lastLogTicks, now, last) != last) return;
+        Interlocked.Exchange(ref _sinceLastLog, 0);
+        logger.LogWarning("Store unavailable: {Count} request(s) answered 503 since the last report, the latest on {Surface} ({Reason})",
+            missed, surface, StoreFaults.Reason(e));
+    }
+
+    // The person's directory language would need the store: the browser's is the best guess left.
+    private static IResult PulsePage(HttpContext context)
+    {
+        var texts = context.RequestServices.GetService<PulseTexts>() ?? PulseTexts.Default;
+        var language = PulseLanguage.English;
+        foreach (var tag in context.Request.GetTypedHeaders().AcceptLanguage.OrderByDescending(l => l.Quality ?? 1))
+        {
+            var candidate = PulseTexts.Language(tag.Value.Value);
+            if (candidate != PulseLanguage.English || tag.Value.Value?.StartsWith("en", StringComparison.OrdinalIgnoreCase) == true)
+            {
+                language = candidate;
+                break;
+            }
+        }
+        var w = new PageWords(texts, language);
+        return PulsePages.Message(w, StatusCodes.Status503ServiceUnavailable, w["Page.Unavailable.Title"], w["Page.Unavailable.Text"]);
+    }
+}
+
+/// <summary>Registration of <see cref="StoreOutageMiddleware"/>.</summary>
+public static class StoreOutageExtensions
+{
+    /// <summary>Early in the pipeline, so that every endpoint's store failure is mapped the same way.</summary>
+    public static IApplicationBuilder UseStoreOutage(this IApplicationBuilder app) => app.UseMiddleware<StoreOutageMiddleware>();
+}
