@@ -44,7 +44,7 @@ public static class SentimentAnalysers
             if (LexiconResources.Languages.Contains(candidate, StringComparer.OrdinalIgnoreCase))
             {
                 var lazy = Registered.GetOrAdd(candidate, static (_, lang) =>
-                    new Lazy<ISentimentAnalyser>(() => new LexiconSentimentAnalyser(LexiconResources.Load(lang))), candidate);
+                    new Lazy<ISentimentAnalyser>(() => Build(lang)), candidate);
                 analyser = lazy.Value;
                 return true;
             }
@@ -58,6 +58,13 @@ public static class SentimentAnalysers
         ArgumentException.ThrowIfNullOrWhiteSpace(language);
         ArgumentNullException.ThrowIfNull(factory);
         Registered[language.Trim()] = new Lazy<ISentimentAnalyser>(factory);
+    }
+
+    // A language with a trained model is scored by the model and lexicon together, otherwise by the lexicon.
+    private static ISentimentAnalyser Build(string language)
+    {
+        var lexicon = new LexiconSentimentAnalyser(LexiconResources.Load(language));
+        return LexiconResources.LoadModel(language) is { } model ? new HybridSentimentAnalyser(lexicon, model) : lexicon;
     }
 
     private static IEnumerable<string> Candidates(string language)
