@@ -51,7 +51,7 @@ if (rated.Count + labelled.Count == 0)
 ];
 if (rated.Count > 0)
 {
-    Console.WriteLine("| analyser | set | records | r | VADER paper r | 3-class macro F1 | weighted F1 | VADER paper F1 | comments/s (1 thread) |");
+    Console.WriteLine("| analyser | set | records | r | VADER paper r | 3-class macro F1 | weighted F1 | VADER paper F1 | comments per CPU-second |");
     Console.WriteLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
 }
 foreach (var (name, analyser) in analysers)

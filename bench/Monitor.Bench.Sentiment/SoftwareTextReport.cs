@@ -16,7 +16,7 @@ internal static class SoftwareTextReport
     {
         Console.WriteLine();
         Console.WriteLine("| analyser | set | texts | macro-F1 | F1 negative | F1 neutral | F1 positive | Cohen's kappa " +
-            "| neutral scored negative | comments/s (1 thread) |");
+            "| neutral scored negative | comments per CPU-second |");
         Console.WriteLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         var confusions = new List<(string Name, Confusion Matrix)>();
         foreach (var (label, analyser) in analysers)
