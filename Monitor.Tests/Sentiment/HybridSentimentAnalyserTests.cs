@@ -48,7 +48,7 @@ public sealed class HybridSentimentAnalyserTests
         var at = DateTimeOffset.Parse("2026-11-20T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
         TicketComment Comment(string id, string body) => new(id, "ann@example.com", true, true, body, TicketBodyFormat.PlainText, at);
         var ticket = new TicketRecord("SUP-1", "ann@example.com", at, [], null, null,
-            [Comment("1", "any update?"), Comment("2", "still no response after two weeks, this is unacceptable")]);
+            [Comment("1", "committed the fix, please check"), Comment("2", "still no response after two weeks, this is unacceptable")]);
 
         var (signals, comments) = mapper.Map("jira", "u1", ticket, 0.05);
 

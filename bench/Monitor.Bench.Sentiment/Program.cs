@@ -13,9 +13,10 @@ using Monitor.Probes.Tickets.Sentiment;
 // "train [train.tsv] [model.tsv]" fits the model on the TRAIN partition and writes the embedded model file.
 if (args.Length > 0 && args[0] == "train")
 {
-    var trainPath = args.Length > 1 ? args[1] : Path.Combine(RepositoryData.Find("bench/data/sentiment-se") ?? ".", "stackoverflow-train.tsv");
+    var data = RepositoryData.Find("bench/data/sentiment-se") ?? ".";
+    var trainPath = args.Length > 1 ? args[1] : Path.Combine(data, "stackoverflow-train.tsv");
     var outPath = args.Length > 2 ? args[2]
-        : Path.Combine(Path.GetDirectoryName(RepositoryData.Find("bench/data")!)!, "..", "Monitor.Probes/Tickets/Sentiment/Lexicons/en/model.tsv");
+        : Path.GetFullPath(Path.Combine(data, "../../../Monitor.Probes/Tickets/Sentiment/Lexicons/en/model.tsv"));
     return Trainer.Run(trainPath, outPath);
 }
 var seconds = 5.0;
@@ -51,7 +52,8 @@ if (rated.Count + labelled.Count == 0)
 ];
 if (rated.Count > 0)
 {
-    Console.WriteLine("| analyser | set | records | r | VADER paper r | 3-class macro F1 | weighted F1 | VADER paper F1 | comments per CPU-second |");
+    Console.WriteLine("| analyser | set | records | r | VADER paper r | 3-class macro F1 | weighted F1 | VADER paper F1 "
+        + "| comments per CPU-second |");
     Console.WriteLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
 }
 foreach (var (name, analyser) in analysers)
@@ -71,7 +73,8 @@ foreach (var path in rated)
         _ => ("–", "–"),
     };
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"| {name} | {Path.GetFileName(path)} | {set.Count} | {r:0.000} | {paperR} | {f1:0.00} | {weightedF1:0.00} | {paperF1} | {rate:N0} |"));
+        $"| {name} | {Path.GetFileName(path)} | {set.Count} | {r:0.000} | {paperR} | {f1:0.00} | {weightedF1:0.00} " +
+        $"| {paperF1} | {rate:N0} |"));
 }
 if (labelled.Count > 0)
 {

@@ -12,7 +12,8 @@ internal static class SoftwareTextReport
 {
     public const double Threshold = 0.05;
 
-    public static void Print(IReadOnlyList<(string Name, ISentimentAnalyser Analyser)> analysers, IReadOnlyList<string> paths, double seconds)
+    public static void Print(
+        IReadOnlyList<(string Name, ISentimentAnalyser Analyser)> analysers, IReadOnlyList<string> paths, double seconds)
     {
         Console.WriteLine();
         Console.WriteLine("| analyser | set | texts | macro-F1 | F1 negative | F1 neutral | F1 positive | Cohen's kappa " +
