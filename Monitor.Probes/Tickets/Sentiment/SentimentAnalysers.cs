@@ -4,8 +4,9 @@ namespace Monitor.Probes.Tickets.Sentiment;
 
 /// <summary>
 /// Picks the sentiment analyser for a language. Every language with an embedded lexicon
-/// (<c>Lexicons/&lt;lang&gt;/words.tsv</c>) is available out of the box; <see cref="Register"/> adds or replaces
-/// one, e.g. a model-based analyser later. Analysers are built once per language and shared.
+/// (<c>Lexicons/&lt;lang&gt;/words.tsv</c>) is available out of the box, with its trained model
+/// (<c>model.tsv</c>, <see cref="HybridSentimentAnalyser"/>) where it ships one; <see cref="Register"/> adds or
+/// replaces one. Analysers are built once per language and shared.
 /// </summary>
 public static class SentimentAnalysers
 {
