@@ -5,7 +5,8 @@ namespace Monitor.Tests.Sentiment;
 
 public sealed class LexiconSentimentAnalyserTests
 {
-    private static readonly ISentimentAnalyser Analyser = SentimentAnalysers.ForLanguage("en");
+    // The lexicon's own rules; the default analyser (lexicon + model) is tested in HybridSentimentAnalyserTests.
+    private static readonly ISentimentAnalyser Analyser = new LexiconSentimentAnalyser(LexiconResources.Load("en"));
 
     private static double Score(string text) => Analyser.Analyse(text).Score;
 

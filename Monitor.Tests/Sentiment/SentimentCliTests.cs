@@ -39,4 +39,17 @@ public sealed class SentimentCliTests
         using var output = new StringWriter();
         Assert.That(SentimentCli.Run(new StringReader("x"), output, "xx"), Is.EqualTo(2));
     }
+
+    [Test]
+    public void Html_entities_are_read_as_the_characters_they_stand_for()
+    {
+        // "&lt;3" is a heart once decoded; undecoded, the line has no sentiment word at all.
+        using var output = new StringWriter();
+
+        SentimentCli.Run(new StringReader("I &lt;3 the new laptop\nI <3 the new laptop\n"), output);
+
+        var lines = output.ToString().Split('\n');
+        Assert.That(double.Parse(lines[0], System.Globalization.CultureInfo.InvariantCulture), Is.Positive);
+        Assert.That(lines[0], Is.EqualTo(lines[1]));
+    }
 }

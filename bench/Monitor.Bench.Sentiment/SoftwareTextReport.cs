@@ -4,30 +4,37 @@ using Monitor.Probes.Tickets.Sentiment;
 namespace Monitor.Bench.Sentiment;
 
 /// <summary>
-/// The Senti4SD table: the analyser's score put into three classes with ±0.05 (the analyser has no neutral
-/// band of its own) against the human label, as bench/data/sentiment-se/README.md asks.
+/// The Senti4SD table: the analyser's verdict against the human label, as bench/data/sentiment-se/README.md asks.
+/// The lexicon has no neutral band of its own, so its score is classed with ±0.05; the default analyser
+/// (lexicon + model) defines its own: confidence 0 is neutral, otherwise the sign of the score.
 /// </summary>
 internal static class SoftwareTextReport
 {
     public const double Threshold = 0.05;
 
-    public static void Print(ISentimentAnalyser analyser, IReadOnlyList<string> paths, double seconds)
+    public static void Print(
+        IReadOnlyList<(string Name, ISentimentAnalyser Analyser)> analysers, IReadOnlyList<string> paths, double seconds)
     {
         Console.WriteLine();
-        Console.WriteLine("| set | texts | macro-F1 | F1 negative | F1 neutral | F1 positive | Cohen's kappa " +
-            "| neutral scored negative | comments/s (1 thread) |");
-        Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
-        var all = new List<Labelled>();
+        Console.WriteLine("| analyser | set | texts | macro-F1 | F1 negative | F1 neutral | F1 positive | Cohen's kappa " +
+            "| neutral scored negative | comments per CPU-second |");
+        Console.WriteLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         var confusions = new List<(string Name, Confusion Matrix)>();
-        foreach (var path in paths)
+        foreach (var (label, analyser) in analysers)
         {
-            var set = LabelledSet.Read(path);
-            all.AddRange(set);
-            confusions.Add((Path.GetFileName(path), Row(analyser, Path.GetFileName(path), set, seconds)));
-        }
-        if (paths.Count > 1)
-        {
-            confusions.Add(("all of the above", Row(analyser, "all of the above", all, seconds)));
+            var all = new List<Labelled>();
+            foreach (var path in paths)
+            {
+                var set = LabelledSet.Read(path);
+                all.AddRange(set);
+                var name = $"{label} | {Path.GetFileName(path)}";
+                confusions.Add((name, Row(analyser, name, set, seconds)));
+            }
+            if (paths.Count > 1)
+            {
+                var name = $"{label} | all of the above";
+                confusions.Add((name, Row(analyser, name, all, seconds)));
+            }
         }
         Console.WriteLine();
         Console.WriteLine("Confusion (rows: human -1 / 0 / 1; columns: analyser -1 / 0 / 1):");
@@ -38,12 +45,21 @@ internal static class SoftwareTextReport
         }
     }
 
+    /// <summary>-1, 0 or 1 for a text: the analyser's own verdict where it has one, else the score at ±0.05.</summary>
+    public static int Verdict(ISentimentAnalyser analyser, string text)
+    {
+        var result = analyser.Analyse(text);
+        return analyser is HybridSentimentAnalyser
+            ? (result.Confidence > 0 ? Math.Sign(result.Score) : 0)
+            : Confusion.Class(result.Score, Threshold);
+    }
+
     private static Confusion Row(ISentimentAnalyser analyser, string name, List<Labelled> set, double seconds)
     {
         var m = new Confusion();
         foreach (var item in set)
         {
-            m.Add(item.Label, Confusion.Class(analyser.Analyse(item.Text).Score, Threshold));
+            m.Add(item.Label, Verdict(analyser, item.Text));
         }
         var rate = Throughput.Measure(analyser, set.Select(x => x.Text).ToArray(), seconds);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,

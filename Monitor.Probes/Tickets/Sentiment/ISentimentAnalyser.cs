@@ -11,5 +11,8 @@ public interface ISentimentAnalyser
 }
 
 /// <param name="Score">-1 very negative … +1 very positive.</param>
-/// <param name="Confidence">0 when nothing in the text carried sentiment, towards 1 the more evidence there was.</param>
+/// <param name="Confidence">
+/// 0 when nothing in the text carried sentiment or the analyser's verdict is neutral (callers record no signal
+/// then), towards 1 the more evidence there was.
+/// </param>
 public readonly record struct SentimentResult(double Score, double Confidence);

@@ -30,6 +30,21 @@ public static class LexiconResources
         return SentimentLexicon.Parse(tag, words, domain, modifiers, emoji);
     }
 
+    /// <summary>
+    /// The embedded trained model of <paramref name="language"/> (<c>sentiment/&lt;lang&gt;/model.tsv</c>), or null
+    /// when the language has none and is scored by its lexicon alone.
+    /// </summary>
+    public static LinearSentimentModel? LoadModel(string language)
+    {
+        var tag = Languages.FirstOrDefault(l => string.Equals(l, language, StringComparison.OrdinalIgnoreCase));
+        if (tag is null || Assembly.GetManifestResourceStream($"{Prefix}{tag}/model.tsv") is not { } stream)
+        {
+            return null;
+        }
+        using var reader = new StreamReader(stream, System.Text.Encoding.UTF8);
+        return LinearSentimentModel.Load(reader);
+    }
+
     // A language may leave out any file but its word list; a missing one reads as empty.
     private static TextReader Open(string name) =>
         Assembly.GetManifestResourceStream(Prefix + name) is { } stream

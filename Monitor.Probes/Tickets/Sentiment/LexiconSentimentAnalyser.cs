@@ -68,7 +68,6 @@ public sealed class LexiconSentimentAnalyser : ISentimentAnalyser
             switch (token.Kind)
             {
                 case TokenKind.SentenceBreak:
-                    tally.EndSentence();
                     clause = default;
                     continue;
                 case TokenKind.ClauseBreak:
@@ -115,7 +114,6 @@ public sealed class LexiconSentimentAnalyser : ISentimentAnalyser
             }
             clause.NextWord();
         }
-        tally.EndSentence();
         return tally.Result(shape);
     }
 

@@ -4,8 +4,9 @@ namespace Monitor.Probes.Tickets.Sentiment;
 
 /// <summary>
 /// Picks the sentiment analyser for a language. Every language with an embedded lexicon
-/// (<c>Lexicons/&lt;lang&gt;/words.tsv</c>) is available out of the box; <see cref="Register"/> adds or replaces
-/// one, e.g. a model-based analyser later. Analysers are built once per language and shared.
+/// (<c>Lexicons/&lt;lang&gt;/words.tsv</c>) is available out of the box, with its trained model
+/// (<c>model.tsv</c>, <see cref="HybridSentimentAnalyser"/>) where it ships one; <see cref="Register"/> adds or
+/// replaces one. Analysers are built once per language and shared.
 /// </summary>
 public static class SentimentAnalysers
 {
@@ -44,7 +45,7 @@ public static class SentimentAnalysers
             if (LexiconResources.Languages.Contains(candidate, StringComparer.OrdinalIgnoreCase))
             {
                 var lazy = Registered.GetOrAdd(candidate, static (_, lang) =>
-                    new Lazy<ISentimentAnalyser>(() => new LexiconSentimentAnalyser(LexiconResources.Load(lang))), candidate);
+                    new Lazy<ISentimentAnalyser>(() => Build(lang)), candidate);
                 analyser = lazy.Value;
                 return true;
             }
@@ -58,6 +59,13 @@ public static class SentimentAnalysers
         ArgumentException.ThrowIfNullOrWhiteSpace(language);
         ArgumentNullException.ThrowIfNull(factory);
         Registered[language.Trim()] = new Lazy<ISentimentAnalyser>(factory);
+    }
+
+    // A language with a trained model is scored by the model and lexicon together, otherwise by the lexicon.
+    private static ISentimentAnalyser Build(string language)
+    {
+        var lexicon = new LexiconSentimentAnalyser(LexiconResources.Load(language));
+        return LexiconResources.LoadModel(language) is { } model ? new HybridSentimentAnalyser(lexicon, model) : lexicon;
     }
 
     private static IEnumerable<string> Candidates(string language)

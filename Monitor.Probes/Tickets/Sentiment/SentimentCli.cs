@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net;
 
 namespace Monitor.Probes.Tickets.Sentiment;
 
@@ -23,7 +24,10 @@ public static class SentimentCli
         Span<char> buffer = stackalloc char[16];
         while (input.ReadLine() is { } line)
         {
-            var score = analyser.Analyse(line).Score;
+            // Evaluation sets and exports carry HTML entities ("it&#39;s", "&quot;great&quot;"): read them as the
+            // characters they stand for, as the ticket path does when it strips markup.
+            var text = line.Contains('&') ? WebUtility.HtmlDecode(line) : line;
+            var score = analyser.Analyse(text).Score;
             // TryFormat into a stack buffer keeps the loop free of per-line string allocations.
             if (score.TryFormat(buffer, out var written, "0.0000", CultureInfo.InvariantCulture))
             {

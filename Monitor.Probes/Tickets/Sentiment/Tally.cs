@@ -2,10 +2,9 @@ using static Monitor.Probes.Tickets.Sentiment.SentimentWeights;
 
 namespace Monitor.Probes.Tickets.Sentiment;
 
-/// <summary>Sums valences per sentence with the "but" weighting, and the evidence for the confidence.</summary>
+/// <summary>Sums valences with the "but" weighting, and the evidence for the confidence.</summary>
 internal struct Tally
 {
-    private double _total;
     private double _beforeContrast;
     private double _afterContrast;
     private bool _contrasted;
@@ -32,27 +31,30 @@ internal struct Tally
         }
     }
 
-    public void Contrast() => _contrasted = true;
-
-    public void EndSentence()
+    /// <summary>
+    /// A "but": everything said so far in the text weighs less than what follows, across sentence breaks as in
+    /// VADER ("It worked yesterday. But now it is broken."). With several, the latest one is the pivot.
+    /// </summary>
+    public void Contrast()
     {
-        _total += _contrasted
-            ? BeforeContrastWeight * _beforeContrast + AfterContrastWeight * _afterContrast
-            : _beforeContrast;
-        _beforeContrast = _afterContrast = 0;
-        _contrasted = false;
+        _beforeContrast += _afterContrast;
+        _afterContrast = 0;
+        _contrasted = true;
     }
 
     public readonly SentimentResult Result(TextShape shape)
     {
         var evidence = _positive + _negative;
-        if (evidence == 0 || _total == 0)
+        var sum = _contrasted
+            ? BeforeContrastWeight * _beforeContrast + AfterContrastWeight * _afterContrast
+            : _beforeContrast;
+        if (evidence == 0 || sum == 0)
         {
             return new SentimentResult(0, evidence == 0 ? 0 : Confidence(evidence, 0));
         }
         var emphasis = Math.Min(shape.Exclamations, MaxExclamations) * ExclamationEmphasis
             + (shape.Questions > 1 ? (shape.Questions <= 3 ? shape.Questions * QuestionEmphasis : ManyQuestionsEmphasis) : 0);
-        var total = _total + Math.CopySign(emphasis, _total);
+        var total = sum + Math.CopySign(emphasis, sum);
         var score = Math.Clamp(total / Math.Sqrt(total * total + Alpha), -1, 1);
         return new SentimentResult(score, Confidence(evidence, Math.Abs(_positive - _negative) / evidence));
     }

@@ -11,7 +11,7 @@ internal enum TokenKind : byte
     Symbol,
     /// <summary>A comma, semicolon or colon: ends the reach of negators and boosters.</summary>
     ClauseBreak,
-    /// <summary>End of a sentence (. ! ? or a line break): also closes a "but" clause.</summary>
+    /// <summary>End of a sentence (. ! ? or a line break): ends the reach of negators and boosters.</summary>
     SentenceBreak,
 }
 

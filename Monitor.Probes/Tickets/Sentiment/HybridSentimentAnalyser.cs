@@ -1,0 +1,53 @@
+namespace Monitor.Probes.Tickets.Sentiment;
+
+/// <summary>
+/// The lexicon and a <see cref="LinearSentimentModel"/> trained on software text together: the model decides
+/// whether a text is negative, neutral or positive (it has learnt that "crash" or "kill the process" in a
+/// technical text is matter-of-fact), the lexicon contributes how strongly. A neutral verdict has confidence
+/// 0, so the ticket probe records no signal for it; a polar verdict's confidence is the model's probability.
+/// </summary>
+public sealed class HybridSentimentAnalyser : ISentimentAnalyser
+{
+    // The model reads at most this much of a text: a verdict is clear long before, and the cost stays bounded.
+    private const int MaxModelChars = 4096;
+
+    private readonly LexiconSentimentAnalyser _lexicon;
+    private readonly LinearSentimentModel _model;
+
+    /// <summary>Combines <paramref name="lexicon"/> with <paramref name="model"/>.</summary>
+    public HybridSentimentAnalyser(LexiconSentimentAnalyser lexicon, LinearSentimentModel model)
+    {
+        ArgumentNullException.ThrowIfNull(lexicon);
+        ArgumentNullException.ThrowIfNull(model);
+        _lexicon = lexicon;
+        _model = model;
+    }
+
+    /// <inheritdoc />
+    public SentimentResult Analyse(string text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return default;
+        }
+        var lexicon = _lexicon.Analyse(text);
+        Span<double> p = stackalloc double[3];
+        _model.Probabilities(text.AsSpan(0, Math.Min(text.Length, MaxModelChars)), lexicon, p);
+        var verdict = Verdict(p, _model.Band);
+        if (verdict == 0)
+        {
+            // Still a graded score, so that correlation with people's ratings can be measured, but no confidence.
+            return new SentimentResult(Math.Clamp((p[2] - p[0] + lexicon.Score) / 2, -1, 1), 0);
+        }
+        var probability = p[verdict + 1];
+        var agreeing = Math.Max(0, verdict * lexicon.Score);
+        return new SentimentResult(verdict * (probability + agreeing) / 2, probability);
+    }
+
+    /// <summary>-1, 0 or 1: the likeliest class, but neutral unless a polar one reaches <paramref name="band"/>.</summary>
+    public static int Verdict(ReadOnlySpan<double> p, double band)
+    {
+        var best = p[0] > p[1] && p[0] >= p[2] ? -1 : p[2] > p[1] && p[2] > p[0] ? 1 : 0;
+        return best != 0 && p[best + 1] >= band ? best : 0;
+    }
+}

@@ -1,0 +1,162 @@
+using System.Buffers;
+using System.Globalization;
+
+namespace Monitor.Probes.Tickets.Sentiment;
+
+/// <summary>
+/// A multinomial logistic regression over <see cref="SentimentFeatures"/> plus four features of the lexicon's
+/// verdict, giving the probabilities of negative, neutral and positive. The weights are a text file trained
+/// by bench/Monitor.Bench.Sentiment (<c>train</c>) and embedded as <c>sentiment/&lt;lang&gt;/model.tsv</c>;
+/// scoring is a few hash look-ups and one softmax, so the worker needs no machine-learning library.
+/// </summary>
+public sealed class LinearSentimentModel
+{
+    /// <summary>Number of dense features taken from the lexicon's result (see <see cref="DenseFeatures"/>).</summary>
+    public const int DenseCount = 4;
+
+    private readonly Dictionary<ulong, int> _index;
+    private readonly float[] _weights;
+    private readonly double[] _bias;
+    private readonly double[] _dense;
+
+    /// <summary>Builds a model from per-feature weights (negative, neutral, positive each).</summary>
+    public LinearSentimentModel(IReadOnlyDictionary<ulong, float[]> sparse, double[] bias, double[] dense, double band = 0)
+    {
+        Band = band;
+        ArgumentNullException.ThrowIfNull(sparse);
+        if (bias.Length != 3 || dense.Length != 3 * DenseCount)
+        {
+            throw new ArgumentException("bias needs 3 weights and dense 3 per dense feature");
+        }
+        _index = new Dictionary<ulong, int>(sparse.Count);
+        _weights = new float[3 * sparse.Count];
+        foreach (var (hash, w) in sparse)
+        {
+            var at = _index.Count;
+            _index.Add(hash, at);
+            w.AsSpan(0, 3).CopyTo(_weights.AsSpan(3 * at));
+        }
+        _bias = bias;
+        _dense = dense;
+    }
+
+    /// <summary>
+    /// The least probability a polar class needs, beside being the likeliest, for a positive or negative verdict;
+    /// below it the verdict is neutral. Chosen by the trainer on the training data (see docs/sentiment.md).
+    /// </summary>
+    public double Band { get; }
+
+    /// <summary>Number of sparse features with weights.</summary>
+    public int FeatureCount => _index.Count;
+
+    /// <summary>The dense features of a lexicon result: score, its positive and negative part, confidence.</summary>
+    public static void DenseFeatures(SentimentResult lexicon, Span<double> into)
+    {
+        into[0] = lexicon.Score;
+        into[1] = Math.Max(lexicon.Score, 0);
+        into[2] = Math.Max(-lexicon.Score, 0);
+        into[3] = lexicon.Confidence;
+    }
+
+    /// <summary>Sparse features count as 1/√n each, so that long and short texts weigh alike.</summary>
+    public static double SparseScale(int count) => count == 0 ? 0 : 1 / Math.Sqrt(count);
+
+    /// <summary>Writes P(negative), P(neutral), P(positive) of <paramref name="text"/> into <paramref name="p"/>.</summary>
+    public void Probabilities(ReadOnlySpan<char> text, SentimentResult lexicon, Span<double> p)
+    {
+        Span<double> z = [_bias[0], _bias[1], _bias[2]];
+        Span<double> dense = stackalloc double[DenseCount];
+        DenseFeatures(lexicon, dense);
+        for (var f = 0; f < DenseCount; f++)
+        {
+            for (var k = 0; k < 3; k++)
+            {
+                z[k] += dense[f] * _dense[3 * f + k];
+            }
+        }
+        var capacity = SentimentFeatures.Capacity(text.Length);
+        ulong[]? rented = null;
+        var hashes = capacity <= 1024 ? stackalloc ulong[capacity] : (rented = ArrayPool<ulong>.Shared.Rent(capacity));
+        try
+        {
+            var count = SentimentFeatures.Extract(text, hashes);
+            var scale = SparseScale(count);
+            foreach (var hash in hashes[..count])
+            {
+                if (_index.TryGetValue(hash, out var at))
+                {
+                    at *= 3;
+                    z[0] += scale * _weights[at];
+                    z[1] += scale * _weights[at + 1];
+                    z[2] += scale * _weights[at + 2];
+                }
+            }
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<ulong>.Shared.Return(rented);
+            }
+        }
+        Softmax(z, p);
+    }
+
+    /// <summary>Turns scores into probabilities that add up to 1.</summary>
+    public static void Softmax(ReadOnlySpan<double> z, Span<double> p)
+    {
+        var max = Math.Max(z[0], Math.Max(z[1], z[2]));
+        var sum = 0.0;
+        for (var k = 0; k < 3; k++)
+        {
+            p[k] = Math.Exp(z[k] - max);
+            sum += p[k];
+        }
+        for (var k = 0; k < 3; k++)
+        {
+            p[k] /= sum;
+        }
+    }
+
+    /// <summary>
+    /// Reads a model file: '#' comment lines, then <c>band</c>, <c>bias</c>, <c>dense0</c> … <c>dense3</c> and one line per
+    /// sparse feature (16 hex digits), each followed by three tab-separated weights (negative, neutral, positive).
+    /// </summary>
+    public static LinearSentimentModel Load(TextReader reader)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        var bias = new double[3];
+        var dense = new double[3 * DenseCount];
+        var sparse = new Dictionary<ulong, float[]>();
+        var band = 0.0;
+        while (reader.ReadLine() is { } line)
+        {
+            if (line.Length == 0 || line[0] == '#')
+            {
+                continue;
+            }
+            var f = line.Split('\t');
+            var w = new[] { Parse(f[1]), Parse(f[2]), Parse(f[3]) };
+            if (f[0] == "band")
+            {
+                band = w[0];
+            }
+            else if (f[0] == "bias")
+            {
+                w.Select(x => (double)x).ToArray().CopyTo(bias, 0);
+            }
+            else if (f[0].StartsWith("dense", StringComparison.Ordinal))
+            {
+                var at = int.Parse(f[0].AsSpan(5), CultureInfo.InvariantCulture);
+                w.Select(x => (double)x).ToArray().CopyTo(dense, 3 * at);
+            }
+            else
+            {
+                sparse[ulong.Parse(f[0], NumberStyles.HexNumber, CultureInfo.InvariantCulture)] = w;
+            }
+        }
+        return new LinearSentimentModel(sparse, bias, dense, band);
+    }
+
+    private static float Parse(string s) => float.Parse(s, NumberStyles.Float, CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,183 @@
+using System.Globalization;
+using Monitor.Probes.Tickets.Sentiment;
+
+namespace Monitor.Bench.Sentiment;
+
+/// <summary>One training text as features: sparse feature slots (scaled alike), dense lexicon features, label.</summary>
+internal sealed record Example(ulong[] Hashes, double Scale, double[] Dense, int Label);
+
+/// <summary>
+/// Fits <see cref="LinearSentimentModel"/> on a labelled set (the Senti4SD TRAIN partition only): multinomial
+/// logistic regression with L2, AdaGrad, fixed seed. The L2 strength, the feature threshold and the neutral
+/// band are chosen by 5-fold cross-validation on the same training set; the test partition is never read.
+/// </summary>
+internal static class Trainer
+{
+    private const int Epochs = 20;
+    private const int Folds = 5;
+    private static readonly double[] L2Grid = [1e-5, 3e-5, 1e-4, 3e-4];
+    private static readonly int[] MinCountGrid = [1, 2, 3];
+
+    public static int Run(string trainPath, string outPath)
+    {
+        var lexicon = new LexiconSentimentAnalyser(LexiconResources.Load("en"));
+        var set = LabelledSet.Read(trainPath);
+        var examples = set.Select(x => ToExample(lexicon, x.Text, x.Label)).ToArray();
+        var order = Enumerable.Range(0, examples.Length).OrderBy(i => Hash(set[i].Id)).ToArray();
+        (double L2, int MinCount, double Band, double F1) best = default;
+        foreach (var l2 in L2Grid)
+        {
+            foreach (var minCount in MinCountGrid)
+            {
+                var outOfFold = new double[examples.Length][];
+                for (var fold = 0; fold < Folds; fold++)
+                {
+                    var trainPart = order.Where((_, k) => k % Folds != fold).Select(i => examples[i]).ToArray();
+                    var model = Fit(trainPart, l2, minCount, 0);
+                    foreach (var i in order.Where((_, k) => k % Folds == fold))
+                    {
+                        outOfFold[i] = new double[3];
+                        model.Model.Probabilities(set[i].Text, lexicon.Analyse(set[i].Text), outOfFold[i]);
+                    }
+                }
+                var (band, f1) = BestBand(outOfFold, examples);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"cv: l2={l2:0e0} min-count={minCount} band={band:0.00} macro-F1={f1:0.000}"));
+                if (f1 > best.F1)
+                {
+                    best = (l2, minCount, band, f1);
+                }
+            }
+        }
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"chosen: l2={best.L2:0e0} min-count={best.MinCount} band={best.Band:0.00} (cv macro-F1 {best.F1:0.000})"));
+        var final = Fit(examples, best.L2, best.MinCount, best.Band);
+        using var writer = new StreamWriter(outPath);
+        ModelFile.Write(writer, final, best, examples.Length);
+        Console.WriteLine($"wrote {outPath}: {final.Model.FeatureCount} features");
+        return 0;
+    }
+
+    private static Example ToExample(LexiconSentimentAnalyser lexicon, string text, int label)
+    {
+        var buffer = new ulong[SentimentFeatures.Capacity(text.Length)];
+        var count = SentimentFeatures.Extract(text, buffer);
+        var dense = new double[LinearSentimentModel.DenseCount];
+        LinearSentimentModel.DenseFeatures(lexicon.Analyse(text), dense);
+        return new Example(buffer[..count], LinearSentimentModel.SparseScale(count), dense, label);
+    }
+
+    // Band: the least probability a polar verdict needs; the one with the best out-of-fold macro-F1 wins.
+    private static (double Band, double F1) BestBand(double[][] probabilities, Example[] examples)
+    {
+        (double Band, double F1) best = (0, -1);
+        for (var band = 0.34; band <= 0.801; band += 0.02)
+        {
+            var m = new Confusion();
+            for (var i = 0; i < examples.Length; i++)
+            {
+                m.Add(examples[i].Label, HybridSentimentAnalyser.Verdict(probabilities[i], band));
+            }
+            if (m.MacroF1 > best.F1 + 1e-9)
+            {
+                best = (Math.Round(band, 2), m.MacroF1);
+            }
+        }
+        return best;
+    }
+
+    public static FittedModel Fit(Example[] examples, double l2, int minCount, double band)
+    {
+        var documentFrequency = new Dictionary<ulong, int>();
+        foreach (var e in examples)
+        {
+            foreach (var h in e.Hashes.Distinct())
+            {
+                documentFrequency[h] = documentFrequency.GetValueOrDefault(h) + 1;
+            }
+        }
+        var index = new Dictionary<ulong, int>();
+        foreach (var (h, df) in documentFrequency)
+        {
+            if (df >= minCount)
+            {
+                index[h] = index.Count;
+            }
+        }
+        var dense = LinearSentimentModel.DenseCount;
+        // Slots: sparse features, then dense features, then the bias; three weights (classes) each.
+        var slots = index.Count + dense + 1;
+        var w = new double[3 * slots];
+        var g2 = new double[3 * slots];
+        var random = new Random(11);
+        var order = Enumerable.Range(0, examples.Length).ToArray();
+        var x = new List<(int Slot, double Value)>();
+        Span<double> z = stackalloc double[3];
+        Span<double> p = stackalloc double[3];
+        for (var epoch = 0; epoch < Epochs; epoch++)
+        {
+            random.Shuffle(order);
+            foreach (var i in order)
+            {
+                var e = examples[i];
+                x.Clear();
+                foreach (var h in e.Hashes)
+                {
+                    if (index.TryGetValue(h, out var slot))
+                    {
+                        x.Add((slot, e.Scale));
+                    }
+                }
+                for (var d = 0; d < dense; d++)
+                {
+                    x.Add((index.Count + d, e.Dense[d]));
+                }
+                x.Add((slots - 1, 1));
+                z.Clear();
+                foreach (var (slot, value) in x)
+                {
+                    for (var k = 0; k < 3; k++)
+                    {
+                        z[k] += w[3 * slot + k] * value;
+                    }
+                }
+                LinearSentimentModel.Softmax(z, p);
+                foreach (var (slot, value) in x)
+                {
+                    for (var k = 0; k < 3; k++)
+                    {
+                        var at = 3 * slot + k;
+                        var gradient = (p[k] - (e.Label + 1 == k ? 1 : 0)) * value + l2 * w[at];
+                        g2[at] += gradient * gradient;
+                        w[at] -= 0.5 * gradient / Math.Sqrt(g2[at] + 1e-8);
+                    }
+                }
+            }
+        }
+        var sparse = new Dictionary<ulong, float[]>(index.Count);
+        foreach (var (h, slot) in index)
+        {
+            var weights = new[] { (float)w[3 * slot], (float)w[3 * slot + 1], (float)w[3 * slot + 2] };
+            if (weights.Any(v => Math.Abs(v) >= 1e-3))
+            {
+                sparse[h] = weights;
+            }
+        }
+        var denseWeights = w.AsSpan(3 * index.Count, 3 * dense).ToArray();
+        var bias = w.AsSpan(3 * (slots - 1), 3).ToArray();
+        return new FittedModel(new LinearSentimentModel(sparse, bias, denseWeights, band), sparse, bias, denseWeights);
+    }
+
+    private static ulong Hash(string id)
+    {
+        var h = 14695981039346656037UL;
+        foreach (var c in id)
+        {
+            h = (h ^ c) * 1099511628211UL;
+        }
+        return h;
+    }
+}
+
+/// <summary>A fitted model and its raw weights, for writing the model file.</summary>
+internal sealed record FittedModel(LinearSentimentModel Model, Dictionary<ulong, float[]> Sparse, double[] Bias, double[] Dense);
