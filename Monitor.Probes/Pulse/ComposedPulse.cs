@@ -67,7 +67,7 @@ public sealed class PulseComposer(PulseLinks links, PulseOptions options, PulseT
             composed,
             HoneypotUrl: links.Honeypot(pulse),
             UnsubscribeUrl: unsubscribe,
-            WhoSees: _texts.Get(language, $"Mail.WhoSees.{privacy}"))
+            WhoSees: _texts.WhoSees(language, privacy))
         {
             Language = language,
             Instructions = _texts.Get(language, "Mail.Instructions"),

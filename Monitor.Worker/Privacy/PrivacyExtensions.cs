@@ -21,6 +21,7 @@ public static class PrivacyExtensions
         services.Replace(ServiceDescriptor.Singleton<IAuditLog>(sp => sp.GetRequiredService<AuditRepository>()));
         services.AddSingleton<PersonalDataRepository>();
         services.AddSingleton<PersonalData>();
+        services.AddSingleton<GroupCommentRepository>();
         services.AddSingleton<IAuthorizationHandler, IndividualsVisibleHandler>();
         return services;
     }
