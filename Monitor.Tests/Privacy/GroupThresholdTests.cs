@@ -1,3 +1,5 @@
+using Monitor.Core.Privacy;
+using Monitor.Probes.Pulse;
 using Monitor.Tests.Infrastructure;
 using Monitor.Worker.Exporter;
 using Monitor.Worker.Privacy;
@@ -32,5 +34,22 @@ public sealed class GroupThresholdTests
         Assert.That(exit, Is.EqualTo(2), output);
         Assert.That(output, Does.Contain("Metrics:GroupMinimumUsers is retired: use Privacy:MinGroupSize"));
         Assert.That(File.Exists(Path.Combine(dir, "monitor.db")), Is.False, "nothing ran");
+    }
+
+    [TestCase("en-GB", "groups of at least 8 people")]
+    [TestCase("fr-FR", "groupes d’au moins 8 personnes")]
+    [TestCase("de-DE", "Gruppen mit mindestens 8 Personen")]
+    [TestCase("es-ES", "grupos de al menos 8 personas")]
+    public void The_anonymous_footer_names_the_configured_group_size(string locale, string expected)
+    {
+        var options = new PulseOptions { SigningKeys = ["threshold-test-signing-key-0123456789abcdef"] };
+        var composer = new PulseComposer(new PulseLinks(new PulseTokenCodec(options.SigningKeys), options), options,
+            privacy: PrivacyMode.Anonymous, minGroupSize: 8);
+        var user = new Monitor.Core.Users.User("u1", "u1@example.com", "Ana", "Finance", "Paris", null,
+            Monitor.Core.Users.Rank.Manager, "UTC", locale, true, false);
+        var now = DateTimeOffset.UtcNow;
+        var footer = composer.Compose(user, new Monitor.Core.Pulses.PulseRecord(Guid.NewGuid(), user.Id, options.QuestionSet, "manual", now,
+            now.AddDays(7))).WhoSees;
+        Assert.That(footer, Does.Contain(expected));
     }
 }
