@@ -107,6 +107,7 @@ public static class WorkerExtensions
         app.MapConsole();
         app.MapPrivacyApi();
         app.MapAuditPage();
+        app.MapGroupComments();
         app.MapCampaigns();
         app.MapActions();
         app.MapOutreach();

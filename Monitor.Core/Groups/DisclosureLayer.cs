@@ -95,12 +95,20 @@ internal sealed class DisclosureLayer(int minGroupSize)
         var members = new Dictionary<GroupKey, List<int>>();
         var rows = new Dictionary<GroupKey, Fingerprint>();
         foreach (var (id, f) in candidate)
-            foreach (var key in new[] { Dept(f.Department), Site(f.Site) })
+        {
+            // A run number is never reused, so it names the (person, value) pair alone: no need to hash the id.
+            var run = runs[id];
+            var print = Fingerprint.Of(run);
+            Count(Dept(f.Department));
+            Count(Site(f.Site));
+
+            void Count(GroupKey key)
             {
                 if (!members.TryGetValue(key, out var list)) members[key] = list = [];
-                list.Add(runs[id]);
-                rows[key] = rows.GetValueOrDefault(key) + Fingerprint.Of(id, runs[id]);
+                list.Add(run);
+                rows[key] = rows.GetValueOrDefault(key) + print;
             }
+        }
         // A group that sums exactly the runs it summed when last published adds nothing: that equation is known.
         foreach (var key in published.Where(k => _auditedRows.GetValueOrDefault(k) != rows[k])) audit.Add(members[key]);
         if (audit.IsolatesAnyone()) return false;
@@ -156,14 +164,20 @@ internal sealed class DisclosureLayer(int minGroupSize)
         var touches = new List<(int U, int V, string Id)>();
         foreach (var id in applied)
         {
-            var cells = new HashSet<(int, int)>();
-            if (_released.TryGetValue(id, out var before)) cells.Add(Edge(index, before));
-            if (candidate.TryGetValue(id, out var after)) cells.Add(Edge(index, after));
-            touches.AddRange(cells.Select(c => (c.Item1, c.Item2, id)));
+            // The cells the person leaves and enters (one when they stay put).
+            (int, int)? from = _released.TryGetValue(id, out var before) ? Edge(index, before) : null;
+            (int, int)? to = candidate.TryGetValue(id, out var after) ? Edge(index, after) : null;
+            if (from is { } f) touches.Add((f.Item1, f.Item2, id));
+            if (to is { } t && to != from) touches.Add((t.Item1, t.Item2, id));
         }
         // Most small changes sit in one group: hold all of those at once before looking for subtler cuts.
-        var weight = touches.Where(t => t.U != t.V).SelectMany(t => new[] { t.U, t.V }).Where(v => v != Free)
-            .GroupBy(v => v).Where(g => g.Count() < minGroupSize).Select(g => g.Key).ToHashSet();
+        var changed = new int[index.Count + 1];
+        foreach (var t in touches.Where(t => t.U != t.V))
+        {
+            changed[t.U]++;
+            changed[t.V]++;
+        }
+        var weight = Enumerable.Range(1, index.Count).Where(v => changed[v] is > 0 and var n && n < minGroupSize).ToHashSet();
         if (weight.Count > 0)
             return touches.Where(t => t.U != t.V && (weight.Contains(t.U) || weight.Contains(t.V))).Select(t => t.Id)
                 .ToHashSet(StringComparer.Ordinal);
@@ -215,6 +229,13 @@ internal readonly record struct Fingerprint(ulong A, ulong B, int Count)
         foreach (var c in id) h = (h ^ c) * 1099511628211UL;
         var v = (ulong)BitConverter.DoubleToInt64Bits(value);
         return new Fingerprint(Mix(Mix(h) ^ v), Mix(h + Mix(v ^ 0xD1B54A32D192ED03UL)), 1);
+    }
+
+    /// <summary>The fingerprint of one run (a person's value while it lasts), by its number, which is never reused.</summary>
+    public static Fingerprint Of(int run)
+    {
+        var v = (ulong)run;
+        return new Fingerprint(Mix(v ^ 0x9E3779B97F4A7C15UL), Mix(Mix(v) + 0xD1B54A32D192ED03UL), 1);
     }
 
     public static Fingerprint operator +(Fingerprint x, Fingerprint y) => new(x.A + y.A, x.B + y.B, x.Count + y.Count);

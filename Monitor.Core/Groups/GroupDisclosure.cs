@@ -78,12 +78,18 @@ public sealed class GroupDisclosure
         _counts.Advance(counts);
         _scores.Advance(scores);
 
+        // One pass over the released people per kind, rather than one per group.
+        var tallies = Tally(_counts, (into, f) => into[(int)f.Value]++, States.Length);
+        var sums = Tally(_scores, (into, f) => { into[0] += f.Value; into[1]++; }, 2);
         var groups = new List<GroupSummary>();
         foreach (var key in _counts.Published.Union(_scores.Published)
                      .OrderBy(k => k.GroupType, StringComparer.Ordinal).ThenBy(k => k.Group, StringComparer.Ordinal))
         {
-            var users = _counts.Published.Contains(key) ? Counts(key) : new Dictionary<SatisfactionState, int>();
-            groups.Add(new GroupSummary(key.GroupType, key.Group, users, _scores.Published.Contains(key) ? Mean(key) : null));
+            var users = _counts.Published.Contains(key)
+                ? States.ToDictionary(s => s, s => (int)tallies[key][(int)s])
+                : new Dictionary<SatisfactionState, int>();
+            groups.Add(new GroupSummary(key.GroupType, key.Group, users,
+                _scores.Published.Contains(key) ? Round(sums[key][0] / sums[key][1]) : null));
         }
         return new GroupPublication(groups,
             [.. _counts.Released.Select(kv => new Respondent(kv.Key, kv.Value.Department, kv.Value.Site, State(kv.Value), null))],
@@ -92,19 +98,21 @@ public sealed class GroupDisclosure
 
     private static SatisfactionState State(Fact f) => (SatisfactionState)(int)f.Value;
 
-    private Dictionary<SatisfactionState, int> Counts(GroupKey key)
+    /// <summary>Per published group of the layer, what <paramref name="add"/> accumulates over its released people.</summary>
+    private static Dictionary<GroupKey, double[]> Tally(DisclosureLayer layer, Action<double[], Fact> add, int width)
     {
-        var counts = States.ToDictionary(s => s, _ => 0);
-        foreach (var f in _counts.Released.Values.Where(f => In(key, f))) counts[State(f)]++;
-        return counts;
+        var into = layer.Published.ToDictionary(k => k, _ => new double[width]);
+        foreach (var f in layer.Released.Values)
+        {
+            if (into.TryGetValue(DisclosureLayer.Dept(f.Department), out var d)) add(d, f);
+            if (into.TryGetValue(DisclosureLayer.Site(f.Site), out var s)) add(s, f);
+        }
+        return into;
     }
 
-    private double Mean(GroupKey key)
+    private double Round(double mean)
     {
-        var mean = _scores.Released.Values.Where(f => In(key, f)).Average(f => f.Value);
         var step = _thresholds.ScoreStep;
         return Math.Round(Math.Round(mean / step, MidpointRounding.AwayFromZero) * step, 10);
     }
-
-    private static bool In(GroupKey key, Fact f) => DisclosureLayer.Contains(key, f);
 }

@@ -1,9 +1,8 @@
 namespace Monitor.Core.Groups;
 
 /// <summary>
-/// How large a crowd must be before a figure about it may be published. Bound later from the
-/// <c>Privacy</c> section; until then the exporter takes <see cref="MinGroupSize"/> from
-/// <c>Metrics:GroupMinimumUsers</c>.
+/// How large a crowd must be before a figure about it may be published, from <c>Privacy:MinGroupSize</c> and
+/// <c>Privacy:MinCommentGroupSize</c> (the worker validates them; this type only refuses the impossible).
 /// </summary>
 /// <param name="MinGroupSize">
 /// A group's figures are published only with at least this many distinct people behind them, and a published

@@ -13,24 +13,12 @@ public enum PrivacyMode
     Anonymous,
 }
 
-/// <summary>The sentences that tell a person what happens to their answer, one per mode.</summary>
+/// <summary>
+/// The privacy mode's setting values. The sentence that tells a person who sees their answer lives in the pulse's
+/// resources, in every language (<c>Mail.WhoSees.*</c>, read through <c>PulseTexts.WhoSees</c>): one source of truth.
+/// </summary>
 public static class PrivacyNotice
 {
-    /// <summary>The one sentence of the pulse message's footer that says who sees the answer.</summary>
-    public static string WhoSees(PrivacyMode mode) => mode switch
-    {
-        PrivacyMode.Identified =>
-            "Your answer is seen with your name by the IT staff, so that someone can follow up with you in person; " +
-            "it is never used to evaluate you or anyone's work.",
-        PrivacyMode.Pseudonymous =>
-            "Your answer is seen with your name only by the IT staff who can follow up with you; everywhere else it " +
-            "carries a code instead of your name, and it is never used to evaluate you or anyone's work.",
-        PrivacyMode.Anonymous =>
-            "Nobody sees your answer on its own: IT only sees totals of groups of at least five people, " +
-            "and it is never used to evaluate you or anyone's work.",
-        _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, null),
-    };
-
     /// <summary>Parses a mode's setting value (case-insensitive); null when it is none of the three.</summary>
     public static PrivacyMode? Parse(string? value) => value?.Trim().ToLowerInvariant() switch
     {

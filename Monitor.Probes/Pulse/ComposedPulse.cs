@@ -50,7 +50,7 @@ public sealed record AnswerLink(PulseAnswer Answer, string Url)
 
 /// <summary>Builds the <see cref="ComposedPulse"/> of a pulse, in the person's language, from the question sets and signed links.</summary>
 public sealed class PulseComposer(PulseLinks links, PulseOptions options, PulseTexts? texts = null,
-    PrivacyMode privacy = PrivacyMode.Identified)
+    PrivacyMode privacy = PrivacyMode.Identified, int minGroupSize = 5)
 {
     private readonly PulseTexts _texts = texts ?? PulseTexts.Default;
 
@@ -67,7 +67,7 @@ public sealed class PulseComposer(PulseLinks links, PulseOptions options, PulseT
             composed,
             HoneypotUrl: links.Honeypot(pulse),
             UnsubscribeUrl: unsubscribe,
-            WhoSees: _texts.Get(language, $"Mail.WhoSees.{privacy}"))
+            WhoSees: _texts.WhoSees(language, privacy, minGroupSize))
         {
             Language = language,
             Instructions = _texts.Get(language, "Mail.Instructions"),

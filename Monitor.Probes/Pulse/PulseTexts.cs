@@ -4,6 +4,7 @@ using System.Resources;
 using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Monitor.Core.Privacy;
 
 namespace Monitor.Probes.Pulse;
 
@@ -50,6 +51,11 @@ public sealed class PulseTexts(IStringLocalizer<PulseStrings> localizer)
     public static bool Has(string key) => Resources.GetString(key, CultureInfo.InvariantCulture) is not null;
 
     public string Answer(PulseLanguage language, PulseAnswer answer) => Get(language, $"Answer.{answer.Key}");
+
+    /// <summary>The one sentence of the pulse's footer that says who sees the answer in the privacy mode.</summary>
+    /// <param name="minGroupSize">The smallest group a figure describes (<c>Privacy:MinGroupSize</c>), which anonymous mode names.</param>
+    public string WhoSees(PulseLanguage language, PrivacyMode mode, int minGroupSize = 5) =>
+        Get(language, $"Mail.WhoSees.{mode}", minGroupSize);
 
     /// <summary>
     /// The questions of a set in the language: a configured set's translation for the most specific culture of the

@@ -45,7 +45,7 @@ public sealed class ActionStoreTests(string provider)
 
     private static User U(string id, bool optedOut = false) =>
         new(id, $"{id}@example.com", $"User {id.ToUpperInvariant()}", "Finance", "Paris", null, Rank.IndividualContributor,
-            "Europe/Paris", "fr-FR", true, optedOut);
+            "Europe/Paris", "en-GB", true, optedOut);
 
     private async Task<SignalRef> SayAsync(string user, string source, string? comment, double score = -0.5, DateTimeOffset? at = null)
     {

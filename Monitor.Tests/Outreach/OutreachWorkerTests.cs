@@ -41,7 +41,7 @@ public sealed class OutreachWorkerTests
         ["Outreach:Digest:Enabled"] = "true",
         ["Outreach:Digest:Recipients:0"] = "rota@example.com",
         ["Outreach:Digest:Recipients:1"] = "lead@example.com",
-        ["Metrics:GroupMinimumUsers"] = "3",
+        ["Privacy:MinGroupSize"] = "3",
     };
 
     [OneTimeSetUp]

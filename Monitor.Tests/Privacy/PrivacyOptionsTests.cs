@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Monitor.Core.Privacy;
+using Monitor.Probes.Pulse;
 using Monitor.Worker.Exporter;
 using Monitor.Worker.Privacy;
 
@@ -83,7 +84,7 @@ public sealed class PrivacyOptionsTests
     [TestCase(PrivacyMode.Anonymous, "Nobody sees your answer on its own")]
     public void The_pulse_footer_says_in_one_sentence_who_sees_the_answer(PrivacyMode mode, string expected)
     {
-        var sentence = PrivacyNotice.WhoSees(mode);
+        var sentence = PulseTexts.Default.WhoSees(PulseLanguage.English, mode);
         Assert.That(sentence, Does.Contain(expected));
         Assert.That(sentence, Does.Contain("never used to evaluate you or anyone's work"));
         Assert.That(sentence.TrimEnd('.').Contains('.', StringComparison.Ordinal), Is.False, "one sentence");

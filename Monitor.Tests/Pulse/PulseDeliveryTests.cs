@@ -25,7 +25,8 @@ public sealed class PulseDeliveryTests(string provider)
 
         foreach (var m in messages)
         {
-            Assert.That(m.TextBody, Does.Contain(PrivacyNotice.WhoSees(PrivacyMode.Identified)).And.Contain("To stop receiving these pulses"));
+            Assert.That(m.TextBody, Does.Contain(PulseTexts.Default.WhoSees(PulseLanguage.English, PrivacyMode.Identified))
+                .And.Contain("To stop receiving these pulses"));
             Assert.That(m.HtmlBody, Does.Contain("Very unhappy").And.Contain("Very happy"));
             Assert.That(m.MessageId, Does.EndWith("@localhost"));
             Assert.That(m.Headers["List-Unsubscribe"], Does.Match($"^<{world.Worker.PublicUrl}u/[A-Za-z0-9_-]+>$"));

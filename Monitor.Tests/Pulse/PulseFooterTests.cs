@@ -22,7 +22,7 @@ public sealed class PulseFooterTests
     [TestCase(PrivacyMode.Pseudonymous)]
     [TestCase(PrivacyMode.Anonymous)]
     public void The_english_footer_is_the_privacy_notice_of_the_mode(PrivacyMode mode) =>
-        Assert.That(Footer(mode, "en-GB"), Is.EqualTo(PrivacyNotice.WhoSees(mode)));
+        Assert.That(Footer(mode, "en-GB"), Is.EqualTo(PulseTexts.Default.WhoSees(PulseLanguage.English, mode)));
 
     [TestCase("fr-FR")]
     [TestCase("de-DE")]
@@ -31,6 +31,6 @@ public sealed class PulseFooterTests
     {
         var footers = Enum.GetValues<PrivacyMode>().Select(m => Footer(m, locale)).ToList();
         Assert.That(footers, Is.Unique);
-        Assert.That(footers, Has.None.EqualTo(PrivacyNotice.WhoSees(PrivacyMode.Identified)));
+        Assert.That(footers, Has.None.EqualTo(PulseTexts.Default.WhoSees(PulseLanguage.English, PrivacyMode.Identified)));
     }
 }

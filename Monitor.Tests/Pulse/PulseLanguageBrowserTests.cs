@@ -27,7 +27,7 @@ public sealed class PulseLanguageBrowserTests(string provider)
     {
         using var sink = await SmtpSink.StartAsync();
         await using var world = await PulseWorld.StartAsync(provider, sink, locales: People.ToDictionary(p => p.User, p => p.Locale),
-            settings: new Dictionary<string, string> { ["Metrics:RefreshInterval"] = "00:00:01", ["Metrics:GroupMinimumUsers"] = "1" });
+            settings: new Dictionary<string, string> { ["Metrics:RefreshInterval"] = "00:00:01", ["Privacy:MinGroupSize"] = "2" });
         using var playwright = await Playwright.CreateAsync();
         await world.DispatchAsync();
         var messages = await sink.WaitForAsync(PulseWorld.DueUsers.Length, Wait);
@@ -86,7 +86,15 @@ public sealed class PulseLanguageBrowserTests(string provider)
         Assert.That(await p1.IsCheckedAsync("input[name=factor][value=network]"), Is.True);
         Assert.That(await p1.IsCheckedAsync("input[name=lost][value=few_hours]"), Is.True);
 
-        // Counted on the board: the factor by side, the lost time by group (p1 is in Finance, in Paris).
+        // p2, in the same department and site, says how much time it cost too: two respondents, the smallest group shown.
+        var p2 = await person.NewPageAsync();
+        await p2.GotoAsync(PulseWorld.AnswerLinks(messages.Single(m => PulseWorld.Recipient(m) == "p2@example.com"))[0]);
+        await p2.WaitForSelectorAsync("#recorded", new() { Timeout = 15_000 });
+        await p2.CheckAsync("input[name=lost][value=under_hour]");
+        var saved = await p2.RunAndWaitForResponseAsync(() => p2.ClickAsync("button[type=submit]"), "**/p/respond");
+        Assert.That(saved.Status, Is.EqualTo(200));
+
+        // Counted on the board: the factor by side, the lost time by group (p1 and p2 are in Finance, in Paris).
         await MetricsAsync(world, "satisfaction_pulse_factor_answers{factor=\"network\",sentiment=\"bad\"} 1",
             "satisfaction_pulse_factor_answers{factor=\"speed\",sentiment=\"good\"} 0",
             "satisfaction_group_lost_time_answers{group_type=\"department\",group=\"Finance\",lost_time=\"few_hours\"} 1",

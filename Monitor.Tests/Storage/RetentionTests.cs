@@ -81,7 +81,7 @@ public sealed class RetentionTests(string provider)
 
         Assert.That(result, Is.EqualTo(Monitor.Core.Ports.ProbeResult.Ok(
             "0 job runs, 1 sent messages, 1 link fetches, 1 closed pulses, 0 state changes, 0 signals, 0 removed users, " +
-            "0 comments blanked, 0 visit notes blanked")));
+            "0 comments blanked, 0 visit notes blanked, 0 feedback answers, 0 action links, 0 people told, 0 lunch invitations")));
         Assert.That(await Ids("SELECT id FROM outbox"), Is.EqualTo(new[] { "edge", "new", "unsent" }));
         Assert.That(await Ids("SELECT pulse_id FROM pulse_link_hits"), Is.EqualTo(new[] { "edge", "new" }));
         Assert.That(await Ids("SELECT id FROM pulses"), Is.EqualTo(new[] { "edge", "new", "open" }));

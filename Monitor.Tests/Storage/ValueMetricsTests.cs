@@ -6,6 +6,7 @@ using Monitor.Core.Users;
 using Monitor.Probes.Pulse;
 using Monitor.Tests.Infrastructure;
 using Monitor.Worker.Exporter;
+using Monitor.Worker.Privacy;
 using Monitor.Worker.Pulse;
 using Monitor.Worker.Storage;
 using Monitor.Worker.Value;
@@ -47,7 +48,7 @@ public sealed class ValueMetricsTests
                 default);
         }
         var metrics = new ValueMetrics(new ValueRepository(db), Options.Create(new ValueOptions()),
-            Options.Create(new MetricsOptions { GroupMinimumUsers = 2 }));
+            Options.Create(new PrivacyOptions { MinGroupSize = 2 }));
 
         await metrics.RefreshAsync(new MetricsRefresh([], T0), default);
         var text = await ScrapeAsync();

@@ -25,7 +25,7 @@ public sealed partial class ValueEndToEndTests
         _connectionString = $"Data Source={Path.Combine(dir, "monitor.db")}";
         _worker = await WorkerProcess.StartAsync(new Dictionary<string, string>
         {
-            ["Metrics:GroupMinimumUsers"] = "2",
+            ["Privacy:MinGroupSize"] = "2",
             ["Storage:ConnectionString"] = _connectionString,
         }, dir);
     }

@@ -12,9 +12,6 @@ namespace Monitor.Worker.Actions;
 public sealed class ActionService(ActionRepository store, UserRepository users, IOutboxStore outbox, IOptions<MailOptions> mail,
     IOptions<PulseOptions> pulse, IServiceProvider services, TimeProvider time, ILogger<ActionService> logger)
 {
-    /// <summary>How much of a person's comment the e-mail quotes back to them.</summary>
-    public const int QuoteLength = 300;
-
     public async Task<ActionRecord> CreateAsync(string title, string description, string? owner, string by, CancellationToken ct)
     {
         var a = new ActionRecord(Guid.CreateVersion7(), title.Trim(), description.Trim(),
@@ -43,6 +40,9 @@ public sealed class ActionService(ActionRepository store, UserRepository users, 
     private async Task<int> NotifyAsync(ActionRecord action, DateTimeOffset now, CancellationToken ct)
     {
         var from = mail.Value.FromAddress();
+        var texts = services.GetService<PulseTexts>() ?? PulseTexts.Default;
+        // The follow-up pulse that asks whether it helped (ActionFollowUpJob) comes this long after the note.
+        var askAt = now + (services.GetService<IOptions<ActionsOptions>>()?.Value ?? new ActionsOptions()).FollowUpAfter;
         var drafts = new List<Monitor.Core.Pulses.OutboxDraft>();
         foreach (var person in (await store.LinksAsync(action.Id, ct)).GroupBy(l => l.Ref.UserId, StringComparer.Ordinal))
         {
@@ -51,34 +51,12 @@ public sealed class ActionService(ActionRepository store, UserRepository users, 
             if (user is null || !user.Active || user.OptedOut || string.IsNullOrWhiteSpace(user.Email)) continue;
             if (!await store.ClaimNotificationAsync(action.Id, user.Id, now, ct)) continue;
             var said = person.Where(l => !string.IsNullOrWhiteSpace(l.Comment)).OrderByDescending(l => l.ObservedAt).FirstOrDefault();
-            drafts.Add(NotificationMail.Draft(from, NotificationMail.To(user), $"You said, we did: {action.Title}",
-                Paragraphs(user, said?.Comment, action), now, Unsubscribe(user, now)));
+            // In the person's language (their directory locale, its parent culture, then English), like the pulse.
+            var note = NotificationTexts.YouSaidWeDid(texts, user, said?.Comment, action.Title, action.Description, askAt);
+            drafts.Add(NotificationMail.Draft(from, NotificationMail.To(user), note.Subject, note.Paragraphs, now, Unsubscribe(user, now)));
         }
         await outbox.EnqueueAsync(drafts, now, ct);
         return drafts.Count;
-    }
-
-    /// <summary>The person's own words only, quoted back to that person alone.</summary>
-    public static IReadOnlyList<string> Paragraphs(User user, string? comment, ActionRecord action) =>
-    [
-        $"Hello {user.DisplayName},",
-        comment is null ? "You told us how IT was working for you." : $"You told us: «{Quote(comment)}».",
-        $"We {Sentence(action.Description)}",
-        "Thank you for telling us. In a couple of weeks we will ask you whether it helped.",
-    ];
-
-    private static string Quote(string comment)
-    {
-        var c = string.Join(' ', comment.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
-        return c.Length <= QuoteLength ? c : c[..QuoteLength].TrimEnd() + "…";
-    }
-
-    // "Replaced the printer." reads "We replaced the printer."; an acronym ("VPN …") keeps its case.
-    private static string Sentence(string description)
-    {
-        var d = description.Trim();
-        if (d.Length > 1 && char.IsUpper(d[0]) && !char.IsUpper(d[1])) d = char.ToLowerInvariant(d[0]) + d[1..];
-        return d.EndsWith('.') || d.EndsWith('!') ? d : d + ".";
     }
 
     private string? Unsubscribe(User user, DateTimeOffset now) =>

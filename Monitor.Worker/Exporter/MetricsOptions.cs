@@ -17,8 +17,11 @@ public sealed class MetricsOptions
     /// </summary>
     public TimeSpan GroupRefreshInterval { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>A group's score is exported only when at least this many distinct users have a score.</summary>
-    public int GroupMinimumUsers { get; set; } = 5;
+    /// <summary>
+    /// Retired: the one group threshold is <c>Privacy:MinGroupSize</c>. Bound only so that a worker still configured
+    /// with it stops at start (exit 2) instead of silently ignoring a threshold someone meant to set.
+    /// </summary>
+    public int? GroupMinimumUsers { get; set; }
 
     /// <summary>Replace the <c>user</c> label with a keyed hash of the user id.</summary>
     public bool PseudonymiseUsers { get; set; }
@@ -38,8 +41,9 @@ internal sealed class MetricsOptionsValidator : IValidateOptions<MetricsOptions>
         if (o.GroupRefreshInterval < o.RefreshInterval || o.GroupRefreshInterval > TimeSpan.FromHours(1))
             failures.Add($"{s}:{nameof(o.GroupRefreshInterval)} must be between {s}:{nameof(o.RefreshInterval)} and 01:00:00 " +
                          $"(got {o.GroupRefreshInterval}).");
-        if (o.GroupMinimumUsers < 1)
-            failures.Add($"{s}:{nameof(o.GroupMinimumUsers)} must be at least 1 (got {o.GroupMinimumUsers}).");
+        if (o.GroupMinimumUsers is not null)
+            failures.Add($"{s}:{nameof(o.GroupMinimumUsers)} is retired: use Privacy:MinGroupSize, the one group threshold " +
+                         "(scores, visits, value, feedback and lost time).");
         if (o.PseudonymiseUsers && (o.PseudonymKey?.Length ?? 0) < 16)
             failures.Add($"{s}:{nameof(o.PseudonymKey)} must be at least 16 characters when {s}:{nameof(o.PseudonymiseUsers)} is true.");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -25,7 +25,8 @@ public sealed class UserMetricsExporter(
     TimeProvider time,
     ILogger<UserMetricsExporter> logger,
     IEnumerable<IMetricsContributor>? contributors = null,
-    UserLabeler? labeler = null) : BackgroundService
+    UserLabeler? labeler = null,
+    PrivacyThresholds? thresholds = null) : BackgroundService
 {
     private readonly UserLabeler _labeler = labeler ?? new UserLabeler(options);
     private readonly IMetricsContributor[] _contributors = contributors?.ToArray() ?? [];
@@ -53,7 +54,7 @@ public sealed class UserMetricsExporter(
 
     private Dictionary<string, (string[] Labels, BoardRow Row)> _exported = new(StringComparer.Ordinal);
     private HashSet<(string Type, string Group, string? State)> _groupSeries = [];
-    private readonly GroupDisclosure _disclosure = new(new PrivacyThresholds(MinGroupSize: options.Value.GroupMinimumUsers));
+    private readonly GroupDisclosure _disclosure = new(thresholds ?? new PrivacyThresholds());
     private DateTimeOffset _groupsPublishedAt = DateTimeOffset.MinValue;
 
     /// <summary>

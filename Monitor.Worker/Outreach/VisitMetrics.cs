@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Monitor.Core.Evaluation;
 using Monitor.Core.Outreach;
 using Monitor.Worker.Exporter;
+using Monitor.Worker.Privacy;
 using Monitor.Worker.Storage;
 using Prometheus;
 
@@ -11,7 +12,7 @@ namespace Monitor.Worker.Outreach;
 /// Contact series read from the store on every refresh, so that every replica exports the same values whichever replica
 /// recorded the visit. Labels are directory values and the fixed kinds only: nothing typed into a visit becomes a label.
 /// </summary>
-public sealed class VisitMetrics(VisitRepository visits, UserLabeler labeler, IOptions<MetricsOptions> options) : IMetricsContributor
+public sealed class VisitMetrics(VisitRepository visits, UserLabeler labeler, IOptions<PrivacyOptions> privacy) : IMetricsContributor
 {
     /// <summary>"Contacted" means a visit within this.</summary>
     public static readonly TimeSpan ContactWindow = TimeSpan.FromDays(30);
@@ -70,7 +71,7 @@ public sealed class VisitMetrics(VisitRepository visits, UserLabeler labeler, IO
         foreach (var g in groups)
         {
             var members = g.ToList();
-            if (members.Count < options.Value.GroupMinimumUsers) continue;
+            if (members.Count < privacy.Value.MinGroupSize) continue;
             var times = members.Select(m => last.GetValueOrDefault(m.UserId)?.At).ToList();
             _contacted.WithLabels(g.Key.Item1, g.Key.Item2).Set((double)times.Count(t => t >= now - ContactWindow) / members.Count);
             _groupLastContact.WithLabels(g.Key.Item1, g.Key.Item2).Set(Seconds(times.Max()));

@@ -21,7 +21,9 @@ public sealed class PersonalData(
         var signals = await data.SignalsAsync(userId, ct);
         var pulses = await data.PulsesAsync(userId, ct);
         var status = await states.FindAsync(userId, ct);
-        if (user is null && signals.Count == 0 && pulses.Count == 0 && status is null) return null;
+        var linked = await data.LinkedAsync(userId, ct);
+        // Visits or feedback links can outlive the directory record: they alone are still an answer to give.
+        if (user is null && signals.Count == 0 && pulses.Count == 0 && status is null && linked.Values.All(r => r.Count == 0)) return null;
         // Recorded first, so that the export shows its own entry with the others about the person.
         await audit.RecordAsync(new AuditEntry(time.GetUtcNow(), actor, AuditActions.ExportUser, userId), ct);
         return new PersonalExport(
@@ -34,7 +36,7 @@ public sealed class PersonalData(
             await states.ChangesAsync(userId, DateTimeOffset.MinValue, int.MaxValue, ct),
             pulses,
             await audit.QueryAsync(DateTimeOffset.MinValue, null, userId, AuditRepository.MaxLimit, ct),
-            await data.LinkedAsync(userId, ct));
+            linked);
     }
 
     /// <summary>Erases the person's data (see <see cref="PersonalDataRepository.EraseAsync"/>) and records who did.</summary>
@@ -52,7 +54,10 @@ public sealed class PersonalData(
 }
 
 /// <summary>The answer to an access request, as JSON.</summary>
-/// <param name="Linked">Rows of other features' tables (visits, actions) by table; their times as stored (Unix ms).</param>
+/// <param name="Linked">
+/// Rows of other features' tables by table (visits, lunch invitations, thank-you page answers, feedback linked to an action,
+/// "you said, we did" notes sent); their times as stored (Unix ms).
+/// </param>
 public sealed record PersonalExport(
     string UserId,
     DateTimeOffset ExportedAt,

@@ -6,12 +6,17 @@ namespace Monitor.Worker.Privacy;
 
 /// <summary>
 /// Everything the store holds about one person, read for an access request and deleted for an erasure. Tables of
-/// other features (<see cref="LinkedTables"/>) are included when they exist and have a <c>user_id</c> column.
+/// other features that hold a <c>user_id</c> are in <see cref="LinkedTables"/>: a new one is added there (and to the
+/// retention job), which the schema test checks against every migration.
 /// </summary>
 public sealed class PersonalDataRepository(Database db)
 {
     /// <summary>Tables other features add that hold rows about a person by <c>user_id</c>.</summary>
-    public static readonly string[] LinkedTables = ["visits", "actions"];
+    public static readonly string[] LinkedTables = ["visits", "lunch_invitees", "pulse_feedback", "action_signals", "action_notifications"];
+
+    /// <summary>The tables read and erased here with their own queries (the directory's <c>users</c> stays).</summary>
+    public static readonly string[] CoreTables =
+        ["signals", "dirty_users", "user_states", "state_changes", "acknowledgements", "pulses", "audit_log", "users"];
 
     public async Task<IReadOnlyList<PersonalSignal>> SignalsAsync(string userId, CancellationToken ct)
     {
@@ -29,11 +34,11 @@ public sealed class PersonalDataRepository(Database db)
             "WHERE user_id = @userId ORDER BY created_at", new { userId }, cancellationToken: ct))).ToList();
     }
 
-    /// <summary>Rows of the linked tables that exist, by table; times stay as stored (Unix milliseconds).</summary>
+    /// <summary>Rows of the linked tables, by table; times stay as stored (Unix milliseconds).</summary>
     public async Task<Dictionary<string, List<IDictionary<string, object?>>>> LinkedAsync(string userId, CancellationToken ct)
     {
         var result = new Dictionary<string, List<IDictionary<string, object?>>>(StringComparer.Ordinal);
-        foreach (var table in await LinkedTablesPresentAsync(ct))
+        foreach (var table in LinkedTables)
         {
             await using var c = await db.OpenAsync(ct);
             var rows = await c.QueryAsync(new CommandDefinition($"SELECT * FROM {table} WHERE user_id = @userId", new { userId },
@@ -46,12 +51,12 @@ public sealed class PersonalDataRepository(Database db)
 
     /// <summary>
     /// Deletes, in one transaction, the person's signals (with their comments), evaluation state, state changes,
-    /// acknowledgement, pulses with their link fetches and queued messages, and their rows of the linked tables.
+    /// acknowledgement, pulses with their link fetches and queued messages, notes addressed to them, and their rows of
+    /// the linked tables. Aggregates computed from them are not stored, so nothing else changes.
     /// The directory record stays (the directory owns it and the next sync would bring it back); so does the audit log.
     /// </summary>
     public async Task<ErasureCounts> EraseAsync(string userId, CancellationToken ct)
     {
-        var linked = await LinkedTablesPresentAsync(ct);
         await using var c = await db.OpenAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
         var p = new { userId };
@@ -64,21 +69,14 @@ public sealed class PersonalDataRepository(Database db)
         var hits = await Exec(c, tx, $"DELETE FROM pulse_link_hits WHERE pulse_id IN {OfPulses}", p, ct);
         // Queued and sent messages carry the address and the greeting: they go with the pulse.
         var messages = await Exec(c, tx, $"DELETE FROM outbox WHERE pulse_id IN {OfPulses}", p, ct);
+        // So do notes to the person that are not pulses ("you said, we did"), by the address the directory holds.
+        messages += await Exec(c, tx,
+            "DELETE FROM outbox WHERE pulse_id IS NULL AND recipient IN (SELECT email FROM users WHERE id = @userId)", p, ct);
         var pulses = await Exec(c, tx, "DELETE FROM pulses WHERE user_id = @userId", p, ct);
         var other = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var table in linked) other[table] = await Exec(c, tx, $"DELETE FROM {table} WHERE user_id = @userId", p, ct);
+        foreach (var table in LinkedTables) other[table] = await Exec(c, tx, $"DELETE FROM {table} WHERE user_id = @userId", p, ct);
         await tx.CommitAsync(ct);
         return new ErasureCounts(signals, changes, acks, pulses, hits, messages, other);
-    }
-
-    private async Task<List<string>> LinkedTablesPresentAsync(CancellationToken ct)
-    {
-        var present = new List<string>();
-        foreach (var table in LinkedTables)
-        {
-            if (await StoreSchema.HasColumnAsync(db, table, "user_id", ct)) present.Add(table);
-        }
-        return present;
     }
 
     private static Task<int> Exec(DbConnection c, DbTransaction tx, string sql, object p, CancellationToken ct) =>

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Monitor.Core.Ports;
 using Monitor.Probes;
 using Monitor.Worker.StaffConsole;
@@ -13,11 +14,14 @@ public static class PrivacyExtensions
     {
         services.AddValidatedOptions<PrivacyOptions, PrivacyOptionsValidator>(configuration, PrivacyOptions.Section);
         services.AddSingleton<PrivacyPolicy>();
+        // The one group threshold (Privacy:MinGroupSize) for the exporter's group figures; other readers take PrivacyOptions.
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<PrivacyOptions>>().Value.Thresholds);
         services.AddSingleton<IUserLogName>(sp => sp.GetRequiredService<PrivacyPolicy>());
         services.AddSingleton<AuditRepository>();
         services.Replace(ServiceDescriptor.Singleton<IAuditLog>(sp => sp.GetRequiredService<AuditRepository>()));
         services.AddSingleton<PersonalDataRepository>();
         services.AddSingleton<PersonalData>();
+        services.AddSingleton<GroupCommentRepository>();
         services.AddSingleton<IAuthorizationHandler, IndividualsVisibleHandler>();
         return services;
     }

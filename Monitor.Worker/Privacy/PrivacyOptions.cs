@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Monitor.Core.Groups;
 using Monitor.Core.Privacy;
 using Monitor.Worker.Exporter;
 
@@ -29,6 +30,9 @@ public sealed class PrivacyOptions
 
     /// <summary>A visit's notes are blanked this long after the visit (when the <c>visits</c> table exists).</summary>
     public TimeSpan NoteRetention { get; set; } = TimeSpan.FromDays(365);
+
+    /// <summary>The two group thresholds as the domain's disclosure rules take them.</summary>
+    public PrivacyThresholds Thresholds => new(MinGroupSize, MinCommentGroupSize);
 }
 
 internal sealed class PrivacyOptionsValidator(IOptions<MetricsOptions> metrics) : IValidateOptions<PrivacyOptions>

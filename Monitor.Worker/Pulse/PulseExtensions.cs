@@ -41,7 +41,7 @@ public static class PulseExtensions
         services.AddMetricsContributor<PulseFeedbackMetrics>();
         // The footer says who sees the answer in the privacy mode the monitor runs in.
         services.AddSingleton(sp => new PulseComposer(sp.GetRequiredService<PulseLinks>(), Pulse(sp), sp.GetRequiredService<PulseTexts>(),
-            sp.GetRequiredService<Privacy.PrivacyPolicy>().Mode));
+            sp.GetRequiredService<Privacy.PrivacyPolicy>().Mode, sp.GetRequiredService<Privacy.PrivacyPolicy>().Options.MinGroupSize));
         services.AddSingleton<PulseService>();
         services.AddSingleton<PulseResponses>();
         services.AddProbe<PulseProbe, PulseOptions>(PulseProbe.ProbeName,

@@ -2,16 +2,17 @@ using Microsoft.Extensions.Options;
 using Monitor.Core.Groups;
 using Monitor.Probes.Pulse;
 using Monitor.Worker.Exporter;
+using Monitor.Worker.Privacy;
 using Prometheus;
 
 namespace Monitor.Worker.Pulse;
 
 /// <summary>
 /// The thank-you page's answers over the last 30 days (docs/pulse.md, "Why and time lost"): counts per configured
-/// factor and side, and lost time per department and site with at least <c>Metrics:GroupMinimumUsers</c> respondents.
+/// factor and side, and lost time per department and site with at least <c>Privacy:MinGroupSize</c> respondents.
 /// Labels are configured keys and directory groups only, never anything a person typed.
 /// </summary>
-public sealed class PulseFeedbackMetrics(IPulseFeedbackStore store, IOptions<PulseOptions> pulse, IOptions<MetricsOptions> metrics)
+public sealed class PulseFeedbackMetrics(IPulseFeedbackStore store, IOptions<PulseOptions> pulse, IOptions<PrivacyOptions> privacy)
     : IMetricsContributor
 {
     public static readonly TimeSpan Window = TimeSpan.FromDays(30);
@@ -45,7 +46,7 @@ public sealed class PulseFeedbackMetrics(IPulseFeedbackStore store, IOptions<Pul
         foreach (var (type, of) in new (string, Func<StoredFeedback, string>)[]
                  { (GroupRollup.Department, r => users[r.UserId].Department), (GroupRollup.Site, r => users[r.UserId].Site) })
         {
-            var minimum = metrics.Value.GroupMinimumUsers;
+            var minimum = privacy.Value.MinGroupSize;
             foreach (var group in answers.GroupBy(of).Where(g => g.Select(r => r.UserId).Distinct().Count() >= minimum))
             {
                 foreach (var lost in LostTimes.All)

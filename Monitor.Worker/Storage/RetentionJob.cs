@@ -7,7 +7,8 @@ namespace Monitor.Worker.Storage;
 
 /// <summary>
 /// Prunes every table that would otherwise grow without bound, each by its own <c>Retention:*</c> age, and blanks
-/// what people wrote after <c>Privacy:CommentRetention</c> and <c>Privacy:NoteRetention</c>.
+/// what people wrote after <c>Privacy:CommentRetention</c> and <c>Privacy:NoteRetention</c>. Every table holding a user id
+/// is covered (docs/privacy.md, "Retention").
 /// Scheduled work, not a probe: it gets a job run but no probe series.
 /// </summary>
 public sealed class RetentionJob(RetentionRepository repository, IOptions<RetentionOptions> options, TimeProvider time,
@@ -37,6 +38,11 @@ public sealed class RetentionJob(RetentionRepository repository, IOptions<Retent
             ("removed users", await repository.PruneRemovedUsersAsync(now - o.RemovedUsers, b, ct)),
             ("comments blanked", await repository.BlankCommentsAsync(now - p.CommentRetention, b, ct)),
             ("visit notes blanked", await repository.BlankVisitNotesAsync(now - p.NoteRetention, b, ct)),
+            // What else holds a person's id goes with what it is about: feedback with its pulse, the rest with signals.
+            ("feedback answers", await repository.PrunePulseFeedbackAsync(now - o.ClosedPulses, b, ct)),
+            ("action links", await repository.PruneActionLinksAsync(now - o.Signals, b, ct)),
+            ("people told", await repository.PruneActionNotificationsAsync(now - o.Signals, b, ct)),
+            ("lunch invitations", await repository.PruneLunchInviteesAsync(now - o.Signals, b, ct)),
         ];
         var summary = string.Join(", ", pruned.Select(p => $"{p.Deleted} {p.What}"));
         if (pruned.Any(p => p.Deleted > 0)) logger.LogInformation("Retention deleted {Summary}", summary);

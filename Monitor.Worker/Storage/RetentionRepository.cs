@@ -1,5 +1,4 @@
 using Dapper;
-using Monitor.Worker.Privacy;
 
 namespace Monitor.Worker.Storage;
 
@@ -82,20 +81,29 @@ public sealed class RetentionRepository(Database db)
     public Task<int> BlankCommentsAsync(DateTimeOffset before, int batch, CancellationToken ct = default) =>
         UpdateAsync("signals", "comment = NULL", "comment IS NOT NULL AND observed_at < @before", new { before }, batch, ct);
 
+    /// <summary>Blanks the notes of visits before <paramref name="before"/> (by <c>visited_at</c>); the visits stay.</summary>
+    public Task<int> BlankVisitNotesAsync(DateTimeOffset before, int batch, CancellationToken ct = default) =>
+        // '' rather than NULL: "no note" and "note removed" read alike wherever notes are shown.
+        UpdateAsync("visits", "notes = ''", "notes IS NOT NULL AND notes <> '' AND visited_at < @before", new { before }, batch, ct);
+
+    /// <summary>The thank-you page's answers (factor, lost time) given before <paramref name="before"/>.</summary>
+    public Task<int> PrunePulseFeedbackAsync(DateTimeOffset before, int batch, CancellationToken ct = default) =>
+        DeleteAsync("pulse_feedback", "answered_at < @before", new { before }, batch, ct);
+
     /// <summary>
-    /// Blanks the notes of visits before <paramref name="before"/>, by <c>visited_at</c> (else <c>created_at</c>).
-    /// The visits feature owns that table: without it (or those columns) there is nothing to do. Looked up on every
-    /// run rather than once, so that a replica started before the migration that adds the table catches up.
+    /// Links of a person's feedback to an action made before <paramref name="before"/>. A link outlives its signal's
+    /// own pruning for a while (the action still says what it answers) but not the signal retention after the link.
     /// </summary>
-    public async Task<int> BlankVisitNotesAsync(DateTimeOffset before, int batch, CancellationToken ct = default)
-    {
-        if (!await StoreSchema.HasColumnAsync(db, "visits", "notes", ct)) return 0;
-        var at = await StoreSchema.FirstColumnAsync(db, "visits", ["visited_at", "created_at"], ct);
-        if (at is null) return 0;
-        // '' rather than NULL: whatever the column's nullability.
-        return await UpdateAsync("visits", "notes = ''", $"notes IS NOT NULL AND notes <> '' AND {at} < @before", new { before },
-            batch, ct);
-    }
+    public Task<int> PruneActionLinksAsync(DateTimeOffset before, int batch, CancellationToken ct = default) =>
+        DeleteAsync("action_signals", "linked_at < @before", new { before }, batch, ct);
+
+    /// <summary>Records of who was told about a shipped action, told before <paramref name="before"/>.</summary>
+    public Task<int> PruneActionNotificationsAsync(DateTimeOffset before, int batch, CancellationToken ct = default) =>
+        DeleteAsync("action_notifications", "notified_at < @before", new { before }, batch, ct);
+
+    /// <summary>Invitations to a lunch made before <paramref name="before"/> (an attended lunch is also a visit, which stays).</summary>
+    public Task<int> PruneLunchInviteesAsync(DateTimeOffset before, int batch, CancellationToken ct = default) =>
+        DeleteAsync("lunch_invitees", "invited_at < @before", new { before }, batch, ct);
 
     private async Task<int> UpdateAsync(string table, string set, string where, object parameters, int batch, CancellationToken ct)
     {

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Monitor.Core.Value;
 using Monitor.Worker.Exporter;
+using Monitor.Worker.Privacy;
 using Prometheus;
 
 namespace Monitor.Worker.Value;
@@ -9,7 +10,7 @@ namespace Monitor.Worker.Value;
 /// Exports the value report: the mean answer per group, rank and dimension, and the rank gap. Only what
 /// <see cref="ValueAlignment"/> publishes is exported; a series disappears when its group no longer may be shown.
 /// </summary>
-public sealed class ValueMetrics(ValueRepository answers, IOptions<ValueOptions> value, IOptions<MetricsOptions> metrics)
+public sealed class ValueMetrics(ValueRepository answers, IOptions<ValueOptions> value, IOptions<PrivacyOptions> privacy)
     : IMetricsContributor
 {
     private static readonly Gauge Score = Prometheus.Metrics.CreateGauge("satisfaction_group_value_score",
@@ -27,7 +28,7 @@ public sealed class ValueMetrics(ValueRepository answers, IOptions<ValueOptions>
     {
         var window = value.Value.Window;
         var list = await answers.AnswersAsync(refresh.Now - window, refresh.Now, cancellationToken);
-        var report = ValueAlignment.Compute(list, refresh.Now, window, metrics.Value.GroupMinimumUsers);
+        var report = ValueAlignment.Compute(list, refresh.Now, window, privacy.Value.MinGroupSize);
 
         var scores = new HashSet<(string, string, string, string)>();
         foreach (var s in report.Scores)
