@@ -12,7 +12,7 @@ namespace Monitor.Probes.Pulse;
 /// Creates pulses (scheduled, follow-up or on demand) and settles expired ones. A pulse is composed once
 /// and rendered by the chosen channel; the pulse and its outbox message are written in one transaction.
 /// </summary>
-public sealed class PulseService(IPulseStore store, IUserDirectory users, ISignalSink signals, PulseComposer composer,
+public sealed class PulseService(IPulseStore store, IUserDirectory users, PulseComposer composer,
     PulseChannels channels, IOptions<PulseOptions> options, TimeProvider time, ILogger<PulseService> logger,
     IQuestionSetChooser? chooser = null)
 {
@@ -90,15 +90,14 @@ public sealed class PulseService(IPulseStore store, IUserDirectory users, ISigna
     private async Task<Func<User, string?>?> ChoiceAsync(CancellationToken ct) =>
         chooser is null ? null : await chooser.ForRunAsync(time.GetUtcNow(), ct);
 
-    /// <summary>Turns pulses that expired unanswered into weak no-answer signals; returns how many.</summary>
+    /// <summary>
+    /// Turns pulses that expired unanswered into weak no-answer signals, closing them in the same transaction; returns how many.
+    /// </summary>
     public async Task<int> CloseExpiredAsync(CancellationToken ct)
     {
-        var unanswered = await store.CloseExpiredAsync(time.GetUtcNow(), ct);
-        if (unanswered.Count > 0)
-        {
-            await signals.WriteAsync(unanswered.Select(p =>
-                new Signal(p.UserId, SignalKinds.PulseNoAnswer, 0, O.NoAnswerWeight, p.ExpiresAt, PulseSource(p.Id, 0))).ToList(), ct);
-        }
+        var weight = O.NoAnswerWeight;
+        var unanswered = await store.CloseExpiredAsync(time.GetUtcNow(),
+            p => new Signal(p.UserId, SignalKinds.PulseNoAnswer, 0, weight, p.ExpiresAt, PulseSource(p.Id, 0)), ct);
         return unanswered.Count;
     }
 

@@ -50,7 +50,7 @@ public sealed class PulseStoreTests(string provider)
         var links = new PulseLinks(new PulseTokenCodec(_options.SigningKeys), _options);
         var options = Options.Create(_options);
         var channels = new PulseChannels([new EmailChannel(Options.Create(new MailOptions()))], options);
-        return new PulseService(_pulses, _users, _signals, new PulseComposer(links, _options), channels, options, _time,
+        return new PulseService(_pulses, _users, new PulseComposer(links, _options), channels, options, _time,
             NullLogger<PulseService>.Instance);
     }
 

@@ -6,7 +6,7 @@ using Monitor.Worker.Storage;
 namespace Monitor.Worker.Pulse;
 
 /// <summary>Pulses, the fetches of their links, and the outbox their messages wait in: the store behind the pulse ports.</summary>
-public sealed class PulseRepository(Database db) : IPulseStore, IOutboxStore
+public sealed partial class PulseRepository(Database db) : IPulseStore, IOutboxStore
 {
     /// <summary>Writes pulses and their outgoing messages in one transaction: all or none.</summary>
     public async Task CreateManyAsync(IReadOnlyCollection<NewPulse> pulses, CancellationToken ct)
@@ -115,22 +115,6 @@ public sealed class PulseRepository(Database db) : IPulseStore, IOutboxStore
         await c.ExecuteAsync(new CommandDefinition(
             "UPDATE pulses SET answered_at = COALESCE(answered_at, @now) WHERE id = @id",
             new { id = pulseId.ToString(), now }, cancellationToken: ct));
-    }
-
-    /// <summary>Closes pulses past their expiry; returns those nobody answered.</summary>
-    public async Task<IReadOnlyList<PulseRecord>> CloseExpiredAsync(DateTimeOffset now, CancellationToken ct)
-    {
-        await using var c = await db.OpenAsync(ct);
-        await using var tx = await c.BeginTransactionAsync(ct);
-        var rows = (await c.QueryAsync<PulseRow>(new CommandDefinition(
-            """
-            SELECT id, user_id, question_set, reason, created_at, expires_at, sent_at, answered_at, honeypot_at FROM pulses
-            WHERE closed_at IS NULL AND expires_at <= @now
-            """, new { now }, tx, cancellationToken: ct))).ToList();
-        await c.ExecuteChunkedAsync($"UPDATE pulses SET closed_at = @now WHERE {db.Dialect.InChunk("id")}",
-            rows.Select(r => r.Id), new { now }, tx, ct);
-        await tx.CommitAsync(ct);
-        return rows.Where(r => r.AnsweredAt is null).Select(r => r.ToRecord()).ToList();
     }
 
     /// <summary>

@@ -1,11 +1,16 @@
 using Monitor.Core.Ports;
 using Monitor.Core.Pulses;
+using Monitor.Core.Signals;
 
 namespace Monitor.Tests.Pulse.Fakes;
 
 /// <summary>The pulse and outbox ports in memory, with the semantics of PulseRepository (tested on both real stores).</summary>
-public sealed class InMemoryPulseStore : IPulseStore, IOutboxStore
+/// <param name="signals">Where answers and no-answer signals go (a fresh sink when not given).</param>
+public sealed class InMemoryPulseStore(RecordingSignalSink? signals = null) : IPulseStore, IOutboxStore
 {
+    /// <summary>The signals the settled pulses wrote.</summary>
+    public RecordingSignalSink Signals { get; } = signals ?? new RecordingSignalSink();
+
     private readonly Dictionary<Guid, PulseRecord> _pulses = [];
     private readonly HashSet<Guid> _closed = [];
     private readonly List<(Guid Pulse, int Answer, DateTimeOffset At)> _hits = [];
@@ -62,11 +67,26 @@ public sealed class InMemoryPulseStore : IPulseStore, IOutboxStore
     /// <summary>What the mail server's acceptance does: the pulse counts as sent (scanner judgement needs it).</summary>
     public Task MarkSentAsync(Guid pulseId, DateTimeOffset now) => Update(pulseId, p => p with { SentAt = now });
 
-    public Task<IReadOnlyList<PulseRecord>> CloseExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<string?> RecordAnswerAsync(PulseAnswerWrite answer, CancellationToken cancellationToken)
+    {
+        var s = answer.Signal;
+        var earlier = Signals.Signals.FirstOrDefault(x => x.UserId == s.UserId && x.Kind == s.Kind && x.Source == s.Source);
+        if (answer.KeepComment && earlier is not null) s = s with { Comment = earlier.Comment };
+        await Signals.ReplaceAsync(s, cancellationToken);
+        await MarkAnsweredAsync(answer.PulseId, s.ObservedAt, cancellationToken);
+        return s.Comment;
+    }
+
+    public async Task<IReadOnlyList<PulseRecord>> CloseExpiredAsync(DateTimeOffset now, Func<PulseRecord, Signal> noAnswer,
+        CancellationToken cancellationToken)
     {
         var expired = _pulses.Values.Where(p => !_closed.Contains(p.Id) && p.ExpiresAt <= now).ToList();
+        var unanswered = expired.Where(p => p.AnsweredAt is null).ToList();
+        var built = unanswered.Select(noAnswer).ToList();
+        if (built.FirstOrDefault(x => x.Validate() is not null) is { } bad) throw new ArgumentException(bad.Validate());
         _closed.UnionWith(expired.Select(p => p.Id));
-        return Task.FromResult<IReadOnlyList<PulseRecord>>(expired.Where(p => p.AnsweredAt is null).ToList());
+        await Signals.WriteAsync(built, cancellationToken);
+        return unanswered;
     }
 
     public Task<double?> ResponseRatioAsync(DateTimeOffset since, CancellationToken cancellationToken)
