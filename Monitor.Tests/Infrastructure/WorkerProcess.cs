@@ -117,6 +117,15 @@ public sealed class WorkerProcess : IAsyncDisposable
     /// <summary>SIGKILL: no graceful shutdown, as in a crash.</summary>
     public void Kill() => _process.Kill();
 
+    /// <summary>SIGTERM, as an orchestrator stops a container: a graceful shutdown.</summary>
+    public void Terminate() => _ = SendSignal(_process.Id, 15);
+
+    /// <summary>Waits until the process has exited (after <see cref="Terminate"/>).</summary>
+    public Task WaitForExitAsync(CancellationToken cancellationToken) => _process.WaitForExitAsync(cancellationToken);
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int SendSignal(int pid, int signal);
+
     public async ValueTask DisposeAsync()
     {
         Kill();

@@ -96,35 +96,53 @@ public sealed class InMemoryPulseStore(RecordingSignalSink? signals = null) : IP
         return Task.FromResult<double?>(settled == 0 ? null : (double)recent.Count(p => p.AnsweredAt is not null) / settled);
     }
 
-    public Task<IReadOnlyList<OutboxMessage>> ClaimAsync(string node, DateTimeOffset now, DateTimeOffset until, int limit,
+    public Task<IReadOnlyList<OutboxMessage>> ClaimAsync(string claimant, DateTimeOffset now, DateTimeOffset until, int limit,
         CancellationToken cancellationToken)
     {
         var claimed = _outbox.Where(r => r.SentAt is null && r.NextAttemptAt <= now && (r.ClaimedUntil is null || r.ClaimedUntil < now))
             .OrderBy(r => r.NextAttemptAt).Take(limit).ToList();
-        foreach (var r in claimed) r.ClaimedUntil = until;
+        foreach (var r in claimed) (r.ClaimedBy, r.ClaimedUntil) = (claimant, until);
         return Task.FromResult<IReadOnlyList<OutboxMessage>>(claimed.Select(r => r.Message).ToList());
     }
 
-    public Task MarkSentAsync(IReadOnlyCollection<OutboxMessage> sent, DateTimeOffset now, CancellationToken cancellationToken)
+    public Task<int> RenewAsync(string claimant, DateTimeOffset until, CancellationToken cancellationToken)
     {
-        foreach (var r in _outbox.Where(r => sent.Any(m => m.Id == r.Message.Id)))
+        var held = Held(claimant, null);
+        foreach (var r in held) r.ClaimedUntil = until;
+        return Task.FromResult(held.Count);
+    }
+
+    public Task<int> MarkSentAsync(string claimant, IReadOnlyCollection<OutboxMessage> sent, DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        var held = Held(claimant, sent);
+        foreach (var r in held)
         {
             (r.SentAt, r.ClaimedUntil) = (now, null);
             if (r.Message.PulseId is { } id) _ = MarkSentAsync(id, now);
         }
-        return Task.CompletedTask;
+        return Task.FromResult(held.Count);
     }
 
-    public Task MarkFailedAsync(IReadOnlyCollection<OutboxMessage> failed, DateTimeOffset nextAttempt, string error,
+    public Task MarkFailedAsync(string claimant, IReadOnlyCollection<OutboxMessage> failed, DateTimeOffset nextAttempt, string error,
         CancellationToken cancellationToken)
     {
-        foreach (var r in _outbox.Where(r => failed.Any(m => m.Id == r.Message.Id)))
+        foreach (var r in Held(claimant, failed))
         {
-            (r.NextAttemptAt, r.ClaimedUntil, r.LastError) = (nextAttempt, null, error);
+            (r.NextAttemptAt, r.ClaimedBy, r.ClaimedUntil, r.LastError) = (nextAttempt, null, null, error);
             r.Message = r.Message with { Attempts = r.Message.Attempts + 1 };
         }
         return Task.CompletedTask;
     }
+
+    public Task ReleaseAsync(string claimant, IReadOnlyCollection<OutboxMessage> messages, CancellationToken cancellationToken)
+    {
+        foreach (var r in Held(claimant, messages)) (r.ClaimedBy, r.ClaimedUntil) = (null, null);
+        return Task.CompletedTask;
+    }
+
+    private List<Row> Held(string claimant, IReadOnlyCollection<OutboxMessage>? among) =>
+        _outbox.Where(r => r.SentAt is null && r.ClaimedBy == claimant && (among is null || among.Any(m => m.Id == r.Message.Id))).ToList();
 
     public Task EnqueueAsync(IReadOnlyCollection<OutboxDraft> drafts, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -147,6 +165,7 @@ public sealed class InMemoryPulseStore(RecordingSignalSink? signals = null) : IP
     {
         public OutboxMessage Message { get; set; } = message;
         public DateTimeOffset NextAttemptAt { get; set; } = nextAttemptAt;
+        public string? ClaimedBy { get; set; }
         public DateTimeOffset? ClaimedUntil { get; set; }
         public DateTimeOffset? SentAt { get; set; }
         public string? LastError { get; set; }
