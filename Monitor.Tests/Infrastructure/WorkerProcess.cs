@@ -42,6 +42,8 @@ public sealed class WorkerProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    public int ExitCode => _process.ExitCode;
+
     public static string WorkerDll => Path.Combine(AppContext.BaseDirectory, "Monitor.Worker.dll");
 
     /// <summary>
