@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Monitor.Core.Ports;
@@ -14,8 +15,15 @@ namespace Monitor.Probes.Pulse;
 /// </summary>
 public sealed class PulseService(IPulseStore store, IUserDirectory users, PulseComposer composer,
     PulseChannels channels, IOptions<PulseOptions> options, TimeProvider time, ILogger<PulseService> logger,
-    IQuestionSetChooser? chooser = null)
+    IQuestionSetChooser? chooser = null, IWatermarkStore? marks = null)
 {
+    /// <summary>
+    /// The watermark of the dispatch in progress: <c>running:&lt;unix ms&gt;</c>, refreshed after every write batch, then
+    /// <c>done:&lt;unix ms&gt;</c>. A <c>running</c> mark nobody refreshes is a dispatch interrupted by a crash, which the worker
+    /// resumes at its next start (docs/reliability.md).
+    /// </summary>
+    public const string DispatchMark = "pulse:dispatch";
+
     /// <summary>How many pulses one transaction writes during a dispatch.</summary>
     private const int WriteBatch = 200;
 
@@ -63,6 +71,7 @@ public sealed class PulseService(IPulseStore store, IUserDirectory users, PulseC
         var last = await store.LastPulseByUserAsync(ct);
         var followUps = await store.FollowUpsDueAsync(now - o.FollowUpAfter, ct);
         var choice = await ChoiceAsync(ct);
+        await MarkAsync("running", ct);
         var created = 0;
         var pending = new List<NewPulse>();
         foreach (var user in await users.ListAsync(ct))
@@ -80,10 +89,18 @@ public sealed class PulseService(IPulseStore store, IUserDirectory users, PulseC
             if (pending.Count < WriteBatch) continue;
             await store.CreateManyAsync(pending, ct);
             pending.Clear();
+            await MarkAsync("running", ct);
         }
         await store.CreateManyAsync(pending, ct);
+        await MarkAsync("done", ct);
         if (created > 0) logger.LogInformation("Queued {Count} pulses through {Channel}", created, channel.Name);
         return created;
+    }
+
+    private async Task MarkAsync(string state, CancellationToken ct)
+    {
+        if (marks is not null)
+            await marks.SetAsync(DispatchMark, $"{state}:{time.GetUtcNow().ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture)}", ct);
     }
 
     // Without a chooser (or when it names nothing for a person) the configured set is asked.
