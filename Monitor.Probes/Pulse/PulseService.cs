@@ -99,8 +99,9 @@ public sealed class PulseService(IPulseStore store, IUserDirectory users, PulseC
 
     private async Task MarkAsync(string state, CancellationToken ct)
     {
-        if (marks is not null)
-            await marks.SetAsync(DispatchMark, $"{state}:{time.GetUtcNow().ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture)}", ct);
+        if (marks is null) return;
+        var at = time.GetUtcNow().ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
+        await marks.SetAsync(DispatchMark, $"{state}:{at}", ct);
     }
 
     // Without a chooser (or when it names nothing for a person) the configured set is asked.

@@ -113,7 +113,8 @@ public sealed class OutboxLeaseTests(string provider)
         await QueueAsync(4);
         var lease = new OutboxOptions().Lease;
         var now = DateTimeOffset.UtcNow;
-        Assert.That(await _store.ClaimAsync("dead/1", now, now + lease, 10, default), Has.Count.EqualTo(4), "claimed, then the sender died");
+        Assert.That(await _store.ClaimAsync("dead/1", now, now + lease, 10, default), Has.Count.EqualTo(4),
+            "claimed, then the sender died");
         var clock = Stopwatch.StartNew();
         using var sender = Sender("alive", sink.Port, batchSize: 50, lease);
         await sender.StartAsync(default);

@@ -32,7 +32,9 @@ public sealed class OutboxShutdownTests(string provider)
         var stopped = clock.Elapsed;
         var atExit = sink.CompleteMessages().Count;
         await TestContext.Out.WriteLineAsync($"{provider}: exited {stopped.TotalSeconds:F1} s after SIGTERM with {atExit} of {due} sent");
-        Assert.That(atExit, Is.EqualTo(due), $"the batch in flight was finished (exit {world.Worker.ExitCode})\n" + world.Worker.Log[^Math.Min(6000, world.Worker.Log.Length)..]);
+        var log = world.Worker.Log;
+        Assert.That(atExit, Is.EqualTo(due),
+            $"the batch in flight was finished (exit {world.Worker.ExitCode})\n{log[^Math.Min(6000, log.Length)..]}");
         Assert.That(world.Worker.Log, Does.Not.Contain("did not finish within"), "no watchdog kill");
 
         await world.CrashAndRestartAsync();

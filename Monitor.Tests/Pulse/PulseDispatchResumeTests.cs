@@ -42,7 +42,8 @@ public sealed class PulseDispatchResumeTests(string provider)
         while ((await CountAsync(db)).Pulses < due && DateTime.UtcNow < until) await Task.Delay(250);
         await Task.Delay(1000);
         var (pulses, people) = await CountAsync(db);
-        await TestContext.Out.WriteLineAsync($"{provider}: {pulses} pulses for {people} people {clock.Elapsed.TotalSeconds:F1} s after restart");
+        await TestContext.Out.WriteLineAsync(
+            $"{provider}: {pulses} pulses for {people} people {clock.Elapsed.TotalSeconds:F1} s after restart");
         Assert.That(pulses, Is.EqualTo(due), "the rest were queued without a scheduled run");
         Assert.That(people, Is.EqualTo(due), "nobody twice");
     }

@@ -70,11 +70,13 @@ public sealed class PulseSettlementTests(string provider)
         {
             await c.ExecuteAsync("CREATE FUNCTION injected_fault() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'injected fault'; END $$"
                 + " LANGUAGE plpgsql");
-            await c.ExecuteAsync($"CREATE TRIGGER fault BEFORE UPDATE OF {column} ON pulses FOR EACH ROW EXECUTE FUNCTION injected_fault()");
+            await c.ExecuteAsync(
+                $"CREATE TRIGGER fault BEFORE UPDATE OF {column} ON pulses FOR EACH ROW EXECUTE FUNCTION injected_fault()");
         }
         else
         {
-            await c.ExecuteAsync($"CREATE TRIGGER fault BEFORE UPDATE OF {column} ON pulses BEGIN SELECT RAISE(ABORT, 'injected fault'); END");
+            await c.ExecuteAsync(
+                $"CREATE TRIGGER fault BEFORE UPDATE OF {column} ON pulses BEGIN SELECT RAISE(ABORT, 'injected fault'); END");
         }
     }
 

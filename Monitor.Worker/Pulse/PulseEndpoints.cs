@@ -137,7 +137,9 @@ public static class PulseEndpoints
     {
         if (comment is null || feedback?.Factor is not { } factor) return comment;
         var prefix = $"[{factor}]";
-        return comment.StartsWith(prefix, StringComparison.Ordinal) ? comment[prefix.Length..].TrimStart() is { Length: > 0 } t ? t : null : comment;
+        if (!comment.StartsWith(prefix, StringComparison.Ordinal)) return comment;
+        var own = comment[prefix.Length..].TrimStart();
+        return own.Length > 0 ? own : null;
     }
 
     private static void Scanner(string reason) => MonitorMetrics.LinkScannerHits.WithLabels(reason).Inc();
