@@ -63,7 +63,9 @@ public static class Cli
 
         root.Subcommands.Add(EraseCommand());
 
-        return await root.Parse(args).InvokeAsync();
+        // No termination timeout of System.CommandLine's own (two seconds by default, then exit 143): SIGTERM goes to the
+        // host, which finishes jobs and the outbox batch in flight within HostOptions.ShutdownTimeout (issue 13).
+        return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
     }
 
     /// <summary>

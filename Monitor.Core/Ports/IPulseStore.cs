@@ -1,4 +1,5 @@
 using Monitor.Core.Pulses;
+using Monitor.Core.Signals;
 
 namespace Monitor.Core.Ports;
 
@@ -27,8 +28,18 @@ public interface IPulseStore
     /// <summary>Sets the answer time unless the pulse was answered before.</summary>
     Task MarkAnsweredAsync(Guid pulseId, DateTimeOffset now, CancellationToken cancellationToken);
 
-    /// <summary>Closes pulses past their expiry; returns those nobody answered.</summary>
-    Task<IReadOnlyList<PulseRecord>> CloseExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken);
+    /// <summary>
+    /// Records an answer in one transaction (signal, pulse answered, feedback); returns the comment the stored signal
+    /// now carries (the earlier one when <see cref="PulseAnswerWrite.KeepComment"/>).
+    /// </summary>
+    Task<string?> RecordAnswerAsync(PulseAnswerWrite answer, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Closes pulses past their expiry and stores the no-answer signal of each one nobody answered, in one transaction:
+    /// a signal that cannot be built or stored leaves every pulse open. Returns the pulses nobody answered.
+    /// </summary>
+    Task<IReadOnlyList<PulseRecord>> CloseExpiredAsync(DateTimeOffset now, Func<PulseRecord, Signal> noAnswer,
+        CancellationToken cancellationToken);
 
     /// <summary>
     /// Answered pulses over pulses that were answered or expired, created since <paramref name="since"/>; null when none.

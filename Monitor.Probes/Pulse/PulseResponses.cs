@@ -22,7 +22,7 @@ public sealed record ResolvedLink(LinkCheck Check, PulseToken? Claims = null, Pu
 /// link scanner, recording an answer (a change replaces the earlier one), the honeypot and unsubscribing.
 /// The worker's pages turn the outcomes into HTML.
 /// </summary>
-public sealed class PulseResponses(PulseTokenCodec codec, PulseLinks links, IPulseStore pulses, ISignalSink signals,
+public sealed class PulseResponses(PulseTokenCodec codec, PulseLinks links, IPulseStore pulses,
     IUserDirectory users, IOptions<PulseOptions> options, TimeProvider time, PulseTexts? texts = null, IPulseFeedbackStore? feedback = null)
 {
     public PulseOptions Options => options.Value;
@@ -81,21 +81,21 @@ public sealed class PulseResponses(PulseTokenCodec codec, PulseLinks links, IPul
     /// <summary>
     /// Records the answer as a hard-capable <c>pulse_answer</c> signal; a later answer to the same question replaces it.
     /// The feedback, when given, is stored beside it; an unhappy answer's factor also leads the signal's comment as
-    /// <c>[factor]</c>, so the person's timeline shows why (docs/pulse.md, "Why and time lost").
+    /// <c>[factor]</c>, so the person's timeline shows why (docs/pulse.md, "Why and time lost"). Signal, pulse answered
+    /// and feedback are one transaction. With <paramref name="keepComment"/> (a click on an answer link, which carries
+    /// no comment) the comment written earlier stays. Returns the comment stored with the answer.
     /// </summary>
-    public async Task RecordAsync(PulseRecord pulse, int question, PulseAnswer answer, string? comment, CancellationToken ct,
-        PulseFeedback? given = null)
+    public async Task<string?> RecordAsync(PulseRecord pulse, int question, PulseAnswer answer, string? comment, CancellationToken ct,
+        PulseFeedback? given = null, bool keepComment = false)
     {
         var now = time.GetUtcNow();
         if (answer.Score < 0 && given?.Factor is { } factor) comment = comment is null ? $"[{factor}]" : $"[{factor}] {comment}";
-        await signals.ReplaceAsync(new Signal(pulse.UserId, SignalKinds.PulseAnswer, answer.Score, 1.0, now,
-            PulseService.PulseSource(pulse.Id, question), comment), ct);
-        await pulses.MarkAnsweredAsync(pulse.Id, now, ct);
-        if (given is { IsEmpty: false } && feedback is not null)
-        {
-            var row = new StoredFeedback(pulse.Id, question, pulse.UserId, Sentiment(answer), given.Factor, given.LostTime, now);
-            await feedback.SaveAsync(row, ct);
-        }
+        var signal = new Signal(pulse.UserId, SignalKinds.PulseAnswer, answer.Score, 1.0, now, PulseService.PulseSource(pulse.Id, question),
+            comment);
+        var stored = given is { IsEmpty: false } && feedback is not null
+            ? new AnswerFeedback(Sentiment(answer), given.Factor, given.LostTime)
+            : null;
+        return await pulses.RecordAnswerAsync(new PulseAnswerWrite(pulse.Id, question, signal, keepComment, stored), ct);
     }
 
     public static string Sentiment(PulseAnswer answer) => answer.Score < 0 ? "bad" : "good";

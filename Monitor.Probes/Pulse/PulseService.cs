@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Monitor.Core.Ports;
@@ -12,10 +13,17 @@ namespace Monitor.Probes.Pulse;
 /// Creates pulses (scheduled, follow-up or on demand) and settles expired ones. A pulse is composed once
 /// and rendered by the chosen channel; the pulse and its outbox message are written in one transaction.
 /// </summary>
-public sealed class PulseService(IPulseStore store, IUserDirectory users, ISignalSink signals, PulseComposer composer,
+public sealed class PulseService(IPulseStore store, IUserDirectory users, PulseComposer composer,
     PulseChannels channels, IOptions<PulseOptions> options, TimeProvider time, ILogger<PulseService> logger,
-    IQuestionSetChooser? chooser = null)
+    IQuestionSetChooser? chooser = null, IWatermarkStore? marks = null)
 {
+    /// <summary>
+    /// The watermark of the dispatch in progress: <c>running:&lt;unix ms&gt;</c>, refreshed after every write batch, then
+    /// <c>done:&lt;unix ms&gt;</c>. A <c>running</c> mark nobody refreshes is a dispatch interrupted by a crash, which the worker
+    /// resumes at its next start (docs/reliability.md).
+    /// </summary>
+    public const string DispatchMark = "pulse:dispatch";
+
     /// <summary>How many pulses one transaction writes during a dispatch.</summary>
     private const int WriteBatch = 200;
 
@@ -63,6 +71,7 @@ public sealed class PulseService(IPulseStore store, IUserDirectory users, ISigna
         var last = await store.LastPulseByUserAsync(ct);
         var followUps = await store.FollowUpsDueAsync(now - o.FollowUpAfter, ct);
         var choice = await ChoiceAsync(ct);
+        await MarkAsync("running", ct);
         var created = 0;
         var pending = new List<NewPulse>();
         foreach (var user in await users.ListAsync(ct))
@@ -80,25 +89,33 @@ public sealed class PulseService(IPulseStore store, IUserDirectory users, ISigna
             if (pending.Count < WriteBatch) continue;
             await store.CreateManyAsync(pending, ct);
             pending.Clear();
+            await MarkAsync("running", ct);
         }
         await store.CreateManyAsync(pending, ct);
+        await MarkAsync("done", ct);
         if (created > 0) logger.LogInformation("Queued {Count} pulses through {Channel}", created, channel.Name);
         return created;
+    }
+
+    private async Task MarkAsync(string state, CancellationToken ct)
+    {
+        if (marks is null) return;
+        var at = time.GetUtcNow().ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
+        await marks.SetAsync(DispatchMark, $"{state}:{at}", ct);
     }
 
     // Without a chooser (or when it names nothing for a person) the configured set is asked.
     private async Task<Func<User, string?>?> ChoiceAsync(CancellationToken ct) =>
         chooser is null ? null : await chooser.ForRunAsync(time.GetUtcNow(), ct);
 
-    /// <summary>Turns pulses that expired unanswered into weak no-answer signals; returns how many.</summary>
+    /// <summary>
+    /// Turns pulses that expired unanswered into weak no-answer signals, closing them in the same transaction; returns how many.
+    /// </summary>
     public async Task<int> CloseExpiredAsync(CancellationToken ct)
     {
-        var unanswered = await store.CloseExpiredAsync(time.GetUtcNow(), ct);
-        if (unanswered.Count > 0)
-        {
-            await signals.WriteAsync(unanswered.Select(p =>
-                new Signal(p.UserId, SignalKinds.PulseNoAnswer, 0, O.NoAnswerWeight, p.ExpiresAt, PulseSource(p.Id, 0))).ToList(), ct);
-        }
+        var weight = O.NoAnswerWeight;
+        var unanswered = await store.CloseExpiredAsync(time.GetUtcNow(),
+            p => new Signal(p.UserId, SignalKinds.PulseNoAnswer, 0, weight, p.ExpiresAt, PulseSource(p.Id, 0)), ct);
         return unanswered.Count;
     }
 

@@ -42,6 +42,8 @@ public sealed class WorkerProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    public int ExitCode => _process.ExitCode;
+
     public static string WorkerDll => Path.Combine(AppContext.BaseDirectory, "Monitor.Worker.dll");
 
     /// <summary>
@@ -116,6 +118,15 @@ public sealed class WorkerProcess : IAsyncDisposable
 
     /// <summary>SIGKILL: no graceful shutdown, as in a crash.</summary>
     public void Kill() => _process.Kill();
+
+    /// <summary>SIGTERM, as an orchestrator stops a container: a graceful shutdown.</summary>
+    public void Terminate() => _ = SendSignal(_process.Id, 15);
+
+    /// <summary>Waits until the process has exited (after <see cref="Terminate"/>).</summary>
+    public Task WaitForExitAsync(CancellationToken cancellationToken) => _process.WaitForExitAsync(cancellationToken);
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int SendSignal(int pid, int signal);
 
     public async ValueTask DisposeAsync()
     {

@@ -30,9 +30,10 @@ public sealed class PulseResponsesTests
         // NUnit keeps one fixture instance for all its tests: the fakes are new for each test.
         (_time, _store, _signals, _users) =
             (new FakeTimeProvider(T0), new InMemoryPulseStore(), new RecordingSignalSink(), new InMemoryUserDirectory(Ann));
+        _store = new InMemoryPulseStore(_signals);
         var codec = new PulseTokenCodec(_options.SigningKeys);
         _links = new PulseLinks(codec, _options);
-        _responses = new PulseResponses(codec, _links, _store, _signals, _users, Microsoft.Extensions.Options.Options.Create(_options),
+        _responses = new PulseResponses(codec, _links, _store, _users, Microsoft.Extensions.Options.Options.Create(_options),
             _time);
         _pulse = new PulseRecord(Guid.NewGuid(), "ann", PulseQuestions.Value, PulseReasons.Manual, T0, T0.AddDays(7));
         await _store.CreateManyAsync([new NewPulse(_pulse, "email", Ann.Email, "…")], default);

@@ -28,7 +28,8 @@ public sealed class PulseServiceTests
     [SetUp]
     public void Fresh()
     {
-        (_time, _store, _signals, _email, _sms) = (new FakeTimeProvider(T0), new InMemoryPulseStore(), new RecordingSignalSink(),
+        _signals = new RecordingSignalSink();
+        (_time, _store, _email, _sms) = (new FakeTimeProvider(T0), new InMemoryPulseStore(_signals),
             new FakeChannel("email"), new FakeChannel("sms"));
         _options = new PulseOptions { SigningKeys = [Key], PublicBaseUrl = "https://pulse.example.com", DailySampleRate = 1 };
     }
@@ -37,7 +38,7 @@ public sealed class PulseServiceTests
     {
         var options = Microsoft.Extensions.Options.Options.Create(_options);
         var composer = new PulseComposer(new PulseLinks(new PulseTokenCodec(_options.SigningKeys), _options), _options);
-        return new PulseService(_store, new InMemoryUserDirectory(users), _signals, composer,
+        return new PulseService(_store, new InMemoryUserDirectory(users), composer,
             new PulseChannels([_email, _sms], options), options, _time, NullLogger<PulseService>.Instance);
     }
 

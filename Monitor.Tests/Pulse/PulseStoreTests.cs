@@ -50,7 +50,7 @@ public sealed class PulseStoreTests(string provider)
         var links = new PulseLinks(new PulseTokenCodec(_options.SigningKeys), _options);
         var options = Options.Create(_options);
         var channels = new PulseChannels([new EmailChannel(Options.Create(new MailOptions()))], options);
-        return new PulseService(_pulses, _users, _signals, new PulseComposer(links, _options), channels, options, _time,
+        return new PulseService(_pulses, _users, new PulseComposer(links, _options), channels, options, _time,
             NullLogger<PulseService>.Instance);
     }
 
@@ -95,7 +95,7 @@ public sealed class PulseStoreTests(string provider)
         var ids = claims.SelectMany(c => c).Select(m => m.Id).ToList();
         Assert.That(ids, Is.Unique);
         Assert.That(ids, Has.Count.EqualTo(16));
-        await _pulses.MarkSentAsync(claims[1], now, default);
+        await _pulses.MarkSentAsync("two", claims[1], now, default);
         Assert.That(await _pulses.ClaimAsync("three", now, now.AddMinutes(2), 50, default), Has.Count.EqualTo(4), "claimed rows are leased");
         var later = now.AddMinutes(3);
         var reclaimed = await _pulses.ClaimAsync("three", later, later.AddMinutes(2), 50, default);
@@ -134,7 +134,7 @@ public sealed class PulseStoreTests(string provider)
         await _users.ReplaceAllAsync([U("a"), U("b"), U("c")]);
         await Service().DispatchAsync(default);
         var claimed = await _pulses.ClaimAsync("another-replica", T0, T0.AddMinutes(2), 3, default);
-        await _pulses.MarkSentAsync([claimed[0]], T0, default);
+        await _pulses.MarkSentAsync("another-replica", [claimed[0]], T0, default);
         var exporter = new UserMetricsExporter(new BoardRepository(_db), new JobRunRepository(_db), ProbeCatalog.Empty, _pulses, _pulses,
             Options.Create(new MetricsOptions()), _time, NullLogger<UserMetricsExporter>.Instance);
         // The gauges are process-wide: start from values no refresh would set.

@@ -38,7 +38,7 @@ public sealed class QuestionSetChooserTests
         var store = new InMemoryPulseStore();
         var email = new FakeChannel("email");
         var composer = new PulseComposer(new PulseLinks(new PulseTokenCodec(o.SigningKeys), o), o);
-        var service = new PulseService(store, new InMemoryUserDirectory(users), new RecordingSignalSink(), composer,
+        var service = new PulseService(store, new InMemoryUserDirectory(users), composer,
             new PulseChannels([email], options), options, new FakeTimeProvider(T0), NullLogger<PulseService>.Instance, chooser);
         return (service, store, email);
     }

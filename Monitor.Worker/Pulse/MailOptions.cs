@@ -69,8 +69,11 @@ public sealed class OutboxOptions
 
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>How long a claimed batch belongs to its sender; after that another sender retries it.</summary>
-    public TimeSpan Lease { get; set; } = TimeSpan.FromMinutes(2);
+    /// <summary>
+    /// How long a claimed batch belongs to its sender without news from it; the sender renews it every third of it while
+    /// it sends. A sender that died has its batch taken over by another one after this.
+    /// </summary>
+    public TimeSpan Lease { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Cap of the exponential backoff between attempts of one message.</summary>
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromMinutes(10);

@@ -10,13 +10,18 @@ using Polly.Retry;
 namespace Monitor.Worker.Pulse;
 
 /// <summary>
-/// Drains the outbox, one per replica: claims a batch under a lease, hands each message to the channel
-/// that rendered it, marks what went. A failed delivery is retried (Polly, exponential backoff) and,
-/// failing that, handed back to the outbox with a later attempt time; nothing is dropped.
+/// Drains the outbox, one per replica: claims a batch under a short lease (renewed while sending, <see cref="OutboxLease"/>),
+/// hands each message to the channel that rendered it, marks what went. A failed delivery is retried (Polly, exponential
+/// backoff) and, failing that, handed back to the outbox with a later attempt time; nothing is dropped. On shutdown it
+/// claims nothing more and finishes the batch in flight, stopping only shortly before the host's shutdown limit; what was
+/// delivered is marked and the rest handed back for the next start (docs/reliability.md).
 /// </summary>
 public sealed class OutboxSender(IOutboxStore outbox, PulseChannels channels, IOptions<MailOptions> options, NodeIdentity node,
-    TimeProvider time, ILogger<OutboxSender> logger) : BackgroundService
+    TimeProvider time, ILogger<OutboxSender> logger, IOptions<HostOptions>? host = null, IHostApplicationLifetime? lifetime = null)
+    : BackgroundService
 {
+    private readonly CancellationTokenSource _abort = new();
+
     private OutboxOptions O => options.Value.Outbox;
 
     private readonly ResiliencePipeline _retry = new ResiliencePipelineBuilder()
@@ -34,14 +39,17 @@ public sealed class OutboxSender(IOutboxStore outbox, PulseChannels channels, IO
     {
         logger.LogInformation("Outbox sender started: channels {Channels}; e-mail via {Transport}", string.Join(", ", channels.Names),
             channels.Find(EmailChannel.ChannelName) is EmailChannel email ? email.Transport : "(not registered)");
-        while (!stoppingToken.IsCancellationRequested)
+        // Stopping starts when the application does (other services stop first, in turn): claim nothing more from then on.
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, lifetime?.ApplicationStopping ?? default);
+        await using var onStop = stopping.Token.Register(StopSendingBeforeTheLimit);
+        while (!stopping.IsCancellationRequested)
         {
             var sent = 0;
             try
             {
-                sent = await DrainOnceAsync(stoppingToken);
+                sent = await DrainOnceAsync(stopping.Token, _abort.Token);
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {
                 break;
             }
@@ -53,7 +61,7 @@ public sealed class OutboxSender(IOutboxStore outbox, PulseChannels channels, IO
             {
                 try
                 {
-                    await Task.Delay(O.PollInterval, time, stoppingToken);
+                    await Task.Delay(O.PollInterval, time, stopping.Token);
                 }
                 catch (OperationCanceledException)
                 {
@@ -63,18 +71,46 @@ public sealed class OutboxSender(IOutboxStore outbox, PulseChannels channels, IO
         }
     }
 
-    /// <summary>Delivers one claimed batch, channel by channel; returns how many messages went.</summary>
-    public async Task<int> DrainOnceAsync(CancellationToken ct)
+    // The batch in flight goes on until shortly before the host gives up, leaving time to mark what went.
+    private void StopSendingBeforeTheLimit()
     {
+        var limit = host?.Value.ShutdownTimeout ?? TimeSpan.FromSeconds(20);
+        var margin = TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(5).Ticks, limit.Ticks / 4));
+        _abort.CancelAfter(limit - margin);
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        StopSendingBeforeTheLimit();
+        await using var hardStop = cancellationToken.Register(_abort.Cancel);
+        await base.StopAsync(cancellationToken);
+    }
+
+    public override void Dispose()
+    {
+        base.Dispose();
+        _abort.Dispose();
+    }
+
+    /// <summary>Delivers one claimed batch, channel by channel; returns how many messages went.</summary>
+    public Task<int> DrainOnceAsync(CancellationToken ct) => DrainOnceAsync(ct, ct);
+
+    private async Task<int> DrainOnceAsync(CancellationToken claiming, CancellationToken sending)
+    {
+        // A token per claim, not per replica: the renewal, the marks and the release touch this claim's rows only.
+        var claimant = $"{node.Id}/{Guid.NewGuid():N}";
         var now = time.GetUtcNow();
-        var batch = await outbox.ClaimAsync(node.Id, now, now + O.Lease, O.BatchSize, ct);
+        var batch = await outbox.ClaimAsync(claimant, now, now + O.Lease, O.BatchSize, claiming);
+        if (batch.Count == 0) return 0;
+        await using var lease = new OutboxLease(outbox, claimant, O.Lease, now + O.Lease, time, logger);
+        using var send = CancellationTokenSource.CreateLinkedTokenSource(sending, lease.Lost);
         var sent = 0;
         foreach (var group in batch.GroupBy(m => m.Channel, StringComparer.Ordinal))
-            sent += await DeliverAsync(group.Key, group.ToList(), ct);
+            sent += await DeliverAsync(claimant, group.Key, group.ToList(), send.Token);
         return sent;
     }
 
-    private async Task<int> DeliverAsync(string name, List<OutboxMessage> batch, CancellationToken ct)
+    private async Task<int> DeliverAsync(string claimant, string name, List<OutboxMessage> batch, CancellationToken ct)
     {
         var sent = new List<OutboxMessage>();
         try
@@ -83,16 +119,29 @@ public sealed class OutboxSender(IOutboxStore outbox, PulseChannels channels, IO
             var channel = channels.Find(name) ?? throw new InvalidOperationException($"no channel '{name}' is registered");
             await _retry.ExecuteAsync(async token => await channel.DeliverAsync(batch.Except(sent).ToList(), sent, token), ct);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e) when (ct.IsCancellationRequested)
+        {
+            // The shutdown limit, or the lease lost: what went is marked below, the rest is due again at once.
+            var rest = batch.Except(sent).ToList();
+            logger.LogWarning("Outbox: sending {Channel} stopped ({Reason}); {Sent} sent, {Rest} handed back", name, e.GetType().Name,
+                sent.Count, rest.Count);
+            await outbox.ReleaseAsync(claimant, rest, CancellationToken.None);
+        }
+        catch (Exception e)
         {
             var failed = batch.Except(sent).ToList();
             var attempts = failed.Max(m => m.Attempts) + 1;
             var backoff = TimeSpan.FromSeconds(Math.Min(O.MaxBackoff.TotalSeconds, Math.Pow(2, Math.Min(attempts, 20))));
             logger.LogWarning("Outbox: {Count} {Channel} messages not sent ({Error}); next attempt in {Backoff}", failed.Count, name,
                 e.Message, backoff);
-            await outbox.MarkFailedAsync(failed, time.GetUtcNow() + backoff, e.Message, CancellationToken.None);
+            await outbox.MarkFailedAsync(claimant, failed, time.GetUtcNow() + backoff, e.Message, CancellationToken.None);
         }
-        await outbox.MarkSentAsync(sent, time.GetUtcNow(), CancellationToken.None);
+        var marked = await outbox.MarkSentAsync(claimant, sent, time.GetUtcNow(), CancellationToken.None);
+        if (marked < sent.Count)
+        {
+            logger.LogWarning("Outbox: {Count} delivered {Channel} messages were no longer held by this sender (lease lost)",
+                sent.Count - marked, name);
+        }
         MonitorMetrics.PulsesSent.Inc(sent.Count);
         return sent.Count;
     }

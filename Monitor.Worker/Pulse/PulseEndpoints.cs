@@ -62,9 +62,11 @@ public static class PulseEndpoints
                 note: w[reason == ScannerJudge.TooSoon ? "Landing.TooSoon" : "Landing.PressSend"]);
         }
         var (pulse, q, answer) = (link.Pulse!, link.Claims!.Question, link.Answer!);
-        await RecordAsync(r, pulse, q, answer, comment: null, given: null, ct);
-        return ThanksPage.Render(w, new ThanksForm(Question(r, link, w), q, answer, r.RespondToken(pulse), null,
-            r.Options.CommentMaxLength, r.Factors(answer), r.Options.Factors, await r.FeedbackAsync(pulse, q, ct)));
+        // A re-click keeps the comment written on the thank-you page, and the form shows it again.
+        var kept = await RecordAsync(r, pulse, q, answer, comment: null, given: null, ct, keepComment: true);
+        var feedback = await r.FeedbackAsync(pulse, q, ct);
+        return ThanksPage.Render(w, new ThanksForm(Question(r, link, w), q, answer, r.RespondToken(pulse), WithoutFactor(kept, feedback),
+            r.Options.CommentMaxLength, r.Factors(answer), r.Options.Factors, feedback));
     }
 
     /// <summary>The thank-you page's form: change the answer, add a comment, a factor and the time lost.</summary>
@@ -122,11 +124,22 @@ public static class PulseEndpoints
     private static PulseToken? ExpiredClaims(PulseResponses r, string token) =>
         r.Check(token, TokenPurpose.Answer, out var claims) == LinkCheck.Expired ? claims : null;
 
-    private static async Task RecordAsync(PulseResponses r, PulseRecord pulse, int question, PulseAnswer answer, string? comment,
-        PulseFeedback? given, CancellationToken ct)
+    private static async Task<string?> RecordAsync(PulseResponses r, PulseRecord pulse, int question, PulseAnswer answer, string? comment,
+        PulseFeedback? given, CancellationToken ct, bool keepComment = false)
     {
-        await r.RecordAsync(pulse, question, answer, comment, ct, given);
+        var stored = await r.RecordAsync(pulse, question, answer, comment, ct, given, keepComment);
         MonitorMetrics.PulseAnswers.Inc();
+        return stored;
+    }
+
+    /// <summary>The person's own words of a stored comment: without the <c>[factor]</c> the answer put in front of them.</summary>
+    private static string? WithoutFactor(string? comment, PulseFeedback? feedback)
+    {
+        if (comment is null || feedback?.Factor is not { } factor) return comment;
+        var prefix = $"[{factor}]";
+        if (!comment.StartsWith(prefix, StringComparison.Ordinal)) return comment;
+        var own = comment[prefix.Length..].TrimStart();
+        return own.Length > 0 ? own : null;
     }
 
     private static void Scanner(string reason) => MonitorMetrics.LinkScannerHits.WithLabels(reason).Inc();

@@ -31,6 +31,7 @@ public static class PulseExtensions
         services.AddSingleton<PulseChannels>();
         // The outbox drains even when the probe is off: what was queued still goes out.
         services.AddHostedService<OutboxSender>();
+        services.AddHostedService<PulseDispatchRecovery>();
 
         services.AddSingleton(sp => new PulseTokenCodec(Pulse(sp).SigningKeys));
         services.AddSingleton(sp => new PulseLinks(sp.GetRequiredService<PulseTokenCodec>(), Pulse(sp)));

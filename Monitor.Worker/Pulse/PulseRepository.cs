@@ -6,7 +6,7 @@ using Monitor.Worker.Storage;
 namespace Monitor.Worker.Pulse;
 
 /// <summary>Pulses, the fetches of their links, and the outbox their messages wait in: the store behind the pulse ports.</summary>
-public sealed class PulseRepository(Database db) : IPulseStore, IOutboxStore
+public sealed partial class PulseRepository(Database db) : IPulseStore, IOutboxStore
 {
     /// <summary>Writes pulses and their outgoing messages in one transaction: all or none.</summary>
     public async Task CreateManyAsync(IReadOnlyCollection<NewPulse> pulses, CancellationToken ct)
@@ -117,22 +117,6 @@ public sealed class PulseRepository(Database db) : IPulseStore, IOutboxStore
             new { id = pulseId.ToString(), now }, cancellationToken: ct));
     }
 
-    /// <summary>Closes pulses past their expiry; returns those nobody answered.</summary>
-    public async Task<IReadOnlyList<PulseRecord>> CloseExpiredAsync(DateTimeOffset now, CancellationToken ct)
-    {
-        await using var c = await db.OpenAsync(ct);
-        await using var tx = await c.BeginTransactionAsync(ct);
-        var rows = (await c.QueryAsync<PulseRow>(new CommandDefinition(
-            """
-            SELECT id, user_id, question_set, reason, created_at, expires_at, sent_at, answered_at, honeypot_at FROM pulses
-            WHERE closed_at IS NULL AND expires_at <= @now
-            """, new { now }, tx, cancellationToken: ct))).ToList();
-        await c.ExecuteChunkedAsync($"UPDATE pulses SET closed_at = @now WHERE {db.Dialect.InChunk("id")}",
-            rows.Select(r => r.Id), new { now }, tx, ct);
-        await tx.CommitAsync(ct);
-        return rows.Where(r => r.AnsweredAt is null).Select(r => r.ToRecord()).ToList();
-    }
-
     /// <summary>
     /// Answered pulses over pulses that were answered or expired, created since <paramref name="since"/>; null when none.
     /// </summary>
@@ -149,37 +133,38 @@ public sealed class PulseRepository(Database db) : IPulseStore, IOutboxStore
     }
 
     /// <summary>
-    /// Claims up to <paramref name="limit"/> due messages until <paramref name="until"/>. On PostgreSQL
-    /// concurrent senders skip each other's locked rows, so replicas take disjoint batches.
+    /// Claims up to <paramref name="limit"/> due messages until <paramref name="until"/> for <paramref name="claimant"/> (stored in
+    /// <c>claimed_by</c>). On PostgreSQL concurrent senders skip each other's locked rows, so replicas take disjoint batches.
     /// </summary>
     public async Task<IReadOnlyList<OutboxMessage>> ClaimAsync(
-        string node, DateTimeOffset now, DateTimeOffset until, int limit, CancellationToken ct)
+        string claimant, DateTimeOffset now, DateTimeOffset until, int limit, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
         var rows = await c.QueryAsync<OutboxRow>(new CommandDefinition(
             $"""
-            UPDATE outbox SET claimed_by = @node, claimed_until = @until
+            UPDATE outbox SET claimed_by = @claimant, claimed_until = @until
             WHERE id IN (
                 SELECT id FROM outbox
                 WHERE sent_at IS NULL AND next_attempt_at <= @now AND (claimed_until IS NULL OR claimed_until < @now)
                 ORDER BY next_attempt_at LIMIT @limit {db.Dialect.SkipLocked})
             RETURNING id, pulse_id, channel, recipient, message, attempts
-            """, new { node, now, until, limit }, cancellationToken: ct));
+            """, new { claimant, now, until, limit }, cancellationToken: ct));
         return rows.Select(r => new OutboxMessage(Guid.Parse(r.Id), r.PulseId is null ? null : Guid.Parse(r.PulseId), r.Channel,
             r.Recipient, r.Message, r.Attempts)).ToList();
     }
 
-    public async Task MarkSentAsync(IReadOnlyCollection<OutboxMessage> sent, DateTimeOffset now, CancellationToken ct)
+    public async Task<int> MarkSentAsync(string claimant, IReadOnlyCollection<OutboxMessage> sent, DateTimeOffset now, CancellationToken ct)
     {
-        if (sent.Count == 0) return;
+        if (sent.Count == 0) return 0;
         await using var c = await db.OpenAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
         var ids = sent.Select(m => m.Id.ToString()).ToArray();
         var pulses = sent.Where(m => m.PulseId is not null).Select(m => m.PulseId!.Value.ToString()).ToArray();
-        await c.ExecuteAsync(new CommandDefinition(
+        // Only what this claim still holds: a sender whose lease ran out must not settle the batch another sender now owns.
+        var marked = await c.ExecuteAsync(new CommandDefinition(
             $"UPDATE outbox SET sent_at = @now, claimed_until = NULL, attempts = attempts + 1, last_error = NULL"
-                + $" WHERE {db.Dialect.In("id", "ids")}",
-            new { ids, now }, tx, cancellationToken: ct));
+                + $" WHERE {db.Dialect.In("id", "ids")} AND claimed_by = @claimant AND sent_at IS NULL",
+            new { ids, now, claimant }, tx, cancellationToken: ct));
         if (pulses.Length > 0)
         {
             await c.ExecuteAsync(new CommandDefinition(
@@ -187,21 +172,23 @@ public sealed class PulseRepository(Database db) : IPulseStore, IOutboxStore
                 new { pulses, now }, tx, cancellationToken: ct));
         }
         await tx.CommitAsync(ct);
+        return marked;
     }
 
-    /// <summary>Gives the claimed messages back with their next attempt time.</summary>
+    /// <summary>Gives the claimant's messages back with their next attempt time.</summary>
     public async Task MarkFailedAsync(
-        IReadOnlyCollection<OutboxMessage> failed, DateTimeOffset nextAttempt, string error, CancellationToken ct)
+        string claimant, IReadOnlyCollection<OutboxMessage> failed, DateTimeOffset nextAttempt, string error, CancellationToken ct)
     {
         if (failed.Count == 0) return;
         await using var c = await db.OpenAsync(ct);
         await c.ExecuteAsync(new CommandDefinition(
             $"""
             UPDATE outbox SET attempts = attempts + 1, next_attempt_at = @next, claimed_by = NULL, claimed_until = NULL, last_error = @error
-            WHERE {db.Dialect.In("id", "ids")}
+            WHERE {db.Dialect.In("id", "ids")} AND claimed_by = @claimant AND sent_at IS NULL
             """,
             new
             {
+                claimant,
                 ids = failed.Select(m => m.Id.ToString()).ToArray(),
                 next = nextAttempt,
                 error = error.Length > 1000 ? error[..1000] : error,

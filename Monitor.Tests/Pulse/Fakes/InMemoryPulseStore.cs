@@ -1,11 +1,16 @@
 using Monitor.Core.Ports;
 using Monitor.Core.Pulses;
+using Monitor.Core.Signals;
 
 namespace Monitor.Tests.Pulse.Fakes;
 
 /// <summary>The pulse and outbox ports in memory, with the semantics of PulseRepository (tested on both real stores).</summary>
-public sealed class InMemoryPulseStore : IPulseStore, IOutboxStore
+/// <param name="signals">Where answers and no-answer signals go (a fresh sink when not given).</param>
+public sealed class InMemoryPulseStore(RecordingSignalSink? signals = null) : IPulseStore, IOutboxStore
 {
+    /// <summary>The signals the settled pulses wrote.</summary>
+    public RecordingSignalSink Signals { get; } = signals ?? new RecordingSignalSink();
+
     private readonly Dictionary<Guid, PulseRecord> _pulses = [];
     private readonly HashSet<Guid> _closed = [];
     private readonly List<(Guid Pulse, int Answer, DateTimeOffset At)> _hits = [];
@@ -62,11 +67,26 @@ public sealed class InMemoryPulseStore : IPulseStore, IOutboxStore
     /// <summary>What the mail server's acceptance does: the pulse counts as sent (scanner judgement needs it).</summary>
     public Task MarkSentAsync(Guid pulseId, DateTimeOffset now) => Update(pulseId, p => p with { SentAt = now });
 
-    public Task<IReadOnlyList<PulseRecord>> CloseExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<string?> RecordAnswerAsync(PulseAnswerWrite answer, CancellationToken cancellationToken)
+    {
+        var s = answer.Signal;
+        var earlier = Signals.Signals.FirstOrDefault(x => x.UserId == s.UserId && x.Kind == s.Kind && x.Source == s.Source);
+        if (answer.KeepComment && earlier is not null) s = s with { Comment = earlier.Comment };
+        await Signals.ReplaceAsync(s, cancellationToken);
+        await MarkAnsweredAsync(answer.PulseId, s.ObservedAt, cancellationToken);
+        return s.Comment;
+    }
+
+    public async Task<IReadOnlyList<PulseRecord>> CloseExpiredAsync(DateTimeOffset now, Func<PulseRecord, Signal> noAnswer,
+        CancellationToken cancellationToken)
     {
         var expired = _pulses.Values.Where(p => !_closed.Contains(p.Id) && p.ExpiresAt <= now).ToList();
+        var unanswered = expired.Where(p => p.AnsweredAt is null).ToList();
+        var built = unanswered.Select(noAnswer).ToList();
+        if (built.FirstOrDefault(x => x.Validate() is not null) is { } bad) throw new ArgumentException(bad.Validate());
         _closed.UnionWith(expired.Select(p => p.Id));
-        return Task.FromResult<IReadOnlyList<PulseRecord>>(expired.Where(p => p.AnsweredAt is null).ToList());
+        await Signals.WriteAsync(built, cancellationToken);
+        return unanswered;
     }
 
     public Task<double?> ResponseRatioAsync(DateTimeOffset since, CancellationToken cancellationToken)
@@ -76,35 +96,53 @@ public sealed class InMemoryPulseStore : IPulseStore, IOutboxStore
         return Task.FromResult<double?>(settled == 0 ? null : (double)recent.Count(p => p.AnsweredAt is not null) / settled);
     }
 
-    public Task<IReadOnlyList<OutboxMessage>> ClaimAsync(string node, DateTimeOffset now, DateTimeOffset until, int limit,
+    public Task<IReadOnlyList<OutboxMessage>> ClaimAsync(string claimant, DateTimeOffset now, DateTimeOffset until, int limit,
         CancellationToken cancellationToken)
     {
         var claimed = _outbox.Where(r => r.SentAt is null && r.NextAttemptAt <= now && (r.ClaimedUntil is null || r.ClaimedUntil < now))
             .OrderBy(r => r.NextAttemptAt).Take(limit).ToList();
-        foreach (var r in claimed) r.ClaimedUntil = until;
+        foreach (var r in claimed) (r.ClaimedBy, r.ClaimedUntil) = (claimant, until);
         return Task.FromResult<IReadOnlyList<OutboxMessage>>(claimed.Select(r => r.Message).ToList());
     }
 
-    public Task MarkSentAsync(IReadOnlyCollection<OutboxMessage> sent, DateTimeOffset now, CancellationToken cancellationToken)
+    public Task<int> RenewAsync(string claimant, DateTimeOffset until, CancellationToken cancellationToken)
     {
-        foreach (var r in _outbox.Where(r => sent.Any(m => m.Id == r.Message.Id)))
+        var held = Held(claimant, null);
+        foreach (var r in held) r.ClaimedUntil = until;
+        return Task.FromResult(held.Count);
+    }
+
+    public Task<int> MarkSentAsync(string claimant, IReadOnlyCollection<OutboxMessage> sent, DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        var held = Held(claimant, sent);
+        foreach (var r in held)
         {
             (r.SentAt, r.ClaimedUntil) = (now, null);
             if (r.Message.PulseId is { } id) _ = MarkSentAsync(id, now);
         }
-        return Task.CompletedTask;
+        return Task.FromResult(held.Count);
     }
 
-    public Task MarkFailedAsync(IReadOnlyCollection<OutboxMessage> failed, DateTimeOffset nextAttempt, string error,
+    public Task MarkFailedAsync(string claimant, IReadOnlyCollection<OutboxMessage> failed, DateTimeOffset nextAttempt, string error,
         CancellationToken cancellationToken)
     {
-        foreach (var r in _outbox.Where(r => failed.Any(m => m.Id == r.Message.Id)))
+        foreach (var r in Held(claimant, failed))
         {
-            (r.NextAttemptAt, r.ClaimedUntil, r.LastError) = (nextAttempt, null, error);
+            (r.NextAttemptAt, r.ClaimedBy, r.ClaimedUntil, r.LastError) = (nextAttempt, null, null, error);
             r.Message = r.Message with { Attempts = r.Message.Attempts + 1 };
         }
         return Task.CompletedTask;
     }
+
+    public Task ReleaseAsync(string claimant, IReadOnlyCollection<OutboxMessage> messages, CancellationToken cancellationToken)
+    {
+        foreach (var r in Held(claimant, messages)) (r.ClaimedBy, r.ClaimedUntil) = (null, null);
+        return Task.CompletedTask;
+    }
+
+    private List<Row> Held(string claimant, IReadOnlyCollection<OutboxMessage>? among) =>
+        _outbox.Where(r => r.SentAt is null && r.ClaimedBy == claimant && (among is null || among.Any(m => m.Id == r.Message.Id))).ToList();
 
     public Task EnqueueAsync(IReadOnlyCollection<OutboxDraft> drafts, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -127,6 +165,7 @@ public sealed class InMemoryPulseStore : IPulseStore, IOutboxStore
     {
         public OutboxMessage Message { get; set; } = message;
         public DateTimeOffset NextAttemptAt { get; set; } = nextAttemptAt;
+        public string? ClaimedBy { get; set; }
         public DateTimeOffset? ClaimedUntil { get; set; }
         public DateTimeOffset? SentAt { get; set; }
         public string? LastError { get; set; }

@@ -1,0 +1,102 @@
+using System.Data.Common;
+using Dapper;
+using Monitor.Core.Pulses;
+using Monitor.Core.Signals;
+using Monitor.Worker.Exporter;
+using Monitor.Worker.Storage;
+
+namespace Monitor.Worker.Pulse;
+
+/// <summary>
+/// What settles a pulse, each in one transaction (docs/reliability.md): an answer (its signal, the pulse answered, the
+/// feedback) and an expiry (the pulse closed, its no-answer signal). Written separately, a fault between the writes
+/// left a signal without its pulse answered, or a pulse closed without its signal.
+/// </summary>
+public sealed partial class PulseRepository
+{
+    private const string SignalInsert =
+        """
+        INSERT INTO signals (user_id, kind, source, score, weight, observed_at, comment, received_at)
+        VALUES (@UserId, @Kind, @Source, @Score, @Weight, @ObservedAt, @Comment, @now)
+        """;
+
+    private const string ReplaceAnswer = SignalInsert +
+        """
+
+        ON CONFLICT (user_id, kind, source) DO UPDATE SET score = excluded.score, weight = excluded.weight,
+            observed_at = excluded.observed_at, comment = excluded.comment, received_at = excluded.received_at
+        RETURNING comment
+        """;
+
+    // A click on an answer link carries no comment: the one written on the thank-you page stays (issue 13 item 7).
+    private const string ReplaceAnswerKeepComment = SignalInsert +
+        """
+
+        ON CONFLICT (user_id, kind, source) DO UPDATE SET score = excluded.score, weight = excluded.weight,
+            observed_at = excluded.observed_at, received_at = excluded.received_at
+        RETURNING comment
+        """;
+
+    public async Task<string?> RecordAnswerAsync(PulseAnswerWrite a, CancellationToken ct)
+    {
+        var s = a.Signal;
+        if (s.Validate() is { } problem) throw new ArgumentException($"Invalid signal for '{s.UserId}': {problem}", nameof(a));
+        var now = s.ObservedAt;
+        await using var c = await db.OpenAsync(ct);
+        await using var tx = await c.BeginTransactionAsync(ct);
+        var comment = await c.ExecuteScalarAsync<string?>(new CommandDefinition(a.KeepComment ? ReplaceAnswerKeepComment : ReplaceAnswer,
+            new { s.UserId, s.Kind, s.Source, s.Score, s.Weight, s.ObservedAt, s.Comment, now }, tx, cancellationToken: ct));
+        await MarkDirtyAsync(c, tx, s.UserId, now, ct);
+        await c.ExecuteAsync(new CommandDefinition("UPDATE pulses SET answered_at = COALESCE(answered_at, @now) WHERE id = @id",
+            new { id = a.PulseId.ToString(), now }, tx, cancellationToken: ct));
+        if (a.Feedback is { } f)
+        {
+            await c.ExecuteAsync(new CommandDefinition(
+                """
+                INSERT INTO pulse_feedback (pulse_id, question, user_id, sentiment, factor, lost_time, answered_at)
+                VALUES (@id, @Question, @UserId, @Sentiment, @Factor, @LostTime, @now)
+                ON CONFLICT (pulse_id, question) DO UPDATE SET sentiment = excluded.sentiment, factor = excluded.factor,
+                    lost_time = excluded.lost_time, answered_at = excluded.answered_at
+                """, new { id = a.PulseId.ToString(), a.Question, s.UserId, f.Sentiment, f.Factor, f.LostTime, now }, tx,
+                cancellationToken: ct));
+        }
+        await tx.CommitAsync(ct);
+        return comment;
+    }
+
+    public async Task<IReadOnlyList<PulseRecord>> CloseExpiredAsync(DateTimeOffset now, Func<PulseRecord, Signal> noAnswer,
+        CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        await using var tx = await c.BeginTransactionAsync(ct);
+        var rows = (await c.QueryAsync<PulseRow>(new CommandDefinition(
+            """
+            SELECT id, user_id, question_set, reason, created_at, expires_at, sent_at, answered_at, honeypot_at FROM pulses
+            WHERE closed_at IS NULL AND expires_at <= @now
+            """, new { now }, tx, cancellationToken: ct))).ToList();
+        var unanswered = rows.Where(r => r.AnsweredAt is null).Select(r => r.ToRecord()).ToList();
+        // Built and checked before anything is written: a bad setting (a NaN weight) fails the run and closes nothing.
+        var signals = unanswered.Select(noAnswer).ToList();
+        foreach (var s in signals)
+            if (s.Validate() is { } problem) throw new ArgumentException($"Invalid no-answer signal for '{s.UserId}': {problem}");
+        await c.ExecuteChunkedAsync($"UPDATE pulses SET closed_at = @now WHERE {db.Dialect.InChunk("id")}",
+            rows.Select(r => r.Id), new { now }, tx, ct);
+        var stored = 0;
+        foreach (var s in signals)
+        {
+            var inserted = await c.ExecuteAsync(new CommandDefinition(SignalInsert + " ON CONFLICT (user_id, kind, source) DO NOTHING",
+                new { s.UserId, s.Kind, s.Source, s.Score, s.Weight, s.ObservedAt, s.Comment, now }, tx, cancellationToken: ct));
+            if (inserted == 0) continue;
+            stored++;
+            await MarkDirtyAsync(c, tx, s.UserId, now, ct);
+        }
+        await tx.CommitAsync(ct);
+        if (stored > 0) MonitorMetrics.SignalsReceived.WithLabels(SignalKinds.PulseNoAnswer).Inc(stored);
+        return unanswered;
+    }
+
+    private static Task<int> MarkDirtyAsync(DbConnection c, DbTransaction tx, string userId, DateTimeOffset now, CancellationToken ct) =>
+        c.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO dirty_users (user_id, marked_at) VALUES (@userId, @now) ON CONFLICT (user_id) DO NOTHING",
+            new { userId, now }, tx, cancellationToken: ct));
+}
