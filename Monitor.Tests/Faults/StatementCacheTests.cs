@@ -36,7 +36,7 @@ public sealed class StatementCacheTests(string provider)
         var pulses = new PulseRepository(db);
         var pulseOptions = new PulseOptions { SigningKeys = ["cache-test-signing-key-0123456789"], PublicBaseUrl = "https://p.example" };
         var codec = new PulseTokenCodec(pulseOptions.SigningKeys);
-        var responses = new PulseResponses(codec, new PulseLinks(codec, pulseOptions), pulses, signals, users,
+        var responses = new PulseResponses(codec, new PulseLinks(codec, pulseOptions), pulses, users,
             Options.Create(pulseOptions), time, feedback: new PulseFeedbackRepository(db));
 
         const int people = 200;
