@@ -11,9 +11,10 @@ namespace Monitor.Worker.Exporter;
 /// <summary>
 /// Keeps the per-user, per-group and per-probe series equal to the store. Each refresh reads the board once,
 /// so a scrape never waits on the database: the per-user families become a compact snapshot written at scrape
-/// time (<see cref="UserSeries"/>), the others prometheus-net gauges. Runs in every replica (it is the replica's own exporter), not in Quartz.
-/// The cluster-wide pulse gauges (response ratio, outbox backlog) are read from the store here too, so
-/// every replica exports the same current values whichever replica ran the probe or sent the mail.
+/// time (<see cref="UserSeries"/>), the others prometheus-net gauges. Runs in every replica (it is the replica's
+/// own exporter), not in Quartz. The cluster-wide pulse gauges (response ratio, outbox backlog) are read from
+/// the store here too, so every replica exports the same current values whichever replica ran the probe or
+/// sent the mail.
 /// </summary>
 public sealed class UserMetricsExporter(
     BoardRepository board,
