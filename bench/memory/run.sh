@@ -8,7 +8,8 @@
 #    scrapes /metrics 12 times, 5 s apart (so over several refreshes and the first group publication), and
 #    reads the peak resident set (VmHWM) and the resident set (VmRSS) from /proc.
 # Prints one line per worker: peak and steady memory in MB (10^6 bytes) and as a ratio to the 400 MB aim,
-# and the scrape times (first, median, max).
+# and the scrape times (first, median, max). With GCDUMP=1, also the managed heap's largest types after the
+# scrapes (dotnet-gcdump, `dotnet tool install -g dotnet-gcdump`).
 set -euo pipefail
 USERS=${1:-100000}; STORE=${2:-sqlite}; BEFORE=${3:-}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -75,6 +76,11 @@ for i in "${!DIRS[@]}"; do
     TIMES+=("$(curl -s -o "$WORK/scrape.txt" -w '%{time_total}' "http://127.0.0.1:$INT/metrics")")
     sleep 5
   done
+  grep -E '^dotnet_total_memory_bytes|^dotnet_collection_count_total' "$WORK/scrape.txt" | sed 's/^/  /'
+  if [ "${GCDUMP:-}" = 1 ]; then
+    "$HOME/.dotnet/tools/dotnet-gcdump" collect -p "$PID" -o "$WORK/heap$i.gcdump" >/dev/null
+    "$HOME/.dotnet/tools/dotnet-gcdump" report "$WORK/heap$i.gcdump" | head -30 | sed 's/^/  heap: /'
+  fi
   HWM=$(awk '/VmHWM/ {print $2}' "/proc/$PID/status"); RSS=$(awk '/VmRSS/ {print $2}' "/proc/$PID/status")
   SERIES=$(grep -vc '^#' "$WORK/scrape.txt"); BYTES=$(stat -c %s "$WORK/scrape.txt")
   python3 - "$STORE" "$USERS" "${NAMES[$i]}" "$HWM" "$RSS" "$SERIES" "$BYTES" "$LIMIT_MB" "${TIMES[@]}" <<'EOF'
