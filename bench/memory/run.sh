@@ -34,7 +34,8 @@ if [ -n "$BEFORE" ]; then
   mkdir -p "$WORK/src-before"; git -C "$ROOT" archive "$BEFORE" | tar -x -C "$WORK/src-before"
   publish "$WORK/src-before" "$WORK/worker-before"; NAMES+=("before ($BEFORE)"); DIRS+=("$WORK/worker-before")
 fi
-publish "$ROOT" "$WORK/worker-after"; NAMES+=("after ($(git -C "$ROOT" rev-parse --short HEAD)$(git -C "$ROOT" diff --quiet || echo '+changes'))")
+publish "$ROOT" "$WORK/worker-after"
+NAMES+=("after ($(git -C "$ROOT" rev-parse --short HEAD)$(git -C "$ROOT" diff --quiet || echo '+changes'))")
 DIRS+=("$WORK/worker-after")
 dotnet build "$ROOT/bench/Monitor.Bench.Foundation" -c Release --nologo -v q >/dev/null
 SEED="$ROOT/bench/Monitor.Bench.Foundation/bin/Release/net10.0/Monitor.Bench.Foundation.dll"
