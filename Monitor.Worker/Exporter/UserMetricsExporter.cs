@@ -108,8 +108,16 @@ public sealed class UserMetricsExporter(
         await RefreshProbesAsync(ct);
         await RefreshPulsesAsync(now, ct);
         var refresh = new MetricsRefresh(rows, now) { Users = users };
-        foreach (var contributor in _contributors) await contributor.RefreshAsync(refresh, ct);
-        _series.Publish(users.Build());
+        try
+        {
+            foreach (var contributor in _contributors) await contributor.RefreshAsync(refresh, ct);
+        }
+        finally
+        {
+            // A failing contributor must not freeze every user's state (as the labelled gauges never did): the
+            // snapshot goes out with the families that were added, and the failure is logged by the caller.
+            _series.Publish(users.Build());
+        }
     }
 
     private async Task RefreshPulsesAsync(DateTimeOffset now, CancellationToken ct)
