@@ -94,6 +94,26 @@ public sealed class UserSeriesTests
         Assert.That(lines, Does.Contain("test_user_value{user=\"u4999\",department=\"HR\",site=\"Paris\"} 4999"));
     }
 
+    [Test]
+    public async Task A_family_not_added_yet_keeps_its_values_while_the_users_are_the_same_and_goes_when_they_change()
+    {
+        var series = new UserSeries();
+        BoardRow[] two = [Row("u1", "HR", "Paris", 0.5, flag: true), Row("u2", "HR", "Paris", -0.5)];
+        new UserSeriesBuilder(two, id => id, series).Add(Plain, Value).Add(Sparse, Flag);
+
+        // The next refresh has published its first family only (a contributor still running, or failed).
+        new UserSeriesBuilder([two[0] with { Score = 1 }, two[1]], id => id, series).Add(Plain, Value);
+        var text = await WriteAsync(s => series.WriteAsync(s, ExpositionFormat.PrometheusText, default));
+        Assert.That(text, Does.Contain("test_user_value{user=\"u1\",department=\"HR\",site=\"Paris\"} 1\n"));
+        Assert.That(text, Does.Contain("test_user_flag{user=\"u1\",department=\"HR\",site=\"Paris\"} 1\n"), "kept");
+
+        // Someone left: the old column no longer lines up with the users, so it is not shown until added again.
+        new UserSeriesBuilder([two[0]], id => id, series).Add(Plain, Value);
+        text = await WriteAsync(s => series.WriteAsync(s, ExpositionFormat.PrometheusText, default));
+        Assert.That(text, Does.Not.Contain("test_user_flag"));
+        Assert.That(text, Does.Not.Contain("u2"));
+    }
+
     private static async Task<string> WriteAsync(Func<Stream, Task> write)
     {
         using var stream = new MemoryStream();

@@ -129,10 +129,10 @@ public sealed class UserMetricsExporter(
 
     /// <summary>
     /// The next snapshot of the per-user families. Built whole on each refresh (a user who left the directory is
-    /// simply not in it) and published after the contributors added theirs.
+    /// simply not in it), each family published as it is added, the contributors' after the exporter's.
     /// </summary>
     private UserSeriesBuilder Users(IReadOnlyList<BoardRow> rows) =>
-        new UserSeriesBuilder(rows, _labeler.For)
+        new UserSeriesBuilder(rows, _labeler.For, _series)
             .Add(Up, r => r.State == SatisfactionState.Down ? 0 : 1)
             .Add(State, r => (int)r.State)
             .Add(Score, r => r.Score ?? 0)

@@ -58,11 +58,15 @@ public sealed class UserSeriesBuilder
     private readonly int[] _offsets;
     private readonly List<(UserFamily, double[])> _columns = [];
 
+    private readonly UserSeries? _live;
+
     /// <param name="rows">The users to export; empty in anonymous mode.</param>
     /// <param name="label">The <c>user</c> label of a user id (the id or its pseudonym).</param>
-    public UserSeriesBuilder(IReadOnlyList<Storage.BoardRow> rows, Func<string, string> label)
+    /// <param name="live">Where each family is published as soon as it is added (see <see cref="Add"/>).</param>
+    public UserSeriesBuilder(IReadOnlyList<Storage.BoardRow> rows, Func<string, string> label, UserSeries? live = null)
     {
         _rows = rows;
+        _live = live;
         var buffer = new ArrayBufferWriter<byte>(Math.Max(256, rows.Count * 64));
         _offsets = new int[rows.Count + 1];
         for (var i = 0; i < rows.Count; i++)
@@ -80,12 +84,17 @@ public sealed class UserSeriesBuilder
     /// <summary>The users of this snapshot, in order; <see cref="Add"/> takes one value per row.</summary>
     public IReadOnlyList<Storage.BoardRow> Rows => _rows;
 
-    /// <summary>Adds a family; <paramref name="value"/> is NaN for a user without a series in a sparse family.</summary>
+    /// <summary>
+    /// Adds a family; <paramref name="value"/> is NaN for a user without a series in a sparse family. With a live
+    /// <see cref="UserSeries"/> the family is published at once, as a labelled gauge's Set was: a contributor that
+    /// sets a prometheus-net gauge after its per-user family (visits after last contact) is never scraped ahead of it.
+    /// </summary>
     public UserSeriesBuilder Add(UserFamily family, Func<Storage.BoardRow, double> value)
     {
         var values = new double[_rows.Count];
         for (var i = 0; i < values.Length; i++) values[i] = value(_rows[i]);
         _columns.Add((family, values));
+        _live?.Publish(Build());
         return this;
     }
 
@@ -125,7 +134,22 @@ public sealed class UserSeries
 
     public UserSeriesSnapshot Current => _current;
 
-    public void Publish(UserSeriesSnapshot snapshot) => _current = snapshot;
+    /// <summary>
+    /// Replaces the snapshot. A family the new one lacks but the current one has (not added yet in this refresh, or
+    /// its contributor failed) keeps its current values while the users are the same, as a labelled gauge kept its
+    /// last value; when users joined or left, it is absent until it is added again.
+    /// </summary>
+    public void Publish(UserSeriesSnapshot snapshot)
+    {
+        var current = _current;
+        var missing = current.Columns.Where(c => snapshot.Columns.All(n => n.Family != c.Family)).ToList();
+        if (missing.Count > 0 && snapshot.Offsets.AsSpan().SequenceEqual(current.Offsets) &&
+            snapshot.Labels.AsSpan().SequenceEqual(current.Labels))
+        {
+            snapshot = new UserSeriesSnapshot(snapshot.Labels, snapshot.Offsets, [.. snapshot.Columns, .. missing]);
+        }
+        _current = snapshot;
+    }
 
     public Task WriteAsync(Stream output, ExpositionFormat format, CancellationToken ct) =>
         UserSeriesWriter.WriteAsync(_current, output, format, ct);
