@@ -78,6 +78,7 @@ public static class WorkerExtensions
         // The one setting needed while composing (which job store Quartz uses), validated before it is read.
         builder.AddScheduling(ValidatedOptions.Read(builder.Configuration, StorageOptions.Section, new StorageOptionsValidator()));
         services.AddSingleton<UserLabeler>();
+        services.AddSingleton<UserSeries>();
         services.AddSingleton<UserMetricsExporter>();
         services.AddHostedService(sp => sp.GetRequiredService<UserMetricsExporter>());
         services.AddMonitorHealthChecks();
@@ -98,7 +99,7 @@ public static class WorkerExtensions
         app.UseAdminApiKey();
         app.UsePrivacy();
         MonitorMetrics.InitialiseKnownSeries(app.Services.GetRequiredService<ProbeCatalog>().Names);
-        app.MapMetrics().OnListener(Listener.Internal);
+        app.MapMonitorMetrics().OnListener(Listener.Internal);
         app.MapHealthEndpoints();
         app.MapAdminApi();
         app.MapBulkSignals();

@@ -14,7 +14,14 @@ public interface IMetricsContributor
 }
 
 /// <summary>What one refresh read: every user in the directory with their state, and the time of the read.</summary>
-public sealed record MetricsRefresh(IReadOnlyList<BoardRow> Board, DateTimeOffset Now);
+public sealed record MetricsRefresh(IReadOnlyList<BoardRow> Board, DateTimeOffset Now)
+{
+    /// <summary>
+    /// The per-user families being built (none in anonymous mode): a contributor with a per-user family adds it
+    /// here rather than creating a labelled gauge child per user.
+    /// </summary>
+    public UserSeriesBuilder Users { get; init; } = new([], id => id);
+}
 
 /// <summary>
 /// The value of the <c>user</c> label: the id, or a keyed hash of it outside <c>identified</c> mode

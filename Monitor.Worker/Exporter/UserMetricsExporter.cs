@@ -9,11 +9,12 @@ using Prometheus;
 namespace Monitor.Worker.Exporter;
 
 /// <summary>
-/// Keeps the per-user, per-group and per-probe series equal to the store. Each refresh reads the board
-/// and touches only the series whose value moved, so a scrape never waits on the database and label
-/// children are not churned. Runs in every replica (it is the replica's own exporter), not in Quartz.
-/// The cluster-wide pulse gauges (response ratio, outbox backlog) are read from the store here too, so
-/// every replica exports the same current values whichever replica ran the probe or sent the mail.
+/// Keeps the per-user, per-group and per-probe series equal to the store. Each refresh reads the board once,
+/// so a scrape never waits on the database: the per-user families become a compact snapshot written at scrape
+/// time (<see cref="UserSeries"/>), the others prometheus-net gauges. Runs in every replica (it is the replica's
+/// own exporter), not in Quartz. The cluster-wide pulse gauges (response ratio, outbox backlog) are read from
+/// the store here too, so every replica exports the same current values whichever replica ran the probe or
+/// sent the mail.
 /// </summary>
 public sealed class UserMetricsExporter(
     BoardRepository board,
@@ -26,33 +27,33 @@ public sealed class UserMetricsExporter(
     ILogger<UserMetricsExporter> logger,
     IEnumerable<IMetricsContributor>? contributors = null,
     UserLabeler? labeler = null,
-    PrivacyThresholds? thresholds = null) : BackgroundService
+    PrivacyThresholds? thresholds = null,
+    UserSeries? series = null) : BackgroundService
 {
     private readonly UserLabeler _labeler = labeler ?? new UserLabeler(options);
+    private readonly UserSeries _series = series ?? new UserSeries();
     private readonly IMetricsContributor[] _contributors = contributors?.ToArray() ?? [];
 
-    private static readonly string[] UserLabels = ["user", "department", "site"];
     private static readonly string[] GroupLabels = ["group_type", "group"];
 
-    private readonly Gauge _up = Metrics.CreateGauge("satisfaction_user_up",
-        "1 unless the user is down (dissatisfied), 0 when down.", UserLabels);
-    private readonly Gauge _state = Metrics.CreateGauge("satisfaction_user_state",
-        "The user's state: 0 unknown, 1 up, 2 degraded, 3 down.", UserLabels);
-    private readonly Gauge _score = Metrics.CreateGauge("satisfaction_user_score",
-        "The user's time-decayed weighted mean score in [-1, 1]; 0 without signals.", UserLabels);
-    private readonly Gauge _lastSignal = Metrics.CreateGauge("satisfaction_user_last_signal_timestamp_seconds",
-        "Unix time of the user's newest signal; 0 when none.", UserLabels);
-    private readonly Gauge _acknowledged = Metrics.CreateGauge("satisfaction_user_acknowledged",
-        "Present with value 1 only while on-call's acknowledgement of the down user holds.", UserLabels);
-    private readonly Gauge _flapping = Metrics.CreateGauge("satisfaction_user_flapping",
-        "Present with value 1 only while the user's state is flapping.", UserLabels);
+    /// <summary>The per-user families, written from <see cref="UserSeries"/> rather than kept as labelled children.</summary>
+    public static readonly UserFamily Up = new("satisfaction_user_up", "1 unless the user is down (dissatisfied), 0 when down.");
+    public static readonly UserFamily State = new("satisfaction_user_state", "The user's state: 0 unknown, 1 up, 2 degraded, 3 down.");
+    public static readonly UserFamily Score = new("satisfaction_user_score",
+        "The user's time-decayed weighted mean score in [-1, 1]; 0 without signals.");
+    public static readonly UserFamily LastSignal = new("satisfaction_user_last_signal_timestamp_seconds",
+        "Unix time of the user's newest signal; 0 when none.");
+    public static readonly UserFamily Acknowledged = new("satisfaction_user_acknowledged",
+        "Present with value 1 only while on-call's acknowledgement of the down user holds.", sparse: true);
+    public static readonly UserFamily Flapping = new("satisfaction_user_flapping",
+        "Present with value 1 only while the user's state is flapping.", sparse: true);
+
     private readonly Gauge _groupUsers = Metrics.CreateGauge("satisfaction_group_users",
         "Users in the group, by state; only where enough users change together to stay anonymous.", [.. GroupLabels, "state"]);
     private readonly Gauge _groupScore = Metrics.CreateGauge("satisfaction_group_score",
         "Rounded mean score of the group's users; only where enough users have a score and change together to stay anonymous.",
         GroupLabels);
 
-    private Dictionary<string, (string[] Labels, BoardRow Row)> _exported = new(StringComparer.Ordinal);
     private HashSet<(string Type, string Group, string? State)> _groupSeries = [];
     private readonly GroupDisclosure _disclosure = new(thresholds ?? new PrivacyThresholds());
     private DateTimeOffset _groupsPublishedAt = DateTimeOffset.MinValue;
@@ -99,7 +100,7 @@ public sealed class UserMetricsExporter(
         var now = time.GetUtcNow();
         var rows = await board.LoadAsync(now, ct);
         // Anonymous mode: no per-user series at all (an empty board removes any that were exported).
-        RefreshUsers(_labeler.ExportsIndividuals ? rows : []);
+        var users = Users(_labeler.ExportsIndividuals ? rows : []);
         if (groups && now - _groupsPublishedAt >= options.Value.GroupRefreshInterval)
         {
             RefreshGroups(rows);
@@ -107,8 +108,17 @@ public sealed class UserMetricsExporter(
         }
         await RefreshProbesAsync(ct);
         await RefreshPulsesAsync(now, ct);
-        var refresh = new MetricsRefresh(rows, now);
-        foreach (var contributor in _contributors) await contributor.RefreshAsync(refresh, ct);
+        var refresh = new MetricsRefresh(rows, now) { Users = users };
+        try
+        {
+            foreach (var contributor in _contributors) await contributor.RefreshAsync(refresh, ct);
+        }
+        finally
+        {
+            // A failing contributor must not freeze every user's state (as the labelled gauges never did): the
+            // snapshot goes out with the families that were added, and the failure is logged by the caller.
+            _series.Publish(users.Build());
+        }
     }
 
     private async Task RefreshPulsesAsync(DateTimeOffset now, CancellationToken ct)
@@ -118,33 +128,18 @@ public sealed class UserMetricsExporter(
         MonitorMetrics.OutboxBacklog.Set(await outbox.BacklogAsync(ct));
     }
 
-    private void RefreshUsers(IReadOnlyList<BoardRow> rows)
-    {
-        var next = new Dictionary<string, (string[] Labels, BoardRow Row)>(rows.Count, StringComparer.Ordinal);
-        foreach (var row in rows)
-        {
-            var labels = new[] { UserLabel(row.UserId), row.Department, row.Site };
-            if (_exported.Remove(row.UserId, out var old))
-            {
-                if (!old.Labels.AsSpan().SequenceEqual(labels)) Remove(old.Labels);
-                else if (old.Row == row)
-                {
-                    next[row.UserId] = old;
-                    continue;
-                }
-            }
-            _up.WithLabels(labels).Set(row.State == SatisfactionState.Down ? 0 : 1);
-            _state.WithLabels(labels).Set((int)row.State);
-            _score.WithLabels(labels).Set(row.Score ?? 0);
-            _lastSignal.WithLabels(labels).Set(row.LastSignalAt?.ToUnixTimeMilliseconds() / 1000.0 ?? 0);
-            Sparse(_acknowledged, labels, row.Acknowledged);
-            Sparse(_flapping, labels, row.Flapping);
-            next[row.UserId] = (labels, row);
-        }
-        // Whoever is left has left the directory: their series go with them.
-        foreach (var (labels, _) in _exported.Values) Remove(labels);
-        _exported = next;
-    }
+    /// <summary>
+    /// The next snapshot of the per-user families. Built whole on each refresh (a user who left the directory is
+    /// simply not in it), each family published as it is added, the contributors' after the exporter's.
+    /// </summary>
+    private UserSeriesBuilder Users(IReadOnlyList<BoardRow> rows) =>
+        new UserSeriesBuilder(rows, _labeler.For, _series)
+            .Add(Up, r => r.State == SatisfactionState.Down ? 0 : 1)
+            .Add(State, r => (int)r.State)
+            .Add(Score, r => r.Score ?? 0)
+            .Add(LastSignal, r => r.LastSignalAt?.ToUnixTimeMilliseconds() / 1000.0 ?? 0)
+            .Add(Acknowledged, r => r.Acknowledged ? 1 : double.NaN)
+            .Add(Flapping, r => r.Flapping ? 1 : double.NaN);
 
     private void RefreshGroups(IReadOnlyList<BoardRow> rows)
     {
@@ -183,17 +178,4 @@ public sealed class UserMetricsExporter(
             if (health.LastSuccessAt is { } at) MonitorMetrics.ProbeLastSuccess.WithLabels(probe).Set(at.ToUnixTimeMilliseconds() / 1000.0);
         }
     }
-
-    private static void Sparse(Gauge gauge, string[] labels, bool present)
-    {
-        if (present) gauge.WithLabels(labels).Set(1);
-        else gauge.RemoveLabelled(labels);
-    }
-
-    private void Remove(string[] labels)
-    {
-        foreach (var g in new[] { _up, _state, _score, _lastSignal, _acknowledged, _flapping }) g.RemoveLabelled(labels);
-    }
-
-    private string UserLabel(string userId) => _labeler.For(userId);
 }

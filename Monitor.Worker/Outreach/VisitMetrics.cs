@@ -12,7 +12,7 @@ namespace Monitor.Worker.Outreach;
 /// Contact series read from the store on every refresh, so that every replica exports the same values whichever replica
 /// recorded the visit. Labels are directory values and the fixed kinds only: nothing typed into a visit becomes a label.
 /// </summary>
-public sealed class VisitMetrics(VisitRepository visits, UserLabeler labeler, IOptions<PrivacyOptions> privacy) : IMetricsContributor
+public sealed class VisitMetrics(VisitRepository visits, IOptions<PrivacyOptions> privacy) : IMetricsContributor
 {
     /// <summary>"Contacted" means a visit within this.</summary>
     public static readonly TimeSpan ContactWindow = TimeSpan.FromDays(30);
@@ -22,8 +22,9 @@ public sealed class VisitMetrics(VisitRepository visits, UserLabeler labeler, IO
 
     private static readonly string[] GroupLabels = ["group_type", "group"];
 
-    private readonly Gauge _lastContact = Prometheus.Metrics.CreateGauge("satisfaction_user_last_contact_timestamp_seconds",
-        "Unix time of the user's newest visit by IT (a ticket is not a contact); 0 when never.", "user", "department", "site");
+    /// <summary>Written from the exporter's per-user snapshot (<see cref="UserSeries"/>), not a labelled child per user.</summary>
+    public static readonly UserFamily LastContact = new("satisfaction_user_last_contact_timestamp_seconds",
+        "Unix time of the user's newest visit by IT (a ticket is not a contact); 0 when never.");
     private readonly Gauge _contacted = Prometheus.Metrics.CreateGauge("satisfaction_group_contacted_ratio",
         "Share of the group's users with a visit in the last 30 days, only for groups large enough to stay anonymous.", GroupLabels);
     private readonly Gauge _groupLastContact = Prometheus.Metrics.CreateGauge("satisfaction_group_last_contact_timestamp_seconds",
@@ -35,33 +36,17 @@ public sealed class VisitMetrics(VisitRepository visits, UserLabeler labeler, IO
     private readonly Gauge _visits = Prometheus.Metrics.CreateGauge("satisfaction_visits",
         "Visits in the last 30 days, by kind, across the cluster.", "kind");
 
-    private Dictionary<string, string[]> _users = new(StringComparer.Ordinal);
     private HashSet<(string, string)> _groups = [];
 
     public async Task RefreshAsync(MetricsRefresh refresh, CancellationToken ct)
     {
         var now = refresh.Now;
         var last = await visits.LastVisitsAsync(ct);
-        RefreshUsers(refresh.Board, last);
+        // Anonymous mode: the snapshot has no users, so no per-user series; a leaver is simply not in it.
+        refresh.Users.Add(LastContact, row => Seconds(last.GetValueOrDefault(row.UserId)?.At));
         RefreshGroups(refresh.Board, last, now);
         await RefreshRedAsync(refresh.Board, now, ct);
         foreach (var (kind, count) in await visits.CountByKindAsync(now - ContactWindow, ct)) _visits.WithLabels(kind).Set(count);
-    }
-
-    private void RefreshUsers(IReadOnlyList<BoardRow> board, Dictionary<string, LastVisit> last)
-    {
-        var next = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        // Anonymous mode: no per-user series (an empty set removes any that were exported).
-        foreach (var row in labeler.ExportsIndividuals ? board : [])
-        {
-            string[] labels = [labeler.For(row.UserId), row.Department, row.Site];
-            if (_users.Remove(row.UserId, out var old) && !old.SequenceEqual(labels)) _lastContact.RemoveLabelled(old);
-            _lastContact.WithLabels(labels).Set(Seconds(last.GetValueOrDefault(row.UserId)?.At));
-            next[row.UserId] = labels;
-        }
-        // Whoever is left has left the directory: their series go with them.
-        foreach (var labels in _users.Values) _lastContact.RemoveLabelled(labels);
-        _users = next;
     }
 
     private void RefreshGroups(IReadOnlyList<BoardRow> board, Dictionary<string, LastVisit> last, DateTimeOffset now)

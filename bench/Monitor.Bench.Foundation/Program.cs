@@ -110,16 +110,19 @@ Measure("incremental cycle after 1,000 new signals", await Time(async () => awai
 Measure("incremental cycle, nothing new", await Time(async () => await evaluator.RunIncrementalAsync(CancellationToken.None)));
 
 var pulseStore = new Monitor.Worker.Pulse.PulseRepository(db);
+var series = new UserSeries();
 var exporter = new UserMetricsExporter(new BoardRepository(db), new JobRunRepository(db), ProbeCatalog.Empty,
     pulseStore, pulseStore,
-    Options.Create(new MetricsOptions()), time, NullLogger<UserMetricsExporter>.Instance);
+    Options.Create(new MetricsOptions()), time, NullLogger<UserMetricsExporter>.Instance, series: series);
 Measure("first metrics refresh (creates every series)", await Time(() => exporter.RefreshAsync(CancellationToken.None)));
 Measure("metrics refresh, steady", await Time(() => exporter.RefreshAsync(CancellationToken.None)));
 for (var i = 0; i < 3; i++)
 {
     using var sink = new MemoryStream();
     var w = Stopwatch.StartNew();
-    await Prometheus.Metrics.DefaultRegistry.CollectAndExportAsTextAsync(sink);
+    // What a scrape of /metrics writes: the per-user snapshot, then the prometheus-net registry.
+    await MetricsEndpoint.WriteAsync(sink, Prometheus.ExpositionFormat.PrometheusText, series, Prometheus.Metrics.DefaultRegistry,
+        CancellationToken.None);
     Console.WriteLine($"text exposition of all series: {w.Elapsed.TotalMilliseconds:F0} ms, {sink.Length / 1024.0 / 1024.0:F1} MiB");
 }
 Console.WriteLine($"peak working set: {Process.GetCurrentProcess().PeakWorkingSet64 / 1024 / 1024} MiB");

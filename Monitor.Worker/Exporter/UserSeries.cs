@@ -1,0 +1,156 @@
+using System.Buffers;
+using System.Text;
+using Prometheus;
+
+namespace Monitor.Worker.Exporter;
+
+/// <summary>
+/// One per-user gauge family (labels <c>user</c>, <c>department</c>, <c>site</c>). A sparse family has a series only
+/// for the users whose value is set (the others are written as <see cref="double.NaN"/> and left out).
+/// </summary>
+public sealed class UserFamily(string name, string help, bool sparse = false)
+{
+    public string Name { get; } = name;
+
+    public bool Sparse { get; } = sparse;
+
+    // Both formats declare a gauge the same way: "# HELP name help\n# TYPE name gauge\n".
+    internal byte[] Declaration { get; } = Encoding.UTF8.GetBytes($"# HELP {name} {help}\n# TYPE {name} gauge\n");
+
+    internal byte[] NameBytes { get; } = Encoding.UTF8.GetBytes(name);
+}
+
+/// <summary>
+/// The per-user series as one immutable snapshot: every user's label set encoded once into a single buffer, and a
+/// column of values per family. At 100,000 users this is a few megabytes where prometheus-net kept a labelled child
+/// object per user and family (700,000 of them, most of the worker's memory: docs/benchmarks.md).
+/// </summary>
+public sealed class UserSeriesSnapshot
+{
+    public static readonly UserSeriesSnapshot Empty = new([], [0], []);
+
+    internal UserSeriesSnapshot(byte[] labels, int[] offsets, IReadOnlyList<(UserFamily Family, double[] Values)> columns)
+    {
+        Labels = labels;
+        Offsets = offsets;
+        Columns = columns;
+    }
+
+    /// <summary><c>user="…",department="…",site="…"</c> of user i is <c>Labels[Offsets[i]..Offsets[i + 1]]</c>.</summary>
+    internal byte[] Labels { get; }
+
+    internal int[] Offsets { get; }
+
+    internal IReadOnlyList<(UserFamily Family, double[] Values)> Columns { get; }
+
+    public int Count => Offsets.Length - 1;
+}
+
+/// <summary>
+/// Builds the next snapshot from a board, in the board's order: the exporter adds its families, then each
+/// <see cref="IMetricsContributor"/> may add its own (<see cref="MetricsRefresh.Users"/>), and the snapshot is
+/// published whole, so a scrape never sees the labels of one refresh with the values of another.
+/// </summary>
+public sealed class UserSeriesBuilder
+{
+    private readonly IReadOnlyList<Storage.BoardRow> _rows;
+    private readonly byte[] _labels;
+    private readonly int[] _offsets;
+    private readonly List<(UserFamily, double[])> _columns = [];
+
+    private readonly UserSeries? _live;
+
+    /// <param name="rows">The users to export; empty in anonymous mode.</param>
+    /// <param name="label">The <c>user</c> label of a user id (the id or its pseudonym).</param>
+    /// <param name="live">Where each family is published as soon as it is added (see <see cref="Add"/>).</param>
+    public UserSeriesBuilder(IReadOnlyList<Storage.BoardRow> rows, Func<string, string> label, UserSeries? live = null)
+    {
+        _rows = rows;
+        _live = live;
+        var buffer = new ArrayBufferWriter<byte>(Math.Max(256, rows.Count * 64));
+        _offsets = new int[rows.Count + 1];
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var row = rows[i];
+            Append(buffer, "user=\"", label(row.UserId));
+            Append(buffer, "\",department=\"", row.Department);
+            Append(buffer, "\",site=\"", row.Site);
+            Write(buffer, "\"");
+            _offsets[i + 1] = buffer.WrittenCount;
+        }
+        _labels = buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>The users of this snapshot, in order; <see cref="Add"/> takes one value per row.</summary>
+    public IReadOnlyList<Storage.BoardRow> Rows => _rows;
+
+    /// <summary>
+    /// Adds a family; <paramref name="value"/> is NaN for a user without a series in a sparse family. With a live
+    /// <see cref="UserSeries"/> the family is published at once, as a labelled gauge's Set was: a contributor that
+    /// sets a prometheus-net gauge after its per-user family (visits after last contact) is never scraped ahead of it.
+    /// </summary>
+    public UserSeriesBuilder Add(UserFamily family, Func<Storage.BoardRow, double> value)
+    {
+        var values = new double[_rows.Count];
+        for (var i = 0; i < values.Length; i++) values[i] = value(_rows[i]);
+        _columns.Add((family, values));
+        _live?.Publish(Build());
+        return this;
+    }
+
+    public UserSeriesSnapshot Build() => new(_labels, _offsets, _columns.ToArray());
+
+    private static void Append(ArrayBufferWriter<byte> buffer, string prefix, string value)
+    {
+        Write(buffer, prefix);
+        // The escaping of the exposition formats (and of prometheus-net): backslash, newline, double quote.
+        foreach (var rune in value.EnumerateRunes())
+        {
+            var escaped = rune.Value switch { '\\' => "\\\\", '\n' => "\\n", '"' => "\\\"", _ => null };
+            if (escaped is not null)
+            {
+                Write(buffer, escaped);
+                continue;
+            }
+            var span = buffer.GetSpan(4);
+            buffer.Advance(rune.EncodeToUtf8(span));
+        }
+    }
+
+    private static void Write(ArrayBufferWriter<byte> buffer, string ascii)
+    {
+        var span = buffer.GetSpan(ascii.Length);
+        buffer.Advance(Encoding.UTF8.GetBytes(ascii, span));
+    }
+}
+
+/// <summary>
+/// Holds the current <see cref="UserSeriesSnapshot"/> and writes it in the exposition format of the scrape
+/// (<see cref="MetricsEndpoint"/>), byte for byte as prometheus-net wrote the same gauges.
+/// </summary>
+public sealed class UserSeries
+{
+    private volatile UserSeriesSnapshot _current = UserSeriesSnapshot.Empty;
+
+    public UserSeriesSnapshot Current => _current;
+
+    /// <summary>
+    /// Replaces the snapshot. A family the new one lacks but the current one has (not added yet in this refresh, or
+    /// its contributor failed) keeps its current values while the users are the same, as a labelled gauge kept its
+    /// last value; when users joined or left, it is absent until it is added again.
+    /// </summary>
+    public void Publish(UserSeriesSnapshot snapshot)
+    {
+        var current = _current;
+        var missing = current.Columns.Where(c => snapshot.Columns.All(n => n.Family != c.Family)).ToList();
+        if (missing.Count > 0 && snapshot.Offsets.AsSpan().SequenceEqual(current.Offsets) &&
+            snapshot.Labels.AsSpan().SequenceEqual(current.Labels))
+        {
+            snapshot = new UserSeriesSnapshot(snapshot.Labels, snapshot.Offsets, [.. snapshot.Columns, .. missing]);
+        }
+        _current = snapshot;
+    }
+
+    public Task WriteAsync(Stream output, ExpositionFormat format, CancellationToken ct) =>
+        UserSeriesWriter.WriteAsync(_current, output, format, ct);
+}
