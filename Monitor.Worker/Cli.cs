@@ -62,6 +62,7 @@ public static class Cli
         root.Subcommands.Add(sentiment);
 
         root.Subcommands.Add(EraseCommand());
+        root.Subcommands.Add(UserDirectory.DirectoryCli.Create());
 
         return await root.Parse(args).InvokeAsync();
     }
@@ -99,7 +100,7 @@ public static class Cli
     }
 
     /// <summary>A bad setting ends the process with exit code 2 and one line per problem, naming the key.</summary>
-    private static async Task<int> Guarded(Func<Task<int>> run)
+    internal static async Task<int> Guarded(Func<Task<int>> run)
     {
         try
         {

@@ -108,6 +108,7 @@ public static class WorkerExtensions
         app.MapCampaigns();
         app.MapActions();
         app.MapOutreach();
+        app.MapDirectoryApi();
         if (string.IsNullOrEmpty(app.Services.GetRequiredService<IOptions<AdminOptions>>().Value.ApiKey))
         {
             app.Logger.LogWarning("Admin:ApiKey is not set: the admin API refuses every request");
