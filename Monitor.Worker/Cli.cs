@@ -22,7 +22,17 @@ public static class Cli
         root.SetAction((parse, ct) => Guarded(async () =>
         {
             var app = BuildApp([.. parse.UnmatchedTokens]);
-            await app.RunAsync(ct);
+            // Read now: a host that fails to start is disposed before the exception reaches us.
+            var listeners = app.Services.GetRequiredService<IOptions<Endpoints.EndpointOptions>>().Value;
+            Endpoints.ListenerFailure.Probe(listeners);
+            try
+            {
+                await app.RunAsync(ct);
+            }
+            catch (Exception e) when (Endpoints.ListenerFailure.Explain(e, listeners) is { } setting)
+            {
+                throw setting;
+            }
             return 0;
         }));
 

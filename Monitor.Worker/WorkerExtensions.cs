@@ -81,11 +81,12 @@ public static class WorkerExtensions
         services.AddSingleton<UserMetricsExporter>();
         services.AddHostedService(sp => sp.GetRequiredService<UserMetricsExporter>());
         services.AddMonitorHealthChecks();
+        SettingsLayout.AddSettingsLayoutCheck(services);
 
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<EndpointOptions>>((kestrel, endpoints) =>
         {
-            ListenerExtensions.Listen(kestrel, endpoints.Value.Public);
-            ListenerExtensions.Listen(kestrel, endpoints.Value.Internal);
+            ListenerExtensions.Listen(kestrel, endpoints.Value.Public, "Endpoints:Public");
+            ListenerExtensions.Listen(kestrel, endpoints.Value.Internal, "Endpoints:Internal");
         });
         return builder;
     }

@@ -43,9 +43,10 @@ internal sealed class EndpointOptionsValidator : IValidateOptions<EndpointOption
     }
 
     public ValidateOptionsResult Validate(string? name, AdminOptions o) =>
-        o.ApiKey is { Length: > 0 and < 16 }
+        // Spaces around the key could never match (the header value is trimmed) and a blank key is no secret.
+        o.ApiKey is { Length: > 0 } key && (key.Trim().Length < 16 || key.Trim() != key)
             ? ValidateOptionsResult.Fail(
-                $"{AdminOptions.Section}:{nameof(o.ApiKey)} must be at least 16 characters (or empty to disable the admin API).")
+                $"{AdminOptions.Section}:{nameof(o.ApiKey)} must be at least 16 characters without surrounding spaces (or empty to disable the admin API).")
             : ValidateOptionsResult.Success;
 
     private static Uri? Check(string value, string key, List<string> failures)
