@@ -39,6 +39,7 @@ public static class WorkerExtensions
         services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(20));
         services.AddHostedService<ShutdownWatchdog>();
         services.ConfigureHttpJsonOptions(o => Json.Configure(o.SerializerOptions));
+        services.AddProblemDetails();
 
         services.AddValidatedOptions<StorageOptions, StorageOptionsValidator>(builder.Configuration, StorageOptions.Section);
         services.AddValidatedOptions<DirectoryOptions, DirectoryOptionsValidator>(builder.Configuration, DirectoryOptions.Section);
@@ -96,6 +97,7 @@ public static class WorkerExtensions
         app.UseRouting();
         app.UseListenerSeparation();
         app.UseAdminApiKey();
+        app.UseAdminProblemDetails();
         app.UsePrivacy();
         MonitorMetrics.InitialiseKnownSeries(app.Services.GetRequiredService<ProbeCatalog>().Names);
         app.MapMetrics().OnListener(Listener.Internal);
