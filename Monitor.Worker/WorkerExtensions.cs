@@ -98,6 +98,7 @@ public static class WorkerExtensions
         app.UseListenerSeparation();
         app.UseAdminApiKey();
         app.UseAdminProblemDetails();
+        app.UsePublicFormErrors();
         app.UsePrivacy();
         MonitorMetrics.InitialiseKnownSeries(app.Services.GetRequiredService<ProbeCatalog>().Names);
         app.MapMetrics().OnListener(Listener.Internal);
