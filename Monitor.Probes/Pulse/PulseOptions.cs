@@ -128,9 +128,11 @@ public sealed class PulseOptionsValidator : IValidateOptions<PulseOptions>
         Positive(o.FollowUpAfter, nameof(o.FollowUpAfter));
         if (o.QuietUntil >= o.QuietFrom)
             failures.Add($"{s}:{nameof(o.QuietUntil)} ({o.QuietUntil}) must be before {s}:{nameof(o.QuietFrom)} ({o.QuietFrom}).");
-        if (!(o.DailySampleRate is > 0 and <= 1)) failures.Add($"{s}:{nameof(o.DailySampleRate)} must be in (0, 1] (got {o.DailySampleRate}).");
+        if (!(o.DailySampleRate is > 0 and <= 1))
+            failures.Add($"{s}:{nameof(o.DailySampleRate)} must be in (0, 1] (got {o.DailySampleRate}).");
         if (o.MaxPerRun < 1) failures.Add($"{s}:{nameof(o.MaxPerRun)} must be at least 1.");
-        if (!(o.NoAnswerWeight is > 0 and <= 1)) failures.Add($"{s}:{nameof(o.NoAnswerWeight)} must be in (0, 1] (got {o.NoAnswerWeight}).");
+        if (!(o.NoAnswerWeight is > 0 and <= 1))
+            failures.Add($"{s}:{nameof(o.NoAnswerWeight)} must be in (0, 1] (got {o.NoAnswerWeight}).");
         if (o.CommentMaxLength is < 1 or > 4000) failures.Add($"{s}:{nameof(o.CommentMaxLength)} must be in [1, 4000].");
         if (o.Questions() is not { Length: > 0 and <= 10 } questions || questions.Any(string.IsNullOrWhiteSpace))
             failures.Add($"{s}:{nameof(o.QuestionSet)} '{o.QuestionSet}' is not a question set with 1 to 10 questions (built in: {string.Join(", ", PulseQuestions.BuiltIn.Keys)}).");

@@ -45,7 +45,8 @@ public sealed class PublicFormErrorTests
         yield return new TestCaseData("1,025 fields",
             (Func<HttpContent>)(() => Form(string.Join('&', Enumerable.Range(0, 1025).Select(i => $"f{i}=1")))));
         yield return new TestCaseData("a key over 2,048 characters", (Func<HttpContent>)(() => Form(new string('k', 2100) + "=1")));
-        yield return new TestCaseData("a value over 4 MB", (Func<HttpContent>)(() => Form("comment=" + new string('v', 4 * 1024 * 1024 + 10))));
+        yield return new TestCaseData("a value over 4 MB",
+            (Func<HttpContent>)(() => Form("comment=" + new string('v', 4 * 1024 * 1024 + 10))));
     }
 
     [TestCaseSource(nameof(Bodies))]

@@ -23,7 +23,8 @@ public sealed class PulseTokenRangeTests
         BinaryPrimitives.WriteInt64BigEndian(bytes.AsSpan(18, 8), expiresSeconds);
         HMACSHA256.HashData(Encoding.UTF8.GetBytes(Key), bytes.AsSpan(0, bytes.Length - 32), bytes.AsSpan(bytes.Length - 32));
 
-        Assert.That(codec.Verify(Base64Url.EncodeToString(bytes), DateTimeOffset.UtcNow, out var claims), Is.EqualTo(TokenVerdict.Malformed));
+        Assert.That(codec.Verify(Base64Url.EncodeToString(bytes), DateTimeOffset.UtcNow, out var claims),
+            Is.EqualTo(TokenVerdict.Malformed));
         Assert.That(claims, Is.Null);
     }
 }

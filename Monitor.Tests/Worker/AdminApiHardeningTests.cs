@@ -55,7 +55,8 @@ public sealed class AdminApiHardeningTests
         using var broken = await _worker.Admin.PostAsync("/api/users/u001/signals",
             new StringContent("{\"score\": ", Encoding.UTF8, "application/json"));
         await ProblemAsync(broken, HttpStatusCode.BadRequest);
-        using var text = await _worker.Admin.PostAsync("/api/users/u001/signals", new StringContent("score=1", Encoding.UTF8, "text/plain"));
+        using var text = await _worker.Admin.PostAsync("/api/users/u001/signals",
+            new StringContent("score=1", Encoding.UTF8, "text/plain"));
         await ProblemAsync(text, HttpStatusCode.UnsupportedMediaType);
     }
 

@@ -18,8 +18,10 @@ public sealed class SettingsHardeningTests
     [TestCase("Storage__ConnectionString=Data Source=m.db;Mode=Memory", "Storage:ConnectionString must name a database file")]
     [TestCase("Pulse__Scanner__HoneypotQuarantine=-00:10:00", "Pulse:Scanner:HoneypotQuarantine must not be negative")]
     [TestCase("Pulse__BusinessDays__0=9", "Pulse:BusinessDays holds 9, which is not a day of the week")]
-    [TestCase("Pulse__PublicBaseUrl=http://pulse.example.com/?x=1|" + SigningKey, "Pulse:PublicBaseUrl must not have a query or a fragment")]
-    [TestCase("Pulse__PublicBaseUrl=http://pulse.example.com/#top|" + SigningKey, "Pulse:PublicBaseUrl must not have a query or a fragment")]
+    [TestCase("Pulse__PublicBaseUrl=http://pulse.example.com/?x=1|" + SigningKey,
+        "Pulse:PublicBaseUrl must not have a query or a fragment")]
+    [TestCase("Pulse__PublicBaseUrl=http://pulse.example.com/#top|" + SigningKey,
+        "Pulse:PublicBaseUrl must not have a query or a fragment")]
     [TestCase("Admin__ApiKey=                ", "Admin:ApiKey must be at least 16 characters without surrounding spaces")]
     [TestCase("Mail__PickupDirectory=/proc/mail-pickup", "Mail:PickupDirectory '/proc/mail-pickup' cannot be written")]
     [TestCase("Pulse__LinkValidity=10000.00:00:00", "Pulse:LinkValidity must be at most 90 days")]

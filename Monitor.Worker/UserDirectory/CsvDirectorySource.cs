@@ -80,7 +80,8 @@ public sealed class CsvDirectorySource(IOptions<DirectoryOptions> options) : IUs
                 return Refused(DirectoryRefusal.InvalidFile, $"{name}: the file is empty; expected a header row");
             var twice = columns.GroupBy(c => c).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
             if (twice.Count > 0)
-                return Refused(DirectoryRefusal.InvalidFile, $"{name}: the header names column(s) {string.Join(", ", twice)} more than once");
+                return Refused(DirectoryRefusal.InvalidFile,
+                    $"{name}: the header names column(s) {string.Join(", ", twice)} more than once");
             var missing = Required.Where(r => !header.Contains(r)).ToList();
             if (missing.Count > 0)
                 return Refused(DirectoryRefusal.InvalidFile, $"{name}: the header lacks column(s) {string.Join(", ", missing)}");

@@ -28,7 +28,8 @@ internal sealed class DirectoryOptionsValidator : IValidateOptions<DirectoryOpti
         if (string.IsNullOrWhiteSpace(o.CsvPath))
             failures.Add($"{DirectoryOptions.Section}:{nameof(o.CsvPath)} is required.");
         else if (System.IO.Directory.Exists(o.CsvPath))
-            failures.Add($"{DirectoryOptions.Section}:{nameof(o.CsvPath)} names '{Path.GetFullPath(o.CsvPath)}', which is a folder, not a CSV file.");
+            failures.Add($"{DirectoryOptions.Section}:{nameof(o.CsvPath)} names '{Path.GetFullPath(o.CsvPath)}', " +
+                         "which is a folder, not a CSV file.");
         else if (!File.Exists(o.CsvPath))
             failures.Add($"{DirectoryOptions.Section}:{nameof(o.CsvPath)} names '{Path.GetFullPath(o.CsvPath)}', which does not exist.");
         if (o.Interval < TimeSpan.FromSeconds(1))
