@@ -19,6 +19,7 @@ public static class ValidatedOptions
     {
         services.AddOptions<TOptions>().Configure(o => BindStrictly(configuration, section, o)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<TOptions>, TValidator>();
+        services.AddSingleton(new SettingsSection(section));
         return services;
     }
 
@@ -29,6 +30,7 @@ public static class ValidatedOptions
     {
         services.AddOptions<TOptions>().Configure(o => BindStrictly(configuration, section, o)).ValidateOnStart();
         services.AddSingleton(validator);
+        services.AddSingleton(new SettingsSection(section));
         return services;
     }
 
@@ -39,6 +41,7 @@ public static class ValidatedOptions
     {
         services.AddOptions<TOptions>().Configure<IConfiguration>((o, c) => BindStrictly(c, section, o)).ValidateOnStart();
         services.AddSingleton(validator);
+        services.AddSingleton(new SettingsSection(section));
         return services;
     }
 

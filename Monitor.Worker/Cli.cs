@@ -22,7 +22,17 @@ public static class Cli
         root.SetAction((parse, ct) => Guarded(async () =>
         {
             var app = BuildApp([.. parse.UnmatchedTokens]);
-            await app.RunAsync(ct);
+            // Read now: a host that fails to start is disposed before the exception reaches us.
+            var listeners = app.Services.GetRequiredService<IOptions<Endpoints.EndpointOptions>>().Value;
+            Endpoints.ListenerFailure.Probe(listeners);
+            try
+            {
+                await app.RunAsync(ct);
+            }
+            catch (Exception e) when (Endpoints.ListenerFailure.Explain(e, listeners) is { } setting)
+            {
+                throw setting;
+            }
             return 0;
         }));
 
@@ -62,6 +72,7 @@ public static class Cli
         root.Subcommands.Add(sentiment);
 
         root.Subcommands.Add(EraseCommand());
+        root.Subcommands.Add(UserDirectory.DirectoryCli.Create());
 
         // No termination timeout of System.CommandLine's own (two seconds by default, then exit 143): SIGTERM goes to the
         // host, which finishes jobs and the outbox batch in flight within HostOptions.ShutdownTimeout (issue 13).
@@ -101,7 +112,7 @@ public static class Cli
     }
 
     /// <summary>A bad setting ends the process with exit code 2 and one line per problem, naming the key.</summary>
-    private static async Task<int> Guarded(Func<Task<int>> run)
+    internal static async Task<int> Guarded(Func<Task<int>> run)
     {
         try
         {

@@ -39,6 +39,7 @@ public static class WorkerExtensions
         services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(20));
         services.AddHostedService<ShutdownWatchdog>();
         services.ConfigureHttpJsonOptions(o => Json.Configure(o.SerializerOptions));
+        services.AddProblemDetails();
 
         services.AddValidatedOptions<StorageOptions, StorageOptionsValidator>(builder.Configuration, StorageOptions.Section);
         services.AddValidatedOptions<DirectoryOptions, DirectoryOptionsValidator>(builder.Configuration, DirectoryOptions.Section);
@@ -82,11 +83,12 @@ public static class WorkerExtensions
         services.AddSingleton<UserMetricsExporter>();
         services.AddHostedService(sp => sp.GetRequiredService<UserMetricsExporter>());
         services.AddMonitorHealthChecks();
+        SettingsLayout.AddSettingsLayoutCheck(services);
 
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<EndpointOptions>>((kestrel, endpoints) =>
         {
-            ListenerExtensions.Listen(kestrel, endpoints.Value.Public);
-            ListenerExtensions.Listen(kestrel, endpoints.Value.Internal);
+            ListenerExtensions.Listen(kestrel, endpoints.Value.Public, "Endpoints:Public");
+            ListenerExtensions.Listen(kestrel, endpoints.Value.Internal, "Endpoints:Internal");
         });
         return builder;
     }
@@ -97,6 +99,8 @@ public static class WorkerExtensions
         app.UseRouting();
         app.UseListenerSeparation();
         app.UseAdminApiKey();
+        app.UseAdminProblemDetails();
+        app.UsePublicFormErrors();
         app.UsePrivacy();
         MonitorMetrics.InitialiseKnownSeries(app.Services.GetRequiredService<ProbeCatalog>().Names);
         app.MapMonitorMetrics().OnListener(Listener.Internal);
@@ -112,6 +116,7 @@ public static class WorkerExtensions
         app.MapCampaigns();
         app.MapActions();
         app.MapOutreach();
+        app.MapDirectoryApi();
         if (string.IsNullOrEmpty(app.Services.GetRequiredService<IOptions<AdminOptions>>().Value.ApiKey))
         {
             app.Logger.LogWarning("Admin:ApiKey is not set: the admin API refuses every request");

@@ -15,4 +15,13 @@ public interface IUserDirectorySource
 public sealed record DirectoryReadResult(IReadOnlyList<User> Users, IReadOnlyList<string> Errors)
 {
     public bool Ok => Errors.Count == 0;
+
+    /// <summary>Why the read was refused as a whole (a fixed word, used as a metric label); null when it was not.</summary>
+    public string? Refusal { get; init; }
+
+    /// <summary>
+    /// Optional columns the source does not carry: the stored value of those fields is kept, not reset to
+    /// the default (an export that drops a column must not demote every manager).
+    /// </summary>
+    public IReadOnlyList<string> MissingColumns { get; init; } = [];
 }

@@ -98,6 +98,9 @@ public sealed class ScannerOptions
 /// <summary>Checks the pulse settings; every failure names its full key.</summary>
 public sealed class PulseOptionsValidator : IValidateOptions<PulseOptions>
 {
+    /// <summary>The longest <c>Pulse:LinkValidity</c> accepted.</summary>
+    public static readonly TimeSpan MaxLinkValidity = TimeSpan.FromDays(90);
+
     public ValidateOptionsResult Validate(string? name, PulseOptions o)
     {
         const string s = PulseOptions.Section;
@@ -106,24 +109,37 @@ public sealed class PulseOptionsValidator : IValidateOptions<PulseOptions>
             failures.Add($"{s}:{nameof(o.Cron)} is not a valid Quartz cron expression (got '{o.Cron}').");
         if (o.Enabled && o.CanSign && !(Uri.TryCreate(o.PublicBaseUrl, UriKind.Absolute, out var u) && u.Scheme is "http" or "https"))
             failures.Add($"{s}:{nameof(o.PublicBaseUrl)} must be the http(s) URL people's browsers reach the public listener at (got '{o.PublicBaseUrl}').");
+        // Links are built by appending a path: a query or fragment would swallow it.
+        else if (o.Enabled && o.CanSign && Uri.TryCreate(o.PublicBaseUrl, UriKind.Absolute, out var b) &&
+                 (b.Query.Length > 0 || b.Fragment.Length > 0))
+            failures.Add($"{s}:{nameof(o.PublicBaseUrl)} must not have a query or a fragment (got '{o.PublicBaseUrl}').");
         for (var i = 0; i < o.SigningKeys.Length; i++)
         {
             if (o.SigningKeys[i] is not { Length: >= 32 })
                 failures.Add($"{s}:{nameof(o.SigningKeys)}:{i} must be at least 32 characters (a random secret; rotate by putting a new key first).");
         }
         Positive(o.LinkValidity, nameof(o.LinkValidity));
+        // A link is a bearer credential in a mailbox: months of validity is a setting gone wrong (and dates overflow).
+        if (o.LinkValidity > MaxLinkValidity)
+            failures.Add($"{s}:{nameof(o.LinkValidity)} must be at most {MaxLinkValidity.TotalDays} days (got {o.LinkValidity}).");
+        foreach (var day in o.BusinessDays.Where(d => !Enum.IsDefined(d)))
+            failures.Add($"{s}:{nameof(o.BusinessDays)} holds {(int)day}, which is not a day of the week (Monday ... Sunday).");
         Positive(o.MinimumInterval, nameof(o.MinimumInterval));
         Positive(o.FollowUpAfter, nameof(o.FollowUpAfter));
         if (o.QuietUntil >= o.QuietFrom)
             failures.Add($"{s}:{nameof(o.QuietUntil)} ({o.QuietUntil}) must be before {s}:{nameof(o.QuietFrom)} ({o.QuietFrom}).");
-        if (o.DailySampleRate is <= 0 or > 1) failures.Add($"{s}:{nameof(o.DailySampleRate)} must be in (0, 1] (got {o.DailySampleRate}).");
+        if (!(o.DailySampleRate is > 0 and <= 1))
+            failures.Add($"{s}:{nameof(o.DailySampleRate)} must be in (0, 1] (got {o.DailySampleRate}).");
         if (o.MaxPerRun < 1) failures.Add($"{s}:{nameof(o.MaxPerRun)} must be at least 1.");
-        if (o.NoAnswerWeight is <= 0 or > 1) failures.Add($"{s}:{nameof(o.NoAnswerWeight)} must be in (0, 1] (got {o.NoAnswerWeight}).");
+        if (!(o.NoAnswerWeight is > 0 and <= 1))
+            failures.Add($"{s}:{nameof(o.NoAnswerWeight)} must be in (0, 1] (got {o.NoAnswerWeight}).");
         if (o.CommentMaxLength is < 1 or > 4000) failures.Add($"{s}:{nameof(o.CommentMaxLength)} must be in [1, 4000].");
         if (o.Questions() is not { Length: > 0 and <= 10 } questions || questions.Any(string.IsNullOrWhiteSpace))
             failures.Add($"{s}:{nameof(o.QuestionSet)} '{o.QuestionSet}' is not a question set with 1 to 10 questions (built in: {string.Join(", ", PulseQuestions.BuiltIn.Keys)}).");
         PulseOptionsTranslations.Validate(o, failures);
         var sc = $"{s}:{nameof(o.Scanner)}";
+        if (o.Scanner.HoneypotQuarantine < TimeSpan.Zero)
+            failures.Add($"{sc}:{nameof(ScannerOptions.HoneypotQuarantine)} must not be negative.");
         if (o.Scanner.MinimumAfterSend < TimeSpan.Zero) failures.Add($"{sc}:{nameof(ScannerOptions.MinimumAfterSend)} must not be negative.");
         if (o.Scanner.BurstWindow <= TimeSpan.Zero) failures.Add($"{sc}:{nameof(ScannerOptions.BurstWindow)} must be positive.");
         if (o.Scanner.BurstAnswers is < 2 or > 5) failures.Add($"{sc}:{nameof(ScannerOptions.BurstAnswers)} must be in [2, 5].");

@@ -40,6 +40,8 @@ public sealed class PulseTokenCodec
     private const byte Version = 1;
     private const int MacLength = 32;
     private const int FixedLength = 1 + 1 + 16 + 8 + 1 + 1;
+    private static readonly long MinSeconds = DateTimeOffset.MinValue.ToUnixTimeSeconds();
+    private static readonly long MaxSeconds = DateTimeOffset.MaxValue.ToUnixTimeSeconds();
     private readonly byte[][] _keys;
 
     public PulseTokenCodec(IEnumerable<string> keys)
@@ -98,8 +100,11 @@ public sealed class PulseTokenCodec
         {
             return TokenVerdict.Malformed;
         }
+        // A signed expiry outside DateTimeOffset's range (a leaked or old key) is malformed, not an exception.
+        var expires = BinaryPrimitives.ReadInt64BigEndian(buffer.AsSpan(18, 8));
+        if (expires < MinSeconds || expires > MaxSeconds) return TokenVerdict.Malformed;
         claims = new PulseToken((TokenPurpose)buffer[1], new Guid(buffer.AsSpan(2, 16)), user, buffer[26], buffer[27],
-            DateTimeOffset.FromUnixTimeSeconds(BinaryPrimitives.ReadInt64BigEndian(buffer.AsSpan(18, 8))));
+            DateTimeOffset.FromUnixTimeSeconds(expires));
         return claims.ExpiresAt <= now ? TokenVerdict.Expired : TokenVerdict.Valid;
     }
 }

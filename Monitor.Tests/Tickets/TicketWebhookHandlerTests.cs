@@ -138,6 +138,21 @@ public sealed class TicketWebhookHandlerTests
         Assert.That(_sink.Signals.Single().Source, Is.EqualTo("jira:SUP-1:comment:10001"));
     }
 
+    [TestCase("-62135596800001")]
+    [TestCase("9223372036854775807")]
+    public async Task A_signed_jira_webhook_with_an_out_of_range_timestamp_is_400_not_an_exception(string timestamp)
+    {
+        var jira = "{\"timestamp\":" + timestamp + """
+            ,"webhookEvent":"comment_created",
+             "comment":{"id":"10001","author":{"accountId":"acc-ann","emailAddress":"ann@example.com"},"body":"x","jsdPublic":true},
+             "issue":{"id":"10001","key":"SUP-1","fields":{"reporter":{"accountId":"acc-ann","emailAddress":"ann@example.com"}}}}
+            """;
+
+        var outcome = await Post("jira", jira, Headers("X-Hub-Signature", Signature(jira)));
+
+        Assert.That(outcome, Is.EqualTo(new WebhookOutcome(400, "malformed payload: field 'timestamp' is out of range")));
+    }
+
     [Test]
     public async Task An_unknown_system_is_not_found()
     {

@@ -22,6 +22,7 @@ public static class AdminApi
         api.MapGet("/users", async (string? state, string? department, string? site, BoardRepository board,
             TimeProvider time, CancellationToken ct) =>
         {
+            if (AdminInput.UnknownState(state) is { } unknown) return unknown;
             var rows = await board.LoadAsync(time.GetUtcNow(), ct);
             return Results.Ok(rows
                 .Where(r => state is null || string.Equals(r.State.ToString(), state, StringComparison.OrdinalIgnoreCase))
@@ -55,12 +56,13 @@ public static class AdminApi
         });
 
         api.MapPost("/users/{id}/signals", async (string id, SignalRequest body, UserRepository users,
-            SignalRepository signals, TimeProvider time, CancellationToken ct) =>
+            SignalRepository signals, TimeProvider time, IOptions<AdminOptions> admin, CancellationToken ct) =>
         {
             if (await users.FindAsync(id, ct) is null) return Problem(404, $"No user '{id}' in the directory.");
             var signal = new Signal(id, body.Kind ?? SignalKinds.Touchpoint, body.Score ?? double.NaN, body.Weight ?? 1.0,
                 body.ObservedAt ?? time.GetUtcNow(), body.Source ?? $"api:{Guid.CreateVersion7():N}", body.Comment);
             if (body.Score is null) return Problem(400, "score is required, in [-1, +1].");
+            if (AdminInput.ObservedAtOutOfWindow(body.ObservedAt, time.GetUtcNow(), admin.Value) is { } late) return late;
             if (signal.Validate() is { } problem)
             {
                 MonitorMetrics.SignalsRejected.WithLabels("invalid").Inc();
@@ -76,6 +78,7 @@ public static class AdminApi
             AcknowledgementRepository acks, TimeProvider time, CancellationToken ct) =>
         {
             if (string.IsNullOrWhiteSpace(body.By)) return Problem(400, "by is required: who acknowledges.");
+            if (AdminInput.AcknowledgementTooLong(body.By, body.Comment) is { } tooLong) return tooLong;
             var status = await states.FindAsync(id, ct);
             if (status is null) return Problem(404, $"No evaluated user '{id}'.");
             if (status.State != SatisfactionState.Down)
@@ -158,7 +161,7 @@ public static class AdminApi
             if (context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase))
             {
                 var header = context.Request.Headers.Authorization.ToString();
-                if (key is null || !header.StartsWith("Bearer ", StringComparison.Ordinal) ||
+                if (key is null || !header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ||
                     !CryptographicOperations.FixedTimeEquals(key, SHA256.HashData(Encoding.UTF8.GetBytes(header[7..].Trim()))))
                 {
                     context.Response.StatusCode = StatusCodes.Status401Unauthorized;

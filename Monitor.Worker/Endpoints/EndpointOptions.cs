@@ -25,6 +25,12 @@ public sealed class AdminOptions
 
     /// <summary>Bearer key of the admin API; when empty the admin API refuses every request.</summary>
     public string? ApiKey { get; set; }
+
+    /// <summary>How far in the past a signal's <c>observedAt</c> may lie (older ones weigh nothing: the evaluation window).</summary>
+    public TimeSpan MaxSignalAge { get; set; } = TimeSpan.FromDays(90);
+
+    /// <summary>How far in the future a signal's <c>observedAt</c> may lie (the sender's clock may run ahead).</summary>
+    public TimeSpan MaxClockSkew { get; set; } = TimeSpan.FromMinutes(5);
 }
 
 internal sealed class EndpointOptionsValidator : IValidateOptions<EndpointOptions>, IValidateOptions<AdminOptions>
@@ -42,11 +48,21 @@ internal sealed class EndpointOptionsValidator : IValidateOptions<EndpointOption
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
-    public ValidateOptionsResult Validate(string? name, AdminOptions o) =>
-        o.ApiKey is { Length: > 0 and < 16 }
-            ? ValidateOptionsResult.Fail(
-                $"{AdminOptions.Section}:{nameof(o.ApiKey)} must be at least 16 characters (or empty to disable the admin API).")
-            : ValidateOptionsResult.Success;
+    public ValidateOptionsResult Validate(string? name, AdminOptions o)
+    {
+        var failures = new List<string>();
+        // Spaces around the key could never match (the header value is trimmed) and a blank key is no secret.
+        if (o.ApiKey is { Length: > 0 } key && (key.Trim().Length < 16 || key.Trim() != key))
+        {
+            failures.Add($"{AdminOptions.Section}:{nameof(o.ApiKey)} must be at least 16 characters without surrounding spaces " +
+                         "(or empty to disable the admin API).");
+        }
+        if (o.MaxSignalAge <= TimeSpan.Zero || o.MaxSignalAge > TimeSpan.FromDays(3650))
+            failures.Add($"{AdminOptions.Section}:{nameof(o.MaxSignalAge)} must be positive and at most 3650 days (got {o.MaxSignalAge}).");
+        if (o.MaxClockSkew < TimeSpan.Zero || o.MaxClockSkew > TimeSpan.FromDays(1))
+            failures.Add($"{AdminOptions.Section}:{nameof(o.MaxClockSkew)} must be between 0 and 1 day (got {o.MaxClockSkew}).");
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
 
     private static Uri? Check(string value, string key, List<string> failures)
     {

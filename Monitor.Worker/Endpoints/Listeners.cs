@@ -16,13 +16,28 @@ public sealed record ListenerMetadata(Listener Listener);
 public static class ListenerExtensions
 {
     /// <summary>Opens one listener from its validated URL: an IP address, <c>localhost</c>, or any other host for all interfaces.</summary>
-    public static void Listen(KestrelServerOptions kestrel, string url)
+    /// <param name="key">The setting the URL comes from, named when https has no certificate.</param>
+    public static void Listen(KestrelServerOptions kestrel, string url, string? key = null)
     {
         var uri = new Uri(url);
-        Action<ListenOptions> configure = uri.Scheme == Uri.UriSchemeHttps ? l => l.UseHttps() : _ => { };
+        Action<ListenOptions> configure = uri.Scheme == Uri.UriSchemeHttps ? l => UseHttps(l, url, key) : _ => { };
         if (uri.IsLoopback && !IPAddress.TryParse(uri.Host, out _)) kestrel.ListenLocalhost(uri.Port, configure);
         else if (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var address)) kestrel.Listen(address, uri.Port, configure);
         else kestrel.ListenAnyIP(uri.Port, configure);
+    }
+
+    private static void UseHttps(ListenOptions listen, string url, string? key)
+    {
+        try
+        {
+            listen.UseHttps();
+        }
+        catch (InvalidOperationException) when (key is not null)
+        {
+            throw new OptionsValidationException(Options.DefaultName, typeof(EndpointOptions),
+                [$"{key} ({url}) uses https but no server certificate is configured (Kestrel:Certificates:Default); " +
+                 "or serve http behind a TLS-terminating proxy."]);
+        }
     }
 
     public static TBuilder OnListener<TBuilder>(this TBuilder builder, Listener listener)

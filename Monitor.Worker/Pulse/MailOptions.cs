@@ -31,6 +31,8 @@ public sealed class MailOptions : IPulseChannelOptions
             failures.Add($"{s}:{nameof(From)} must be an e-mail address, e.g. \"IT pulse <pulse@example.com>\" (got '{From}').");
         if (string.IsNullOrWhiteSpace(Smtp.Host) && string.IsNullOrWhiteSpace(PickupDirectory))
             failures.Add($"{s}:{nameof(PickupDirectory)} is required when {s}:Smtp:Host is not set.");
+        else if (string.IsNullOrWhiteSpace(Smtp.Host) && PickupFolder.Unwritable(PickupDirectory) is { } why)
+            failures.Add($"{s}:{nameof(PickupDirectory)} '{Path.GetFullPath(PickupDirectory)}' cannot be written: {why}");
         if (Smtp.Port is < 1 or > 65535) failures.Add($"{s}:Smtp:{nameof(SmtpOptions.Port)} must be in [1, 65535] (got {Smtp.Port}).");
         if (!string.IsNullOrEmpty(Smtp.User) && Smtp.Password is null)
             failures.Add($"{s}:Smtp:{nameof(SmtpOptions.Password)} is required when {s}:Smtp:{nameof(SmtpOptions.User)} is set.");

@@ -35,9 +35,16 @@ internal sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
         {
             try
             {
-                _ = o.IsPostgres
-                    ? (System.Data.Common.DbConnectionStringBuilder)new Npgsql.NpgsqlConnectionStringBuilder(o.ConnectionString)
-                    : new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(o.ConnectionString);
+                if (o.IsPostgres) _ = new Npgsql.NpgsqlConnectionStringBuilder(o.ConnectionString);
+                else if (new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(o.ConnectionString) is var sqlite &&
+                         (string.IsNullOrWhiteSpace(sqlite.DataSource) || sqlite.DataSource == ":memory:" ||
+                          sqlite.Mode == Microsoft.Data.Sqlite.SqliteOpenMode.Memory))
+                {
+                    // An in-memory or temporary database vanishes with each connection: tables migrated at start-up
+                    // would be gone for the next request.
+                    failures.Add($"{StorageOptions.Section}:{nameof(o.ConnectionString)} must name a database file " +
+                                 $"(Data Source=path/monitor.db); an in-memory or empty data source loses every write.");
+                }
             }
             catch (ArgumentException e)
             {

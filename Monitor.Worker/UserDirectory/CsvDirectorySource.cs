@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net.Mail;
+using System.Text;
 using CsvHelper;
 using Microsoft.Extensions.Options;
 using Monitor.Core.Ports;
@@ -15,24 +16,52 @@ public sealed class CsvDirectorySource(IOptions<DirectoryOptions> options) : IUs
 {
     private static readonly string[] Required = ["id", "email", "display_name", "department", "site"];
 
+    // Invalid UTF-8 refuses the file: a replacement character in an id or address would import a person who
+    // can never be matched again.
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <summary>Runs between the parse and the second look at the file (a test rewrites the file here).</summary>
+    internal Func<Task>? AfterParse { get; init; }
+
     public async Task<DirectoryReadResult> ReadAsync(CancellationToken cancellationToken)
     {
         var path = options.Value.CsvPath;
+        if (System.IO.Directory.Exists(path))
+            return Refused(DirectoryRefusal.Unreadable, $"{path}: is a folder; Directory:CsvPath must name the CSV file");
         try
         {
-            using var reader = new StreamReader(path);
-            return await ParseAsync(reader, Path.GetFileName(path), cancellationToken);
+            var before = new FileInfo(path);
+            if (!before.Exists) return Refused(DirectoryRefusal.Unreadable, $"{path}: does not exist");
+            DirectoryReadResult result;
+            using (var reader = new StreamReader(path, StrictUtf8, detectEncodingFromByteOrderMarks: true))
+                result = await ParseAsync(reader, Path.GetFileName(path), cancellationToken);
+            if (AfterParse is not null) await AfterParse();
+            var after = new FileInfo(path);
+            // A file rewritten in place while it was read holds half of each version: read it again next time.
+            if (!after.Exists || after.Length != before.Length || after.LastWriteTimeUtc != before.LastWriteTimeUtc)
+            {
+                return Refused(DirectoryRefusal.ChangedDuringRead,
+                    $"{path}: changed while it was read; read again at the next sync (replace the file atomically, docs/operations.md)");
+            }
+            return result;
         }
-        catch (IOException e)
+        catch (DecoderFallbackException e)
         {
-            return new DirectoryReadResult([], [$"{path}: cannot be read: {e.Message}"]);
+            return Refused(DirectoryRefusal.InvalidFile, $"{path}: is not valid UTF-8 (byte {e.Index} of a read block)");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return Refused(DirectoryRefusal.Unreadable, $"{path}: cannot be read: {e.Message}");
         }
     }
+
+    private static DirectoryReadResult Refused(string reason, string error) => new([], [error]) { Refusal = reason };
 
     public static async Task<DirectoryReadResult> ParseAsync(TextReader reader, string name, CancellationToken ct)
     {
         var errors = new List<string>();
         var users = new List<User>();
+        var header = new HashSet<string>();
         var options = new CsvReaderOptions
         {
             TrackLineNumbers = true,
@@ -45,12 +74,17 @@ public sealed class CsvDirectorySource(IOptions<DirectoryOptions> options) : IUs
         try
         {
             await csv.ReadHeaderAsync(ct);
-            var header = csv.Headers.Select(h => h.Trim().ToLowerInvariant()).ToHashSet();
+            var columns = csv.Headers.Select(h => h.Trim().ToLowerInvariant()).ToList();
+            header = columns.ToHashSet();
             if (header.Count == 0)
-                return new DirectoryReadResult([], [$"{name}: the file is empty; expected a header row"]);
+                return Refused(DirectoryRefusal.InvalidFile, $"{name}: the file is empty; expected a header row");
+            var twice = columns.GroupBy(c => c).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
+            if (twice.Count > 0)
+                return Refused(DirectoryRefusal.InvalidFile,
+                    $"{name}: the header names column(s) {string.Join(", ", twice)} more than once");
             var missing = Required.Where(r => !header.Contains(r)).ToList();
             if (missing.Count > 0)
-                return new DirectoryReadResult([], [$"{name}: the header lacks column(s) {string.Join(", ", missing)}"]);
+                return Refused(DirectoryRefusal.InvalidFile, $"{name}: the header lacks column(s) {string.Join(", ", missing)}");
 
             var ids = new HashSet<string>(StringComparer.Ordinal);
             var emails = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
@@ -69,7 +103,13 @@ public sealed class CsvDirectorySource(IOptions<DirectoryOptions> options) : IUs
         {
             errors.Add($"{name}: malformed CSV: {e.Message.Split('\n')[0]}");
         }
-        return errors.Count > 0 ? new DirectoryReadResult([], errors) : new DirectoryReadResult(users, []);
+        if (errors.Count > 0) return new DirectoryReadResult([], errors) { Refusal = DirectoryRefusal.BadRows };
+        // A header and no row is an export that failed, not a company that left.
+        if (users.Count == 0) return Refused(DirectoryRefusal.Empty, $"{name}: has a header but no users; refused");
+        return new DirectoryReadResult(users, [])
+        {
+            MissingColumns = DirectoryColumns.Optional.Where(c => !header.Contains(c)).ToList(),
+        };
     }
 
     private static User? ParseRow(CsvReader csv, HashSet<string> header, List<string> problems)
@@ -80,6 +120,7 @@ public sealed class CsvDirectorySource(IOptions<DirectoryOptions> options) : IUs
         var id = Field("id");
         var email = Field("email");
         if (id.Length == 0) problems.Add("id is empty");
+        DirectoryColumns.CheckText(header, c => header.Contains(c) ? csv.GetString(c) : null, problems);
         if (!MailAddress.TryCreate(email, out var address) || address.Address != email)
             problems.Add($"email '{email}' is not an e-mail address");
         foreach (var column in new[] { "display_name", "department", "site" })

@@ -127,7 +127,9 @@ public static class TicketWebhookPayload
         var reporterEmail = reporter.ValueKind == JsonValueKind.Object ? Str(reporter, "emailAddress") : null;
         var reporterId = reporter.ValueKind == JsonValueKind.Object ? Str(reporter, "accountId") : null;
         var at = root.TryGetProperty("timestamp", out var ts) && ts.TryGetInt64(out var ms)
-            ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : throw new TicketPayloadException("missing field 'timestamp'");
+            ? ms is >= 0 and <= 253402300799999 // 1970 to 9999: anything else is a bad payload, not an exception
+                ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : throw new TicketPayloadException("field 'timestamp' is out of range")
+            : throw new TicketPayloadException("missing field 'timestamp'");
         var record = new TicketRecord(key, reporterEmail, at, [], null, null, []);
         switch (Need(root, "webhookEvent"))
         {

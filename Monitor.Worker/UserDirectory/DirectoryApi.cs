@@ -1,0 +1,27 @@
+using Monitor.Worker.Endpoints;
+
+namespace Monitor.Worker.UserDirectory;
+
+/// <summary>
+/// <c>POST /api/directory/sync</c>: reads the directory now; with <c>?confirmRemoval=true</c> an operator
+/// confirms an import that removes more than <c>Directory:MaxRemovalShare</c> of the users.
+/// </summary>
+public static class DirectoryApi
+{
+    public static IEndpointRouteBuilder MapDirectoryApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/directory/sync", async (bool? confirmRemoval, DirectorySync sync, ILoggerFactory logs, CancellationToken ct) =>
+        {
+            var confirmed = confirmRemoval ?? false;
+            if (confirmed)
+                logs.CreateLogger(typeof(DirectoryApi)).LogWarning("Directory import with removals confirmed by the admin API");
+            var result = await sync.RunAsync(ct, confirmed);
+            return result.Success
+                ? Results.Ok(new { result.Changes!.Joined, result.Changes.Updated, result.Changes.Left })
+                : Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "The directory was not imported",
+                    detail: string.Join("\n", result.Errors.Take(20)),
+                    extensions: new Dictionary<string, object?> { ["reason"] = result.Refusal ?? DirectoryRefusal.BadRows });
+        }).OnListener(Listener.Internal);
+        return app;
+    }
+}

@@ -1,0 +1,38 @@
+using System.CommandLine;
+using Monitor.Worker.Storage;
+
+namespace Monitor.Worker.UserDirectory;
+
+/// <summary>
+/// <c>directory-sync [--confirm-removal]</c>: reads the directory once and exits; with the flag, an operator
+/// confirms an import that removes more than <c>Directory:MaxRemovalShare</c> of the users.
+/// Exit 0 imported, 1 refused (the reasons on stderr), 2 bad settings.
+/// </summary>
+public static class DirectoryCli
+{
+    public static Command Create()
+    {
+        var confirm = new Option<bool>("--confirm-removal")
+        {
+            Description = "Import even when it removes more than Directory:MaxRemovalShare of the users.",
+        };
+        var command = new Command("directory-sync", "Read the directory once, print what changed, and exit.") { confirm };
+        command.TreatUnmatchedTokensAsErrors = false;
+        command.SetAction((parse, ct) => Cli.Guarded(async () =>
+        {
+            var app = Cli.BuildApp([.. parse.UnmatchedTokens]);
+            await app.Services.GetRequiredService<Database>().MigrateAsync(ct);
+            var confirmed = parse.GetValue(confirm);
+            var result = await app.Services.GetRequiredService<DirectorySync>().RunAsync(ct, confirmed);
+            if (!result.Success)
+            {
+                foreach (var error in result.Errors) await Console.Error.WriteLineAsync(error);
+                return 1;
+            }
+            Console.WriteLine($"Directory imported: {result.Changes!.Joined} joined, {result.Changes.Updated} updated, " +
+                              $"{result.Changes.Left} left{(confirmed ? " (removal confirmed)" : "")}.");
+            return 0;
+        }));
+        return command;
+    }
+}
