@@ -23,6 +23,8 @@ public sealed partial class SqlInterpolationGuardTests
         "string.Join(',', Enumerable.Range(0, list[0].Width).Select(j => $\"@p{j}\"))", // parameter names @p0..@pn
         "(shippedOnly ? \"WHERE shipped_at IS NOT NULL\" : \"\")", // one of two constant texts
         "(userId is null ? \"\" : \"AND user_id = @userId\")", // one of two constant texts
+        "column", "Columns[groupType]", // GroupCommentRepository: "department" or "site" from its fixed map, never the request
+        "Written", // GroupCommentRepository: a const condition with parameters
     };
 
     private static readonly string[] Folders = ["Monitor.Worker", "Monitor.Probes"];
