@@ -35,6 +35,9 @@ public sealed class RateLimitOptionsTests
             ["RateLimits:TokenWindow"] = "02:00:00",
         }));
         Assert.That(e!.Failures.Select(f => f.Split(' ')[0]),
-            Is.EquivalentTo(new[] { "RateLimits:ClientPermits", "RateLimits:ClientWindow", "RateLimits:TokenPermits", "RateLimits:TokenWindow" }));
+            Is.EquivalentTo(new[]
+            {
+                "RateLimits:ClientPermits", "RateLimits:ClientWindow", "RateLimits:TokenPermits", "RateLimits:TokenWindow",
+            }));
     }
 }

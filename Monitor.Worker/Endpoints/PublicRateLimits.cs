@@ -30,6 +30,9 @@ public static class PublicRateLimits
     public static IServiceCollection AddPublicRateLimits(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddValidatedOptions<RateLimitOptions, RateLimitOptionsValidator>(configuration, RateLimitOptions.Section);
+        // Both series exist from the start, so a rate() over them works before the first refusal.
+        Refused.WithLabels(ClientLimited);
+        Refused.WithLabels(TokenLimited);
         services.AddRateLimiter(_ => { });
         services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitOptions>, IOptions<EndpointOptions>>(
             (limiter, limits, endpoints) =>
@@ -85,7 +88,8 @@ public static class PublicRateLimits
         if (Interlocked.CompareExchange(ref _lastLogged, now, last) != last) return;
         Interlocked.Add(ref _unlogged, -unlogged);
         context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(PublicRateLimits))
-            .LogWarning("Public listener refused {Count} request(s) over a rate limit in the last {Interval}, the latest {Reason} on {Route}",
+            .LogWarning(
+                "Public listener refused {Count} request(s) over a rate limit in the last {Interval}, the latest {Reason} on {Route}",
                 unlogged, LogInterval, reason, (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText);
     }
 
