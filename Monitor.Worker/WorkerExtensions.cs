@@ -84,6 +84,7 @@ public static class WorkerExtensions
         services.AddHostedService(sp => sp.GetRequiredService<UserMetricsExporter>());
         services.AddMonitorHealthChecks();
         SettingsLayout.AddSettingsLayoutCheck(services);
+        services.AddPublicRateLimits(builder.Configuration);
 
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<EndpointOptions>>((kestrel, endpoints) =>
         {
@@ -98,6 +99,7 @@ public static class WorkerExtensions
         app.UseStoreOutage();
         app.UseRouting();
         app.UseListenerSeparation();
+        app.UseRateLimiter();
         app.UseAdminApiKey();
         app.UseAdminProblemDetails();
         app.UsePublicFormErrors();

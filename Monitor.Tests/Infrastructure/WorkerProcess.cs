@@ -67,6 +67,9 @@ public sealed class WorkerProcess : IAsyncDisposable
             ["Metrics:RefreshInterval"] = "00:00:01",
             ["Metrics:GroupRefreshInterval"] = "00:00:01",
             ["Storage:ConnectionString"] = $"Data Source={Path.Combine(workDir, "monitor.db")}",
+            // Every test client is 127.0.0.1: tests other than the rate-limit ones must not trip the public limits.
+            ["RateLimits:ClientPermits"] = "100000",
+            ["RateLimits:TokenPermits"] = "100000",
         };
         foreach (var (k, v) in settings ?? new Dictionary<string, string>()) config[k] = v;
 

@@ -86,9 +86,15 @@ public sealed partial class PulseRepository(Database db) : IPulseStore, IOutboxS
     {
         await using var c = await db.OpenAsync(ct);
         var id = pulseId.ToString();
+        // One row per answer per window is all the scanner check reads (distinct answers since @since), so a link
+        // fetched over and over does not grow the table: a repeat inside the window inserts nothing.
         await c.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO pulse_link_hits (pulse_id, answer, hit_at) VALUES (@id, @answer, @now)",
-            new { id, answer, now }, cancellationToken: ct));
+            """
+            INSERT INTO pulse_link_hits (pulse_id, answer, hit_at)
+            SELECT @id, @answer, @now
+            WHERE NOT EXISTS (SELECT 1 FROM pulse_link_hits WHERE pulse_id = @id AND answer = @answer AND hit_at >= @since)
+            """,
+            new { id, answer, now, since }, cancellationToken: ct));
         return await c.ExecuteScalarAsync<int>(new CommandDefinition(
             "SELECT COUNT(DISTINCT answer) FROM pulse_link_hits WHERE pulse_id = @id AND hit_at >= @since",
             new { id, since }, cancellationToken: ct));

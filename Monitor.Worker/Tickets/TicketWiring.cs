@@ -27,6 +27,9 @@ public static class TicketWiring
         app.MapPost("/webhooks/tickets/{system}", async (string system, HttpRequest request, TicketWebhookHandler handler,
             IOptions<TicketWebhookOptions> options, CancellationToken ct) =>
         {
+            // Unauthenticated senders are refused on their headers: no body of theirs is read or buffered.
+            if (handler.RefuseBeforeBody(system, request.Headers) is { } refused)
+                return Results.Json(new { message = refused.Message }, statusCode: refused.StatusCode);
             var limit = options.Value.MaxBodyBytes;
             if (request.ContentLength > limit || await ReadAtMostAsync(request.Body, request.ContentLength, limit, ct) is not { } body)
             {

@@ -26,18 +26,39 @@ public sealed class TicketWebhookHandler(
     ILogger<TicketWebhookHandler> logger,
     IServiceProvider services)
 {
-    public async Task<WebhookOutcome> HandleAsync(
-        string system, IHeaderDictionary headers, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    /// <summary>
+    /// What can be refused from the route and headers alone, before a byte of the body is read: an unknown system,
+    /// webhooks off, or a request with neither the right bearer token nor a well-formed signature header (the
+    /// signature itself needs the body). Null when the body should be read and handled.
+    /// </summary>
+    public WebhookOutcome? RefuseBeforeBody(string system, IHeaderDictionary headers)
     {
-        var route = system.ToLowerInvariant();
-        if (route != "generic" && TicketSystems.Find(route) is null) return new(404, $"unknown ticket system '{system}'");
+        if (Known(system) is null) return new(404, $"unknown ticket system '{system}'");
         var settings = options.Value;
         if (string.IsNullOrEmpty(settings.Secret) && string.IsNullOrEmpty(settings.BearerToken))
         {
             return new(503,
                 $"ticket webhooks are off: set {TicketWebhookOptions.Section}:Secret or {TicketWebhookOptions.Section}:BearerToken");
         }
-        if (!Authenticated(settings, headers, body.Span)) return new(401, "missing or invalid signature or token");
+        var signed = !string.IsNullOrEmpty(settings.Secret) && Signature(headers) is { Length: 32 };
+        return signed || BearerMatches(settings, headers) ? null : Unauthorised;
+    }
+
+    private static readonly WebhookOutcome Unauthorised = new(401, "missing or invalid signature or token");
+
+    private static string? Known(string system)
+    {
+        var route = system.ToLowerInvariant();
+        return route == "generic" || TicketSystems.Find(route) is not null ? route : null;
+    }
+
+    public async Task<WebhookOutcome> HandleAsync(
+        string system, IHeaderDictionary headers, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    {
+        if (RefuseBeforeBody(system, headers) is { } refused) return refused;
+        var route = Known(system)!;
+        var settings = options.Value;
+        if (!Authenticated(settings, headers, body.Span)) return Unauthorised;
         if (body.Length > settings.MaxBodyBytes) return new(413, $"payload larger than {settings.MaxBodyBytes} bytes");
 
         TicketWebhookEvent read;
@@ -90,28 +111,33 @@ public sealed class TicketWebhookHandler(
 
     private static bool Authenticated(TicketWebhookOptions settings, IHeaderDictionary headers, ReadOnlySpan<byte> body)
     {
-        if (!string.IsNullOrEmpty(settings.Secret))
+        if (!string.IsNullOrEmpty(settings.Secret) && Signature(headers) is { } given)
         {
-            var header = headers["X-Signature-256"].ToString();
-            if (header.Length == 0) header = headers["X-Hub-Signature"].ToString();
-            if (header.StartsWith("sha256=", StringComparison.OrdinalIgnoreCase) && TryHex(header.AsSpan(7), out var given))
-            {
-                var expected = HMACSHA256.HashData(Encoding.UTF8.GetBytes(settings.Secret), body);
-                if (CryptographicOperations.FixedTimeEquals(expected, given)) return true;
-            }
+            var expected = HMACSHA256.HashData(Encoding.UTF8.GetBytes(settings.Secret), body);
+            if (CryptographicOperations.FixedTimeEquals(expected, given)) return true;
         }
-        if (!string.IsNullOrEmpty(settings.BearerToken))
-        {
-            var authorization = headers.Authorization.ToString();
-            if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
-            {
-                // Hash both sides so that the comparison time does not depend on the token's length either.
-                var given = SHA256.HashData(Encoding.UTF8.GetBytes(authorization[7..].Trim()));
-                var expected = SHA256.HashData(Encoding.UTF8.GetBytes(settings.BearerToken));
-                if (CryptographicOperations.FixedTimeEquals(expected, given)) return true;
-            }
-        }
-        return false;
+        return BearerMatches(settings, headers);
+    }
+
+    /// <summary>The signature the request claims (<c>sha256=&lt;hex&gt;</c>), or null when there is none that parses.</summary>
+    private static byte[]? Signature(IHeaderDictionary headers)
+    {
+        var header = headers["X-Signature-256"].ToString();
+        if (header.Length == 0) header = headers["X-Hub-Signature"].ToString();
+        return header.StartsWith("sha256=", StringComparison.OrdinalIgnoreCase) && TryHex(header.AsSpan(7), out var given)
+            ? given
+            : null;
+    }
+
+    private static bool BearerMatches(TicketWebhookOptions settings, IHeaderDictionary headers)
+    {
+        if (string.IsNullOrEmpty(settings.BearerToken)) return false;
+        var authorization = headers.Authorization.ToString();
+        if (!authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return false;
+        // Hash both sides so that the comparison time does not depend on the token's length either.
+        var given = SHA256.HashData(Encoding.UTF8.GetBytes(authorization[7..].Trim()));
+        var expected = SHA256.HashData(Encoding.UTF8.GetBytes(settings.BearerToken));
+        return CryptographicOperations.FixedTimeEquals(expected, given);
     }
 
     private static bool TryHex(ReadOnlySpan<char> hex, out byte[] bytes)
