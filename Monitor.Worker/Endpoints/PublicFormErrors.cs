@@ -9,7 +9,8 @@ namespace Monitor.Worker.Endpoints;
 /// </summary>
 public static class PublicFormErrors
 {
-    private static readonly Counter Refused = Metrics.CreateCounter("satisfaction_public_requests_refused_total",
+    /// <summary>One counter for every refusal on the public listener (malformed forms here, rate limits beside).</summary>
+    internal static readonly Counter Refused = Metrics.CreateCounter("satisfaction_public_requests_refused_total",
         "Requests to the public listener refused before any handling, by reason.", "reason");
 
     public const string MalformedForm = "malformed_form";

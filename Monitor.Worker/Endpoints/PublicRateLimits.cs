@@ -16,8 +16,7 @@ namespace Monitor.Worker.Endpoints;
 public static class PublicRateLimits
 {
     // The same series as PublicFormErrors: prometheus-net hands back the registered counter for an equal definition.
-    private static readonly Counter Refused = Metrics.CreateCounter("satisfaction_public_requests_refused_total",
-        "Requests to the public listener refused before any handling, by reason.", "reason");
+    private static Counter Refused => PublicFormErrors.Refused;
 
     public const string ClientLimited = "rate_limited_client";
     public const string TokenLimited = "rate_limited_token";
