@@ -1,5 +1,6 @@
 using Monitor.Tests.Infrastructure;
 using Npgsql;
+using static Monitor.Tests.Infrastructure.PostgresServer;
 
 namespace Monitor.Tests.Faults;
 
@@ -60,16 +61,5 @@ public sealed class PrivatePostgres : IAsyncDisposable
         {
             // a leftover temp folder is harmless
         }
-    }
-
-    private static Task<(int, string)> AsPostgres(string file, string[] args) =>
-        ProcessRunner.IsRoot
-            ? ProcessRunner.RunAsync("runuser", ["-u", "postgres", "--", file, .. args])
-            : ProcessRunner.RunAsync(file, args);
-
-    private static async Task Check(Task<(int ExitCode, string Output)> run)
-    {
-        var (code, output) = await run;
-        if (code != 0) throw new InvalidOperationException($"PostgreSQL command failed ({code}):\n{output}");
     }
 }

@@ -79,14 +79,15 @@ public sealed class PostgresServer
         _instance = null;
     }
 
-    private static Task<(int, string)> AsPostgres(string file, string[] args) =>
+    /// <summary>Runs a PostgreSQL tool as the postgres user when the tests run as root (initdb refuses root).</summary>
+    internal static Task<(int, string)> AsPostgres(string file, string[] args) =>
         ProcessRunner.IsRoot
             ? ProcessRunner.RunAsync("runuser", ["-u", "postgres", "--", file, .. args])
             : ProcessRunner.RunAsync(file, args);
 
-    private static async Task Check(Task<(int ExitCode, string Output)> run)
+    internal static async Task Check(Task<(int ExitCode, string Output)> run)
     {
         var (code, output) = await run;
-        if (code != 0) throw new InvalidOperationException($"PostgreSQL set-up failed ({code}):\n{output}");
+        if (code != 0) throw new InvalidOperationException($"PostgreSQL command failed ({code}):\n{output}");
     }
 }
