@@ -61,6 +61,8 @@ public static class WorkerExtensions
         services.AddSingleton<JobRunRepository>();
         services.AddSingleton<BoardRepository>();
         services.TryAddSingleton<IAuditLog, NullAuditLog>();
+        // Replaced by the downtime module when it is registered; until then nobody is ever in downtime.
+        services.TryAddSingleton<IDowntimeCalendar, NoDowntime>();
         services.AddPrivacy(builder.Configuration);
         services.AddRetention(builder.Configuration);
         services.AddHostedService<MigrationService>();
