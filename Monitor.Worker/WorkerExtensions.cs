@@ -5,6 +5,7 @@ using Monitor.Core.Evaluation;
 using Monitor.Core.Ports;
 using Monitor.Probes;
 using Monitor.Worker.Actions;
+using Monitor.Worker.Dependencies;
 using Monitor.Worker.UserDirectory;
 using Monitor.Worker.Endpoints;
 using Monitor.Worker.Evaluation;
@@ -77,6 +78,7 @@ public static class WorkerExtensions
         builder.AddConsole();
         builder.AddValue();
         builder.AddActions();
+        builder.AddDependencies();
         services.AddOutreach(builder.Configuration);
         // The one setting needed while composing (which job store Quartz uses), validated before it is read.
         builder.AddScheduling(ValidatedOptions.Read(builder.Configuration, StorageOptions.Section, new StorageOptionsValidator()));
@@ -118,6 +120,7 @@ public static class WorkerExtensions
         app.MapAuditPage();
         app.MapGroupComments();
         app.MapCampaigns();
+        app.MapDependencies();
         app.MapActions();
         app.MapOutreach();
         app.MapDirectoryApi();

@@ -1,0 +1,28 @@
+using Microsoft.Extensions.Options;
+
+namespace Monitor.Worker.Dependencies;
+
+/// <summary>What users hang under besides their site and department. Bound from <c>Dependencies</c>.</summary>
+public sealed class DependenciesOptions
+{
+    public const string Section = "Dependencies";
+
+    /// <summary>
+    /// A CSV file with the columns <c>child,parent</c> (docs/dependencies.md); empty: users hang under their site and
+    /// department only. Read at start-up: a bad row or a cycle stops the worker (exit 2).
+    /// </summary>
+    public string MappingFile { get; set; } = "";
+}
+
+internal sealed class DependenciesOptionsValidator : IValidateOptions<DependenciesOptions>
+{
+    public ValidateOptionsResult Validate(string? name, DependenciesOptions o)
+    {
+        if (string.IsNullOrWhiteSpace(o.MappingFile)) return ValidateOptionsResult.Success;
+        var key = $"{DependenciesOptions.Section}:{nameof(o.MappingFile)}";
+        if (!File.Exists(o.MappingFile))
+            return ValidateOptionsResult.Fail($"{key} names '{Path.GetFullPath(o.MappingFile)}', which does not exist or is a folder.");
+        var (_, problems) = DependencyMapping.Load(o.MappingFile);
+        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems.Select(p => $"{key}: {p}"));
+    }
+}
