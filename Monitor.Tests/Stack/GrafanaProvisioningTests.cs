@@ -30,6 +30,7 @@ public class GrafanaProvisioningTests
         ["RedUserNotVisited"] = "satisfaction-red-user-not-visited",
         ["DepartmentNotVisited"] = "satisfaction-department-not-visited",
         ["FeedbackWithoutAction"] = "satisfaction-feedback-without-action",
+        ["ParentDown"] = "satisfaction-parent-down",
     };
 
     private static readonly string[] ProvisioningFiles =

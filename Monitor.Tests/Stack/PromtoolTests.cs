@@ -43,6 +43,10 @@ public class PromtoolTests
         AssertSucceeds("promtool", "PROMTOOL_BIN", "prometheus", ["test", "rules", "prometheus/tests/value.test.yml"]);
 
     [Test]
+    public Task Incidents_suppress_alert_creation_never_evaluation_or_recovery_as_the_promtool_tests_expect() =>
+        AssertSucceeds("promtool", "PROMTOOL_BIN", "prometheus", ["test", "rules", "prometheus/tests/dependencies.test.yml"]);
+
+    [Test]
     public Task Promtool_accepts_the_prometheus_configuration() =>
         AssertSucceeds("promtool", "PROMTOOL_BIN", "prometheus", ["check", "config", "--syntax-only", "prometheus/prometheus.yml"]);
 
