@@ -25,6 +25,7 @@ public sealed partial class SqlInterpolationGuardTests
         "(userId is null ? \"\" : \"AND user_id = @userId\")", // one of two constant texts
         "column", "Columns[groupType]", // GroupCommentRepository: "department" or "site" from its fixed map, never the request
         "Written", // GroupCommentRepository: a const condition with parameters
+        "db.Dialect.In(\"parent\", \"parents\")", // IncidentRepository: the parents as a list parameter
     };
 
     private static readonly string[] Folders = ["Monitor.Worker", "Monitor.Probes"];
