@@ -1,9 +1,10 @@
 using Monitor.Probes;
 using Monitor.Worker.Exporter;
+using Monitor.Worker.StaffConsole;
 
 namespace Monitor.Worker.Dependencies;
 
-/// <summary>Registers dependencies and incidents: the mapping file, the store, the service, the series and the API.</summary>
+/// <summary>Registers dependencies and incidents: the mapping file, the store, the service, the series, the API and the console pages.</summary>
 public static class DependenciesExtensions
 {
     public static WebApplicationBuilder AddDependencies(this WebApplicationBuilder builder)
@@ -14,12 +15,14 @@ public static class DependenciesExtensions
         services.AddSingleton<IncidentRepository>();
         services.AddSingleton<IncidentService>();
         services.AddMetricsContributor<IncidentMetrics>();
+        services.AddUserPageSection<IncidentSection>();
         return builder;
     }
 
     public static WebApplication MapDependencies(this WebApplication app)
     {
         app.MapIncidentsApi();
+        app.MapIncidentConsole();
         return app;
     }
 }
