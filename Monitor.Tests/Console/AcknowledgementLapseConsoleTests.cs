@@ -23,10 +23,11 @@ public sealed class AcknowledgementLapseConsoleTests
                    new { by = "<b>Dana</b>", comment = "calling at 10", expiresAt = expiry }))
             Assert.That(ack.StatusCode, Is.EqualTo(HttpStatusCode.Created), await ack.Content.ReadAsStringAsync());
 
-        var metrics = await WaitForMetricsAsync(host, m => m.Contains($"satisfaction_user_acknowledgement_lapsed_timestamp_seconds{{user=\"{Red}\"",
-            StringComparison.Ordinal));
+        var lapsedSeries = $"satisfaction_user_acknowledgement_lapsed_timestamp_seconds{{user=\"{Red}\"";
+        var metrics = await WaitForMetricsAsync(host, m => m.Contains(lapsedSeries, StringComparison.Ordinal));
         Assert.That(metrics, Does.Contain("satisfaction_acknowledgements_lapsed 1"));
-        Assert.That(metrics, Does.Not.Contain($"satisfaction_user_acknowledged{{user=\"{Red}\""), "a lapsed acknowledgement does not silence");
+        Assert.That(metrics, Does.Not.Contain($"satisfaction_user_acknowledged{{user=\"{Red}\""),
+            "a lapsed acknowledgement does not silence");
         Assert.That(metrics, Does.Contain($"satisfaction_user_down_since_timestamp_seconds{{user=\"{Red}\""));
         Assert.That(metrics, Does.Not.Contain("Dana"), "who acknowledged is typed by a person: never a label");
 
@@ -34,8 +35,10 @@ public sealed class AcknowledgementLapseConsoleTests
         Assert.That(await client.SignInAsync("admin", PeopleConsoleHost.Password), Is.True);
         var (status, html, _) = await client.GetAsync($"/console/users/{Red}");
         Assert.That(status, Is.EqualTo(HttpStatusCode.OK));
-        Assert.That(html, Does.Contain("id=\"acknowledgement-lapsed\"").And.Contain("&lt;b&gt;Dana&lt;/b&gt;").And.Not.Contain("<b>Dana</b>"));
-        Assert.That(ConsoleClient.Text(html), Does.Contain($"lapsed at {expiry.UtcDateTime:yyyy-MM-dd HH:mm} UTC while the user is still down")
+        Assert.That(html, Does.Contain("id=\"acknowledgement-lapsed\"")
+            .And.Contain("&lt;b&gt;Dana&lt;/b&gt;").And.Not.Contain("<b>Dana</b>"));
+        Assert.That(ConsoleClient.Text(html),
+            Does.Contain($"lapsed at {expiry.UtcDateTime:yyyy-MM-dd HH:mm} UTC while the user is still down")
             .And.Contain("Not acknowledged."));
 
         // On-call acknowledges again from the console: the notice and its series end.
@@ -45,7 +48,7 @@ public sealed class AcknowledgementLapseConsoleTests
         var (_, after, _) = await client.GetAsync($"/console/users/{Red}");
         Assert.That(after, Does.Not.Contain("acknowledgement-lapsed"));
         metrics = await WaitForMetricsAsync(host, m => m.Contains("satisfaction_acknowledgements_lapsed 0", StringComparison.Ordinal));
-        Assert.That(metrics, Does.Not.Contain($"satisfaction_user_acknowledgement_lapsed_timestamp_seconds{{user=\"{Red}\""));
+        Assert.That(metrics, Does.Not.Contain(lapsedSeries));
     }
 
     private static async Task<string> WaitForMetricsAsync(PeopleConsoleHost host, Func<string, bool> condition)

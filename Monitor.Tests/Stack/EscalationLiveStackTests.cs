@@ -83,7 +83,8 @@ public sealed class EscalationLiveStackTests
         if (_target is not null) await _target.DisposeAsync();
     }
 
-    private static bool Matches(NotifiedAlert a, string alertname, string user) => a.Label("alertname") == alertname && a.Label("user") == user;
+    private static bool Matches(NotifiedAlert a, string alertname, string user) =>
+        a.Label("alertname") == alertname && a.Label("user") == user;
 
     [Test]
     public async Task The_red_user_reaches_on_call_first_and_the_second_receiver_only_after_the_threshold()
@@ -117,7 +118,8 @@ public sealed class EscalationLiveStackTests
         var held = await _stack.Alertmanager.AlertsAsync();
         Assert.That(held.Where(a => a.Labels.GetValueOrDefault("alertname") == "UserDissatisfiedEscalated")
             .Select(a => a.Labels.GetValueOrDefault("user")), Has.None.EqualTo(Acknowledged).And.None.EqualTo(Late));
-        Assert.That(_stack.Webhook.Alerts.Select(a => a.Alert).Where(a => a.Label("user") == Acknowledged), Is.Empty, _stack.Webhook.Describe());
+        Assert.That(_stack.Webhook.Alerts.Select(a => a.Alert).Where(a => a.Label("user") == Acknowledged), Is.Empty,
+            _stack.Webhook.Describe());
     }
 
     [Test]
@@ -133,16 +135,19 @@ public sealed class EscalationLiveStackTests
 
         await _stack.Webhook.WaitForAsync(a => Matches(a, "UserDissatisfiedEscalated", Late), Timeout, "an escalation that is not muted");
         await Task.Delay(TimeSpan.FromSeconds(5)); // two more group intervals: anything not inhibited would have been sent
-        Assert.That(_stack.Webhook.Alerts.Where(a => a.Alert.Label("alertname") == "UserDissatisfiedEscalated").Select(a => a.Alert.Label("user")),
-            Has.None.AnyOf([.. DegradedUsers, OutageUser]), _stack.Webhook.Describe());
+        var escalated = _stack.Webhook.Alerts.Where(a => a.Alert.Label("alertname") == "UserDissatisfiedEscalated")
+            .Select(a => a.Alert.Label("user"));
+        Assert.That(escalated, Has.None.AnyOf([.. DegradedUsers, OutageUser]), _stack.Webhook.Describe());
     }
 
     [Test]
     public async Task A_lapsed_acknowledgement_reaches_on_call_without_saying_who_acknowledged()
     {
-        var (receiver, notice) = await _stack.Webhook.WaitForAsync(a => Matches(a, "AcknowledgementLapsed", Lapsed), Timeout, "AcknowledgementLapsed");
+        var (receiver, notice) = await _stack.Webhook.WaitForAsync(
+            a => Matches(a, "AcknowledgementLapsed", Lapsed), Timeout, "AcknowledgementLapsed");
         Assert.That(receiver, Is.EqualTo("on-call-pager"));
-        Assert.That(notice.Labels.Keys, Is.SubsetOf(new[] { "alertname", "user", "department", "site", "severity", "routing", "instance", "job" }));
+        Assert.That(notice.Labels.Keys,
+            Is.SubsetOf(new[] { "alertname", "user", "department", "site", "severity", "routing", "instance", "job" }));
         Assert.That(notice.Annotations["description"], Does.Contain("lapsed").Or.Contain("expiry passed"));
     }
 

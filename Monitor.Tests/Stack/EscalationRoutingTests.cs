@@ -22,7 +22,8 @@ public class EscalationRoutingTests
     [Test]
     public async Task The_escalation_and_lapse_alerts_fire_stay_silent_and_resolve_as_the_promtool_tests_expect()
     {
-        var (exitCode, output) = await Run("promtool", "PROMTOOL_BIN", "prometheus", ["test", "rules", "prometheus/tests/escalation.test.yml"]);
+        var (exitCode, output) = await Run("promtool", "PROMTOOL_BIN", "prometheus",
+            ["test", "rules", "prometheus/tests/escalation.test.yml"]);
         Assert.That(exitCode, Is.Zero, output);
     }
 

@@ -38,7 +38,9 @@ public sealed class EscalationMetrics(AcknowledgementRepository acknowledgements
         _lapsed.Set(lapsed.Count);
     }
 
-    /// <summary>When the acknowledgement expired, for a user still in <paramref name="state"/>; null if it holds or the user is not down.</summary>
+    /// <summary>
+    /// When the acknowledgement expired, for a user still in <paramref name="state"/>; null if it holds or the user is not down.
+    /// </summary>
     public static DateTimeOffset? LapsedAt(Acknowledgement ack, SatisfactionState state, DateTimeOffset now) =>
         state == SatisfactionState.Down && ack.ExpiresAt is { } expiry && expiry <= now ? expiry : null;
 

@@ -95,8 +95,10 @@ public static class StackScenario
             users.Where(u => u.Flapping).Select(u => (UserLabels(u), 1d)));
         // Escalation (the satisfaction-escalation rules): when the red users went down, and the lapsed acknowledgement.
         Gauge(text, "satisfaction_user_down_since_timestamp_seconds", "Present only while the user is down: Unix time the user went down.",
-            users.Where(u => u.State == 3).Select(u => (UserLabels(u), u.InitialState is null ? epoch - DownFor.TotalSeconds : epoch - 1d)));
-        Gauge(text, "satisfaction_user_acknowledgement_lapsed_timestamp_seconds", "Present only while the acknowledgement of a down user has expired.",
+            users.Where(u => u.State == 3)
+                .Select(u => (UserLabels(u), u.InitialState is null ? epoch - DownFor.TotalSeconds : epoch - 1d)));
+        Gauge(text, "satisfaction_user_acknowledgement_lapsed_timestamp_seconds",
+            "Present only while the acknowledgement of a down user has expired.",
             users.Where(u => u.AcknowledgementLapsed).Select(u => (UserLabels(u), epoch - 600d)));
 
         var groups = users.Select(u => ("department", u.Department, u)).Concat(users.Select(u => ("site", u.Site, u)))
