@@ -29,9 +29,11 @@ public sealed class EscalationMetrics(AcknowledgementRepository acknowledgements
         var now = refresh.Now;
         // Every acknowledgement: the table holds one row at most per user who is down or was until the last evaluation.
         var acks = await acknowledgements.LoadAsync(null, ct);
-        var lapsed = refresh.Board
-            .Where(r => acks.TryGetValue(r.UserId, out var a) && LapsedAt(a, r.State, now) is not null)
-            .ToDictionary(r => r.UserId, r => LapsedAt(acks[r.UserId], r.State, now)!.Value, StringComparer.Ordinal);
+        var lapsed = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+        foreach (var r in refresh.Board)
+        {
+            if (acks.TryGetValue(r.UserId, out var a) && LapsedAt(a, r.State, now) is { } at) lapsed[r.UserId] = at;
+        }
         // Anonymous mode: the snapshot has no users, so no per-user series; the count below is not about anyone.
         refresh.Users.Add(DownSince, r => r.State == SatisfactionState.Down && r.StateSince is { } since ? Seconds(since) : double.NaN);
         refresh.Users.Add(AcknowledgementLapsed, r => lapsed.TryGetValue(r.UserId, out var at) ? Seconds(at) : double.NaN);
