@@ -80,6 +80,7 @@ public static class WorkerExtensions
         builder.AddActions();
         builder.AddDependencies();
         services.AddOutreach(builder.Configuration);
+        services.AddMetricsContributor<Escalation.EscalationMetrics>();
         // The one setting needed while composing (which job store Quartz uses), validated before it is read.
         builder.AddScheduling(ValidatedOptions.Read(builder.Configuration, StorageOptions.Section, new StorageOptionsValidator()));
         services.AddSingleton<UserLabeler>();

@@ -31,6 +31,8 @@ public class GrafanaProvisioningTests
         ["DepartmentNotVisited"] = "satisfaction-department-not-visited",
         ["FeedbackWithoutAction"] = "satisfaction-feedback-without-action",
         ["ParentDown"] = "satisfaction-parent-down",
+        ["UserDissatisfiedEscalated"] = "satisfaction-user-dissatisfied-escalated",
+        ["AcknowledgementLapsed"] = "satisfaction-acknowledgement-lapsed",
     };
 
     private static readonly string[] ProvisioningFiles =
@@ -241,7 +243,7 @@ public class GrafanaProvisioningTests
         {
             var name = rule.Str("alert");
             Assert.That(rule.Map("labels").Str("severity"), Is.AnyOf("critical", "warning", "info"), name);
-            Assert.That(rule.Map("labels").Str("routing"), Is.AnyOf("service-desk", "monitoring", "team"), name);
+            Assert.That(rule.Map("labels").Str("routing"), Is.AnyOf("service-desk", "monitoring", "team", "escalation"), name);
             var annotations = rule.Map("annotations");
             Assert.That(annotations.Str("summary"), Is.Not.Empty, name);
             Assert.That(annotations.Str("description")?.Length, Is.GreaterThan(100), name);

@@ -63,6 +63,7 @@ public sealed class WorkerLiveStackTests : LiveStackTestsBase, IAsyncDisposable
             .All(u => Line(m, "satisfaction_user_state", u.User).EndsWith($" {u.State}", StringComparison.Ordinal)), TimeSpan.FromSeconds(30));
         await SeedValueAnswersAsync();
         await SeedLoopAsync(Path.Combine(dir, "monitor.db"));
+        await SeedEscalationAsync(Path.Combine(dir, "monitor.db"));
         _redUserTurns = Task.Run(async () =>
         {
             await Task.Delay(TimeSpan.FromSeconds(8));
@@ -150,6 +151,25 @@ public sealed class WorkerLiveStackTests : LiveStackTestsBase, IAsyncDisposable
         }
         await _worker.WaitForMetricsAsync(m => m.Contains("satisfaction_group_lost_time_answers{", StringComparison.Ordinal) &&
                                                m.Contains("satisfaction_feedback_without_action 1", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(30));
+    }
+
+    // Escalation (docs/operations.md "Escalation"): the red users went down hours ago, and on-call's acknowledgement of the
+    // lapsed user expired while they are still red. Neither can be reached through the API without waiting hours, so both
+    // go straight into the store the worker reads, as SeedLoopAsync does.
+    private async Task SeedEscalationAsync(string database)
+    {
+        var now = DateTimeOffset.UtcNow;
+        await using var db = new Monitor.Worker.Storage.Database(Microsoft.Extensions.Options.Options.Create(
+            new Monitor.Worker.Storage.StorageOptions { ConnectionString = $"Data Source={database}" }));
+        var states = new Monitor.Worker.Storage.StateRepository(db);
+        var red = StackScenario.Users.Where(u => u.State == 3 && u.InitialState is null).Select(u => u.User).ToList();
+        var stored = await states.LoadAsync(red);
+        await states.SaveAsync([.. stored.Values.Select(s => s with { StateSince = now - StackScenario.DownFor })], [], []);
+        await new Monitor.Worker.Storage.AcknowledgementRepository(db).SetAsync(new Monitor.Core.Evaluation.Acknowledgement(
+            StackScenario.LapsedUser, "on-call", null, now.AddHours(-3), now.AddMinutes(-10)));
+        await _worker!.WaitForMetricsAsync(m => m.Contains(
+            $"satisfaction_user_acknowledgement_lapsed_timestamp_seconds{{user=\"{StackScenario.LapsedUser}\"", StringComparison.Ordinal),
             TimeSpan.FromSeconds(30));
     }
 

@@ -96,7 +96,9 @@ internal sealed class UserPageLoader(UserRepository users, StateRepository state
         await audit.RecordAsync(new AuditEntry(now, who.Name, AuditActions.ViewUser, id), ct);
         var state = await states.FindAsync(id, ct);
         var ack = (await acks.LoadAsync([id], ct)).GetValueOrDefault(id);
-        if (ack is not null && !ack.HoldsFor(state?.State ?? SatisfactionState.Unknown, now)) ack = null;
+        var current = state?.State ?? SatisfactionState.Unknown;
+        var lapsed = ack is not null && Escalation.EscalationMetrics.LapsedAt(ack, current, now) is not null ? ack : null;
+        if (ack is not null && !ack.HoldsFor(current, now)) ack = null;
         var tokens = antiforgery.GetAndStoreTokens(http);
         var field = ConsolePages.TokenField(tokens);
         var context = new UserPageContext(user, who, tokens, field);
@@ -114,7 +116,7 @@ internal sealed class UserPageLoader(UserRepository users, StateRepository state
             }
         }
         var model = new UserPage.Model(user, state, ack, await signals.RecentAsync(id, 50, ct),
-            await states.ChangesAsync(id, DateTimeOffset.MinValue, 50, ct), rendered);
+            await states.ChangesAsync(id, DateTimeOffset.MinValue, 50, ct), rendered, lapsed);
         return ConsolePages.Html(status, user.DisplayName, UserPage.Render(model, field, typed));
     }
 }

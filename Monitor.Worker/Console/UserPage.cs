@@ -20,7 +20,7 @@ internal static class UserPage
     };
 
     public sealed record Model(User User, UserStatus? Status, Acknowledgement? Ack, IReadOnlyList<StoredSignal> Signals,
-        IReadOnlyList<StateChange> Changes, IReadOnlyList<string> Sections);
+        IReadOnlyList<StateChange> Changes, IReadOnlyList<string> Sections, Acknowledgement? Lapsed = null);
 
     /// <summary>The form's values kept on an error.</summary>
     public sealed record Typed(string? Comment, string? Expiry, string Error);
@@ -55,6 +55,12 @@ internal static class UserPage
         }
         else if (state == SatisfactionState.Down || typed is not null)
         {
+            // The user is still red after the acknowledgement ran out: say whose it was, so that on-call can ask them.
+            if (m.Lapsed is { ExpiresAt: { } lapsedAt } l)
+            {
+                html.Append($"<p id=\"acknowledgement-lapsed\" class=\"error\">The acknowledgement by <strong>{E.Encode(l.By)}</strong> ")
+                    .Append($"lapsed at {PeoplePages.When(lapsedAt)} while the user is still down: they page again.</p>");
+            }
             html.Append("<p>Not acknowledged.</p>")
                 .Append($"<form method=\"post\" action=\"{action}\">{antiforgery}")
                 .Append("<p><label for=\"comment\">Comment</label><br><textarea id=\"comment\" name=\"comment\" rows=\"3\" cols=\"30\" ")

@@ -98,7 +98,9 @@ public sealed class Evaluator(
             var (status, change) = Transition.Apply(before ?? UserStatus.Initial(id, now), assessment, now);
             if (before is null || !SameState(before, status)) statuses.Add(status);
             if (change is not null) changes.Add(change);
-            if (acks.TryGetValue(id, out var ack) && !ack.HoldsFor(status.State, now)) endedAcks.Add(id);
+            // An acknowledgement that expires while the user is still down stays, no longer holding, as the record
+            // of the lapse (the notice on-call gets and the console shows); it goes when the user leaves down.
+            if (acks.ContainsKey(id) && status.State != SatisfactionState.Down) endedAcks.Add(id);
         }
         await states.SaveAsync(statuses, changes, endedAcks, ct);
         foreach (var c in changes)

@@ -6,7 +6,7 @@ namespace Monitor.Tests.Stack.Harness;
 /// <summary>A user of the seeded scenario. <see cref="InitialState"/> holds for the first scrapes, then <see cref="State"/>.</summary>
 public sealed record ScenarioUser(
     string User, string Department, string Site, int State, double Score,
-    bool Acknowledged = false, bool Flapping = false, int? InitialState = null);
+    bool Acknowledged = false, bool Flapping = false, int? InitialState = null, bool AcknowledgementLapsed = false);
 
 /// <summary>
 /// The scenario the live stack tests seed: who is red, acknowledged, flapping, in a degraded department, at a site with a
@@ -24,6 +24,10 @@ public static class StackScenario
     public const string OutageSiteUser = "oscar";
     public const string StaleDepartment = "Research";
     public const string FailingProbe = "tickets_jira";
+    public const string LapsedUser = "nina";         // Sales, Paris: red, on-call's acknowledgement expired
+
+    /// <summary>How long ago the red users went down, past the escalation threshold; the red user turns red during the test.</summary>
+    public static readonly TimeSpan DownFor = TimeSpan.FromHours(5);
 
     /// <summary>Scrapes during which <see cref="ScenarioUser.InitialState"/> holds (a state change for the annotations).</summary>
     public const int ScrapesBeforeChange = 3;
@@ -35,6 +39,7 @@ public static class StackScenario
         new(RedUser, "Sales", "Paris", State: 3, Score: -0.8, InitialState: 1),
         new(AcknowledgedUser, "Sales", "Paris", State: 3, Score: -0.7, Acknowledged: true),
         new(FlappingUser, "Sales", "Lyon", State: 3, Score: -0.5, Flapping: true),
+        new(LapsedUser, "Sales", "Paris", State: 3, Score: -0.9, AcknowledgementLapsed: true),
         new("dave", "Sales", "Lyon", State: 2, Score: -0.2),
         new("erin", "Sales", "Paris", State: 1, Score: 0.6),
         new("gina", "Sales", "Paris", State: 1, Score: 0.4),
@@ -88,6 +93,13 @@ public static class StackScenario
             users.Where(u => u.Acknowledged).Select(u => (UserLabels(u), 1d)));
         Gauge(text, "satisfaction_user_flapping", "Present, value 1, while the user is flapping.",
             users.Where(u => u.Flapping).Select(u => (UserLabels(u), 1d)));
+        // Escalation (the satisfaction-escalation rules): when the red users went down, and the lapsed acknowledgement.
+        Gauge(text, "satisfaction_user_down_since_timestamp_seconds", "Present only while the user is down: Unix time the user went down.",
+            users.Where(u => u.State == 3)
+                .Select(u => (UserLabels(u), u.InitialState is null ? epoch - DownFor.TotalSeconds : epoch - 1d)));
+        Gauge(text, "satisfaction_user_acknowledgement_lapsed_timestamp_seconds",
+            "Present only while the acknowledgement of a down user has expired.",
+            users.Where(u => u.AcknowledgementLapsed).Select(u => (UserLabels(u), epoch - 600d)));
 
         var groups = users.Select(u => ("department", u.Department, u)).Concat(users.Select(u => ("site", u.Site, u)))
             .GroupBy(g => (Type: g.Item1, Name: g.Item2), g => g.u).ToList();
