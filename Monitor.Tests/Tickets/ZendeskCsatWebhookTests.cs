@@ -7,7 +7,8 @@ namespace Monitor.Tests.Tickets;
 /// <summary>
 /// Zendesk's webhook event types (developer.zendesk.com "Webhooks: ticket events") have no satisfaction event; a rating is
 /// pushed by a trigger on "Satisfaction | Changed to | Good" (or Bad) whose webhook sends the generic body. The trigger
-/// writes the rating literally and the person's words with the <c>{{satisfaction.current_comment}}</c> placeholder.
+/// writes the rating literally, the person's words with the <c>{{satisfaction.current_comment}}</c> placeholder and the
+/// time with <c>{{ticket.updated_at_with_timestamp}}</c> (UTC, to the minute: <c>2026-01-04T12:00Z</c>).
 /// </summary>
 public sealed class ZendeskCsatWebhookTests
 {
@@ -19,12 +20,14 @@ public sealed class ZendeskCsatWebhookTests
     {
         var (system, ticket) = Parse("""
             {"system":"zendesk","ticket_id":"35436","requester_email":"ann@example.com","event":"csat","rating":"Bad",
-             "rating_id":"1001","rating_comment":"  Nobody called me back  ","occurred_at":"2026-01-04T12:00:00Z"}
+             "rating_id":"1001","rating_comment":"  Nobody called me back  ","occurred_at":"2026-01-04T12:00Z"}
             """);
 
         Assert.That(system, Is.EqualTo("zendesk"));
         var csat = ticket!.Satisfaction!;
         Assert.That((csat.Score, csat.Key, csat.Comment), Is.EqualTo((-1.0, "1001", "Nobody called me back")));
+        Assert.That(csat.At, Is.EqualTo(new DateTimeOffset(2026, 1, 4, 12, 0, 0, TimeSpan.Zero)),
+            "{{ticket.updated_at_with_timestamp}} renders to the minute");
     }
 
     [TestCase("")]
