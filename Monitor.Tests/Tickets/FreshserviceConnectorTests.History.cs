@@ -9,9 +9,9 @@ public sealed partial class FreshserviceConnectorTests
     /// <summary>
     /// GET /api/v2/tickets/{id}/activities (api.freshservice.com, "Tickets" → "View activities of a ticket"): a list under
     /// "activities", newest first, each {"actor":{"id","name"},"content","sub_contents":[…],"created_at"}; a status change
-    /// reads " set Status as Resolved" in content or sub_contents. Shape and wording after the vendor's sample response
-    /// (the page could not be fetched whole from here, so the wording of other status texts is not confirmed); ids, names
-    /// and times are this test's.
+    /// reads "Set Status as Resolved". NOT CONFIRMED: the vendor's page could not be read from here (only its introduction
+    /// is in the reference store), so this shape and wording are as remembered from that page, not copied from it; ids,
+    /// names and times are this test's. Check against a live answer before relying on Freshservice reopens.
     /// </summary>
     private const string Activities = """
         {"activities":[
