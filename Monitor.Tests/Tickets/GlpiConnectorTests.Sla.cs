@@ -31,7 +31,8 @@ public sealed partial class GlpiConnectorTests
         var breach = harness.Sink.Signals.Single();
         Assert.That((breach.Kind, breach.Source), Is.EqualTo((SignalKinds.TicketSlaBreached, "glpi:7:sla_breached")));
         Assert.That(breach.ObservedAt, Is.EqualTo(DateTimeOffset.Parse(expected + "Z", System.Globalization.CultureInfo.InvariantCulture)));
-        Assert.That(server.Requests.Any(r => r.PathAndQuery.Contains("forcedisplay[3]=18") && r.PathAndQuery.Contains("forcedisplay[5]=159")),
+        Assert.That(server.Requests.Any(r =>
+            r.PathAndQuery.Contains("forcedisplay[3]=18") && r.PathAndQuery.Contains("forcedisplay[5]=159")),
             "the deadlines are asked for");
     }
 }

@@ -130,8 +130,9 @@ public sealed class LinearSentimentModel
     }
 
     /// <summary>
-    /// Reads a model file: '#' comment lines, then <c>band</c>, <c>mix</c> (optional), <c>bias</c>, <c>dense0</c> … <c>dense3</c> and one line per
-    /// sparse feature (16 hex digits), each followed by three tab-separated weights (negative, neutral, positive).
+    /// Reads a model file: '#' comment lines, then <c>band</c>, <c>mix</c> (optional), <c>bias</c>, <c>dense0</c> …
+    /// <c>dense3</c> and one line per sparse feature (16 hex digits), each followed by three tab-separated weights
+    /// (negative, neutral, positive).
     /// </summary>
     public static LinearSentimentModel Load(TextReader reader)
     {
