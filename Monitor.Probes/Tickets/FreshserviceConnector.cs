@@ -18,14 +18,15 @@ public sealed class FreshserviceOptions : TicketSystemOptions
 /// <summary>
 /// Freshservice API v2: <c>/api/v2/tickets?updated_since=…&amp;include=requester</c> paged by page/per_page,
 /// conversations from <c>/api/v2/tickets/{id}/conversations</c> (<c>private</c> notes are internal,
-/// <c>incoming</c> ones come from the requester's side) and CSAT from <c>/api/v2/tickets/{id}/csat_response</c>.
+/// <c>incoming</c> ones come from the requester's side), CSAT from <c>/api/v2/tickets/{id}/csat_response</c> and reopens
+/// from <c>/api/v2/tickets/{id}/activities</c> (FreshserviceConnector.History.cs).
 /// </summary>
 /// <remarks>
 /// The list is sorted by creation, so the connector reads all pages of the window and then yields the tickets in
-/// update order, which the watermark needs. Simplified: <c>is_escalated</c> (set when a ticket went overdue) is
-/// the SLA breach, observed at the ticket's update; reopens are not read (v2 has no reopen field).
+/// update order, which the watermark needs. <c>is_escalated</c> / <c>fr_escalated</c> are the SLA breach, dated at the
+/// deadline that passed (<c>due_by</c> / <c>fr_due_by</c>).
 /// </remarks>
-public sealed class FreshserviceConnector(
+public sealed partial class FreshserviceConnector(
     TicketSystem system,
     IHttpClientFactory httpClientFactory,
     FreshserviceOptions options,
@@ -81,8 +82,10 @@ public sealed class FreshserviceConnector(
             }
             if (conversations.GetArrayLength() < Options.PageSize) break;
         }
-        var breach = Flag(ticket, "is_escalated") ? new TicketSlaBreach(updated) : null;
-        return new TicketRecord(id, requesterEmail, updated, [], breach, await CsatAsync(id, rejected, cancellationToken), comments)
+        var reopens = await ReadRecordAsync<List<TicketReopen>>(
+            id, "activities", rejected, async () => await ReopensAsync(id, rejected, cancellationToken)) ?? [];
+        return new TicketRecord(id, requesterEmail, updated, reopens, SlaBreach(ticket, updated),
+                await CsatAsync(id, rejected, cancellationToken), comments)
             { RejectedRecords = rejected };
     }
 

@@ -30,8 +30,8 @@ public sealed class GlpiOptions : TicketSystemOptions
 /// <c>TicketSatisfaction</c>.
 /// </summary>
 /// <remarks>
-/// Simplified: option 82 ("time to resolve exceeded") is the SLA breach, observed at the ticket's update;
-/// satisfaction 0–5 maps linearly to [-1, +1].
+/// The SLA breach is option 82 ("Time to resolve exceeded") or 159 ("Time to own exceeded"), dated at the deadline that
+/// passed (18 time_to_resolve, 155 time_to_own); satisfaction 0–5 maps linearly to [-1, +1].
 /// </remarks>
 public sealed class GlpiConnector(
     TicketSystem system,
@@ -68,6 +68,7 @@ public sealed class GlpiConnector(
                 var page = (await GetJsonAsync(
                     "/apirest.php/search/Ticket?criteria[0][field]=19&criteria[0][searchtype]=morethan" +
                     $"&criteria[0][value]={from}&forcedisplay[0]=2&forcedisplay[1]=19&forcedisplay[2]=82" +
+                    "&forcedisplay[3]=18&forcedisplay[4]=155&forcedisplay[5]=159" +
                     $"&sort=19&order=ASC&range={start}-{start + Options.PageSize - 1}", cancellationToken))!.Value;
                 var total = Text(page, "totalcount") is not { } t ? 0
                     : int.TryParse(t, CultureInfo.InvariantCulture, out var n) ? n
@@ -149,8 +150,20 @@ public sealed class GlpiConnector(
                     () => new TicketReopen(RequiredText(solution, "id"), Time(RequiredText(solution, "date_approval")))) is { } reopen)
                 reopens.Add(reopen);
         }
-        var breach = Flag(row, "82") ? new TicketSlaBreach(updated) : null;
+        var breach = SlaBreach(row, updated);
         return new TicketRecord(id, email, updated, reopens, breach, csat, comments) { RejectedRecords = rejected };
+    }
+
+    /// <summary>
+    /// The earlier deadline that passed: an exceeded time to resolve (82) happened at time_to_resolve (18), an exceeded
+    /// time to own (159) at time_to_own (155). No later than the update; without a readable deadline, the update.
+    /// </summary>
+    private TicketSlaBreach? SlaBreach(JsonElement row, DateTimeOffset updated)
+    {
+        var deadlines = new List<DateTimeOffset>();
+        if (Flag(row, "82")) deadlines.Add(TimeOrNull(row, "18", Zone) ?? updated);
+        if (Flag(row, "159")) deadlines.Add(TimeOrNull(row, "155", Zone) ?? updated);
+        return deadlines.Count == 0 ? null : new TicketSlaBreach(deadlines.Select(d => d <= updated ? d : updated).Min());
     }
 
     /// <summary>Dated when it was answered: the survey's answer, not the ticket's last update, is the moment.</summary>

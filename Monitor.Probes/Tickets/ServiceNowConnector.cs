@@ -27,8 +27,8 @@ public sealed class ServiceNowOptions : TicketSystemOptions
 /// </summary>
 /// <remarks>
 /// Values are read with sysparm_display_value=false, i.e. in UTC. Reopens are keyed by their ordinal and dated
-/// from the incident's audit history (ServiceNowConnector.History.cs); survey results are the CSAT. Simplified:
-/// a missed SLA (<c>made_sla</c> false) is observed at the incident's update.
+/// from the incident's audit history (ServiceNowConnector.History.cs); survey results are the CSAT. A missed SLA
+/// (<c>made_sla</c> false) is dated by its breached <c>task_sla</c> (ServiceNowConnector.Sla.cs).
 /// </remarks>
 public sealed partial class ServiceNowConnector(
     TicketSystem system,
@@ -96,7 +96,7 @@ public sealed partial class ServiceNowConnector(
                 comments.Add(comment);
         }
         var reopens = await ReopensAsync(incident, sysId, number, updated, rejected, cancellationToken);
-        var breach = Text(incident, "made_sla") == "false" ? new TicketSlaBreach(updated) : null;
+        var breach = await SlaBreachAsync(incident, sysId, number, updated, rejected, cancellationToken);
         var csat = await SurveyAsync(sysId, number, rejected, cancellationToken);
         return new TicketRecord(number, Text(incident, "caller_id.email"), updated, reopens, breach, csat, comments)
         {

@@ -26,7 +26,8 @@ public sealed class ZendeskOptions : TicketSystemOptions
 /// (<c>/api/v2/tickets/{id}/audits.json</c>: status changes out of solved/closed are reopens, dated by the audit; the
 /// satisfaction rating's audit dates the CSAT). <c>satisfaction_rating.score</c> good/bad becomes CSAT; offered and
 /// unoffered say nothing. SLA breaches come from the ticket metric events (<c>/api/v2/incremental/ticket_metric_events</c>,
-/// <c>type</c> breach), read once per run.
+/// <c>type</c> breach), read once per run; breached tickets the export does not hold (an SLA runs out without updating
+/// the ticket) are read afterwards through <c>/api/v2/tickets/show_many.json</c>.
 /// </summary>
 public sealed partial class ZendeskConnector(
     TicketSystem system,
@@ -45,6 +46,7 @@ public sealed partial class ZendeskConnector(
         const string export = "/api/v2/incremental/tickets/cursor.json";
         var next = $"{export}?start_time={since.ToUnixTimeSeconds()}&include=users&per_page={Options.PageSize}";
         Dictionary<string, DateTimeOffset>? breaches = null;
+        var exported = new HashSet<string>();
         while (true)
         {
             var page = (await GetJsonAsync(next, cancellationToken))!.Value;
@@ -54,14 +56,17 @@ public sealed partial class ZendeskConnector(
             foreach (var ticket in Required(page, "tickets").EnumerateArray())
             {
                 var id = Text(ticket, "id");
+                if (id is not null) exported.Add(id);
                 // Not yet validated: a time that is not a date rejects this ticket inside ReadTicketAsync, not the run.
                 var updated = TimeOrNull(ticket, "updated_at");
                 yield return await ReadTicketAsync(id, updated, () => ReadOneAsync(ticket, emails, breaches, cancellationToken));
             }
             if (Optional(page, "end_of_stream")?.ValueKind == JsonValueKind.True || Text(page, "after_cursor") is not { } cursor)
-                yield break;
+                break;
             next = $"{export}?cursor={Escape(cursor)}&include=users&per_page={Options.PageSize}";
         }
+        // An SLA runs out by the clock, without updating the ticket: a breached ticket may be missing from the export.
+        await foreach (var fetch in BreachedOutsideExportAsync(breaches!, exported, cancellationToken)) yield return fetch;
     }
 
     private async Task<TicketRecord> ReadOneAsync(JsonElement ticket, Dictionary<string, string> emails,

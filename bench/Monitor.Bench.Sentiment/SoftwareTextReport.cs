@@ -17,8 +17,8 @@ internal static class SoftwareTextReport
     {
         Console.WriteLine();
         Console.WriteLine("| analyser | set | texts | macro-F1 | F1 negative | F1 neutral | F1 positive | Cohen's kappa " +
-            "| neutral scored negative | comments per CPU-second |");
-        Console.WriteLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+            "| neutral scored negative | r | comments per CPU-second |");
+        Console.WriteLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         var confusions = new List<(string Name, Confusion Matrix)>();
         foreach (var (label, analyser) in analysers)
         {
@@ -61,10 +61,12 @@ internal static class SoftwareTextReport
         {
             m.Add(item.Label, Verdict(analyser, item.Text));
         }
+        // r: the graded score against the label (-1, 0, 1), the criterion the trainer chose the mix by on train.
+        var r = Metrics.Pearson(set.Select(x => analyser.Analyse(x.Text).Score).ToArray(), set.Select(x => (double)x.Label).ToArray());
         var rate = Throughput.Measure(analyser, set.Select(x => x.Text).ToArray(), seconds);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"| {name} | {m.Total} | {m.MacroF1:0.000} | {m.F1(-1):0.000} | {m.F1(0):0.000} | {m.F1(1):0.000} " +
-            $"| {m.Kappa:0.000} | {m.NeutralAsNegative:P1} | {rate:N0} |"));
+            $"| {m.Kappa:0.000} | {m.NeutralAsNegative:P1} | {r:0.000} | {rate:N0} |"));
         return m;
     }
 }

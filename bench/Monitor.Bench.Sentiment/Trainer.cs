@@ -9,7 +9,8 @@ internal sealed record Example(ulong[] Hashes, double Scale, double[] Dense, int
 /// <summary>
 /// Fits <see cref="LinearSentimentModel"/> on a labelled set (the Senti4SD TRAIN partition only): multinomial
 /// logistic regression with L2, AdaGrad, fixed seed. The L2 strength, the feature threshold and the neutral
-/// band are chosen by 5-fold cross-validation on the same training set; the test partition is never read.
+/// band are chosen by 5-fold cross-validation on the same training set (by out-of-fold macro-F1), then the mix of
+/// model and lexicon in the graded score (by out-of-fold Pearson r with the labels); the test partition is never read.
 /// </summary>
 internal static class Trainer
 {
@@ -25,6 +26,7 @@ internal static class Trainer
         var examples = set.Select(x => ToExample(lexicon, x.Text, x.Label)).ToArray();
         var order = Enumerable.Range(0, examples.Length).OrderBy(i => Hash(set[i].Id)).ToArray();
         (double L2, int MinCount, double Band, double F1) best = default;
+        double[][] bestOutOfFold = [];
         foreach (var l2 in L2Grid)
         {
             foreach (var minCount in MinCountGrid)
@@ -46,14 +48,17 @@ internal static class Trainer
                 if (f1 > best.F1)
                 {
                     best = (l2, minCount, band, f1);
+                    bestOutOfFold = outOfFold;
                 }
             }
         }
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"chosen: l2={best.L2:0e0} min-count={best.MinCount} band={best.Band:0.00} (cv macro-F1 {best.F1:0.000})"));
-        var final = Fit(examples, best.L2, best.MinCount, best.Band);
+        var (mix, r) = BestMix(bestOutOfFold, examples, set, lexicon, best.Band);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"chosen: mix={mix:0.00} (cv Pearson r {r:0.000})"));
+        var final = Fit(examples, best.L2, best.MinCount, best.Band, mix);
         using var writer = new StreamWriter(outPath);
-        ModelFile.Write(writer, final, best, examples.Length);
+        ModelFile.Write(writer, final, best, (mix, r), examples.Length);
         Console.WriteLine($"wrote {outPath}: {final.Model.FeatureCount} features");
         return 0;
     }
@@ -86,7 +91,34 @@ internal static class Trainer
         return best;
     }
 
-    public static FittedModel Fit(Example[] examples, double l2, int minCount, double band)
+    // Mix: how the model's expected label and the lexicon's score blend into the graded score. The one whose
+    // out-of-fold scores correlate best with the train labels wins (the criterion fixed before any measurement).
+    private static (double Mix, double R) BestMix(
+        double[][] probabilities, Example[] examples, IReadOnlyList<Labelled> set, LexiconSentimentAnalyser lexicon, double band)
+    {
+        var labels = examples.Select(e => (double)e.Label).ToArray();
+        var lexiconScores = set.Select(x => lexicon.Analyse(x.Text).Score).ToArray();
+        (double Mix, double R) best = (0, -2);
+        for (var step = 0; step <= 20; step++)
+        {
+            var mix = step / 20.0;
+            var scores = new double[examples.Length];
+            for (var i = 0; i < examples.Length; i++)
+            {
+                var verdict = HybridSentimentAnalyser.Verdict(probabilities[i], band);
+                scores[i] = HybridSentimentAnalyser.Score(probabilities[i], lexiconScores[i], verdict, mix);
+            }
+            var r = Metrics.Pearson(scores, labels);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"cv: mix={mix:0.00} Pearson r={r:0.000}"));
+            if (r > best.R + 1e-9)
+            {
+                best = (mix, r);
+            }
+        }
+        return best;
+    }
+
+    public static FittedModel Fit(Example[] examples, double l2, int minCount, double band, double mix = 0)
     {
         var documentFrequency = new Dictionary<ulong, int>();
         foreach (var e in examples)
@@ -165,7 +197,7 @@ internal static class Trainer
         }
         var denseWeights = w.AsSpan(3 * index.Count, 3 * dense).ToArray();
         var bias = w.AsSpan(3 * (slots - 1), 3).ToArray();
-        return new FittedModel(new LinearSentimentModel(sparse, bias, denseWeights, band), sparse, bias, denseWeights);
+        return new FittedModel(new LinearSentimentModel(sparse, bias, denseWeights, band, mix), sparse, bias, denseWeights);
     }
 
     private static ulong Hash(string id)

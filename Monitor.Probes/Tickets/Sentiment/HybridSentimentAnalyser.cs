@@ -34,14 +34,23 @@ public sealed class HybridSentimentAnalyser : ISentimentAnalyser
         Span<double> p = stackalloc double[3];
         _model.Probabilities(text.AsSpan(0, Math.Min(text.Length, MaxModelChars)), lexicon, p);
         var verdict = Verdict(p, _model.Band);
-        if (verdict == 0)
-        {
-            // Still a graded score, so that correlation with people's ratings can be measured, but no confidence.
-            return new SentimentResult(Math.Clamp((p[2] - p[0] + lexicon.Score) / 2, -1, 1), 0);
-        }
-        var probability = p[verdict + 1];
-        var agreeing = Math.Max(0, verdict * lexicon.Score);
-        return new SentimentResult(verdict * (probability + agreeing) / 2, probability);
+        var score = Score(p, lexicon.Score, verdict, _model.Mix);
+        // A neutral verdict keeps its graded score, so that correlation with people's ratings can be measured,
+        // but has no confidence.
+        return new SentimentResult(score, verdict == 0 ? 0 : p[verdict + 1]);
+    }
+
+    /// <summary>
+    /// The graded score: <paramref name="mix"/> × the model's expected label (P(positive) − P(negative)) plus
+    /// (1 − <paramref name="mix"/>) × the lexicon's score. Where that blend contradicts a polar verdict the lexicon
+    /// has no say and the expected label alone is the score (it always has the verdict's sign), so that the sign
+    /// of a confident result is the verdict. The trainer chooses the mix on the training data (docs/sentiment.md).
+    /// </summary>
+    public static double Score(ReadOnlySpan<double> p, double lexiconScore, int verdict, double mix)
+    {
+        var expected = p[2] - p[0];
+        var blend = Math.Clamp(mix * expected + (1 - mix) * lexiconScore, -1, 1);
+        return verdict != 0 && verdict * blend <= 0 ? expected : blend;
     }
 
     /// <summary>-1, 0 or 1: the likeliest class, but neutral unless a polar one reaches <paramref name="band"/>.</summary>

@@ -20,9 +20,11 @@ public sealed class LinearSentimentModel
     private readonly double[] _dense;
 
     /// <summary>Builds a model from per-feature weights (negative, neutral, positive each).</summary>
-    public LinearSentimentModel(IReadOnlyDictionary<ulong, float[]> sparse, double[] bias, double[] dense, double band = 0)
+    public LinearSentimentModel(
+        IReadOnlyDictionary<ulong, float[]> sparse, double[] bias, double[] dense, double band = 0, double mix = DefaultMix)
     {
         Band = band;
+        Mix = mix;
         ArgumentNullException.ThrowIfNull(sparse);
         if (bias.Length != 3 || dense.Length != 3 * DenseCount)
         {
@@ -45,6 +47,15 @@ public sealed class LinearSentimentModel
     /// below it the verdict is neutral. Chosen by the trainer on the training data (see docs/sentiment.md).
     /// </summary>
     public double Band { get; }
+
+    /// <summary>
+    /// The weight of the model's expected label against the lexicon's score in the graded score
+    /// (<see cref="HybridSentimentAnalyser.Score"/>). Chosen by the trainer on the training data.
+    /// </summary>
+    public double Mix { get; }
+
+    /// <summary>The mix of a model file without a <c>mix</c> line: model and lexicon alike.</summary>
+    public const double DefaultMix = 0.5;
 
     /// <summary>Number of sparse features with weights.</summary>
     public int FeatureCount => _index.Count;
@@ -119,8 +130,9 @@ public sealed class LinearSentimentModel
     }
 
     /// <summary>
-    /// Reads a model file: '#' comment lines, then <c>band</c>, <c>bias</c>, <c>dense0</c> … <c>dense3</c> and one line per
-    /// sparse feature (16 hex digits), each followed by three tab-separated weights (negative, neutral, positive).
+    /// Reads a model file: '#' comment lines, then <c>band</c>, <c>mix</c> (optional), <c>bias</c>, <c>dense0</c> …
+    /// <c>dense3</c> and one line per sparse feature (16 hex digits), each followed by three tab-separated weights
+    /// (negative, neutral, positive).
     /// </summary>
     public static LinearSentimentModel Load(TextReader reader)
     {
@@ -129,6 +141,7 @@ public sealed class LinearSentimentModel
         var dense = new double[3 * DenseCount];
         var sparse = new Dictionary<ulong, float[]>();
         var band = 0.0;
+        var mix = DefaultMix;
         while (reader.ReadLine() is { } line)
         {
             if (line.Length == 0 || line[0] == '#')
@@ -140,6 +153,10 @@ public sealed class LinearSentimentModel
             if (f[0] == "band")
             {
                 band = w[0];
+            }
+            else if (f[0] == "mix")
+            {
+                mix = w[0];
             }
             else if (f[0] == "bias")
             {
@@ -155,7 +172,7 @@ public sealed class LinearSentimentModel
                 sparse[ulong.Parse(f[0], NumberStyles.HexNumber, CultureInfo.InvariantCulture)] = w;
             }
         }
-        return new LinearSentimentModel(sparse, bias, dense, band);
+        return new LinearSentimentModel(sparse, bias, dense, band, mix);
     }
 
     private static float Parse(string s) => float.Parse(s, NumberStyles.Float, CultureInfo.InvariantCulture);

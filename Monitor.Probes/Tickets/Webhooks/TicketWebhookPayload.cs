@@ -13,7 +13,7 @@ namespace Monitor.Probes.Tickets.Webhooks;
 ///   "event": "comment" | "reopened" | "sla_breached" | "csat",
 ///   "occurred_at": "2026-01-05T10:00:00Z",
 ///   "comment": { "id": "456", "body": "…", "public": true, "author_email": "ann@example.com", "format": "plain" | "html" },
-///   "rating": "good" | "bad",  "rating_id": "789",     // csat
+///   "rating": "good" | "bad",  "rating_id": "789", "rating_comment": "…",   // csat
 ///   "reopen_id": "…" }                                  // reopened (default: occurred_at in Unix seconds)
 /// </code>
 /// A comment counts only if it is public and its author_email is the requester's.
@@ -106,11 +106,13 @@ public static class TicketWebhookPayload
             case "sla_breached":
                 return (system, record with { SlaBreach = new TicketSlaBreach(at) });
             case "csat":
-                var rating = Need(root, "rating");
+                // A Zendesk trigger on "Satisfaction changed to Good/Bad" sends what it was given, in any case.
+                var rating = Need(root, "rating").Trim().ToLowerInvariant();
                 if (rating is not ("good" or "bad")) return (system, null); // offered, unoffered: nothing said yet
                 return (system, record with
                 {
-                    Satisfaction = new TicketSatisfaction(rating == "good" ? 1 : -1, Str(root, "rating_id") ?? rating, at),
+                    Satisfaction = new TicketSatisfaction(rating == "good" ? 1 : -1, Str(root, "rating_id") ?? rating, at,
+                        Str(root, "rating_comment") is { Length: > 0 } words && !string.IsNullOrWhiteSpace(words) ? words.Trim() : null),
                 });
             case var other:
                 throw new TicketPayloadException($"event '{other}' is not comment, reopened, sla_breached or csat");
