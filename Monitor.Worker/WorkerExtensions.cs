@@ -9,6 +9,7 @@ using Monitor.Worker.UserDirectory;
 using Monitor.Worker.Endpoints;
 using Monitor.Worker.Evaluation;
 using Monitor.Worker.Exporter;
+using Monitor.Worker.Objectives;
 using Monitor.Worker.Outreach;
 using Monitor.Worker.Privacy;
 using Monitor.Worker.Pulse;
@@ -77,6 +78,7 @@ public static class WorkerExtensions
         builder.AddConsole();
         builder.AddValue();
         builder.AddActions();
+        builder.AddObjectives();
         services.AddOutreach(builder.Configuration);
         // The one setting needed while composing (which job store Quartz uses), validated before it is read.
         builder.AddScheduling(ValidatedOptions.Read(builder.Configuration, StorageOptions.Section, new StorageOptionsValidator()));
@@ -119,6 +121,7 @@ public static class WorkerExtensions
         app.MapGroupComments();
         app.MapCampaigns();
         app.MapActions();
+        app.MapObjectives();
         app.MapOutreach();
         app.MapDirectoryApi();
         if (string.IsNullOrEmpty(app.Services.GetRequiredService<IOptions<AdminOptions>>().Value.ApiKey))
