@@ -37,7 +37,10 @@ public sealed class ObjectiveMeasureTests
     {
         var h = new UserHistory("x", "D", SatisfactionState.Down, []);
         var (eligible, down) = ObjectiveMeasure.User(h,
-            [new DowntimeSpan("x", Oct(2), Oct(5), false), new DowntimeSpan("x", Oct(3), Oct(4), false), new DowntimeSpan("x", Oct(4), Oct(6), false)],
+            [
+                new DowntimeSpan("x", Oct(2), Oct(5), false), new DowntimeSpan("x", Oct(3), Oct(4), false),
+                new DowntimeSpan("x", Oct(4), Oct(6), false),
+            ],
             Oct(1), Oct(11));
         Assert.That(eligible / Day.TotalMilliseconds, Is.EqualTo(6).Within(1e-9));
         Assert.That(down, Is.EqualTo(eligible));

@@ -74,17 +74,21 @@ public sealed class ObjectiveReportBrowserTests
         await page.EmulateMediaAsync(new PageEmulateMediaOptions { Media = Media.Print });
         Assert.That(await page.Locator("form").IsVisibleAsync(), Is.False);
         Assert.That(await report.Locator("[data-figure=achieved]").IsVisibleAsync(), Is.True);
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = RepoFiles.PathOf("docs/images/objectives-report.png"), FullPage = true });
+        await page.ScreenshotAsync(new PageScreenshotOptions
+        {
+            Path = RepoFiles.PathOf("docs/images/objectives-report.png"), FullPage = true,
+        });
 
         using var ok = await worker.Admin.GetAsync("/api/reports/objectives?month=2026-10");
         Assert.That(ok.Content.Headers.ContentType?.MediaType, Is.EqualTo("text/csv"));
-        Assert.That(await ok.Content.ReadAsStringAsync(), Does.Contain("Finance,2026-10,objective,2026-10-01,2026-11-01,,0.9,0.6714,-2.2857,5"));
+        Assert.That(await ok.Content.ReadAsStringAsync(),
+            Does.Contain("Finance,2026-10,objective,2026-10-01,2026-11-01,,0.9,0.6714,-2.2857,5"));
         using var bad = await worker.Admin.GetAsync("/api/reports/objectives?month=October");
         Assert.That(bad.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
         using var unknown = await worker.Admin.GetAsync("/api/reports/objectives?month=2026-10&department=Nowhere");
         Assert.That(unknown.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
-        var metrics = await worker.WaitForMetricsAsync(t => t.Contains("satisfaction_objective_target{group_type=\"department\",group=\"Finance\"} 0.9",
-            StringComparison.Ordinal), TimeSpan.FromSeconds(20));
+        const string target = "satisfaction_objective_target{group_type=\"department\",group=\"Finance\"} 0.9";
+        var metrics = await worker.WaitForMetricsAsync(t => t.Contains(target, StringComparison.Ordinal), TimeSpan.FromSeconds(20));
         Assert.That(metrics, Does.Contain("satisfaction_objective_reports_refused_total{reason=\"bad_month\"} 1"));
         Assert.That(metrics, Does.Contain("satisfaction_objective_users_eligible{group_type=\"site\",group=\"Paris\"}"));
     }
@@ -92,7 +96,8 @@ public sealed class ObjectiveReportBrowserTests
     /// <summary>The scenario's state changes and one shipped action, written into the worker's own store.</summary>
     private static async Task SeedAsync(string file)
     {
-        await using var db = new Database(Options.Create(new StorageOptions { Provider = Stores.Sqlite, ConnectionString = $"Data Source={file}" }));
+        var options = new StorageOptions { Provider = Stores.Sqlite, ConnectionString = $"Data Source={file}" };
+        await using var db = new Database(Options.Create(options));
         await new StateRepository(db).SaveAsync([], Changes, []);
         var actions = new ActionRepository(db);
         var a = new ActionRecord(Guid.CreateVersion7(), "Wi-Fi <b>fixed</b>", "done", "it", "alice", Oct(15));

@@ -28,7 +28,8 @@ internal static class ObjectiveConsole
             {
                 // Without a month: the last complete one, what is sent to the business at the start of a month.
                 var now = time.GetUtcNow();
-                month ??= new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero).AddMonths(-1).ToString("yyyy-MM", CultureInfo.InvariantCulture);
+                month ??= new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero).AddMonths(-1)
+                    .ToString("yyyy-MM", CultureInfo.InvariantCulture);
                 var (months, problem) = await ObjectivesApi.ReadAsync(month, department, reports, logger, ct);
                 var body = new StringBuilder(PrintCss).Append(Form(month, department));
                 if (problem is { } p)
@@ -51,11 +52,14 @@ internal static class ObjectiveConsole
     private static void Section(StringBuilder b, DepartmentMonth m)
     {
         b.Append("<section class=\"report\" data-department=\"").Append(E.Encode(m.Department)).Append("\"><h2>")
-            .Append(E.Encode(m.Department)).Append(" · ").Append(m.From.ToString("MMMM yyyy", CultureInfo.InvariantCulture)).Append("</h2>");
-        b.Append("<table><tr><th>Objective</th><td class=\"n\" data-figure=\"target\">").Append(Percent(m.Target))
-            .Append(" of users not down</td></tr><tr><th>Achieved</th><td class=\"n\" data-figure=\"achieved\">").Append(Percent(m.Achieved))
-            .Append("</td></tr><tr><th>Error budget left</th><td class=\"n\" data-figure=\"budget\">").Append(Percent(m.BudgetLeft))
-            .Append("</td></tr><tr><th>Users counted</th><td class=\"n\" data-figure=\"users\">").Append(m.Users).Append("</td></tr></table>");
+            .Append(E.Encode(m.Department)).Append(" · ").Append(m.From.ToString("MMMM yyyy", CultureInfo.InvariantCulture))
+            .Append("</h2>");
+        b.Append("<table>");
+        Figure(b, "Objective", "target", Percent(m.Target) + " of users not down");
+        Figure(b, "Achieved", "achieved", Percent(m.Achieved));
+        Figure(b, "Error budget left", "budget", Percent(m.BudgetLeft));
+        Figure(b, "Users counted", "users", m.Users.ToString(CultureInfo.InvariantCulture));
+        b.Append("</table>");
         if (m.Achieved is null)
             b.Append("<p>Withheld: fewer users than Privacy:MinGroupSize stand behind this month's figures.</p>");
         b.Append("<h3>Weeks</h3><table><tr><th>From</th><th>Until</th><th class=\"n\">Achieved</th><th></th></tr>");
@@ -82,11 +86,16 @@ internal static class ObjectiveConsole
         {
             b.Append("<ul>");
             foreach (var a in m.Actions)
-                b.Append("<li data-action>").Append(E.Encode(a.Title)).Append(" (").Append(ObjectiveReports.Date(a.ShippedAt)).Append(")</li>");
+                b.Append("<li data-action>").Append(E.Encode(a.Title)).Append(" (").Append(ObjectiveReports.Date(a.ShippedAt))
+                    .Append(")</li>");
             b.Append("</ul>");
         }
         b.Append("</section>");
     }
+
+    private static void Figure(StringBuilder b, string name, string key, string value) =>
+        b.Append("<tr><th>").Append(name).Append("</th><td class=\"n\" data-figure=\"").Append(key).Append("\">")
+            .Append(value).Append("</td></tr>");
 
     private static string Percent(double? r) =>
         r is { } v ? (v * 100).ToString("0.0", CultureInfo.InvariantCulture) + " %" : "withheld";

@@ -38,7 +38,10 @@ public static class ObjectivesApi
         department = string.IsNullOrWhiteSpace(department) ? null : department.Trim();
         var months = await reports.MonthAsync(from, department, ct);
         if (department is not null && months.Count == 0)
-            return ([], Refuse(logger, "unknown_department", 404, $"The directory has no department named \u201c{department}\u201d in that month."));
+        {
+            return ([], Refuse(logger, "unknown_department", 404,
+                $"The directory has no department named \u201c{department}\u201d in that month."));
+        }
         return (months, null);
     }
 
