@@ -10,6 +10,7 @@ using Monitor.Worker.UserDirectory;
 using Monitor.Worker.Endpoints;
 using Monitor.Worker.Evaluation;
 using Monitor.Worker.Exporter;
+using Monitor.Worker.Objectives;
 using Monitor.Worker.Outreach;
 using Monitor.Worker.Privacy;
 using Monitor.Worker.Pulse;
@@ -79,6 +80,7 @@ public static class WorkerExtensions
         builder.AddValue();
         builder.AddActions();
         builder.AddDependencies();
+        builder.AddObjectives();
         services.AddOutreach(builder.Configuration);
         services.AddMetricsContributor<Escalation.EscalationMetrics>();
         // The one setting needed while composing (which job store Quartz uses), validated before it is read.
@@ -123,6 +125,7 @@ public static class WorkerExtensions
         app.MapCampaigns();
         app.MapDependencies();
         app.MapActions();
+        app.MapObjectives();
         app.MapOutreach();
         app.MapDirectoryApi();
         if (string.IsNullOrEmpty(app.Services.GetRequiredService<IOptions<AdminOptions>>().Value.ApiKey))

@@ -18,6 +18,7 @@ public class GrafanaProvisioningTests
         ["satisfaction-probes.json"] = "satisfaction-probes",
         ["satisfaction-value.json"] = "satisfaction-value",
         ["satisfaction-experience.json"] = "satisfaction-experience",
+        ["satisfaction-objectives.json"] = "satisfaction-objectives",
     };
 
     public static readonly IReadOnlyDictionary<string, string> StableAlertRuleUids = new Dictionary<string, string>
@@ -33,6 +34,8 @@ public class GrafanaProvisioningTests
         ["ParentDown"] = "satisfaction-parent-down",
         ["UserDissatisfiedEscalated"] = "satisfaction-user-dissatisfied-escalated",
         ["AcknowledgementLapsed"] = "satisfaction-acknowledgement-lapsed",
+        ["ObjectiveBudgetBurnFast"] = "satisfaction-objective-budget-burn-fast",
+        ["ObjectiveBudgetBurnSlow"] = "satisfaction-objective-budget-burn-slow",
     };
 
     private static readonly string[] ProvisioningFiles =
@@ -67,8 +70,11 @@ public class GrafanaProvisioningTests
     public static IEnumerable<Dictionary<object, object>> GrafanaAlertRules() =>
         YamlFile.Load("grafana/provisioning/alerting/rules.yml").List("groups").Maps().SelectMany(g => g.List("rules").Maps());
 
+    /// <summary>The alerts (not the recording rules) of the rule files the Grafana copy mirrors.</summary>
     public static IEnumerable<Dictionary<object, object>> PrometheusAlertRules() =>
-        YamlFile.Load("prometheus/rules/satisfaction.rules.yml").List("groups").Maps().SelectMany(g => g.List("rules").Maps());
+        new[] { "prometheus/rules/satisfaction.rules.yml", "prometheus/rules/objectives.rules.yml" }
+            .SelectMany(f => YamlFile.Load(f).List("groups").Maps().SelectMany(g => g.List("rules").Maps()))
+            .Where(r => r.ContainsKey("alert"));
 
     [Test]
     public void Every_provisioning_file_is_yaml_with_api_version_1()

@@ -23,6 +23,7 @@ public abstract class LiveStackTestsBase
         ["department"] = ".*",
         ["site"] = ".*",
         ["probe"] = ".*",
+        ["group"] = ".*",
     };
 
     /// <summary>Starts the target that exports the scenario and returns its /metrics URL.</summary>

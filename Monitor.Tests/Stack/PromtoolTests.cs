@@ -45,6 +45,14 @@ public class PromtoolTests
     [Test]
     public Task Incidents_suppress_alert_creation_never_evaluation_or_recovery_as_the_promtool_tests_expect() =>
         AssertSucceeds("promtool", "PROMTOOL_BIN", "prometheus", ["test", "rules", "prometheus/tests/dependencies.test.yml"]);
+    public Task Promtool_accepts_the_objective_rules() =>
+        AssertSucceeds("promtool", "PROMTOOL_BIN", "prometheus", ["check", "rules", "prometheus/rules/objectives.rules.yml"]);
+
+    /// <summary>The objective's burn-rate alerts: the page (hours, 1-minute steps) and the ticket (days, 5-minute steps).</summary>
+    [TestCase("prometheus/tests/objectives.test.yml")]
+    [TestCase("prometheus/tests/objectives-ticket.test.yml")]
+    public Task The_objective_burn_rate_alerts_fire_and_stay_silent_as_their_promtool_tests_expect(string file) =>
+        AssertSucceeds("promtool", "PROMTOOL_BIN", "prometheus", ["test", "rules", file]);
 
     [Test]
     public Task Promtool_accepts_the_prometheus_configuration() =>

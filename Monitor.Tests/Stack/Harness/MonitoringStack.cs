@@ -15,7 +15,8 @@ public sealed class MonitoringStackOptions
     /// <summary>Replaces every rule's <c>for:</c> (null keeps the project's durations).</summary>
     public string? RuleForOverride { get; init; } = "0s";
 
-    public IReadOnlyList<string> RuleFiles { get; init; } = [RepoFiles.PathOf("prometheus/rules/satisfaction.rules.yml")];
+    public IReadOnlyList<string> RuleFiles { get; init; } =
+        [RepoFiles.PathOf("prometheus/rules/satisfaction.rules.yml"), RepoFiles.PathOf("prometheus/rules/objectives.rules.yml")];
 
     /// <summary>Further rule files given as text, e.g. <see cref="StackScenario.SiteOutageRuleFile"/>.</summary>
     public IReadOnlyList<string> ExtraRuleFiles { get; init; } = [];

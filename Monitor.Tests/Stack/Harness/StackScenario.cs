@@ -109,6 +109,13 @@ public static class StackScenario
         Gauge(text, "satisfaction_group_score", "Mean score of the group's users, where enough users have a score.",
             groups.Where(g => g.Count(u => u.State != 0) >= 5)
                 .Select(g => ($"group_type=\"{g.Key.Type}\",group=\"{g.Key.Name}\"", g.Where(u => u.State != 0).Average(u => u.Score))));
+        // Experience objectives (docs/objectives.md): nobody of the scenario is in downtime, so eligible = known state.
+        Gauge(text, "satisfaction_objective_users_eligible", "Users of the group in a known state and not in downtime.",
+            groups.Select(g => ($"group_type=\"{g.Key.Type}\",group=\"{g.Key.Name}\"", (double)g.Count(u => u.State != 0))));
+        Gauge(text, "satisfaction_objective_users_down", "Users of the group down and not in downtime.",
+            groups.Select(g => ($"group_type=\"{g.Key.Type}\",group=\"{g.Key.Name}\"", (double)g.Count(u => u.State == 3))));
+        Gauge(text, "satisfaction_objective_target", "The share of eligible users not down the group is held to.",
+            groups.Select(g => ($"group_type=\"{g.Key.Type}\",group=\"{g.Key.Name}\"", 0.9)));
 
         string[] probes = ["directory", "pulse", FailingProbe];
         Gauge(text, "satisfaction_probe_success", "1 when the last run succeeded.", probes.Select(p => ($"probe=\"{p}\"", p == FailingProbe ? 0d : 1d)));

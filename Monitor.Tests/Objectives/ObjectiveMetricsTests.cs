@@ -1,0 +1,48 @@
+using Microsoft.Extensions.Options;
+using Monitor.Core.Evaluation;
+using Monitor.Core.Ports;
+using Monitor.Worker.Exporter;
+using Monitor.Worker.Objectives;
+using Monitor.Worker.Privacy;
+using Monitor.Worker.Storage;
+using static Monitor.Core.Evaluation.SatisfactionState;
+
+namespace Monitor.Tests.Objectives;
+
+/// <summary>The objective's group gauges: downtime and unknown left out, small groups not exported, the target per group.</summary>
+[NonParallelizable]
+public sealed class ObjectiveMetricsTests
+{
+    private sealed class Away(params string[] users) : IDowntimeCalendar
+    {
+        public Task<IReadOnlySet<string>> UsersInDowntimeAsync(DateTimeOffset at, CancellationToken ct) =>
+            Task.FromResult<IReadOnlySet<string>>(users.ToHashSet());
+
+        public Task<IReadOnlyList<DowntimeSpan>> SpansAsync(DateTimeOffset from, DateTimeOffset until, CancellationToken ct) =>
+            Task.FromResult<IReadOnlyList<DowntimeSpan>>([]);
+    }
+
+    private static BoardRow Row(string id, string department, string site, SatisfactionState state) =>
+        new(id, department, site, state, null, null, false, false, null);
+
+    [Test]
+    public async Task Eligible_and_down_leave_out_downtime_and_unknown_and_small_groups_are_not_exported()
+    {
+        var metrics = new ObjectiveMetrics(new Away("f5"),
+            Options.Create(new ObjectivesOptions { Departments = { ["Finance"] = 0.95 } }), Options.Create(new MetricsOptions()),
+            Options.Create(new PrivacyOptions { MinGroupSize = 3 }));
+        BoardRow[] board =
+        [
+            Row("f1", "Finance", "Paris", Up), Row("f2", "Finance", "Paris", Down), Row("f3", "Finance", "Paris", Down),
+            Row("f4", "Finance", "Paris", Unknown), Row("f5", "Finance", "Paris", Down),
+            Row("s1", "Sales", "Lyon", Down), Row("s2", "Sales", "Lyon", Up),
+        ];
+        await metrics.RefreshAsync(new MetricsRefresh(board, DateTimeOffset.UtcNow), default);
+
+        Assert.That(ObjectiveMetrics.Eligible.WithLabels("department", "Finance").Value, Is.EqualTo(3), "f1, f2, f3: f4 unknown, f5 away");
+        Assert.That(ObjectiveMetrics.Down.WithLabels("department", "Finance").Value, Is.EqualTo(2));
+        Assert.That(ObjectiveMetrics.Target.WithLabels("department", "Finance").Value, Is.EqualTo(0.95));
+        Assert.That(ObjectiveMetrics.Target.WithLabels("site", "Paris").Value, Is.EqualTo(0.90));
+        Assert.That(ObjectiveMetrics.Eligible.GetAllLabelValues().Select(l => l[1]), Does.Not.Contain("Sales").And.Not.Contain("Lyon"));
+    }
+}
