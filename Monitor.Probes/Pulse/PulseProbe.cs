@@ -15,7 +15,9 @@ public sealed class PulseProbe(PulseService service) : IProbe
     public async Task<ProbeResult> RunAsync(CancellationToken cancellationToken)
     {
         var expired = await service.CloseExpiredAsync(cancellationToken);
-        var created = await service.DispatchAsync(cancellationToken);
-        return ProbeResult.Ok($"{created} pulses queued, {expired} expired unanswered");
+        var created = await service.TryDispatchAsync(cancellationToken);
+        return ProbeResult.Ok(created is null
+            ? $"another dispatch is running, {expired} expired unanswered"
+            : $"{created} pulses queued, {expired} expired unanswered");
     }
 }

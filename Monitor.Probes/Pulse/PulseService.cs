@@ -15,7 +15,7 @@ namespace Monitor.Probes.Pulse;
 /// </summary>
 public sealed class PulseService(IPulseStore store, IUserDirectory users, PulseComposer composer,
     PulseChannels channels, IOptions<PulseOptions> options, TimeProvider time, ILogger<PulseService> logger,
-    IQuestionSetChooser? chooser = null, IWatermarkStore? marks = null)
+    IQuestionSetChooser? chooser = null, IWatermarkStore? marks = null, IPulseDispatchLock? dispatchLock = null)
 {
     /// <summary>
     /// The watermark of the dispatch in progress: <c>running:&lt;unix ms&gt;</c>, refreshed after every write batch, then
@@ -61,8 +61,30 @@ public sealed class PulseService(IPulseStore store, IUserDirectory users, PulseC
         return new NewPulse(pulse, channel.Name, payload.Recipient, payload.Message);
     }
 
-    /// <summary>One pulse to every person who is due now; returns how many were queued.</summary>
-    public async Task<int> DispatchAsync(CancellationToken ct)
+    /// <summary>One pulse to every person who is due now; returns how many were queued (none when another dispatch runs).</summary>
+    public async Task<int> DispatchAsync(CancellationToken ct) => await TryDispatchAsync(ct) ?? 0;
+
+    /// <summary>
+    /// One pulse to every person who is due now; returns how many were queued, or null when another dispatch (another replica,
+    /// or a manual run beside the scheduled one) holds the dispatch lock: that one queues everyone due. With
+    /// <paramref name="resumeOnly"/> it dispatches only when the mark still says <c>running</c> once the lock is held, that is
+    /// when the dispatch that wrote it died (a live one holds the lock): a dispatch that ended meanwhile is not run twice.
+    /// </summary>
+    public async Task<int?> TryDispatchAsync(CancellationToken ct, bool resumeOnly = false)
+    {
+        await using var held = dispatchLock is null ? null : await dispatchLock.TryAcquireAsync(ct);
+        if (dispatchLock is not null && held is null)
+        {
+            logger.LogInformation("Pulse: another dispatch is running; it queues everyone due, so this one queues nothing");
+            return null;
+        }
+        if (resumeOnly && (marks is null || await marks.GetAsync(DispatchMark, ct) is not { } mark ||
+                           !mark.StartsWith("running:", StringComparison.Ordinal)))
+            return 0;
+        return await DispatchHeldAsync(ct);
+    }
+
+    private async Task<int> DispatchHeldAsync(CancellationToken ct)
     {
         var o = O;
         var now = time.GetUtcNow();

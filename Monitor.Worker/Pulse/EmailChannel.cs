@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using MailKit.Net.Smtp;
 using Microsoft.Extensions.Options;
+using MimeKit;
 using Monitor.Core.Pulses;
 using Monitor.Core.Users;
 using Monitor.Probes.Pulse;
@@ -21,7 +22,12 @@ public sealed class EmailChannel(IOptions<MailOptions> options) : IPulseChannel
     public bool CanReach(User user) => !string.IsNullOrWhiteSpace(user.Email);
 
     public OutboxPayload Render(ComposedPulse pulse) =>
-        new(pulse.User.Email, PulseMail.Serialise(PulseMail.Compose(pulse, options.Value.FromAddress())));
+        new(pulse.User.Email, PulseMail.Render(pulse, From));
+
+    // Parsed once: every pulse has the same sender.
+    private MailboxAddress From => _from ??= options.Value.FromAddress();
+
+    private MailboxAddress? _from;
 
     /// <summary>Where mail goes, for the sender's start-up log line.</summary>
     public string Transport => string.IsNullOrWhiteSpace(options.Value.Smtp.Host)

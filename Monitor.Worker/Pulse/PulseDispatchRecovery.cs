@@ -1,4 +1,3 @@
-using System.Globalization;
 using Dapper;
 using Microsoft.Extensions.Options;
 using Monitor.Probes.Pulse;
@@ -8,16 +7,18 @@ namespace Monitor.Worker.Pulse;
 
 /// <summary>
 /// Resumes a pulse dispatch interrupted by a crash (issue 13: 6,800 of 10,000 people waited for the next scheduled run).
-/// At start, a <see cref="PulseService.DispatchMark"/> still <c>running</c> and not refreshed for <see cref="StaleAfter"/> is a
-/// dead dispatch: one replica takes it over (compare-and-set on the mark) and dispatches again at once, outside Quartz, so
-/// it does not wait behind the clustered store's recovery of the dead node. Those already queued are not due again (the
-/// fatigue budget), so a resumed dispatch queues only the rest.
+/// At start, a <see cref="PulseService.DispatchMark"/> still <c>running</c> is a dispatch that either runs on another replica
+/// or died with its process. The dispatch lock (<see cref="PulseDispatchLock"/>) tells them apart at once, since it dies with
+/// its holder: when it is free, this replica dispatches again at once, outside Quartz, so it does not wait behind the
+/// clustered store's recovery of the dead node. Those already queued are not due again (the fatigue budget), so a resumed
+/// dispatch queues only the rest. While another replica holds the lock, it looks again every <see cref="LookAgain"/>, in case
+/// that one dies too.
 /// </summary>
 public sealed class PulseDispatchRecovery(Database db, IServiceProvider services, IOptions<PulseOptions> options, TimeProvider time,
     ILogger<PulseDispatchRecovery> logger) : BackgroundService
 {
-    /// <summary>A running dispatch refreshes its mark after every write batch (200 pulses), well within this.</summary>
-    public static readonly TimeSpan StaleAfter = TimeSpan.FromSeconds(10);
+    /// <summary>How often a <c>running</c> mark held by a live dispatch elsewhere is looked at again.</summary>
+    public static readonly TimeSpan LookAgain = TimeSpan.FromSeconds(2);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -38,24 +39,17 @@ public sealed class PulseDispatchRecovery(Database db, IServiceProvider services
 
     private async Task ResumeAsync(CancellationToken ct)
     {
-        while (true)
+        var pulses = services.GetRequiredService<PulseService>();
+        while (await ReadAsync(ct) is { } mark && mark.StartsWith("running:", StringComparison.Ordinal))
         {
-            var mark = await ReadAsync(ct);
-            if (mark is null || !mark.StartsWith("running:", StringComparison.Ordinal) ||
-                !long.TryParse(mark["running:".Length..], CultureInfo.InvariantCulture, out var ms))
-                return;
-            var age = time.GetUtcNow() - DateTimeOffset.FromUnixTimeMilliseconds(ms);
-            if (age < StaleAfter)
+            var started = time.GetUtcNow();
+            if (await pulses.TryDispatchAsync(ct, resumeOnly: true) is { } created)
             {
-                // Alive elsewhere, or dead so recently that it cannot be told yet: look again when it would be stale.
-                await Task.Delay(StaleAfter - age + TimeSpan.FromMilliseconds(200), time, ct);
-                continue;
+                logger.LogWarning("Pulse: dispatch mark {Mark} found at start; the resumed dispatch queued {Count} pulses in {Elapsed}",
+                    mark, created, time.GetUtcNow() - started);
+                return;
             }
-            if (!await TakeOverAsync(mark, ct)) return;
-            logger.LogWarning("Pulse: a dispatch interrupted {Age} ago is resumed now", age);
-            var created = await services.GetRequiredService<PulseService>().DispatchAsync(ct);
-            logger.LogInformation("Pulse: the resumed dispatch queued {Count} pulses", created);
-            return;
+            await Task.Delay(LookAgain, time, ct);
         }
     }
 
@@ -64,19 +58,5 @@ public sealed class PulseDispatchRecovery(Database db, IServiceProvider services
         await using var c = await db.OpenAsync(ct);
         return await c.QuerySingleOrDefaultAsync<string>(new CommandDefinition(
             "SELECT value FROM watermarks WHERE name = @key", new { key = PulseService.DispatchMark }, cancellationToken: ct));
-    }
-
-    // Only one replica wins: the mark must still be the dead one's.
-    private async Task<bool> TakeOverAsync(string mark, CancellationToken ct)
-    {
-        var now = time.GetUtcNow();
-        await using var c = await db.OpenAsync(ct);
-        return await c.ExecuteAsync(new CommandDefinition(
-            "UPDATE watermarks SET value = @value, updated_at = @now WHERE name = @key AND value = @mark",
-            new
-            {
-                key = PulseService.DispatchMark, mark, now,
-                value = $"running:{now.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture)}",
-            }, cancellationToken: ct)) == 1;
     }
 }

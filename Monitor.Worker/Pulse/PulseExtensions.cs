@@ -32,6 +32,9 @@ public static class PulseExtensions
         // The outbox drains even when the probe is off: what was queued still goes out.
         services.AddHostedService<OutboxSender>();
         services.AddHostedService<PulseDispatchRecovery>();
+        services.AddSingleton<IPulseDispatchLock, PulseDispatchLock>();
+        services.AddSingleton<PulseRunNow>();
+        services.AddHostedService(sp => sp.GetRequiredService<PulseRunNow>());
 
         services.AddSingleton(sp => new PulseTokenCodec(Pulse(sp).SigningKeys));
         services.AddSingleton(sp => new PulseLinks(sp.GetRequiredService<PulseTokenCodec>(), Pulse(sp)));

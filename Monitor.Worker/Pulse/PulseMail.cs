@@ -31,6 +31,9 @@ public static class PulseMail
         return message;
     }
 
+    /// <summary>The MIME text of <see cref="Compose"/>, as <see cref="Serialise"/> writes it, without building the message.</summary>
+    public static string Render(ComposedPulse pulse, MailboxAddress from) => PulseMimeWriter.Write(pulse, from, PlainText(pulse), Html(pulse));
+
     public static string Serialise(MimeMessage message)
     {
         using var stream = new MemoryStream();

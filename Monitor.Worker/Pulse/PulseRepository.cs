@@ -8,30 +8,23 @@ namespace Monitor.Worker.Pulse;
 /// <summary>Pulses, the fetches of their links, and the outbox their messages wait in: the store behind the pulse ports.</summary>
 public sealed partial class PulseRepository(Database db) : IPulseStore, IOutboxStore
 {
-    /// <summary>Writes pulses and their outgoing messages in one transaction: all or none.</summary>
+    /// <summary>
+    /// Writes pulses and their outgoing messages in one transaction: all or none. Multi-row inserts (<see cref="StoreDialect"/>):
+    /// a round trip per 500 rows on PostgreSQL instead of one per row.
+    /// </summary>
     public async Task CreateManyAsync(IReadOnlyCollection<NewPulse> pulses, CancellationToken ct)
     {
         if (pulses.Count == 0) return;
         await using var c = await db.OpenAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
-        await c.ExecuteAsync(new CommandDefinition(
-            """
-            INSERT INTO pulses (id, user_id, question_set, reason, created_at, expires_at)
-            VALUES (@Id, @UserId, @QuestionSet, @Reason, @CreatedAt, @ExpiresAt)
-            """, pulses.Select(n => new
-            {
-                Id = n.Pulse.Id.ToString(), n.Pulse.UserId, n.Pulse.QuestionSet, n.Pulse.Reason,
-                CreatedAt = n.Pulse.CreatedAt, ExpiresAt = n.Pulse.ExpiresAt,
-            }), tx, cancellationToken: ct));
-        await c.ExecuteAsync(new CommandDefinition(
-            """
-            INSERT INTO outbox (id, pulse_id, channel, recipient, message, created_at, attempts, next_attempt_at)
-            VALUES (@Id, @PulseId, @Channel, @Recipient, @Message, @CreatedAt, 0, @CreatedAt)
-            """, pulses.Select(n => new
-            {
-                Id = Guid.CreateVersion7().ToString(), PulseId = n.Pulse.Id.ToString(), n.Channel, n.Recipient, n.Message,
-                CreatedAt = n.Pulse.CreatedAt,
-            }), tx, cancellationToken: ct));
+        await db.Dialect.InsertManyAsync(c, tx, "INSERT INTO pulses (id, user_id, question_set, reason, created_at, expires_at)", pulses,
+            n => [n.Pulse.Id.ToString(), n.Pulse.UserId, n.Pulse.QuestionSet, n.Pulse.Reason, n.Pulse.CreatedAt, n.Pulse.ExpiresAt],
+            "", ct);
+        await db.Dialect.InsertManyAsync(c, tx,
+            "INSERT INTO outbox (id, pulse_id, channel, recipient, message, created_at, attempts, next_attempt_at)", pulses,
+            n => [Guid.CreateVersion7().ToString(), n.Pulse.Id.ToString(), n.Channel, n.Recipient, n.Message, n.Pulse.CreatedAt, 0,
+                n.Pulse.CreatedAt],
+            "", ct);
         await tx.CommitAsync(ct);
     }
 

@@ -3,6 +3,8 @@
 #   bench/pulse/run.sh [users=10000] [store=postgres|sqlite]
 # 1. N due users, one dispatch, the outbox drained to smtp-sink: messages/s (queueing and sending),
 #    beside smtp-source sending N messages of the same size to the same sink over one connection.
+#    Prints the ratio of the two rates (same sink, size and connection count, same run), the load average, and
+#    the worker's CPU seconds per 1,000 messages (user + system from /proc, independent of the machine's load).
 # 2. wrk POSTing answers (the "Send" button of N different pulses) to the public listener.
 set -euo pipefail
 USERS=${1:-10000}; STORE=${2:-postgres}
@@ -50,18 +52,21 @@ export Endpoints__Public=http://127.0.0.1:$PUB Endpoints__Internal=http://127.0.
   Pulse__BusinessDays__4=Friday Pulse__BusinessDays__5=Saturday Pulse__BusinessDays__6=Sunday \
   Mail__Smtp__Host=127.0.0.1 Mail__Smtp__Port=$SINK_PORT Mail__Smtp__Security=None Mail__Outbox__PollInterval=00:00:00.2 \
   Logging__LogLevel__Default=Warning
-(cd "$WORK" && exec dotnet "$WORK/worker/Monitor.Worker.dll" > "$WORK/worker.log" 2>&1) & PIDS+=($!)
+(cd "$WORK" && exec dotnet "$WORK/worker/Monitor.Worker.dll" > "$WORK/worker.log" 2>&1) & PIDS+=($!); WORKER=$!
+# utime + stime of the worker in seconds (fields 14 and 15 of /proc/PID/stat, in clock ticks).
+cpu() { awk -v hz="$(getconf CLK_TCK)" '{print ($14 + $15) / hz}' "/proc/$WORKER/stat"; }
 until curl -sf "http://127.0.0.1:$INT/readyz" >/dev/null; do sleep 0.5; done
 until [ "$(curl -sf -H "Authorization: Bearer $KEY" "http://127.0.0.1:$INT/api/users" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" = "$USERS" ]; do sleep 1; done
 
 metric() { curl -sf "http://127.0.0.1:$INT/metrics" | awk -v m="$1" '$1==m {print $2}'; }
-T0=$(date +%s.%N)
+C0=$(cpu); T0=$(date +%s.%N)
 curl -sf -X POST -H "Authorization: Bearer $KEY" "http://127.0.0.1:$INT/api/probes/pulse/run" >/dev/null
 until [ "$(ls "$SINK" | wc -l)" -ge "$USERS" ]; do sleep 0.2; done
-T1=$(date +%s.%N)
+T1=$(date +%s.%N); C1=$(cpu); WORKER_RATE=$(python3 -c "print($USERS/($T1-$T0))")
 SIZE=$(stat -c %s "$(ls -d "$SINK"/* | head -1)")
 echo "store=$STORE users=$USERS message_bytes=$SIZE"
 echo "pulse: dispatch + outbox drain of $USERS: $(python3 -c "print(f'{$T1-$T0:.1f} s, {$USERS/($T1-$T0):.0f} messages/s')")"
+echo "worker CPU: $(python3 -c "print(f'{$C1-$C0:.1f} s, {1000*($C1-$C0)/$USERS:.2f} CPU s per 1,000 messages')")"
 echo "pulses_sent_total=$(metric satisfaction_pulses_sent_total) backlog=$(metric satisfaction_outbox_backlog)"
 echo "of which the dispatch (queueing into the outbox): $(curl -sf -H "Authorization: Bearer $KEY" "http://127.0.0.1:$INT/api/probes" | python3 -c 'import json,sys; print([p["last"]["last"]["duration"] for p in json.load(sys.stdin) if p["name"]=="pulse"][0])' 2>/dev/null || echo '?')"
 
@@ -72,8 +77,11 @@ T0=$(date +%s.%N)
 until [ "$(ls "$SINK" | wc -l)" -ge "$USERS" ]; do sleep 0.2; done
 T1=$(date +%s.%N)
 echo "smtp-source, one connection, $USERS x $SIZE bytes: $(python3 -c "print(f'{$T1-$T0:.1f} s, {$USERS/($T1-$T0):.0f} messages/s')")"
+echo "ratio worker / smtp-source (same sink, size, one connection each): $(python3 -c "print(f'{$WORKER_RATE*($T1-$T0)/$USERS:.2f}')")"
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 rm -rf "$SINK"
 
+command -v wrk >/dev/null || { echo "answers: skipped (wrk is not installed)"; exit 0; }
 echo "answers: wrk -t2 -c16 -d20s over $(wc -l < "$WORK/paths.txt") pulses"
 PATHS_FILE="$WORK/paths.txt" wrk -t2 -c16 -d20s --latency -s "$ROOT/bench/pulse/answers.lua" "http://127.0.0.1:$PUB"
 echo "pulse_answers_total=$(metric satisfaction_pulse_answers_total) scanner_hits: $(curl -sf "http://127.0.0.1:$INT/metrics" | grep '^satisfaction_link_scanner_hits_total' | tr '\n' ' ')"
