@@ -68,6 +68,13 @@ public sealed class WorkerLiveStackTests : LiveStackTestsBase, IAsyncDisposable
         {
             await Task.Delay(TimeSpan.FromSeconds(8));
             await Signal(StackScenario.RedUser, -1.0, DateTimeOffset.UtcNow);
+            // Once the red user is red, IT declares an incident on their site (docs/dependencies.md): ParentDown fires, the red
+            // user still pages (red before it opened) and the dashboards annotate it.
+            await _worker.WaitForMetricsAsync(m => Line(m, "satisfaction_user_state", StackScenario.RedUser).EndsWith(" 3", StringComparison.Ordinal),
+                TimeSpan.FromSeconds(30));
+            using var incident = await _worker.Admin.PostAsJsonAsync("/api/incidents",
+                new { parent = $"site:{StackScenario.RedUserSite}", title = "Paris network change" });
+            Assert.That(incident.IsSuccessStatusCode, Is.True, await incident.Content.ReadAsStringAsync());
             // A pulse nobody answers, sent while Prometheus watches the counter.
             using var pulse = await _worker.Admin.PostAsync("/api/users/erin/pulse", null);
             pulse.EnsureSuccessStatusCode();

@@ -20,6 +20,8 @@ public static class StackScenario
     public const string AcknowledgedUser = "bob";    // red, acknowledged by on-call
     public const string FlappingUser = "carol";      // red, flapping
     public const string DegradedDepartment = "Logistics";
+    public const string RedUserSite = "Paris";
+    public const int IncidentNumber = 1;       // declared on the red user's site once they are red
     public const string OutageSite = "Oslo";         // the network monitoring reports SiteOutage for it
     public const string OutageSiteUser = "oscar";
     public const string StaleDepartment = "Research";
@@ -100,6 +102,16 @@ public static class StackScenario
         Gauge(text, "satisfaction_user_acknowledgement_lapsed_timestamp_seconds",
             "Present only while the acknowledgement of a down user has expired.",
             users.Where(u => u.AcknowledgementLapsed).Select(u => (UserLabels(u), epoch - 600d)));
+
+        // Dependencies (docs/dependencies.md): once the red user is red, IT declares an incident on the red user's site. The red
+        // user was red before it opened, so they still page (annotated "during incident 1") and nobody is suppressed.
+        if (scrape >= ScrapesBeforeChange)
+        {
+            Gauge(text, "satisfaction_incident_info", "1 per open incident.",
+                [($"incident=\"{IncidentNumber}\",parent=\"site:{RedUserSite}\",source=\"staff\"", 1d)]);
+            Gauge(text, "satisfaction_user_incident", "Present while an incident is open on one of the user's parents.",
+                users.Where(u => u.User == RedUser).Select(u => (UserLabels(u), (double)IncidentNumber)));
+        }
 
         var groups = users.Select(u => ("department", u.Department, u)).Concat(users.Select(u => ("site", u.Site, u)))
             .GroupBy(g => (Type: g.Item1, Name: g.Item2), g => g.u).ToList();
