@@ -36,7 +36,8 @@ public sealed class StreamedDirectoryTests(string provider)
         Assert.That(changes, Is.Null);
         Assert.That(asked, Is.EqualTo((3, 2)), "three in the directory, u2 and u3 would leave; the removed u4 is not counted");
         var stored = await users.ListAsync();
-        Assert.That(stored.Select(u => (u.Id, u.Department)), Is.EqualTo(new[] { ("u1", "Finance"), ("u2", "Finance"), ("u3", "Finance") }));
+        Assert.That(stored.Select(u => (u.Id, u.Department)),
+            Is.EqualTo(new[] { ("u1", "Finance"), ("u2", "Finance"), ("u3", "Finance") }));
         Assert.That(await users.IdsAsync(), Is.EquivalentTo(new[] { "u1", "u2", "u3" }));
     }
 
