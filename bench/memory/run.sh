@@ -91,6 +91,7 @@ for i in "${!DIRS[@]}"; do
     "$HOME/.dotnet/tools/dotnet-gcdump" report "$WORK/heap$i.gcdump" | head -30 | sed 's/^/  heap: /'
   fi
   HWM=$(awk '/VmHWM/ {print $2}' "/proc/$PID/status"); RSS=$(awk '/VmRSS/ {print $2}' "/proc/$PID/status")
+  echo after-reading > "$WORK/phase"  # what the sampler sees from here on is past the figures printed
   SERIES=$(grep -vc '^#' "$WORK/scrape.txt"); BYTES=$(stat -c %s "$WORK/scrape.txt")
   python3 - "$STORE" "$USERS" "${NAMES[$i]}" "$HWM" "$RSS" "$SERIES" "$BYTES" "$LIMIT_MB" "${TIMES[@]}" <<'EOF'
 import statistics, sys
