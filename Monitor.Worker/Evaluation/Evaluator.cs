@@ -46,7 +46,8 @@ public sealed class Evaluator(
     {
         var started = Stopwatch.GetTimestamp();
         var now = time.GetUtcNow();
-        var pending = (await users.ListAsync(ct)).Select(u => u.Id).ToHashSet(StringComparer.Ordinal);
+        // Ids only: the sweep of a large directory holds no user records.
+        var pending = await users.IdsAsync(ct);
         var total = new EvaluationCycle(0, 0);
         // One ordered pass over the window's signals rather than a lookup per batch: the store reads
         // them in index order, whatever its planner thinks of long id lists after a bulk load.

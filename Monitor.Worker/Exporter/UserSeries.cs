@@ -67,7 +67,10 @@ public sealed class UserSeriesBuilder
     {
         _rows = rows;
         _live = live;
-        var buffer = new ArrayBufferWriter<byte>(Math.Max(256, rows.Count * 64));
+        // One encoding buffer kept between refreshes (a concurrent builder makes its own): at 100,000 users it is
+        // megabytes, and a new one every refresh was large-object-heap churn that raised the worker's peak memory.
+        var buffer = Interlocked.Exchange(ref _spare, null) ?? new ArrayBufferWriter<byte>(Math.Max(256, rows.Count * 64));
+        buffer.ResetWrittenCount();
         _offsets = new int[rows.Count + 1];
         for (var i = 0; i < rows.Count; i++)
         {
@@ -78,8 +81,20 @@ public sealed class UserSeriesBuilder
             Write(buffer, "\"");
             _offsets[i + 1] = buffer.WrittenCount;
         }
-        _labels = buffer.WrittenSpan.ToArray();
+        // Most refreshes export the same users as the last: the published label buffer is shared, not copied again.
+        if (live?.Current is { } current && buffer.WrittenSpan.SequenceEqual(current.Labels) &&
+            _offsets.AsSpan().SequenceEqual(current.Offsets))
+        {
+            (_labels, _offsets) = (current.Labels, current.Offsets);
+        }
+        else
+        {
+            _labels = buffer.WrittenSpan.ToArray();
+        }
+        Volatile.Write(ref _spare, buffer);
     }
+
+    private static ArrayBufferWriter<byte>? _spare;
 
     /// <summary>The users of this snapshot, in order; <see cref="Add"/> takes one value per row.</summary>
     public IReadOnlyList<Storage.BoardRow> Rows => _rows;

@@ -9,7 +9,9 @@ public sealed class BoardRepository(Database db)
     public async Task<IReadOnlyList<BoardRow>> LoadAsync(DateTimeOffset now, CancellationToken ct = default)
     {
         await using var c = await db.OpenAsync(ct);
-        var rows = await c.QueryAsync<Row>(new CommandDefinition(
+        // Unbuffered, and a department or site name shared by every row that has it: the board of a large directory is
+        // held for a whole metrics refresh, so each row read is turned into its BoardRow at once and dropped.
+        var rows = c.QueryUnbufferedAsync<Row>(
             """
             SELECT u.id, u.department, u.site, s.state, s.score, s.last_signal_at, s.flapping, s.state_since,
                    a.user_id AS ack_user, a.expires_at AS ack_expires_at
@@ -17,16 +19,27 @@ public sealed class BoardRepository(Database db)
             LEFT JOIN user_states s ON s.user_id = u.id
             LEFT JOIN acknowledgements a ON a.user_id = u.id
             WHERE u.removed_at IS NULL
-            """, cancellationToken: ct));
-        return rows.Select(r =>
+            """);
+        var board = new List<BoardRow>();
+        var names = new Dictionary<string, string>(StringComparer.Ordinal);
+        await foreach (var r in rows.WithCancellation(ct))
         {
             var state = (SatisfactionState)(r.State ?? 0);
             // Only what HoldsFor reads is loaded: who, by whom and why are not on the board.
             var acknowledged = r.AckUser is not null &&
                                new Acknowledgement(r.AckUser, "", null, default, r.AckExpiresAt).HoldsFor(state, now);
-            return new BoardRow(r.Id, r.Department, r.Site, state, r.Score, r.LastSignalAt,
-                r.Flapping ?? false, acknowledged, r.StateSince);
-        }).ToList();
+            board.Add(new BoardRow(r.Id, Shared(names, r.Department), Shared(names, r.Site), state, r.Score, r.LastSignalAt,
+                r.Flapping ?? false, acknowledged, r.StateSince));
+        }
+        return board;
+    }
+
+    private static string Shared(Dictionary<string, string> names, string name)
+    {
+        if (names.TryGetValue(name, out var shared)) return shared;
+        // A directory of unique names (one department per person) would make this a copy of the board: stop sharing.
+        if (names.Count < 10_000) names[name] = name;
+        return name;
     }
 
     // A row class rather than BoardRow: the outer joins make every state column nullable, the state is

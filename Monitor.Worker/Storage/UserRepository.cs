@@ -19,6 +19,16 @@ public sealed class UserRepository(Database db, TimeProvider time) : IUserDirect
         return rows.Select(r => r.ToUser()).ToList();
     }
 
+    /// <summary>The ids of everyone in the directory, read as a stream: a full sweep needs no more of them.</summary>
+    public async Task<HashSet<string>> IdsAsync(CancellationToken ct = default)
+    {
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        await using var c = await db.OpenAsync(ct);
+        await foreach (var id in c.QueryUnbufferedAsync<string>("SELECT id FROM users WHERE removed_at IS NULL").WithCancellation(ct))
+            ids.Add(id);
+        return ids;
+    }
+
     public async Task<User?> FindAsync(string userId, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
@@ -48,25 +58,62 @@ public sealed class UserRepository(Database db, TimeProvider time) : IUserDirect
     /// Makes the stored directory equal to <paramref name="users"/>: joiners added (and marked for
     /// evaluation), changed users updated, leavers marked removed. Only what differs is written.
     /// </summary>
-    public async Task<DirectoryChanges> ReplaceAllAsync(IReadOnlyList<User> users, CancellationToken ct = default)
+    public async Task<DirectoryChanges> ReplaceAllAsync(IReadOnlyList<User> users, CancellationToken ct = default) =>
+        (await ReplaceAllAsync(users, keep: null, mayRemove: null, ct))!;
+
+    /// <summary>
+    /// <see cref="ReplaceAllAsync(IReadOnlyList{User}, CancellationToken)"/> in one streamed pass over the stored rows:
+    /// only <paramref name="users"/> and what changed are held, never a second copy of the directory (at 100,000
+    /// users a copy was most of the worker's peak memory: docs/benchmarks.md).
+    /// </summary>
+    /// <param name="keep">
+    /// The record to store for a user read from the directory and still in it (read, stored): lets a sync keep
+    /// stored fields the source does not carry. Null: the read record as it is.
+    /// </param>
+    /// <param name="mayRemove">
+    /// Asked (users in the directory now, users the import would remove) before anything is written; false
+    /// leaves the store unchanged and returns null.
+    /// </param>
+    public async Task<DirectoryChanges?> ReplaceAllAsync(IReadOnlyList<User> users, Func<User, User, User>? keep,
+        Func<int, int, bool>? mayRemove, CancellationToken ct = default)
     {
         var now = time.GetUtcNow();
+        var index = new Dictionary<string, int>(users.Count, StringComparer.Ordinal);
+        for (var i = 0; i < users.Count; i++) index[users[i].Id] = i;
         await using var c = await db.OpenAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
-        var existing = (await c.QueryAsync<UserRow>(new CommandDefinition(
-                $"SELECT {Columns}, removed_at FROM users", transaction: tx, cancellationToken: ct)))
-            .ToDictionary(r => r.Id, StringComparer.Ordinal);
 
+        var stored = new bool[users.Count];
         var upserts = new List<UserRow>();
-        var joined = 0;
-        foreach (var u in users)
+        var leavers = new List<string>();
+        var (joined, present) = (0, 0);
+        // Unbuffered: each stored row is compared and dropped, so the pass holds one row at a time.
+        var rows = c.QueryUnbufferedAsync<UserRow>($"SELECT {Columns}, removed_at FROM users", transaction: tx);
+        await foreach (var old in rows.WithCancellation(ct))
         {
-            var row = UserRow.From(u);
-            if (existing.Remove(u.Id, out var old) && old.RemovedAt is null && old.SameAs(row)) continue;
-            if (old is null || old.RemovedAt is not null) joined++;
-            upserts.Add(row);
+            if (old.RemovedAt is null) present++;
+            if (!index.TryGetValue(old.Id, out var i))
+            {
+                if (old.RemovedAt is null) leavers.Add(old.Id);
+                continue;
+            }
+            stored[i] = true;
+            if (old.RemovedAt is not null)
+            {
+                joined++; // back after leaving
+                upserts.Add(UserRow.From(users[i]));
+                continue;
+            }
+            var row = UserRow.From(keep is null ? users[i] : keep(users[i], old.ToUser()));
+            if (!old.SameAs(row)) upserts.Add(row);
         }
-        var leavers = existing.Values.Where(r => r.RemovedAt is null).Select(r => r.Id).ToList();
+        for (var i = 0; i < users.Count; i++)
+        {
+            if (stored[i]) continue;
+            joined++;
+            upserts.Add(UserRow.From(users[i]));
+        }
+        if (mayRemove is not null && !mayRemove(present, leavers.Count)) return null; // the transaction rolls back unused
 
         // The bulk insert binds positional parameters on PostgreSQL: the suffix takes the time from the row.
         // One boxed value for every row.

@@ -34,20 +34,26 @@ public sealed partial class DirectorySync(IUserDirectorySource source, UserRepos
             logger.LogError("Directory not imported: {Count} problem(s); the stored directory is unchanged", read.Errors.Count);
             return new DirectorySyncResult(false, null, read.Errors);
         }
-        var stored = (await users.ListAsync(ct)).ToDictionary(u => u.Id, StringComparer.Ordinal);
-        var incoming = read.Users.Select(u => stored.TryGetValue(u.Id, out var old) ? Keep(u, old, read.MissingColumns) : u).ToList();
-        var present = incoming.Select(u => u.Id).ToHashSet(StringComparer.Ordinal);
-        var leaving = stored.Keys.Count(id => !present.Contains(id));
-        if (leaving > AllowedRemovals(stored.Count) && !confirmRemoval)
+        // The stored directory is compared in one streamed pass (UserRepository.ReplaceAllAsync), not loaded whole:
+        // at 100,000 users a second and third copy of it were most of the worker's peak memory (docs/benchmarks.md).
+        var incoming = read.Users;
+        var missing = read.MissingColumns;
+        var (present, leaving) = (0, 0);
+        var changes = await users.ReplaceAllAsync(incoming, missing.Count == 0 ? null : (u, old) => Keep(u, old, missing),
+            (stored, removed) =>
+            {
+                (present, leaving) = (stored, removed);
+                return confirmRemoval || removed <= AllowedRemovals(stored);
+            }, ct);
+        if (changes is null)
         {
             DirectoryMetrics.Refused(DirectoryRefusal.RemovalShare);
-            var error = $"the import would remove {leaving} of {stored.Count} users, more than Directory:MaxRemovalShare " +
+            var error = $"the import would remove {leaving} of {present} users, more than Directory:MaxRemovalShare " +
                         $"({MaxRemovalShare:P0}); confirm with 'directory-sync --confirm-removal' or " +
                         "POST /api/directory/sync?confirmRemoval=true";
             logger.LogError("Directory not imported: {Error}; the stored directory is unchanged", error);
             return new DirectorySyncResult(false, null, [error]) { Refusal = DirectoryRefusal.RemovalShare };
         }
-        var changes = await users.ReplaceAllAsync(incoming, ct);
         MonitorMetrics.DirectoryUsers.Set(incoming.Count);
         if (changes.Joined + changes.Updated + changes.Left > 0)
         {
@@ -61,24 +67,17 @@ public sealed partial class DirectorySync(IUserDirectorySource source, UserRepos
     private int AllowedRemovals(int stored) => Math.Max(1, (int)Math.Floor(stored * MaxRemovalShare));
 
     /// <summary>The fields of columns the file does not carry are taken from the stored record, not reset.</summary>
-    private static User Keep(User read, User stored, IReadOnlyList<string> missing)
+    private static User Keep(User read, User stored, IReadOnlyList<string> missing) => read with
     {
-        foreach (var column in missing)
-        {
-            read = column switch
-            {
-                DirectoryColumns.Manager => read with { Manager = stored.Manager },
-                DirectoryColumns.Rank => read with { Rank = stored.Rank },
-                DirectoryColumns.TimeZone => read with { TimeZone = stored.TimeZone },
-                DirectoryColumns.Locale => read with { Locale = stored.Locale },
-                DirectoryColumns.Active => read with { Active = stored.Active },
-                DirectoryColumns.OptedOut => read with { OptedOut = stored.OptedOut },
-                DirectoryColumns.Joined => read with { Joined = stored.Joined },
-                _ => read,
-            };
-        }
-        return read;
-    }
+        // One copy per user rather than one per missing column: a sync of a large directory makes one per user.
+        Manager = missing.Contains(DirectoryColumns.Manager) ? stored.Manager : read.Manager,
+        Rank = missing.Contains(DirectoryColumns.Rank) ? stored.Rank : read.Rank,
+        TimeZone = missing.Contains(DirectoryColumns.TimeZone) ? stored.TimeZone : read.TimeZone,
+        Locale = missing.Contains(DirectoryColumns.Locale) ? stored.Locale : read.Locale,
+        Active = missing.Contains(DirectoryColumns.Active) ? stored.Active : read.Active,
+        OptedOut = missing.Contains(DirectoryColumns.OptedOut) ? stored.OptedOut : read.OptedOut,
+        Joined = missing.Contains(DirectoryColumns.Joined) ? stored.Joined : read.Joined,
+    };
 
     private string ForLog(string error) => privacy is null || privacy.Mode == PrivacyMode.Identified
         ? error

@@ -65,13 +65,21 @@ for i in "${!DIRS[@]}"; do
     Directory__CsvPath=$WORK/users.csv Logging__LogLevel__Default=Warning
   (cd "$WORK" && exec dotnet "${DIRS[$i]}/Monitor.Worker.dll" > "$WORK/worker$i.log" 2>&1) & WORKER_PID=$!
   T0=$(date +%s)
+  # The resident set every 0.5 s with the phase it falls in, to tell where the peak comes from.
+  ( while [ -r "/proc/$WORKER_PID/status" ]; do
+      echo "$(date +%s.%N) $(awk '/VmRSS/ {print $2}' "/proc/$WORKER_PID/status" 2>/dev/null) $(cat "$WORK/phase" 2>/dev/null)"
+      sleep 0.5
+    done > "$WORK/rss$i.txt" ) &
+  echo start > "$WORK/phase"
   until curl -sf "http://127.0.0.1:$INT/readyz" >/dev/null; do
     sleep 1; [ $(( $(date +%s) - T0 )) -lt 300 ] || { echo "worker not ready in 300 s"; tail "$WORK/worker$i.log"; exit 1; }
   done
+  echo ready > "$WORK/phase"
   until [ "$(curl -sf "http://127.0.0.1:$INT/metrics" | grep -c '^satisfaction_user_state{')" -ge "$USERS" ]; do
     sleep 2; [ $(( $(date +%s) - T0 )) -lt 300 ] || { echo "not every user on /metrics in 300 s"; exit 1; }
   done
   PID=$WORKER_PID  # exec: the subshell became the worker
+  echo scrapes > "$WORK/phase"
   TIMES=()
   for _ in $(seq 1 12); do
     TIMES+=("$(curl -s -o "$WORK/scrape.txt" -w '%{time_total}' "http://127.0.0.1:$INT/metrics")")
@@ -83,6 +91,7 @@ for i in "${!DIRS[@]}"; do
     "$HOME/.dotnet/tools/dotnet-gcdump" report "$WORK/heap$i.gcdump" | head -30 | sed 's/^/  heap: /'
   fi
   HWM=$(awk '/VmHWM/ {print $2}' "/proc/$PID/status"); RSS=$(awk '/VmRSS/ {print $2}' "/proc/$PID/status")
+  echo after-reading > "$WORK/phase"  # what the sampler sees from here on is past the figures printed
   SERIES=$(grep -vc '^#' "$WORK/scrape.txt"); BYTES=$(stat -c %s "$WORK/scrape.txt")
   python3 - "$STORE" "$USERS" "${NAMES[$i]}" "$HWM" "$RSS" "$SERIES" "$BYTES" "$LIMIT_MB" "${TIMES[@]}" <<'EOF'
 import statistics, sys
@@ -93,5 +102,10 @@ print(f"{store} {int(users):,} users, {name}: peak {mb(hwm):.0f} MB = {mb(hwm) /
       f"resident after {mb(rss):.0f} MB = {mb(rss) / float(limit):.2f} x; scrape of {int(series):,} series, "
       f"{int(size) / 1e6:.1f} MB: first {times[0]:.0f} ms, median {statistics.median(times):.0f} ms, max {max(times):.0f} ms")
 EOF
+  # The largest resident set of each phase (start-up until /readyz, ready until every user is on /metrics, scrapes).
+  awk '{ if ($2 > max[$3]) { max[$3] = $2; at[$3] = $1 } } NR == 1 { t0 = $1 }
+       END { for (p in max) printf "  phase %s: resident max %.0f MB at %.0f s\n", p, max[p] * 1024 / 1e6, at[p] - t0 }' \
+    "$WORK/rss$i.txt" | sort
+  [ -n "${KEEP:-}" ] && cp "$WORK/rss$i.txt" "$KEEP.rss$i.txt"
   kill "$WORKER_PID"; wait "$WORKER_PID" 2>/dev/null || true; WORKER_PID=
 done
