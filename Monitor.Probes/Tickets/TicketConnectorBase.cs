@@ -107,7 +107,8 @@ public abstract partial class TicketConnectorBase<TOptions> : ITicketConnector
         }
         catch (Exception e) when (e is TicketPayloadException or InvalidOperationException or KeyNotFoundException or FormatException)
         {
-            Logger.LogWarning("{System} ticket {TicketId} skipped: {Reason}", SystemInfo.Key, LogSafe.Value(ticketId), LogSafe.Value(e.Message));
+            Logger.LogWarning("{System} ticket {TicketId} skipped: {Reason}", SystemInfo.Key, LogSafe.Value(ticketId),
+                LogSafe.Value(e.Message));
             return TicketFetch.Rejected(ticketId, updatedAt, e.Message);
         }
     }

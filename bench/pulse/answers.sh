@@ -21,7 +21,9 @@ as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 PIDS=()
 cleanup() {
   for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${PIDS[@]}"; do for _ in $(seq 1 40); do kill -0 "$p" 2>/dev/null || break; sleep 0.5; done; kill -9 "$p" 2>/dev/null || true; done
+  for p in "${PIDS[@]}"; do
+    for _ in $(seq 1 40); do kill -0 "$p" 2>/dev/null || break; sleep 0.5; done; kill -9 "$p" 2>/dev/null || true
+  done
   [ -d "$WORK/pg" ] && as_pg $PG/pg_ctl -D "$WORK/pg" -m fast -w stop >/dev/null 2>&1 || true
   rm -rf "$WORK" "${SINK:-/nonexistent}"
 }
@@ -32,7 +34,9 @@ wait_for() { local limit=$1; shift; for _ in $(seq 1 $((limit * 2))); do "$@" &&
 
 dotnet publish "$ROOT/Monitor.Worker" -c Release -o "$WORK/worker" --nologo -v q >/dev/null
 { echo "id,email,display_name,department,site,manager,rank,time_zone,locale,active,opted_out"
-  for i in $(seq 1 "$PULSES"); do printf 'b%06d,b%06d@example.com,Bench %d,Ops,Lyon,,individual_contributor,UTC,en-GB,true,false\n' "$i" "$i" "$i"; done
+  for i in $(seq 1 "$PULSES"); do
+    printf 'b%06d,b%06d@example.com,Bench %d,Ops,Lyon,,individual_contributor,UTC,en-GB,true,false\n' "$i" "$i" "$i"
+  done
 } > "$WORK/users.csv"
 
 if [ "$STORE" = postgres ]; then
@@ -60,7 +64,8 @@ export Endpoints__Public=http://127.0.0.1:$PUB Endpoints__Internal=http://127.0.
   Logging__LogLevel__Default=Warning
 if [ -n "${ANSWERS_PERF:-}" ]; then export DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0; fi  # JIT symbols for perf
 (cd "$WORK" && exec dotnet "$WORK/worker/Monitor.Worker.dll" > "$WORK/worker.log" 2>&1) & WORKER=$!; PIDS=("$WORKER" "${PIDS[@]}")
-users() { [ "$(curl -sf -H "Authorization: Bearer $KEY" "http://127.0.0.1:$INT/api/users" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" = "$PULSES" ]; }
+users() { [ "$(curl -sf -H "Authorization: Bearer $KEY" "http://127.0.0.1:$INT/api/users" |
+  python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" = "$PULSES" ]; }
 sent() { [ "$(ls "$SINK" | wc -l)" -ge "$PULSES" ]; }
 wait_for 120 curl -sf "http://127.0.0.1:$INT/readyz" -o /dev/null
 wait_for 120 users
@@ -107,7 +112,8 @@ A0=$(metric satisfaction_pulse_answers_total); C0=$(cpu); R0=$(cpu_requests)
 RESULT=$(python3 "$ROOT/bench/pulse/answers_load.py" "$WORK/paths.txt" --port "$PUB" --seconds "$SECONDS_RUN" --connections 16)
 A1=$(metric satisfaction_pulse_answers_total); C1=$(cpu); R1=$(cpu_requests)
 echo "worker (16 connections): $RESULT"
-echo "worker: answers counted $(python3 -c "print(int($A1-$A0))"), CPU $(python3 -c "print(f'{$C1-$C0:.1f} s, {1e3*($C1-$C0)/max(1,$A1-$A0):.3f} ms per answer')")" \
+echo "worker: answers counted $(python3 -c "print(int($A1-$A0))")," \
+  "CPU $(python3 -c "print(f'{$C1-$C0:.1f} s, {1e3*($C1-$C0)/max(1,$A1-$A0):.3f} ms per answer')")" \
   "(without the JIT's background compiler: $(python3 -c "print(f'{1e3*($R1-$R0)/max(1,$A1-$A0):.3f}')") ms per answer)"
 echo "$(uptime | sed 's/.*load/load/')"
 if [ "$STORE" = postgres ]; then
