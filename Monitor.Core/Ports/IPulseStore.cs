@@ -45,4 +45,21 @@ public interface IPulseStore
     /// Answered pulses over pulses that were answered or expired, created since <paramref name="since"/>; null when none.
     /// </summary>
     Task<double?> ResponseRatioAsync(DateTimeOffset since, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The pulse with what a click on one of its links needs, in as few reads as the store can: the distinct answers
+    /// fetched since <paramref name="since"/> and, when <see cref="PulseLookup.Complete"/>, the person's locale and the
+    /// feedback stored for <paramref name="question"/>. Null when there is no such pulse. This default reads the pulse
+    /// and the fetches only (incomplete); a database store answers in one statement.
+    /// </summary>
+    async Task<PulseLookup?> LookupAsync(Guid id, int question, DateTimeOffset since, CancellationToken cancellationToken) =>
+        await FindAsync(id, cancellationToken) is { } pulse
+            ? new PulseLookup(pulse, await DistinctAnswersFetchedAsync(id, since, cancellationToken))
+            : null;
 }
+
+/// <summary>What <see cref="IPulseStore.LookupAsync"/> read.</summary>
+/// <param name="Complete">Whether <paramref name="Locale"/>, <paramref name="Factor"/> and <paramref name="LostTime"/> were read
+/// (null then means none); when false the caller asks the directory and the feedback store itself.</param>
+public sealed record PulseLookup(PulseRecord Pulse, int AnswersFetched, bool Complete = false, string? Locale = null,
+    string? Factor = null, string? LostTime = null);

@@ -13,9 +13,13 @@ public enum LinkCheck
     Expired,
 }
 
-/// <summary>A pulse link resolved against the store: its claims, its pulse and, for answer links, the question and answer.</summary>
+/// <summary>
+/// A pulse link resolved against the store: its claims, its pulse and, for answer links, the question and answer; with
+/// what the store read beside the pulse (<see cref="PulseLookup"/>), so that the page needs no further reads. It is what
+/// one request read: the scanner judgement of its submit counts the link fetches as they were then.
+/// </summary>
 public sealed record ResolvedLink(LinkCheck Check, PulseToken? Claims = null, PulseRecord? Pulse = null, string? Question = null,
-    PulseAnswer? Answer = null);
+    PulseAnswer? Answer = null, PulseLookup? Lookup = null);
 
 /// <summary>
 /// What people's clicks do (docs/pulse.md), without HTTP: resolving a link, judging whether a fetch is a
@@ -47,15 +51,20 @@ public sealed class PulseResponses(PulseTokenCodec codec, PulseLinks links, IPul
     public async Task<ResolvedLink> ResolveAsync(string token, TokenPurpose purpose, CancellationToken ct)
     {
         if (Check(token, purpose, out var claims) is not LinkCheck.Valid and var check) return new ResolvedLink(check);
-        var pulse = await pulses.FindAsync(claims!.PulseId, ct);
+        var lookup = await pulses.LookupAsync(claims!.PulseId, claims.Question, time.GetUtcNow() - Options.Scanner.BurstWindow, ct);
+        var pulse = lookup?.Pulse;
         // A signed token for a pulse that does not exist (or for someone else's) is treated as forged.
         if (pulse is null || pulse.UserId != claims.UserId) return new ResolvedLink(LinkCheck.Invalid);
-        if (purpose != TokenPurpose.Answer) return new ResolvedLink(LinkCheck.Valid, claims, pulse);
+        if (purpose != TokenPurpose.Answer) return new ResolvedLink(LinkCheck.Valid, claims, pulse, Lookup: lookup);
         var questions = Questions(pulse);
         if (claims.Question >= questions.Length || PulseAnswers.Find(claims.Answer) is not { } answer)
             return new ResolvedLink(LinkCheck.Invalid);
-        return new ResolvedLink(LinkCheck.Valid, claims, pulse, questions[claims.Question], answer);
+        return new ResolvedLink(LinkCheck.Valid, claims, pulse, questions[claims.Question], answer, lookup);
     }
+
+    /// <summary>The language of the person a resolved link names: from what the lookup read, else from the directory.</summary>
+    public async Task<PulseLanguage> LanguageAsync(ResolvedLink link, string? userId, CancellationToken ct) =>
+        link.Lookup is { Complete: true } read ? PulseTexts.Language(read.Locale) : await LanguageAsync(userId, ct);
 
     public string[] Questions(PulseRecord pulse) => PulseQuestions.Resolve(pulse.QuestionSet, Options.QuestionSets) ?? [];
 
@@ -73,7 +82,9 @@ public sealed class PulseResponses(PulseTokenCodec codec, PulseLinks links, IPul
     public async Task<string?> JudgeSubmitAsync(ResolvedLink link, bool automation, bool personClicked, CancellationToken ct)
     {
         var (pulse, now) = (link.Pulse!, time.GetUtcNow());
-        var distinct = await pulses.DistinctAnswersFetchedAsync(pulse.Id, now - Options.Scanner.BurstWindow, ct);
+        // The fetches were read with the pulse a moment ago: a GET racing this POST is one a person's own browser made.
+        var distinct = link.Lookup?.AnswersFetched
+            ?? await pulses.DistinctAnswersFetchedAsync(pulse.Id, now - Options.Scanner.BurstWindow, ct);
         return ScannerJudge.Judge(new LinkFetch(now, pulse.SentAt, pulse.HoneypotAt, distinct, automation, personClicked),
             Options.Scanner.Rules());
     }
@@ -117,6 +128,17 @@ public sealed class PulseResponses(PulseTokenCodec codec, PulseLinks links, IPul
 
     public async Task<PulseFeedback?> FeedbackAsync(PulseRecord pulse, int question, CancellationToken ct) =>
         feedback is not null && await feedback.FindAsync(pulse.Id, question, ct) is { } f ? new PulseFeedback(f.Factor, f.LostTime) : null;
+
+    /// <summary>
+    /// The feedback stored for an answer link's question, from what the lookup read when it could (a click on an answer link
+    /// changes no feedback, so what was read before the answer is what is stored after it).
+    /// </summary>
+    public async Task<PulseFeedback?> FeedbackAsync(ResolvedLink link, CancellationToken ct)
+    {
+        if (feedback is null) return null;
+        if (link.Lookup is not { Complete: true } read) return await FeedbackAsync(link.Pulse!, link.Claims!.Question, ct);
+        return read.Factor is null && read.LostTime is null ? null : new PulseFeedback(read.Factor, read.LostTime);
+    }
 
     public Task MarkHoneypotAsync(PulseRecord pulse, CancellationToken ct) => pulses.MarkHoneypotAsync(pulse.Id, time.GetUtcNow(), ct);
 

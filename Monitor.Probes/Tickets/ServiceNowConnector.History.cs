@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using Monitor.Core;
 
 namespace Monitor.Probes.Tickets;
 
@@ -105,7 +106,7 @@ public sealed partial class ServiceNowConnector
             // The incidents were just read with the same credentials: a refusal here is the table's ACL.
             _unreadable.Add(table);
             Logger.LogWarning("{Probe}: table {Table} cannot be read ({Reason}); this run goes on without it",
-                SystemInfo.ProbeName, table, e.Message);
+                SystemInfo.ProbeName, table, LogSafe.Value(e.Message));
             return [];
         }
     }

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
+using Monitor.Core;
 using Polly;
 
 namespace Monitor.Probes.Tickets;
@@ -106,7 +107,8 @@ public abstract partial class TicketConnectorBase<TOptions> : ITicketConnector
         }
         catch (Exception e) when (e is TicketPayloadException or InvalidOperationException or KeyNotFoundException or FormatException)
         {
-            Logger.LogWarning("{System} ticket {TicketId} skipped: {Reason}", SystemInfo.Key, ticketId, e.Message);
+            Logger.LogWarning("{System} ticket {TicketId} skipped: {Reason}", SystemInfo.Key, LogSafe.Value(ticketId),
+                LogSafe.Value(e.Message));
             return TicketFetch.Rejected(ticketId, updatedAt, e.Message);
         }
     }
@@ -144,7 +146,8 @@ public abstract partial class TicketConnectorBase<TOptions> : ITicketConnector
 
     private T? RejectRecord<T>(string ticketId, string what, List<string> rejected, Exception e) where T : class
     {
-        Logger.LogWarning("{System} ticket {TicketId}: {Record} skipped: {Reason}", SystemInfo.Key, ticketId, what, e.Message);
+        Logger.LogWarning("{System} ticket {TicketId}: {Record} skipped: {Reason}", SystemInfo.Key, LogSafe.Value(ticketId), what,
+            LogSafe.Value(e.Message));
         rejected.Add($"{what}: {e.Message}");
         return null;
     }

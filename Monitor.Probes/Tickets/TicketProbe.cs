@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
+using Monitor.Core;
 using Monitor.Core.Ports;
 using Monitor.Core.Signals;
 using Polly.CircuitBreaker;
@@ -89,7 +90,7 @@ public sealed class TicketProbe(
             // Someone not (or no longer) in the directory: nothing to record, and nothing wrong.
             run.UnknownRequesters++;
             if (logger.IsEnabled(LogLevel.Debug))
-                logger.LogDebug("{Probe} ticket {TicketId}: requester not in the directory", _name, ticket.Id);
+                logger.LogDebug("{Probe} ticket {TicketId}: requester not in the directory", _name, LogSafe.Value(ticket.Id));
             return ticket.UpdatedAt;
         }
         var (signals, comments) = mapper.Map(connector.System, user.Id, ticket, options.MinimumSentimentConfidence);
@@ -99,7 +100,7 @@ public sealed class TicketProbe(
             if (signal.Validate() is { } problem)
             {
                 logger.LogWarning("{Probe} ticket {TicketId}: signal {Source} rejected: {Problem}",
-                    _name, ticket.Id, signal.Source, problem);
+                    _name, LogSafe.Value(ticket.Id), LogSafe.Value(signal.Source), LogSafe.Value(problem));
                 TicketMetrics.RecordsRejected.WithLabels(Name).Inc();
                 run.Rejected++;
             }
@@ -114,7 +115,7 @@ public sealed class TicketProbe(
     private DateTimeOffset? Reject(TicketRejection rejection, RunCounts run)
     {
         logger.LogWarning("{Probe} skipped malformed ticket {TicketId}: {Reason}",
-            _name, rejection.TicketId ?? "(unknown)", rejection.Reason);
+            _name, LogSafe.Value(rejection.TicketId) ?? "(unknown)", LogSafe.Value(rejection.Reason));
         TicketMetrics.RecordsRejected.WithLabels(Name).Inc();
         run.Rejected++;
         // Re-reading it would fail the same way, so the watermark may pass it once its time is known.

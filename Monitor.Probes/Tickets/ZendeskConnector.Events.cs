@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Logging;
+using Monitor.Core;
 
 namespace Monitor.Probes.Tickets;
 
@@ -82,7 +83,8 @@ public sealed partial class ZendeskConnector
         }
         catch (TicketAuthenticationException e)
         {
-            Logger.LogWarning("zendesk: SLA breaches not read ({Reason}); the ticket metric events need an admin's token", e.Message);
+            Logger.LogWarning("zendesk: SLA breaches not read ({Reason}); the ticket metric events need an admin's token",
+                LogSafe.Value(e.Message));
             return breaches;
         }
     }

@@ -85,6 +85,8 @@ public sealed class PulseResponsesTests
             var other = await _responses.ResolveAsync(Token(_links.Answer(_pulse, 0, a)), TokenPurpose.Answer, default);
             await _responses.JudgeFetchAsync(other, automatedAgent: false, default);
         }
+        // A resolved link is what one request read; the submit that follows the burst resolves its link again.
+        first = await _responses.ResolveAsync(Token(_links.Answer(_pulse, 0, 1)), TokenPurpose.Answer, default);
         Assert.That(await _responses.JudgeSubmitAsync(first, automation: false, personClicked: false, default),
             Is.EqualTo(ScannerJudge.ManyAnswers));
         Assert.That(await _responses.JudgeSubmitAsync(first, automation: false, personClicked: true, default), Is.Null,

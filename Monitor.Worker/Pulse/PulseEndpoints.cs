@@ -33,11 +33,18 @@ public static class PulseEndpoints
     private static async Task<PageWords> WordsAsync(PulseResponses r, string? userId, CancellationToken ct) =>
         new(r.Texts, await r.LanguageAsync(userId, ct));
 
+    /// <summary>The words of an answer link's pages; the claims of an expired link are verified again only when it is one.</summary>
+    private static async Task<PageWords> WordsAsync(PulseResponses r, ResolvedLink link, string token, CancellationToken ct) =>
+        new(r.Texts, await r.LanguageAsync(link, link.Pulse?.UserId ?? (link.Check == LinkCheck.Expired ? Expired(r, token) : null), ct));
+
+    private static IResult? AnswerLinkPage(PageWords w, ResolvedLink link, PulseResponses r, string token) =>
+        link.Check == LinkCheck.Valid ? null : Page(w, link.Check, ExpiredClaims(r, token));
+
     private static async Task<IResult> LandingAsync(string token, HttpContext http, PulseResponses r, CancellationToken ct)
     {
         var link = await r.ResolveAsync(token, TokenPurpose.Answer, ct);
-        var w = await WordsAsync(r, link.Pulse?.UserId ?? Expired(r, token), ct);
-        if (Page(w, link.Check, ExpiredClaims(r, token)) is { } error) return error;
+        var w = await WordsAsync(r, link, token, ct);
+        if (AnswerLinkPage(w, link, r, token) is { } error) return error;
         if (HttpMethods.IsHead(http.Request.Method))
         {
             Scanner(ScannerJudge.Head);
@@ -50,8 +57,8 @@ public static class PulseEndpoints
     private static async Task<IResult> AnswerAsync(string token, HttpContext http, PulseResponses r, CancellationToken ct)
     {
         var link = await r.ResolveAsync(token, TokenPurpose.Answer, ct);
-        var w = await WordsAsync(r, link.Pulse?.UserId ?? Expired(r, token), ct);
-        if (Page(w, link.Check, ExpiredClaims(r, token)) is { } error) return error;
+        var w = await WordsAsync(r, link, token, ct);
+        if (AnswerLinkPage(w, link, r, token) is { } error) return error;
         var form = http.Request.HasFormContentType ? await http.Request.ReadFormAsync(ct) : null;
         var auto = form?["auto"].ToString() == "1";
         var automation = form?["wd"].ToString() == "1" || ScannerJudge.IsAutomatedAgent(http.Request.Headers.UserAgent);
@@ -64,7 +71,7 @@ public static class PulseEndpoints
         var (pulse, q, answer) = (link.Pulse!, link.Claims!.Question, link.Answer!);
         // A re-click keeps the comment written on the thank-you page, and the form shows it again.
         var kept = await RecordAsync(r, pulse, q, answer, comment: null, given: null, ct, keepComment: true);
-        var feedback = await r.FeedbackAsync(pulse, q, ct);
+        var feedback = await r.FeedbackAsync(link, ct);
         return ThanksPage.Render(w, new ThanksForm(Question(r, link, w), q, answer, r.RespondToken(pulse), WithoutFactor(kept, feedback),
             r.Options.CommentMaxLength, r.Factors(answer), r.Options.Factors, feedback));
     }
@@ -76,7 +83,7 @@ public static class PulseEndpoints
         var form = await http.Request.ReadFormAsync(ct);
         var token = form["t"].ToString();
         var link = await r.ResolveAsync(token, TokenPurpose.Respond, ct);
-        var w = await WordsAsync(r, link.Pulse?.UserId, ct);
+        var w = new PageWords(r.Texts, await r.LanguageAsync(link, link.Pulse?.UserId, ct));
         if (Page(w, link.Check, null) is { } error) return error;
         var max = r.Options.CommentMaxLength;
         var questions = r.Questions(link.Pulse!, w.Language);

@@ -37,28 +37,47 @@ public sealed partial class PulseRepository
         RETURNING comment
         """;
 
+    private const string MarkDirty =
+        "INSERT INTO dirty_users (user_id, marked_at) VALUES (@UserId, @now) ON CONFLICT (user_id) DO NOTHING";
+
+    private const string MarkAnswered = "UPDATE pulses SET answered_at = COALESCE(answered_at, @now) WHERE id = @id";
+
+    private const string UpsertFeedback =
+        """
+        INSERT INTO pulse_feedback (pulse_id, question, user_id, sentiment, factor, lost_time, answered_at)
+        VALUES (@id, @Question, @UserId, @Sentiment, @Factor, @LostTime, @now)
+        ON CONFLICT (pulse_id, question) DO UPDATE SET sentiment = excluded.sentiment, factor = excluded.factor,
+            lost_time = excluded.lost_time, answered_at = excluded.answered_at
+        """;
+
+    // The statements of an answer go as one command: on PostgreSQL one round trip (BEGIN travels with it) and the COMMIT,
+    // where they took five; the transaction is what makes them all or none, on both stores.
+    private static readonly string AnswerBatch = string.Join(";\n", ReplaceAnswer, MarkDirty, MarkAnswered);
+    private static readonly string AnswerKeepCommentBatch = string.Join(";\n", ReplaceAnswerKeepComment, MarkDirty, MarkAnswered);
+    private static readonly string AnswerFeedbackBatch = string.Join(";\n", ReplaceAnswer, MarkDirty, MarkAnswered, UpsertFeedback);
+
     public async Task<string?> RecordAnswerAsync(PulseAnswerWrite a, CancellationToken ct)
     {
         var s = a.Signal;
         if (s.Validate() is { } problem) throw new ArgumentException($"Invalid signal for '{s.UserId}': {problem}", nameof(a));
         var now = s.ObservedAt;
+        var f = a.Feedback;
+        var sql = f is not null ? AnswerFeedbackBatch : a.KeepComment ? AnswerKeepCommentBatch : AnswerBatch;
         await using var c = await db.OpenAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
-        var comment = await c.ExecuteScalarAsync<string?>(new CommandDefinition(a.KeepComment ? ReplaceAnswerKeepComment : ReplaceAnswer,
-            new { s.UserId, s.Kind, s.Source, s.Score, s.Weight, s.ObservedAt, s.Comment, now }, tx, cancellationToken: ct));
-        await MarkDirtyAsync(c, tx, s.UserId, now, ct);
-        await c.ExecuteAsync(new CommandDefinition("UPDATE pulses SET answered_at = COALESCE(answered_at, @now) WHERE id = @id",
-            new { id = a.PulseId.ToString(), now }, tx, cancellationToken: ct));
-        if (a.Feedback is { } f)
+        string? comment = null;
+        await using (var reader = await c.ExecuteReaderAsync(new CommandDefinition(sql, new
         {
-            await c.ExecuteAsync(new CommandDefinition(
-                """
-                INSERT INTO pulse_feedback (pulse_id, question, user_id, sentiment, factor, lost_time, answered_at)
-                VALUES (@id, @Question, @UserId, @Sentiment, @Factor, @LostTime, @now)
-                ON CONFLICT (pulse_id, question) DO UPDATE SET sentiment = excluded.sentiment, factor = excluded.factor,
-                    lost_time = excluded.lost_time, answered_at = excluded.answered_at
-                """, new { id = a.PulseId.ToString(), a.Question, s.UserId, f.Sentiment, f.Factor, f.LostTime, now }, tx,
-                cancellationToken: ct));
+            s.UserId, s.Kind, s.Source, s.Score, s.Weight, s.ObservedAt, s.Comment, now, id = a.PulseId.ToString(), a.Question,
+            f?.Sentiment, f?.Factor, f?.LostTime,
+        }, tx, cancellationToken: ct)))
+        {
+            // Only the upsert returns a row (its comment); reading every result runs every statement on both providers.
+            do
+            {
+                while (await reader.ReadAsync(ct)) comment = await reader.IsDBNullAsync(0, ct) ? null : reader.GetString(0);
+            }
+            while (await reader.NextResultAsync(ct));
         }
         await tx.CommitAsync(ct);
         return comment;

@@ -202,7 +202,7 @@ public sealed partial class PulseRepository(Database db) : IPulseStore, IOutboxS
             new CommandDefinition("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL", cancellationToken: ct));
     }
 
-    private sealed class PulseRow
+    private class PulseRow
     {
         public string Id { get; set; } = "";
         public string UserId { get; set; } = "";

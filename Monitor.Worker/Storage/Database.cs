@@ -33,7 +33,7 @@ public sealed class Database : IAsyncDisposable
         if (IsPostgres)
         {
             _connectionString = o.ConnectionString;
-            _postgres = NpgsqlDataSource.Create(o.ConnectionString);
+            _postgres = NpgsqlDataSource.Create(WithAutoPrepare(o.ConnectionString));
         }
         else
         {
@@ -45,6 +45,16 @@ public sealed class Database : IAsyncDisposable
             }
             _connectionString = builder.ToString();
         }
+    }
+
+    // Statements run often (an answer's, a signal's) are prepared on each pooled connection after a few uses, so PostgreSQL
+    // stops parsing and planning them every time (docs/benchmarks.md, "Pulse answers"); a connection string that sets
+    // Max Auto Prepare itself (0 turns it off) is left as it is.
+    private static string WithAutoPrepare(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!connectionString.Contains("Auto Prepare", StringComparison.OrdinalIgnoreCase)) builder.MaxAutoPrepare = 64;
+        return builder.ConnectionString;
     }
 
     /// <summary>What differs between the two stores' SQL.</summary>

@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Monitor.Core;
 using Monitor.Core.Ports;
 using Monitor.Core.Signals;
 
@@ -16,7 +17,8 @@ public sealed record WebhookOutcome(int StatusCode, string Message);
 /// Handles <c>POST /webhooks/tickets/{system}</c> (internal listener): authenticates the raw body, reads the event
 /// (<see cref="TicketWebhookPayload"/>) and writes its signals through the same mapper and dedupe keys as the
 /// pulling probes. 401 bad or missing signature/token, 400 malformed (counted), 202 nothing to record or unknown
-/// requester, 200 recorded, 503 the requester could not be looked up (the system was unreachable).
+/// requester, 200 recorded, 503 the requester could not be looked up (the system was unreachable). Whatever the sender
+/// chose (the route, the payload's values in an error) reaches logs and responses only through <see cref="LogSafe"/>.
 /// </summary>
 public sealed class TicketWebhookHandler(
     IOptions<TicketWebhookOptions> options,
@@ -33,7 +35,7 @@ public sealed class TicketWebhookHandler(
     /// </summary>
     public WebhookOutcome? RefuseBeforeBody(string system, IHeaderDictionary headers)
     {
-        if (Known(system) is null) return new(404, $"unknown ticket system '{system}'");
+        if (Known(system) is null) return new(404, $"unknown ticket system '{LogSafe.Value(system)}'");
         var settings = options.Value;
         if (string.IsNullOrEmpty(settings.Secret) && string.IsNullOrEmpty(settings.BearerToken))
         {
@@ -69,8 +71,9 @@ public sealed class TicketWebhookHandler(
         catch (TicketPayloadException e)
         {
             TicketMetrics.RecordsRejected.WithLabels("tickets_" + route).Inc();
-            logger.LogWarning("Ticket webhook for {System} rejected: {Reason}", route, e.Message);
-            return new(400, $"malformed payload: {e.Message}");
+            var reason = LogSafe.Value(e.Message);
+            logger.LogWarning("Ticket webhook for {System} rejected: {Reason}", route, reason);
+            return new(400, $"malformed payload: {reason}");
         }
         var (source, ticket, lookup) = read;
         var probe = "tickets_" + source;
@@ -84,7 +87,7 @@ public sealed class TicketWebhookHandler(
             catch (RequesterLookupFailedException e)
             {
                 logger.LogWarning("Ticket webhook for {System} ticket {TicketId}: requester lookup failed: {Reason}",
-                    source, read.Ticket?.Id, e.Message);
+                    source, LogSafe.Value(read.Ticket?.Id), LogSafe.Value(e.Message));
                 return new(503, $"could not ask {source} for the requester; retry later");
             }
             if (ticket is null) return new(202, "ignored: requester unknown to the ticket system");
@@ -101,7 +104,7 @@ public sealed class TicketWebhookHandler(
         {
             TicketMetrics.RecordsRejected.WithLabels(probe).Inc(signals.Count - valid.Count);
             logger.LogWarning("Ticket webhook for {System} ticket {TicketId}: {Count} invalid signals dropped",
-                source, ticket.Id, signals.Count - valid.Count);
+                source, LogSafe.Value(ticket.Id), signals.Count - valid.Count);
         }
         TicketMetrics.CommentsProcessed.WithLabels(probe).Inc(comments);
         if (valid.Count == 0) return new(202, "ignored: nothing to record");
