@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -124,4 +126,33 @@ public sealed class MajorIncidentTests(string provider)
         new ServiceNowOptions { Overlap = TimeSpan.FromMinutes(1), InitialLookback = TimeSpan.FromDays(3650) },
         new TicketIncidentSink(_store, _service, NullLogger<TicketIncidentSink>.Instance), harness.Watermarks,
         NullLogger<MajorIncidentProbe>.Instance, new FakeTimeProvider(T0));
+}
+
+/// <summary>The worker's catalogue entry: scheduled like the ServiceNow probe, only when Dependencies:MajorIncidents is on.</summary>
+public sealed class MajorIncidentRegistrationTests
+{
+    [TestCase(null, false)]
+    [TestCase("false", false)]
+    [TestCase("true", true)]
+    public void The_probe_runs_only_when_switched_on(string? majorIncidents, bool scheduled)
+    {
+        var builder = Microsoft.AspNetCore.Builder.WebApplication.CreateBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Tickets:ServiceNow:Enabled"] = "true",
+            ["Tickets:ServiceNow:BaseUrl"] = "http://127.0.0.1:9",
+            ["Tickets:ServiceNow:Username"] = "svc",
+            ["Tickets:ServiceNow:Password"] = "pw",
+            ["Tickets:ServiceNow:Schedule"] = "0 0/5 * * * ?",
+            ["Dependencies:MajorIncidents"] = majorIncidents,
+        });
+        builder.Services.AddTicketProbes(builder.Configuration);
+        builder.AddDependencies();
+        builder.Services.AddSingleton<Monitor.Core.Ports.IWatermarkStore>(new InMemoryWatermarkStore());
+        using var provider = builder.Services.BuildServiceProvider();
+
+        var entry = provider.GetServices<Monitor.Probes.ProbeDefinition>().Single(d => d.Name == "major_incidents_servicenow");
+        Assert.That(entry.Schedule(provider), Is.EqualTo(scheduled ? new Monitor.Probes.JobSchedule.Cron("0 0/5 * * * ?") : null));
+        Assert.That(entry.IsProbe, Is.True);
+    }
 }
