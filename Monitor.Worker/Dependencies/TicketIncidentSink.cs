@@ -33,7 +33,8 @@ public sealed class TicketIncidentSink(IncidentRepository store, IncidentService
         var title = incident.Title.Trim() is { Length: > 0 } t ? t : incident.Key;
         if (title.Length > Incident.MaxTitle) title = title[..Incident.MaxTitle];
         var (opened, created) = await store.OpenAsync(parent, title, system, incident.Key, incident.UpdatedAt, system, cancellationToken);
-        if (created) logger.LogWarning("Incident {Incident} opened from {System} {Ticket}: {Parent} is down", opened.Id, system, incident.Key, parent);
+        if (created)
+            logger.LogWarning("Incident {Incident} opened from {System} {Ticket}: {Parent} is down", opened.Id, system, incident.Key, parent);
         return created ? MajorIncidentOutcome.Opened : MajorIncidentOutcome.AlreadyOpen;
     }
 }
