@@ -12,6 +12,12 @@ public sealed class DependenciesOptions
     /// department only. Read at start-up: a bad row or a cycle stops the worker (exit 2).
     /// </summary>
     public string MappingFile { get; set; } = "";
+
+    /// <summary>
+    /// Read major incidents from the enabled ticket systems that flag them (ServiceNow), on their schedule, and open
+    /// and resolve incidents with them (docs/dependencies.md). Off by default.
+    /// </summary>
+    public bool MajorIncidents { get; set; }
 }
 
 internal sealed class DependenciesOptionsValidator : IValidateOptions<DependenciesOptions>
