@@ -5,6 +5,7 @@ using Monitor.Core.Evaluation;
 using Monitor.Core.Ports;
 using Monitor.Probes;
 using Monitor.Worker.Actions;
+using Monitor.Worker.Downtime;
 using Monitor.Worker.UserDirectory;
 using Monitor.Worker.Endpoints;
 using Monitor.Worker.Evaluation;
@@ -77,6 +78,7 @@ public static class WorkerExtensions
         builder.AddConsole();
         builder.AddValue();
         builder.AddActions();
+        builder.AddDowntime();
         services.AddOutreach(builder.Configuration);
         // The one setting needed while composing (which job store Quartz uses), validated before it is read.
         builder.AddScheduling(ValidatedOptions.Read(builder.Configuration, StorageOptions.Section, new StorageOptionsValidator()));
@@ -119,6 +121,7 @@ public static class WorkerExtensions
         app.MapGroupComments();
         app.MapCampaigns();
         app.MapActions();
+        app.MapDowntime();
         app.MapOutreach();
         app.MapDirectoryApi();
         if (string.IsNullOrEmpty(app.Services.GetRequiredService<IOptions<AdminOptions>>().Value.ApiKey))
