@@ -20,7 +20,8 @@ public sealed class DowntimeCalendar(DowntimeRepository store, IOptions<Downtime
     {
         var result = new Dictionary<string, bool>(StringComparer.Ordinal);
         var longLeave = options.Value.LongLeave;
-        foreach (var d in await store.OverlappingAsync(at, at.AddTicks(1), ct))
+        // The store keeps milliseconds: a window of one tick would miss a downtime starting at this very millisecond.
+        foreach (var d in await store.OverlappingAsync(at, at.AddMilliseconds(1), ct))
         {
             if (!d.Covers(at)) continue;
             var leave = d.IsLongLeave(longLeave);

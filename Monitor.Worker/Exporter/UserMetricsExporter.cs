@@ -146,7 +146,7 @@ public sealed class UserMetricsExporter(
     private async Task<IReadOnlyList<BoardRow>> WithoutLongLeaveAsync(IReadOnlyList<BoardRow> rows, DateTimeOffset now, CancellationToken ct)
     {
         if (downtime is null) return rows;
-        var away = (await downtime.SpansAsync(now, now.AddTicks(1), ct)).Where(s => s.LongLeave).Select(s => s.UserId)
+        var away = (await downtime.SpansAsync(now, now.AddMilliseconds(1), ct)).Where(s => s.LongLeave).Select(s => s.UserId)
             .ToHashSet(StringComparer.Ordinal);
         return away.Count == 0 ? rows : rows.Where(r => !away.Contains(r.UserId)).ToList();
     }
