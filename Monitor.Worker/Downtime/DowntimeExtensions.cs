@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Monitor.Core.Ports;
 using Monitor.Probes;
 using Monitor.Worker.Exporter;
+using Monitor.Worker.StaffConsole;
 
 namespace Monitor.Worker.Downtime;
 
@@ -18,6 +19,7 @@ public static class DowntimeExtensions
         // Wins over the TryAdd default whatever the order of registration.
         services.Replace(ServiceDescriptor.Singleton<IDowntimeCalendar>(sp => sp.GetRequiredService<DowntimeCalendar>()));
         services.AddMetricsContributor<DowntimeMetrics>();
+        services.AddUserPageSection<DowntimeSection>();
         services.AddScheduledJob<DowntimeRetentionJob, DowntimeOptions>(DowntimeRetentionJob.JobName,
             _ => new JobSchedule.Every(TimeSpan.FromHours(1)));
         return builder;
@@ -26,6 +28,7 @@ public static class DowntimeExtensions
     public static WebApplication MapDowntime(this WebApplication app)
     {
         app.MapDowntimeApi();
+        app.MapDowntimeConsole();
         return app;
     }
 }
