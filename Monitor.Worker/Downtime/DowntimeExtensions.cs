@@ -15,6 +15,7 @@ public static class DowntimeExtensions
         services.AddValidatedOptions<DowntimeOptions, DowntimeOptionsValidator>(builder.Configuration, DowntimeOptions.Section);
         services.AddSingleton<DowntimeRepository>();
         services.AddSingleton<DowntimeService>();
+        services.AddSingleton<DirectoryAbsences>();
         services.AddSingleton<DowntimeCalendar>();
         // Wins over the TryAdd default whatever the order of registration.
         services.Replace(ServiceDescriptor.Singleton<IDowntimeCalendar>(sp => sp.GetRequiredService<DowntimeCalendar>()));

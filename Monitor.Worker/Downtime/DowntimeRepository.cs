@@ -77,6 +77,27 @@ public sealed class DowntimeRepository(Database db)
         return ended > 0;
     }
 
+    /// <summary>The current and future downtimes the directory's <c>absent_until</c> made, by the one user each lists.</summary>
+    public async Task<IReadOnlyDictionary<string, DowntimeRecord>> DirectoryAbsencesAsync(DateTimeOffset now, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        var rows = (await c.QueryAsync<Row>(new CommandDefinition(
+            $"SELECT {Columns} FROM downtimes WHERE author = @author AND ends_at > @now ORDER BY starts_at, id",
+            new { author = DowntimeRecord.DirectoryAuthor, now }, cancellationToken: ct))).ToList();
+        var result = new Dictionary<string, DowntimeRecord>(StringComparer.Ordinal);
+        foreach (var d in await WithUsersAsync(rows, ct))
+            foreach (var u in d.Users) result[u] = d;
+        return result;
+    }
+
+    /// <summary>Moves the end of a downtime (the directory changed the last day of an absence).</summary>
+    public async Task SetEndAsync(Guid id, DateTimeOffset until, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        await c.ExecuteAsync(new CommandDefinition("UPDATE downtimes SET ends_at = @until WHERE id = @id",
+            new { id = id.ToString(), until }, cancellationToken: ct));
+    }
+
     /// <summary>The directory's ids of the members of a department or a site now.</summary>
     public async Task<IReadOnlyList<string>> MembersAsync(string groupType, string group, CancellationToken ct)
     {

@@ -11,7 +11,7 @@ namespace Monitor.Worker.UserDirectory;
 
 /// <summary>Brings the stored directory in line with the source: joiners appear, leavers disappear.</summary>
 public sealed partial class DirectorySync(IUserDirectorySource source, UserRepository users, ILogger<DirectorySync> logger,
-    PrivacyPolicy? privacy = null, IOptions<DirectoryOptions>? options = null)
+    PrivacyPolicy? privacy = null, IOptions<DirectoryOptions>? options = null, Downtime.DirectoryAbsences? absences = null)
 {
     private double MaxRemovalShare => options?.Value.MaxRemovalShare ?? new DirectoryOptions().MaxRemovalShare;
 
@@ -48,6 +48,8 @@ public sealed partial class DirectorySync(IUserDirectorySource source, UserRepos
             return new DirectorySyncResult(false, null, [error]) { Refusal = DirectoryRefusal.RemovalShare };
         }
         var changes = await users.ReplaceAllAsync(incoming, ct);
+        // absent_until (docs/downtime.md); a file without the column leaves the absences as they are.
+        if (absences is not null && !read.MissingColumns.Contains(DirectoryColumns.AbsentUntil)) await absences.ApplyAsync(read.AbsentUntil, ct);
         MonitorMetrics.DirectoryUsers.Set(incoming.Count);
         if (changes.Joined + changes.Updated + changes.Left > 0)
         {
