@@ -6,6 +6,7 @@ using Monitor.Core.Ports;
 using Monitor.Probes;
 using Monitor.Worker.Actions;
 using Monitor.Worker.Dependencies;
+using Monitor.Worker.Downtime;
 using Monitor.Worker.UserDirectory;
 using Monitor.Worker.Endpoints;
 using Monitor.Worker.Evaluation;
@@ -81,6 +82,7 @@ public static class WorkerExtensions
         builder.AddActions();
         builder.AddDependencies();
         builder.AddObjectives();
+        builder.AddDowntime();
         services.AddOutreach(builder.Configuration);
         services.AddMetricsContributor<Escalation.EscalationMetrics>();
         // The one setting needed while composing (which job store Quartz uses), validated before it is read.
@@ -126,6 +128,7 @@ public static class WorkerExtensions
         app.MapDependencies();
         app.MapActions();
         app.MapObjectives();
+        app.MapDowntime();
         app.MapOutreach();
         app.MapDirectoryApi();
         if (string.IsNullOrEmpty(app.Services.GetRequiredService<IOptions<AdminOptions>>().Value.ApiKey))

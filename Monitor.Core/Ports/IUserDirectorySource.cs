@@ -24,4 +24,10 @@ public sealed record DirectoryReadResult(IReadOnlyList<User> Users, IReadOnlyLis
     /// the default (an export that drops a column must not demote every manager).
     /// </summary>
     public IReadOnlyList<string> MissingColumns { get; init; } = [];
+
+    /// <summary>
+    /// The optional <c>absent_until</c> column: the last day of each long absence, by user id (people without one are
+    /// not listed). Meaningless when <see cref="MissingColumns"/> names the column: then absences are left as they are.
+    /// </summary>
+    public IReadOnlyDictionary<string, DateOnly> AbsentUntil { get; init; } = new Dictionary<string, DateOnly>();
 }

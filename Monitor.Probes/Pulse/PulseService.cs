@@ -15,7 +15,8 @@ namespace Monitor.Probes.Pulse;
 /// </summary>
 public sealed class PulseService(IPulseStore store, IUserDirectory users, PulseComposer composer,
     PulseChannels channels, IOptions<PulseOptions> options, TimeProvider time, ILogger<PulseService> logger,
-    IQuestionSetChooser? chooser = null, IWatermarkStore? marks = null, IPulseDispatchLock? dispatchLock = null)
+    IQuestionSetChooser? chooser = null, IWatermarkStore? marks = null, IPulseDispatchLock? dispatchLock = null,
+    IDowntimeCalendar? downtime = null)
 {
     /// <summary>
     /// The watermark of the dispatch in progress: <c>running:&lt;unix ms&gt;</c>, refreshed after every write batch, then
@@ -93,6 +94,8 @@ public sealed class PulseService(IPulseStore store, IUserDirectory users, PulseC
         var last = await store.LastPulseByUserAsync(ct);
         var followUps = await store.FollowUpsDueAsync(now - o.FollowUpAfter, ct);
         var choice = await ChoiceAsync(ct);
+        // People in a scheduled downtime (leave, a change window) are not asked; follow-ups wait until it ends.
+        var away = downtime is null ? null : await downtime.UsersInDowntimeAsync(now, ct);
         await MarkAsync("running", ct);
         var created = 0;
         var pending = new List<NewPulse>();
@@ -100,6 +103,7 @@ public sealed class PulseService(IPulseStore store, IUserDirectory users, PulseC
         {
             if (created >= o.MaxPerRun) break;
             if (!user.Active || user.OptedOut || !channel.CanReach(user) || !calendar.IsAwake(now, user.TimeZone)) continue;
+            if (away?.Contains(user.Id) == true) continue;
             string reason;
             if (followUps.Contains(user.Id)) reason = PulseReasons.FollowUp;
             else if ((!last.TryGetValue(user.Id, out var at) || now - at >= o.MinimumInterval) &&

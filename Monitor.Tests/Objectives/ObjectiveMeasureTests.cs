@@ -10,7 +10,7 @@ namespace Monitor.Tests.Objectives;
 public sealed class ObjectiveMeasureTests
 {
     private static readonly TimeSpan Day = TimeSpan.FromDays(1);
-    private static ILookup<string, DowntimeSpan> Spans => Downtime.ToLookup(s => s.UserId);
+    private static ILookup<string, DowntimeSpan> Spans => DowntimeSpans.ToLookup(s => s.UserId);
 
     [Test]
     public void The_month_leaves_out_downtime_and_unknown_and_counts_down_time()

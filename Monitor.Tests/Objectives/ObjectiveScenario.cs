@@ -46,7 +46,7 @@ public static class ObjectiveScenario
         new("f5", Up, Down, November.AddDays(2), -0.5, [Sad]),
     ];
 
-    public static IReadOnlyList<DowntimeSpan> Downtime { get; } =
+    public static IReadOnlyList<DowntimeSpan> DowntimeSpans { get; } =
     [
         new("f4", Oct(1).AddDays(-1), Oct(29), true),
         new("f5", Oct(8), Oct(15), false),

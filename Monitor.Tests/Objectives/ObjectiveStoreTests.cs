@@ -59,7 +59,7 @@ public sealed class ObjectiveStoreTests(string provider)
         await store.ShipAsync(a.Id, false, "alice", shippedAt, default);
     }
 
-    private ObjectiveReports Reports(int minGroupSize = 3) => new(new ObjectiveRepository(_db), new FakeCalendar(Downtime),
+    private ObjectiveReports Reports(int minGroupSize = 3) => new(new ObjectiveRepository(_db), new FakeCalendar(DowntimeSpans),
         Options.Create(new ObjectivesOptions { Departments = { ["Sales"] = 0.8 } }),
         Options.Create(new PrivacyOptions { MinGroupSize = minGroupSize }));
 

@@ -89,7 +89,7 @@ public sealed class DirectoryFileTests
     public async Task The_optional_columns_a_file_lacks_are_reported_so_their_stored_values_are_kept()
     {
         var result = await Parse("id,email,display_name,department,site,rank,locale", "u1,a@example.com,Ann,Finance,Paris,manager,fr");
-        Assert.That(result.MissingColumns, Is.EquivalentTo(new[] { "manager", "time_zone", "active", "opted_out", "joined" }));
+        Assert.That(result.MissingColumns, Is.EquivalentTo(new[] { "manager", "time_zone", "active", "opted_out", "joined", "absent_until" }));
     }
 
     [Test]

@@ -28,7 +28,8 @@ public sealed class UserMetricsExporter(
     IEnumerable<IMetricsContributor>? contributors = null,
     UserLabeler? labeler = null,
     PrivacyThresholds? thresholds = null,
-    UserSeries? series = null) : BackgroundService
+    UserSeries? series = null,
+    IDowntimeCalendar? downtime = null) : BackgroundService
 {
     private readonly UserLabeler _labeler = labeler ?? new UserLabeler(options);
     private readonly UserSeries _series = series ?? new UserSeries();
@@ -103,7 +104,7 @@ public sealed class UserMetricsExporter(
         var users = Users(_labeler.ExportsIndividuals ? rows : []);
         if (groups && now - _groupsPublishedAt >= options.Value.GroupRefreshInterval)
         {
-            RefreshGroups(rows);
+            RefreshGroups(await WithoutLongLeaveAsync(rows, now, ct));
             _groupsPublishedAt = now;
         }
         await RefreshProbesAsync(ct);
@@ -140,6 +141,15 @@ public sealed class UserMetricsExporter(
             .Add(LastSignal, r => r.LastSignalAt?.ToUnixTimeMilliseconds() / 1000.0 ?? 0)
             .Add(Acknowledged, r => r.Acknowledged ? 1 : double.NaN)
             .Add(Flapping, r => r.Flapping ? 1 : double.NaN);
+
+    /// <summary>People on long leave (docs/downtime.md) are left out of the group figures while it lasts.</summary>
+    private async Task<IReadOnlyList<BoardRow>> WithoutLongLeaveAsync(IReadOnlyList<BoardRow> rows, DateTimeOffset now, CancellationToken ct)
+    {
+        if (downtime is null) return rows;
+        var away = (await downtime.SpansAsync(now, now.AddMilliseconds(1), ct)).Where(s => s.LongLeave).Select(s => s.UserId)
+            .ToHashSet(StringComparer.Ordinal);
+        return away.Count == 0 ? rows : rows.Where(r => !away.Contains(r.UserId)).ToList();
+    }
 
     private void RefreshGroups(IReadOnlyList<BoardRow> rows)
     {

@@ -12,7 +12,8 @@ namespace Monitor.Worker.Privacy;
 public sealed class PersonalDataRepository(Database db)
 {
     /// <summary>Tables other features add that hold rows about a person by <c>user_id</c>.</summary>
-    public static readonly string[] LinkedTables = ["visits", "lunch_invitees", "pulse_feedback", "action_signals", "action_notifications"];
+    public static readonly string[] LinkedTables = ["visits", "lunch_invitees", "pulse_feedback", "action_signals", "action_notifications",
+        "downtime_users"];
 
     /// <summary>The tables read and erased here with their own queries (the directory's <c>users</c> stays).</summary>
     public static readonly string[] CoreTables =

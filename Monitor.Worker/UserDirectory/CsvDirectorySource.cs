@@ -62,6 +62,7 @@ public sealed class CsvDirectorySource(IOptions<DirectoryOptions> options) : IUs
         var errors = new List<string>();
         var users = new List<User>();
         var header = new HashSet<string>();
+        var absent = new Dictionary<string, DateOnly>(StringComparer.Ordinal);
         var options = new CsvReaderOptions
         {
             TrackLineNumbers = true,
@@ -95,8 +96,13 @@ public sealed class CsvDirectorySource(IOptions<DirectoryOptions> options) : IUs
                 var user = ParseRow(csv, header, problems);
                 if (user is not null && !ids.Add(user.Id)) problems.Add($"id '{user.Id}' appears twice");
                 if (user is not null && !emails.Add(user.Email)) problems.Add($"email '{user.Email}' appears twice");
+                var until = AbsentUntil(csv, header, problems);
                 if (problems.Count > 0) errors.Add($"{name} line {line}: {string.Join("; ", problems)}");
-                else if (user is not null) users.Add(user);
+                else if (user is not null)
+                {
+                    users.Add(user);
+                    if (until is { } day) absent[user.Id] = day;
+                }
             }
         }
         catch (CsvFormatException e)
@@ -109,7 +115,18 @@ public sealed class CsvDirectorySource(IOptions<DirectoryOptions> options) : IUs
         return new DirectoryReadResult(users, [])
         {
             MissingColumns = DirectoryColumns.Optional.Where(c => !header.Contains(c)).ToList(),
+            AbsentUntil = absent,
         };
+    }
+
+    /// <summary>The optional <c>absent_until</c> cell: the last day of a long absence (docs/downtime.md), or null.</summary>
+    private static DateOnly? AbsentUntil(CsvReader csv, HashSet<string> header, List<string> problems)
+    {
+        if (!header.Contains(DirectoryColumns.AbsentUntil) || csv.GetString(DirectoryColumns.AbsentUntil)?.Trim() is not { Length: > 0 } text)
+            return null;
+        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)) return day;
+        problems.Add($"absent_until '{text}' is not a date (yyyy-MM-dd)");
+        return null;
     }
 
     private static User? ParseRow(CsvReader csv, HashSet<string> header, List<string> problems)

@@ -10,9 +10,10 @@ public static class DirectoryColumns
     public const string Active = "active";
     public const string OptedOut = "opted_out";
     public const string Joined = "joined";
+    public const string AbsentUntil = "absent_until";
 
     /// <summary>Columns a file may leave out; their stored value is then kept.</summary>
-    public static readonly IReadOnlyList<string> Optional = [Manager, Rank, TimeZone, Locale, Active, OptedOut, Joined];
+    public static readonly IReadOnlyList<string> Optional = [Manager, Rank, TimeZone, Locale, Active, OptedOut, Joined, AbsentUntil];
 
     /// <summary>
     /// The longest value each text column may hold. Ids are keys in URLs, metric labels and logs; a name
@@ -21,7 +22,7 @@ public static class DirectoryColumns
     public static readonly IReadOnlyDictionary<string, int> MaxLength = new Dictionary<string, int>
     {
         ["id"] = 128, ["email"] = 254, ["display_name"] = 200, ["department"] = 100, ["site"] = 100, [Manager] = 128,
-        [Rank] = 32, [TimeZone] = 64, [Locale] = 32, [Active] = 8, [OptedOut] = 8, [Joined] = 10,
+        [Rank] = 32, [TimeZone] = 64, [Locale] = 32, [Active] = 8, [OptedOut] = 8, [Joined] = 10, [AbsentUntil] = 10,
     };
 
     /// <summary>

@@ -11,7 +11,7 @@ namespace Monitor.Worker.UserDirectory;
 
 /// <summary>Brings the stored directory in line with the source: joiners appear, leavers disappear.</summary>
 public sealed partial class DirectorySync(IUserDirectorySource source, UserRepository users, ILogger<DirectorySync> logger,
-    PrivacyPolicy? privacy = null, IOptions<DirectoryOptions>? options = null)
+    PrivacyPolicy? privacy = null, IOptions<DirectoryOptions>? options = null, Downtime.DirectoryAbsences? absences = null)
 {
     private double MaxRemovalShare => options?.Value.MaxRemovalShare ?? new DirectoryOptions().MaxRemovalShare;
 
@@ -54,6 +54,8 @@ public sealed partial class DirectorySync(IUserDirectorySource source, UserRepos
             logger.LogError("Directory not imported: {Error}; the stored directory is unchanged", error);
             return new DirectorySyncResult(false, null, [error]) { Refusal = DirectoryRefusal.RemovalShare };
         }
+        // absent_until (docs/downtime.md); a file without the column leaves the absences as they are.
+        if (absences is not null && !missing.Contains(DirectoryColumns.AbsentUntil)) await absences.ApplyAsync(read.AbsentUntil, ct);
         MonitorMetrics.DirectoryUsers.Set(incoming.Count);
         if (changes.Joined + changes.Updated + changes.Left > 0)
         {
