@@ -26,6 +26,7 @@ public sealed partial class SqlInterpolationGuardTests
         "column", "Columns[groupType]", // GroupCommentRepository: "department" or "site" from its fixed map, never the request
         "Written", // GroupCommentRepository: a const condition with parameters
         "db.Dialect.In(\"parent\", \"parents\")", // IncidentRepository: the parents as a list parameter
+        "db.Dialect.InChunk(\"downtime_id\")", // DowntimeRepository: the listed downtimes' ids, chunked
     };
 
     private static readonly string[] Folders = ["Monitor.Worker", "Monitor.Probes"];

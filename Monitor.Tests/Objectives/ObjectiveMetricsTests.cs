@@ -28,6 +28,12 @@ public sealed class ObjectiveMetricsTests
     [Test]
     public async Task Eligible_and_down_leave_out_downtime_and_unknown_and_small_groups_are_not_exported()
     {
+        // The gauges are process-wide: a worker hosted by another test may have left these groups; start without them.
+        foreach (var gauge in new[] { ObjectiveMetrics.Eligible, ObjectiveMetrics.Down, ObjectiveMetrics.Target })
+        {
+            gauge.RemoveLabelled("department", "Sales");
+            gauge.RemoveLabelled("site", "Lyon");
+        }
         var metrics = new ObjectiveMetrics(new Away("f5"),
             Options.Create(new ObjectivesOptions { Departments = { ["Finance"] = 0.95 } }), Options.Create(new MetricsOptions()),
             Options.Create(new PrivacyOptions { MinGroupSize = 3 }));
