@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
+using Monitor.Tests.Console;
 using Monitor.Tests.Infrastructure;
 using Monitor.Tests.Pulse;
 
@@ -31,22 +32,19 @@ public sealed class IncidentBrowserTests
         await using var browser = await Browsers.LaunchAsync(playwright, likeAPerson: false);
         var page = await browser.NewPageAsync();
         var console = worker.InternalUrl.ToString().TrimEnd('/');
-        await page.GotoAsync($"{console}/console/sign-in");
-        await page.FillAsync("#user", "admin");
-        await page.FillAsync("#password", Password);
-        await SubmitAsync(page, "button[type=submit]");
+        await ConsoleBrowser.SignInAsync(page, console, Password);
         await page.GotoAsync($"{console}/console/incidents");
         Assert.That(await page.TextContentAsync("h1"), Is.EqualTo("Incidents"));
 
         // Blanks pass the browser's check but not the server's: the form keeps the parent chosen.
         await page.SelectOptionAsync("#parent", "mail");
         await page.FillAsync("#title", "   ");
-        await SubmitAsync(page, "text=Declare incident");
+        await ConsoleBrowser.SubmitAsync(page, "text=Declare incident");
         Assert.That(await page.TextContentAsync(".error"), Does.Contain("title is required"));
         Assert.That(await page.InputValueAsync("#parent"), Is.EqualTo("mail"));
 
         await page.FillAsync("#title", "Exchange <down>");
-        await SubmitAsync(page, "text=Declare incident");
+        await ConsoleBrowser.SubmitAsync(page, "text=Declare incident");
         var id = Regex.Match(page.Url, "/console/incidents/([0-9]+)$").Groups[1].Value;
         Assert.That(await page.TextContentAsync("#title"), Is.EqualTo($"Incident {id}: Exchange <down>"), "the title is encoded, not markup");
         Assert.That(await page.TextContentAsync("#status"), Does.Contain("Open since"));
@@ -62,17 +60,9 @@ public sealed class IncidentBrowserTests
         Assert.That(await page.Locator("#incidents").CountAsync(), Is.Zero, "Sales is not under mail");
 
         await page.GotoAsync($"{console}/console/incidents/{id}");
-        await SubmitAsync(page, "button:text('Resolve')");
+        await ConsoleBrowser.SubmitAsync(page, "button:text('Resolve')");
         Assert.That(await page.TextContentAsync("#status"), Does.StartWith("Resolved").And.Contain("by admin"));
         var listed = await worker.Admin.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/incidents/{id}");
         Assert.That(listed.GetProperty("open").GetBoolean(), Is.False);
-    }
-
-    private static async Task SubmitAsync(IPage page, string button)
-    {
-        await page.RunAndWaitForResponseAsync(() => page.ClickAsync(button),
-            r => r.Request.IsNavigationRequest && r.Status is not (302 or 303),
-            new PageRunAndWaitForResponseOptions { Timeout = 30000 });
-        await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Playwright;
+using Monitor.Tests.Console;
 using Monitor.Tests.Infrastructure;
 using Monitor.Tests.Pulse;
 
@@ -25,10 +26,7 @@ public sealed class DowntimeBrowserTests
         await using var browser = await Browsers.LaunchAsync(playwright, likeAPerson: false);
         var page = await browser.NewPageAsync();
         var console = worker.InternalUrl.ToString().TrimEnd('/');
-        await page.GotoAsync($"{console}/console/sign-in");
-        await page.FillAsync("#user", "admin");
-        await page.FillAsync("#password", Password);
-        await SubmitAsync(page, "button[type=submit]");
+        await ConsoleBrowser.SignInAsync(page, console, Password);
 
         await page.GotoAsync($"{console}/console/downtimes");
         Assert.That(await page.TextContentAsync("h1"), Is.EqualTo("Downtime"));
@@ -38,12 +36,12 @@ public sealed class DowntimeBrowserTests
         await page.FillAsync("#users", "u001, u002");
         await page.FillAsync("#until", until);
         await page.FillAsync("#reason", "   ");
-        await SubmitAsync(page, "text=Schedule downtime");
+        await ConsoleBrowser.SubmitAsync(page, "text=Schedule downtime");
         Assert.That(await page.TextContentAsync(".error"), Does.Contain("reason is required"));
         Assert.That(await page.InputValueAsync("#users"), Is.EqualTo("u001, u002"));
 
         await page.FillAsync("#reason", "Team offsite <b>away</b>");
-        await SubmitAsync(page, "text=Schedule downtime");
+        await ConsoleBrowser.SubmitAsync(page, "text=Schedule downtime");
         var row = await page.TextContentAsync("#downtimes tbody");
         Assert.That(row, Does.Contain("u001, u002").And.Contain("Team offsite <b>away</b>").And.Contain("admin").And.Contain("now"),
             "the author is the signed-in person; the reason is shown as typed, encoded");
@@ -52,17 +50,9 @@ public sealed class DowntimeBrowserTests
         Assert.That(await page.TextContentAsync("#downtime-now"), Does.StartWith("In downtime now until"));
 
         await page.GotoAsync($"{console}/console/downtimes");
-        await SubmitAsync(page, "text=End now");
+        await ConsoleBrowser.SubmitAsync(page, "text=End now");
         Assert.That(await page.TextContentAsync("#downtimes tbody"), Does.Contain("No downtime now or to come."));
         await page.GotoAsync($"{console}/console/users/u001");
         Assert.That(await page.TextContentAsync("#downtime-now"), Is.EqualTo("Not in downtime now."));
-    }
-
-    private static async Task SubmitAsync(IPage page, string button)
-    {
-        await page.RunAndWaitForResponseAsync(() => page.ClickAsync(button),
-            r => r.Request.IsNavigationRequest && r.Status is not (302 or 303),
-            new PageRunAndWaitForResponseOptions { Timeout = 15000 });
-        await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
     }
 }

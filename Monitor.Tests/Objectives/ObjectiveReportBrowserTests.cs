@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.Options;
 using Microsoft.Playwright;
 using Monitor.Core.Actions;
+using Monitor.Tests.Console;
 using Monitor.Tests.Infrastructure;
 using Monitor.Tests.Pulse;
 using Monitor.Tests.Stack;
@@ -47,11 +48,7 @@ public sealed class ObjectiveReportBrowserTests
         await using var browser = await Browsers.LaunchAsync(playwright, likeAPerson: false);
         var page = await browser.NewPageAsync();
         var console = worker.InternalUrl.ToString().TrimEnd('/');
-        await page.GotoAsync($"{console}/console/sign-in");
-        await page.FillAsync("#user", "admin");
-        await page.FillAsync("#password", Password);
-        await page.RunAndWaitForResponseAsync(() => page.ClickAsync("button[type=submit]"),
-            r => r.Request.IsNavigationRequest && r.Status is not (302 or 303));
+        await ConsoleBrowser.SignInAsync(page, console, Password);
 
         var response = await page.GotoAsync($"{console}/console/reports/objectives?month=2026-10&department=Finance");
         Assert.That(response!.Status, Is.EqualTo(200));
