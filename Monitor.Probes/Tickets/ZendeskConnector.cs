@@ -113,8 +113,15 @@ public sealed partial class ZendeskConnector(
     {
         if (Optional(ticket, "satisfaction_rating") is not { } rating || Text(rating, "score") is not ("good" or "bad")) return null;
         var score = Text(rating, "score")!;
-        return new TicketSatisfaction(score == "good" ? 1.0 : -1.0, Text(rating, "id") ?? score, ratedAt, Text(rating, "comment"));
+        return new TicketSatisfaction(score == "good" ? 1.0 : -1.0, RatingKey(score), ratedAt, Text(rating, "comment"));
     }
+
+    /// <summary>
+    /// A rating's key is its score, not <c>satisfaction_rating.id</c>: the trigger that pushes a rating has no placeholder
+    /// for the id, so keying by it made one rating two signals when the trigger and the probe were both on. A change of
+    /// mind (bad, then good) is still a second signal.
+    /// </summary>
+    internal static string RatingKey(string score) => score;
 
     private static Dictionary<string, string> Emails(JsonElement page)
     {

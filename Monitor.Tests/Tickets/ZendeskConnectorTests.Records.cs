@@ -72,7 +72,7 @@ public sealed partial class ZendeskConnectorTests
         Assert.That(harness.Sink.Signals.Select(s => (s.Kind, s.Source, s.Score, s.ObservedAt)).OrderBy(s => s.Source), Is.EqualTo(new[]
         {
             (SignalKinds.TicketSentiment, "zendesk:35436:comment:1", -0.8, new DateTimeOffset(2026, 1, 5, 9, 0, 0, TimeSpan.Zero)),
-            (SignalKinds.TicketCsat, "zendesk:35436:csat:1001", -1.0, new DateTimeOffset(2026, 1, 4, 12, 0, 0, TimeSpan.Zero)),
+            (SignalKinds.TicketCsat, "zendesk:35436:csat:bad", -1.0, new DateTimeOffset(2026, 1, 4, 12, 0, 0, TimeSpan.Zero)),
             (SignalKinds.TicketReopened, $"zendesk:35436:reopened:{reopen}", -0.6, ReopenedAt),
             (SignalKinds.TicketSlaBreached, "zendesk:35436:sla_breached", -0.4, new DateTimeOffset(2026, 1, 4, 9, 0, 0, TimeSpan.Zero)),
         }));
@@ -102,7 +102,7 @@ public sealed partial class ZendeskConnectorTests
         Assert.That(TicketHarness.Rejected("tickets_zendesk") - before, Is.EqualTo(2));
         Assert.That(harness.Sink.Signals.Select(s => s.Source), Is.EquivalentTo(new[]
         {
-            "zendesk:35436:comment:1", "zendesk:35436:csat:1001", "zendesk:35436:sla_breached",
+            "zendesk:35436:comment:1", "zendesk:35436:csat:bad", "zendesk:35436:sla_breached",
         }));
     }
 

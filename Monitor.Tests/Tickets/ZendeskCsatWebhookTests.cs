@@ -25,7 +25,8 @@ public sealed class ZendeskCsatWebhookTests
 
         Assert.That(system, Is.EqualTo("zendesk"));
         var csat = ticket!.Satisfaction!;
-        Assert.That((csat.Score, csat.Key, csat.Comment), Is.EqualTo((-1.0, "1001", "Nobody called me back")));
+        // Keyed by the score like the pulled rating (ZendeskConnector.RatingKey), whatever id the body carries.
+        Assert.That((csat.Score, csat.Key, csat.Comment), Is.EqualTo((-1.0, "bad", "Nobody called me back")));
         Assert.That(csat.At, Is.EqualTo(new DateTimeOffset(2026, 1, 4, 12, 0, 0, TimeSpan.Zero)),
             "{{ticket.updated_at_with_timestamp}} renders to the minute");
     }

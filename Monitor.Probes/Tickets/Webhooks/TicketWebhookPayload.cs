@@ -111,7 +111,9 @@ public static class TicketWebhookPayload
                 if (rating is not ("good" or "bad")) return (system, null); // offered, unoffered: nothing said yet
                 return (system, record with
                 {
-                    Satisfaction = new TicketSatisfaction(rating == "good" ? 1 : -1, Str(root, "rating_id") ?? rating, at,
+                    // Zendesk keys by the score on both paths (ZendeskConnector.RatingKey), so a pushed id is not used.
+                    Satisfaction = new TicketSatisfaction(rating == "good" ? 1 : -1,
+                        system == TicketSystems.Zendesk.Key ? ZendeskConnector.RatingKey(rating) : Str(root, "rating_id") ?? rating, at,
                         Str(root, "rating_comment") is { Length: > 0 } words && !string.IsNullOrWhiteSpace(words) ? words.Trim() : null),
                 });
             case var other:
