@@ -16,22 +16,32 @@ public sealed partial class FreshserviceConnector
     /// <summary>
     /// A reopen is an activity that sets the status to Open (or says it reopened the ticket) after an activity that
     /// set it to Resolved or Closed, dated by the activity's <c>created_at</c> and keyed by it (activities have no id).
+    /// The API answers the 20 most recent activities and a <c>next_page_url</c> (<c>?start_token=…</c>) for older ones,
+    /// followed to the end: the resolve before a reopen is often older than the last 20.
     /// 404 (no activities for this ticket, or an account without them) means no reopens, as before.
     /// </summary>
     private async Task<List<TicketReopen>> ReopensAsync(string id, List<string> rejected, CancellationToken cancellationToken)
     {
         var reopens = new List<TicketReopen>();
-        if (await GetJsonAsync($"/api/v2/tickets/{id}/activities", cancellationToken, notFoundIsNull: true) is not { } json
-            || Optional(json, "activities") is not { ValueKind: JsonValueKind.Array } activities) return reopens;
         var dated = new List<(DateTimeOffset At, string Text)>();
-        foreach (var a in activities.EnumerateArray())
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var next = $"/api/v2/tickets/{id}/activities"; seen.Add(next);)
         {
-            var text = string.Join("\n", Lines(a));
-            if (StatusChange().IsMatch(text) || text.Contains("reopen", StringComparison.OrdinalIgnoreCase))
+            if (await GetJsonAsync(next, cancellationToken, notFoundIsNull: true) is not { } json
+                || Optional(json, "activities") is not { ValueKind: JsonValueKind.Array } activities) break;
+            foreach (var a in activities.EnumerateArray())
             {
-                if (ReadRecord(id, "activity", rejected, () => new Dated(Time(RequiredText(a, "created_at")))) is { } at)
-                    dated.Add((at.At, text));
+                var text = string.Join("\n", Lines(a));
+                if (StatusChange().IsMatch(text) || text.Contains("reopen", StringComparison.OrdinalIgnoreCase))
+                {
+                    if (ReadRecord(id, "activity", rejected, () => new Dated(Time(RequiredText(a, "created_at")))) is { } at)
+                        dated.Add((at.At, text));
+                }
             }
+            // An absolute URL on the account's domain (not always the BaseUrl's host): only its start_token query is taken.
+            if (Text(json, "next_page_url") is not { Length: > 0 } page || !Uri.TryCreate(page, UriKind.Absolute, out var url)
+                || url.Query.Length == 0) break;
+            next = $"/api/v2/tickets/{id}/activities{url.Query}";
         }
         var done = false;
         // The API lists newest first; the order of status changes is what matters, so sort by time.

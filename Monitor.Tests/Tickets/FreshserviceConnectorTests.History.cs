@@ -7,24 +7,26 @@ namespace Monitor.Tests.Tickets;
 public sealed partial class FreshserviceConnectorTests
 {
     /// <summary>
-    /// GET /api/v2/tickets/{id}/activities (api.freshservice.com, "Tickets" → "View activities of a ticket"): a list under
-    /// "activities", newest first, each {"actor":{"id","name"},"content","sub_contents":[…],"created_at"}; a status change
-    /// reads "Set Status as Resolved". NOT CONFIRMED: the vendor's page could not be read from here (only its introduction
-    /// is in the reference store), so this shape and wording are as remembered from that page, not copied from it; ids,
-    /// names and times are this test's. Check against a live answer before relying on Freshservice reopens.
+    /// GET /api/v2/tickets/{id}/activities as api.freshservice.com documents it ("Get Ticket Activity",
+    /// https://api.freshservice.com/#get_ticket_activities, read from a public scrape of that page,
+    /// github.com/ktj709/API-scraping-freshservice data/raw_freshservice_docs.json): "activities" newest first, each
+    /// {"actor":{"id","name"},"content","sub_contents":[…],"created_at"}, the field changes worded "set Status as Open"
+    /// (in content, comma-separated, or in sub_contents), and "next_page_url" for older ones. The wording and shape are
+    /// the vendor's; the ids, names, times and this ticket's status changes are this test's.
     /// </summary>
     private const string Activities = """
         {"activities":[
-          {"actor":{"id":90,"name":"Rachel"},"content":" updated the ticket","sub_contents":["Set Status as Closed"],
+          {"actor":{"id":90,"name":"Rachel"},"content":" updated the ticket","sub_contents":["set Status as Closed"],
            "created_at":"2026-01-05T09:40:00Z"},
-          {"actor":{"id":50,"name":"Ann"},"content":" replied to the ticket","sub_contents":["Set Status as Open"],
+          {"actor":{"id":50,"name":"Ann"},"content":" replied to the ticket","sub_contents":["set Status as Open"],
            "created_at":"2026-01-04T08:15:00Z"},
           {"actor":{"id":90,"name":"Rachel"},"content":" set Status as Resolved","sub_contents":[],
            "created_at":"2026-01-03T16:00:00Z"},
           {"actor":{"id":90,"name":"Rachel"},"content":" set Priority as High","sub_contents":[],
            "created_at":"2026-01-03T10:05:00Z"},
-          {"actor":{"id":50,"name":"Ann"},"content":" created a new ticket","sub_contents":["Set Status as Open"],
-           "created_at":"2026-01-03T10:00:00Z"}]}
+          {"actor":{"id":50,"name":"Ann"},
+           "content":"created ticket for Laptop dead,  set Status as Open, set Urgency as Low, set Priority as Medium, set Source as Portal",
+           "sub_contents":["System executed Default SLA Policy (SLA)"],"created_at":"2026-01-03T10:00:00Z"}]}
         """;
 
     [Test]
