@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net;
 using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
 using System.Text;
@@ -80,13 +81,31 @@ public sealed partial class JiraConnector(
     {
         for (var startAt = 0; ;)
         {
-            var page = (await GetJsonAsync($"/rest/api/2/search?jql={jql}&startAt={startAt}&maxResults={Options.PageSize}"
-                + $"&fields={SearchFields}&expand=changelog", cancellationToken))!.Value;
+            var page = await DataCenterPageAsync($"/rest/api/2/search?jql={jql}&startAt={startAt}&maxResults={Options.PageSize}"
+                + $"&fields={SearchFields}&expand=changelog", cancellationToken);
             var issues = Required(page, "issues");
             foreach (var issue in issues.EnumerateArray()) yield return issue;
             startAt += issues.GetArrayLength();
             var total = Text(page, "total") is { } t && int.TryParse(t, CultureInfo.InvariantCulture, out var n) ? n : 0;
             if (issues.GetArrayLength() == 0 || startAt >= total) yield break;
+        }
+    }
+
+    /// <summary>
+    /// Atlassian removed <c>/rest/api/{2|3}/search</c> from Jira Cloud (CHANGE-2046; it answers 410 Gone): a Cloud site
+    /// taken for Data Center (a custom domain, or <c>Deployment</c> set so) gets a message that says which setting to change.
+    /// </summary>
+    private async Task<JsonElement> DataCenterPageAsync(string pathAndQuery, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await GetJsonAsync(pathAndQuery, cancellationToken))!.Value;
+        }
+        catch (HttpRequestException e) when (e.StatusCode == HttpStatusCode.Gone)
+        {
+            throw new HttpRequestException($"{e.Message}: this is Jira Cloud, where that search API was removed "
+                + $"(Atlassian CHANGE-2046); set {SystemInfo.SectionPath}:{nameof(JiraOptions.Deployment)} to {JiraOptions.Cloud}",
+                e, e.StatusCode);
         }
     }
 

@@ -105,6 +105,30 @@ public sealed class JiraDataCenterConnectorTests : TicketConnectorConformance<Ji
         JiraConnectorTests.ServeComments(server, "/rest/api/2", tickets, malformed, adf: false);
     }
 
+    /// <summary>
+    /// Jira Cloud's answer to the removed search (Atlassian CHANGE-2046), as recorded in github.com/pycontribs/jira#2379
+    /// and github.com/atlassian/atlassian-mcp-server#70: 410 Gone with this body.
+    /// </summary>
+    [Test]
+    public async Task A_cloud_site_taken_for_data_center_fails_saying_which_setting_to_change()
+    {
+        await using var server = await FakeTicketServer.StartAsync();
+        server.On("/rest/api/2/myself", Reply.Json("""{"accountId":"5b10a2844c20165700ede21g","timeZone":"UTC"}"""));
+        server.On("/rest/api/2/search", new Reply(410, """
+            {"errorMessages":["The requested API has been removed. Please migrate to the /rest/api/3/search/jql API. A full migration guideline is available at https://developer.atlassian.com/changelog/#CHANGE-2046"],"errors":{}}
+            """));
+        using var harness = new TicketHarness("Jira", server.BaseUrl, new()
+        {
+            ["Email"] = "svc@example.com", ["ApiToken"] = "t", ["Deployment"] = "DataCenter",
+        });
+
+        var result = await harness.RunAsync();
+
+        Assert.That(result.Success, Is.False);
+        Assert.That(result.Message, Does.Contain("HTTP 410").And.Contain("set Tickets:Jira:Deployment to Cloud"));
+        Assert.That(server.Count("/rest/api/2/search"), Is.EqualTo(1), "a removed API is not retried");
+    }
+
     [Test]
     public void The_deployment_defaults_from_the_URL_and_a_wrong_one_is_refused()
     {

@@ -5,6 +5,11 @@ using Monitor.Probes.Tickets;
 
 namespace Monitor.Tests.Tickets;
 
+/// <summary>
+/// Jira Cloud as developer.atlassian.com documents REST v3 ("Issue search": GET /rest/api/3/search/jql with issues,
+/// nextPageToken, isLast; "Issue comments": ADF body, jsdPublic; "Myself": timeZone) and the Service Management API
+/// (/rest/servicedeskapi/request/{key}/feedback and /sla); the keys, ids, names and times are the tests'.
+/// </summary>
 [NonParallelizable]
 public sealed partial class JiraConnectorTests : TicketConnectorConformance<JiraOptions>
 {
