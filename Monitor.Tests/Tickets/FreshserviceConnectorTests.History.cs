@@ -25,7 +25,7 @@ public sealed partial class FreshserviceConnectorTests
           {"actor":{"id":90,"name":"Rachel"},"content":" set Priority as High","sub_contents":[],
            "created_at":"2026-01-03T10:05:00Z"},
           {"actor":{"id":50,"name":"Ann"},
-           "content":"created ticket for Laptop dead,  set Status as Open, set Urgency as Low, set Priority as Medium, set Source as Portal",
+           "content":"created ticket for Laptop dead,  set Status as Open, set Urgency as Low, set Priority as Medium",
            "sub_contents":["System executed Default SLA Policy (SLA)"],"created_at":"2026-01-03T10:00:00Z"}]}
         """;
 
