@@ -18,9 +18,9 @@ public sealed class ModelCoverageTests
 
     // A model that knows one word, "printer", and says nothing with it; its band is out of reach, so every verdict
     // is neutral and the graded score is the blend alone.
-    private static LinearSentimentModel Model(bool byCoverage) => new(
+    private static LinearSentimentModel Model(double coverageReference) => new(
         new Dictionary<ulong, float[]> { [WordHash("printer")] = [0, 0, 0] },
-        [0, 0, 0], new double[3 * LinearSentimentModel.DenseCount], band: 1.1, mix: 0.8, mixByCoverage: byCoverage);
+        [0, 0, 0], new double[3 * LinearSentimentModel.DenseCount], band: 1.1, mix: 0.8, coverageReference: coverageReference);
 
     [TestCase("printer", 1.0)]
     [TestCase("printer printer", 2.0 / 3)]
@@ -29,7 +29,7 @@ public sealed class ModelCoverageTests
     public void Coverage_is_the_share_of_word_features_the_model_knows(string text, double expected)
     {
         Span<double> p = stackalloc double[3];
-        Model(true).Probabilities(text, default, p, out var coverage);
+        Model(1).Probabilities(text, default, p, out var coverage);
         Assert.That(coverage, Is.EqualTo(expected).Within(1e-9));
     }
 
@@ -39,18 +39,27 @@ public sealed class ModelCoverageTests
         const string text = "a wonderful, moving film";
         var lexicon = Lexicon.Analyse(text).Score;
         Assert.That(lexicon, Is.GreaterThan(0.3));
-        var byCoverage = new HybridSentimentAnalyser(Lexicon, Model(true)).Analyse(text);
-        var constant = new HybridSentimentAnalyser(Lexicon, Model(false)).Analyse(text);
+        var byCoverage = new HybridSentimentAnalyser(Lexicon, Model(1)).Analyse(text);
+        var constant = new HybridSentimentAnalyser(Lexicon, Model(0)).Analyse(text);
         Assert.That(byCoverage.Score, Is.EqualTo(lexicon).Within(1e-9));
         Assert.That(constant.Score, Is.EqualTo(0.2 * lexicon).Within(1e-9));
     }
 
     [Test]
-    public void The_model_file_says_whether_the_mix_follows_coverage()
+    public void The_mix_follows_coverage_relative_to_the_reference_and_never_exceeds_one()
+    {
+        Assert.That(LinearSentimentModel.MixFor(0.8, 0, 0.1), Is.EqualTo(0.8));
+        Assert.That(LinearSentimentModel.MixFor(0.8, 1, 0.5), Is.EqualTo(0.4).Within(1e-12));
+        Assert.That(LinearSentimentModel.MixFor(0.8, 0.5, 0.25), Is.EqualTo(0.4).Within(1e-12));
+        Assert.That(LinearSentimentModel.MixFor(0.8, 0.5, 1), Is.EqualTo(1));
+    }
+
+    [Test]
+    public void The_model_file_gives_the_coverage_reference()
     {
         const string head = "band\t0.5\t0\t0\nmix\t0.7\t0\t0\nbias\t0\t0\t0\n";
-        Assert.That(LinearSentimentModel.Load(new StringReader(head + "coverage\t1\t0\t0\n")).MixByCoverage, Is.True);
-        Assert.That(LinearSentimentModel.Load(new StringReader(head + "coverage\t0\t0\t0\n")).MixByCoverage, Is.False);
-        Assert.That(LinearSentimentModel.Load(new StringReader(head)).MixByCoverage, Is.False);
+        Assert.That(LinearSentimentModel.Load(new StringReader(head + "coverage\t0.645\t0\t0\n")).CoverageReference,
+            Is.EqualTo(0.645).Within(1e-6));
+        Assert.That(LinearSentimentModel.Load(new StringReader(head)).CoverageReference, Is.Zero);
     }
 }

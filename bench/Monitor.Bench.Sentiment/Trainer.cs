@@ -57,12 +57,12 @@ internal static class Trainer
         }
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"chosen: l2={best.L2:0e0} min-count={best.MinCount} band={best.Band:0.00} (cv macro-F1 {best.F1:0.000})"));
-        var (mix, byCoverage, r) = BestMix(bestOutOfFold, bestCoverage, examples, set, lexicon, best.Band);
+        var (mix, reference, r) = BestMix(bestOutOfFold, bestCoverage, examples, set, lexicon, best.Band);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"chosen: mix={mix:0.00}{(byCoverage ? " x coverage" : "")} (cv Pearson r {r:0.000})"));
-        var final = Fit(examples, best.L2, best.MinCount, best.Band, mix, byCoverage);
+            $"chosen: mix={mix:0.00} coverage reference={reference:0.000} (cv Pearson r {r:0.000})"));
+        var final = Fit(examples, best.L2, best.MinCount, best.Band, mix, reference);
         using var writer = new StreamWriter(outPath);
-        ModelFile.Write(writer, final, best, (mix, byCoverage, r), examples.Length);
+        ModelFile.Write(writer, final, best, (mix, reference, r), examples.Length);
         Console.WriteLine($"wrote {outPath}: {final.Model.FeatureCount} features");
         return 0;
     }
@@ -95,19 +95,21 @@ internal static class Trainer
         return best;
     }
 
-    // Mix: how the model's expected label and the lexicon's score blend into the graded score, either a constant
-    // mix or one scaled by the text's coverage (the share of its word features the fold's model knows). The one
-    // whose out-of-fold scores correlate best with the train labels wins (the criterion fixed before any
-    // measurement); a tie keeps the constant mix.
-    private static (double Mix, bool ByCoverage, double R) BestMix(
+    // Mix: how the model's expected label and the lexicon's score blend into the graded score: a constant mix, or
+    // one scaled by the text's coverage (the share of its word features the fold's model knows) either plainly or
+    // relative to the mean out-of-fold coverage (LinearSentimentModel.MixFor). The one whose out-of-fold scores
+    // correlate best with the train labels wins (the criterion fixed before any measurement); a tie keeps the
+    // simpler family.
+    private static (double Mix, double Reference, double R) BestMix(
         double[][] probabilities, double[] coverage, Example[] examples, IReadOnlyList<Labelled> set,
         LexiconSentimentAnalyser lexicon, double band)
     {
         var labels = examples.Select(e => (double)e.Label).ToArray();
         var lexiconScores = set.Select(x => lexicon.Analyse(x.Text).Score).ToArray();
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"cv: mean coverage {coverage.Average():0.000}"));
-        (double Mix, bool ByCoverage, double R) best = (0, false, -2);
-        foreach (var byCoverage in new[] { false, true })
+        var mean = Math.Round(coverage.Average(), 3);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"cv: mean coverage {mean:0.000}"));
+        (double Mix, double Reference, double R) best = (0, 0, -2);
+        foreach (var reference in new[] { 0, 1, mean })
         {
             for (var step = 0; step <= 20; step++)
             {
@@ -116,15 +118,15 @@ internal static class Trainer
                 for (var i = 0; i < examples.Length; i++)
                 {
                     var verdict = HybridSentimentAnalyser.Verdict(probabilities[i], band);
-                    var m = byCoverage ? mix * coverage[i] : mix;
+                    var m = LinearSentimentModel.MixFor(mix, reference, coverage[i]);
                     scores[i] = HybridSentimentAnalyser.Score(probabilities[i], lexiconScores[i], verdict, m);
                 }
                 var r = Metrics.Pearson(scores, labels);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"cv: mix={mix:0.00}{(byCoverage ? " x coverage" : "")} Pearson r={r:0.000}"));
+                    $"cv: mix={mix:0.00} coverage reference={reference:0.000} Pearson r={r:0.000}"));
                 if (r > best.R + 1e-9)
                 {
-                    best = (mix, byCoverage, r);
+                    best = (mix, reference, r);
                 }
             }
         }
@@ -132,7 +134,7 @@ internal static class Trainer
     }
 
     public static FittedModel Fit(
-        Example[] examples, double l2, int minCount, double band, double mix = 0, bool mixByCoverage = false)
+        Example[] examples, double l2, int minCount, double band, double mix = 0, double coverageReference = 0)
     {
         var documentFrequency = new Dictionary<ulong, int>();
         foreach (var e in examples)
@@ -211,7 +213,7 @@ internal static class Trainer
         }
         var denseWeights = w.AsSpan(3 * index.Count, 3 * dense).ToArray();
         var bias = w.AsSpan(3 * (slots - 1), 3).ToArray();
-        return new FittedModel(new LinearSentimentModel(sparse, bias, denseWeights, band, mix, mixByCoverage), sparse, bias, denseWeights);
+        return new FittedModel(new LinearSentimentModel(sparse, bias, denseWeights, band, mix, coverageReference), sparse, bias, denseWeights);
     }
 
     private static ulong Hash(string id)

@@ -22,11 +22,11 @@ public sealed class LinearSentimentModel
     /// <summary>Builds a model from per-feature weights (negative, neutral, positive each).</summary>
     public LinearSentimentModel(
         IReadOnlyDictionary<ulong, float[]> sparse, double[] bias, double[] dense, double band = 0, double mix = DefaultMix,
-        bool mixByCoverage = false)
+        double coverageReference = 0)
     {
         Band = band;
         Mix = mix;
-        MixByCoverage = mixByCoverage;
+        CoverageReference = coverageReference;
         ArgumentNullException.ThrowIfNull(sparse);
         if (bias.Length != 3 || dense.Length != 3 * DenseCount)
         {
@@ -57,10 +57,18 @@ public sealed class LinearSentimentModel
     public double Mix { get; }
 
     /// <summary>
-    /// Whether <see cref="Mix"/> is scaled by the text's coverage (the share of its word features the model has
-    /// weights for), so that a text far from the training data leans on the lexicon. Chosen by the trainer.
+    /// 0 for a constant <see cref="Mix"/>; otherwise the mix is scaled by the text's coverage (the share of its word
+    /// features the model has weights for) relative to this coverage, at most 1, so that a text far from the
+    /// training data leans on the lexicon. Chosen by the trainer (see <see cref="MixFor"/>).
     /// </summary>
-    public bool MixByCoverage { get; }
+    public double CoverageReference { get; }
+
+    /// <summary>The model's weight in the graded score of a text with <paramref name="coverage"/>.</summary>
+    public double MixFor(double coverage) => MixFor(Mix, CoverageReference, coverage);
+
+    /// <summary><paramref name="mix"/>, scaled by coverage relative to <paramref name="reference"/> unless that is 0.</summary>
+    public static double MixFor(double mix, double reference, double coverage) =>
+        reference > 0 ? Math.Min(1, mix * coverage / reference) : mix;
 
     /// <summary>The mix of a model file without a <c>mix</c> line: model and lexicon alike.</summary>
     public const double DefaultMix = 0.5;
@@ -160,7 +168,7 @@ public sealed class LinearSentimentModel
         var sparse = new Dictionary<ulong, float[]>();
         var band = 0.0;
         var mix = DefaultMix;
-        var byCoverage = false;
+        var reference = 0.0;
         while (reader.ReadLine() is { } line)
         {
             if (line.Length == 0 || line[0] == '#')
@@ -179,7 +187,7 @@ public sealed class LinearSentimentModel
             }
             else if (f[0] == "coverage")
             {
-                byCoverage = w[0] != 0;
+                reference = w[0];
             }
             else if (f[0] == "bias")
             {
@@ -195,7 +203,7 @@ public sealed class LinearSentimentModel
                 sparse[ulong.Parse(f[0], NumberStyles.HexNumber, CultureInfo.InvariantCulture)] = w;
             }
         }
-        return new LinearSentimentModel(sparse, bias, dense, band, mix, byCoverage);
+        return new LinearSentimentModel(sparse, bias, dense, band, mix, reference);
     }
 
     private static float Parse(string s) => float.Parse(s, NumberStyles.Float, CultureInfo.InvariantCulture);
