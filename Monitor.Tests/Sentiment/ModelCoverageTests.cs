@@ -6,7 +6,7 @@ namespace Monitor.Tests.Sentiment;
 /// <summary>The model's coverage of a text, and the graded score leaning on the lexicon where coverage is low.</summary>
 public sealed class ModelCoverageTests
 {
-    private static readonly LexiconSentimentAnalyser Lexicon = new(LexiconResources.Load("en"));
+    private static LexiconSentimentAnalyser Lexicon => EnglishLexicon.Analyser;
 
     private static ulong WordHash(string word)
     {

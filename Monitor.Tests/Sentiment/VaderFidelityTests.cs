@@ -1,5 +1,5 @@
-using Monitor.Probes.Tickets.Sentiment;
 using NUnit.Framework;
+using static Monitor.Tests.Sentiment.EnglishLexicon;
 
 namespace Monitor.Tests.Sentiment;
 
@@ -10,10 +10,6 @@ namespace Monitor.Tests.Sentiment;
 /// </summary>
 public sealed class VaderFidelityTests
 {
-    private static readonly LexiconSentimentAnalyser Lexicon = new(LexiconResources.Load("en"));
-
-    private static double Score(string text) => Lexicon.Analyse(text).Score;
-
     [Test]
     public void Negation_reaches_three_tokens_and_a_booster_is_one_of_them()
     {
