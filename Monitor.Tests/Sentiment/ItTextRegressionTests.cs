@@ -1,15 +1,11 @@
-using Monitor.Probes.Tickets.Sentiment;
 using NUnit.Framework;
+using static Monitor.Tests.Sentiment.EnglishLexicon;
 
 namespace Monitor.Tests.Sentiment;
 
 /// <summary>Regression tests for the defects issue 11 names in the lexicon analyser.</summary>
 public sealed class ItTextRegressionTests
 {
-    private static readonly LexiconSentimentAnalyser Lexicon = new(LexiconResources.Load("en"));
-
-    private static double Score(string text) => Lexicon.Analyse(text).Score;
-
     [TestCase("I fixed the typo in the config")]
     [TestCase("Committed the change to the main branch")]
     [TestCase("Create a new branch and commit there")]

@@ -7,7 +7,7 @@ internal static class ModelFile
 {
     public static void Write(
         TextWriter writer, FittedModel fitted, (double L2, int MinCount, double Band, double F1) chosen,
-        (double Mix, double R) score, int texts)
+        (double Mix, double Reference, double R) score, int texts)
     {
         writer.WriteLine("# Linear sentiment model for software text, read by LinearSentimentModel (Monitor.Probes).");
         writer.WriteLine("# Trained by bench/Monitor.Bench.Sentiment (train) on the Senti4SD Stack Overflow TRAIN partition");
@@ -16,10 +16,12 @@ internal static class ModelFile
         writer.WriteLine("# CC BY-SA (see THIRD-PARTY-NOTICES.md). Calefato, Lanubile, Maiorano, Novielli, EMSE 23(3) 2018.");
         writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"# 5-fold CV on train chose l2={chosen.L2:0e0}, min-count={chosen.MinCount}, band={chosen.Band:0.00} " +
-            $"(macro-F1 {chosen.F1:0.000}); then mix={score.Mix:0.00} (Pearson r {score.R:0.000} with the labels)."));
+            $"(macro-F1 {chosen.F1:0.000}); then mix={score.Mix:0.00}, coverage reference {score.Reference:0.000} " +
+            $"(Pearson r {score.R:0.000} with the labels)."));
         writer.WriteLine("# Lines: name or 16-hex-digit feature hash, then weights for negative, neutral, positive.");
         Line(writer, "band", chosen.Band, 0, 0);
         Line(writer, "mix", score.Mix, 0, 0);
+        Line(writer, "coverage", score.Reference, 0, 0);
         Line(writer, "bias", fitted.Bias[0], fitted.Bias[1], fitted.Bias[2]);
         for (var d = 0; d < fitted.Dense.Length / 3; d++)
         {

@@ -11,6 +11,7 @@ using Monitor.Probes.Tickets.Sentiment;
 // reports, macro-F1, per-class F1 and Cohen's kappa against the Senti4SD labels, and single-thread
 // throughput.
 // "train [train.tsv] [model.tsv]" fits the model on the TRAIN partition and writes the embedded model file.
+// "vader-scores [train.tsv] [out.tsv]" writes the lexicon's scores with the IT list off for bench/vader-reference.
 if (args.Length > 0 && args[0] == "train")
 {
     var data = RepositoryData.Find("bench/data/sentiment-se") ?? ".";
@@ -18,6 +19,12 @@ if (args.Length > 0 && args[0] == "train")
     var outPath = args.Length > 2 ? args[2]
         : Path.GetFullPath(Path.Combine(data, "../../../Monitor.Probes/Tickets/Sentiment/Lexicons/en/model.tsv"));
     return Trainer.Run(trainPath, outPath);
+}
+if (args.Length > 0 && args[0] == "vader-scores")
+{
+    var data = RepositoryData.Find("bench/data/sentiment-se") ?? ".";
+    return VaderComparison.Run(args.Length > 1 ? args[1] : Path.Combine(data, "stackoverflow-train.tsv"),
+        args.Length > 2 ? args[2] : "vader-scores.tsv");
 }
 var seconds = 5.0;
 var rated = new List<string>();

@@ -27,11 +27,13 @@ internal static class Trainer
         var order = Enumerable.Range(0, examples.Length).OrderBy(i => Hash(set[i].Id)).ToArray();
         (double L2, int MinCount, double Band, double F1) best = default;
         double[][] bestOutOfFold = [];
+        double[] bestCoverage = [];
         foreach (var l2 in L2Grid)
         {
             foreach (var minCount in MinCountGrid)
             {
                 var outOfFold = new double[examples.Length][];
+                var coverage = new double[examples.Length];
                 for (var fold = 0; fold < Folds; fold++)
                 {
                     var trainPart = order.Where((_, k) => k % Folds != fold).Select(i => examples[i]).ToArray();
@@ -39,7 +41,7 @@ internal static class Trainer
                     foreach (var i in order.Where((_, k) => k % Folds == fold))
                     {
                         outOfFold[i] = new double[3];
-                        model.Model.Probabilities(set[i].Text, lexicon.Analyse(set[i].Text), outOfFold[i]);
+                        model.Model.Probabilities(set[i].Text, lexicon.Analyse(set[i].Text), outOfFold[i], out coverage[i]);
                     }
                 }
                 var (band, f1) = BestBand(outOfFold, examples);
@@ -49,16 +51,18 @@ internal static class Trainer
                 {
                     best = (l2, minCount, band, f1);
                     bestOutOfFold = outOfFold;
+                    bestCoverage = coverage;
                 }
             }
         }
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"chosen: l2={best.L2:0e0} min-count={best.MinCount} band={best.Band:0.00} (cv macro-F1 {best.F1:0.000})"));
-        var (mix, r) = BestMix(bestOutOfFold, examples, set, lexicon, best.Band);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"chosen: mix={mix:0.00} (cv Pearson r {r:0.000})"));
-        var final = Fit(examples, best.L2, best.MinCount, best.Band, mix);
+        var (mix, reference, r) = BestMix(bestOutOfFold, bestCoverage, examples, set, lexicon, best.Band);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"chosen: mix={mix:0.00} coverage reference={reference:0.000} (cv Pearson r {r:0.000})"));
+        var final = Fit(examples, best.L2, best.MinCount, best.Band, mix, reference);
         using var writer = new StreamWriter(outPath);
-        ModelFile.Write(writer, final, best, (mix, r), examples.Length);
+        ModelFile.Write(writer, final, best, (mix, reference, r), examples.Length);
         Console.WriteLine($"wrote {outPath}: {final.Model.FeatureCount} features");
         return 0;
     }
@@ -91,34 +95,46 @@ internal static class Trainer
         return best;
     }
 
-    // Mix: how the model's expected label and the lexicon's score blend into the graded score. The one whose
-    // out-of-fold scores correlate best with the train labels wins (the criterion fixed before any measurement).
-    private static (double Mix, double R) BestMix(
-        double[][] probabilities, Example[] examples, IReadOnlyList<Labelled> set, LexiconSentimentAnalyser lexicon, double band)
+    // Mix: how the model's expected label and the lexicon's score blend into the graded score: a constant mix, or
+    // one scaled by the text's coverage (the share of its word features the fold's model knows) either plainly or
+    // relative to the mean out-of-fold coverage (LinearSentimentModel.MixFor). The one whose out-of-fold scores
+    // correlate best with the train labels wins (the criterion fixed before any measurement); a tie keeps the
+    // simpler family.
+    private static (double Mix, double Reference, double R) BestMix(
+        double[][] probabilities, double[] coverage, Example[] examples, IReadOnlyList<Labelled> set,
+        LexiconSentimentAnalyser lexicon, double band)
     {
         var labels = examples.Select(e => (double)e.Label).ToArray();
         var lexiconScores = set.Select(x => lexicon.Analyse(x.Text).Score).ToArray();
-        (double Mix, double R) best = (0, -2);
-        for (var step = 0; step <= 20; step++)
+        var mean = Math.Round(coverage.Average(), 3);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"cv: mean coverage {mean:0.000}"));
+        (double Mix, double Reference, double R) best = (0, 0, -2);
+        foreach (var reference in new[] { 0, 1, mean })
         {
-            var mix = step / 20.0;
-            var scores = new double[examples.Length];
-            for (var i = 0; i < examples.Length; i++)
+            for (var step = 0; step <= 20; step++)
             {
-                var verdict = HybridSentimentAnalyser.Verdict(probabilities[i], band);
-                scores[i] = HybridSentimentAnalyser.Score(probabilities[i], lexiconScores[i], verdict, mix);
-            }
-            var r = Metrics.Pearson(scores, labels);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"cv: mix={mix:0.00} Pearson r={r:0.000}"));
-            if (r > best.R + 1e-9)
-            {
-                best = (mix, r);
+                var mix = step / 20.0;
+                var scores = new double[examples.Length];
+                for (var i = 0; i < examples.Length; i++)
+                {
+                    var verdict = HybridSentimentAnalyser.Verdict(probabilities[i], band);
+                    var m = LinearSentimentModel.MixFor(mix, reference, coverage[i]);
+                    scores[i] = HybridSentimentAnalyser.Score(probabilities[i], lexiconScores[i], verdict, m);
+                }
+                var r = Metrics.Pearson(scores, labels);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"cv: mix={mix:0.00} coverage reference={reference:0.000} Pearson r={r:0.000}"));
+                if (r > best.R + 1e-9)
+                {
+                    best = (mix, reference, r);
+                }
             }
         }
         return best;
     }
 
-    public static FittedModel Fit(Example[] examples, double l2, int minCount, double band, double mix = 0)
+    public static FittedModel Fit(
+        Example[] examples, double l2, int minCount, double band, double mix = 0, double coverageReference = 0)
     {
         var documentFrequency = new Dictionary<ulong, int>();
         foreach (var e in examples)
@@ -197,7 +213,7 @@ internal static class Trainer
         }
         var denseWeights = w.AsSpan(3 * index.Count, 3 * dense).ToArray();
         var bias = w.AsSpan(3 * (slots - 1), 3).ToArray();
-        return new FittedModel(new LinearSentimentModel(sparse, bias, denseWeights, band, mix), sparse, bias, denseWeights);
+        return new FittedModel(new LinearSentimentModel(sparse, bias, denseWeights, band, mix, coverageReference), sparse, bias, denseWeights);
     }
 
     private static ulong Hash(string id)

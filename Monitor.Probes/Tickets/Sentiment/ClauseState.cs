@@ -48,6 +48,22 @@ internal struct ClauseState
         return v;
     }
 
+    /// <summary>
+    /// A modifier of <paramref name="words"/> words stands between a negator and the word it reaches: as in VADER,
+    /// negation reaches the next three tokens, whatever they are ("not the very best" is negated, "does not certify
+    /// the incredibly bad" is not).
+    /// </summary>
+    public void SkipModifier(int words)
+    {
+        _negationLeft = Math.Max(0, _negationLeft - words);
+    }
+
+    /// <summary>VADER's "least" rule: "the least painful way" negates the one word after it.</summary>
+    public void NegateNextWord()
+    {
+        _negationLeft = 1;
+    }
+
     public void NextWord()
     {
         if (_negationLeft > 0)

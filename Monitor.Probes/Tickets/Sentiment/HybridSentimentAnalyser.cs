@@ -32,9 +32,10 @@ public sealed class HybridSentimentAnalyser : ISentimentAnalyser
         }
         var lexicon = _lexicon.Analyse(text);
         Span<double> p = stackalloc double[3];
-        _model.Probabilities(text.AsSpan(0, Math.Min(text.Length, MaxModelChars)), lexicon, p);
+        _model.Probabilities(text.AsSpan(0, Math.Min(text.Length, MaxModelChars)), lexicon, p, out var coverage);
         var verdict = Verdict(p, _model.Band);
-        var score = Score(p, lexicon.Score, verdict, _model.Mix);
+        // Where the model knows few of the text's words (text unlike its training data) the lexicon weighs more.
+        var score = Score(p, lexicon.Score, verdict, _model.MixFor(coverage));
         // A neutral verdict keeps its graded score, so that correlation with people's ratings can be measured,
         // but has no confidence.
         return new SentimentResult(score, verdict == 0 ? 0 : p[verdict + 1]);

@@ -84,7 +84,12 @@ public sealed class LexiconSentimentAnalyser : ISentimentAnalyser
             var length = _lexicon.Phrases.Match(tokens, i, lower, out valence);
             if (length == 0 && _lexicon.ModifierPhrases.Match(tokens, i, lower, out var modifier) is var modifierLength and > 0)
             {
+                var negating = modifier.Kind == ModifierKind.Negator;
                 clause.Apply(modifier, caps && capsMatter);
+                if (!negating)
+                {
+                    clause.SkipModifier(modifierLength);
+                }
                 i += modifierLength - 1;
                 continue;
             }
@@ -98,6 +103,15 @@ public sealed class LexiconSentimentAnalyser : ISentimentAnalyser
                         tally.Contrast();
                     }
                     clause.Apply(modifier, caps && capsMatter);
+                    if (modifier.Kind == ModifierKind.Booster)
+                    {
+                        clause.SkipModifier(1);
+                    }
+                    continue;
+                }
+                if (word.SequenceEqual("least") && !AfterAtOrVery(tokens, i, lower))
+                {
+                    clause.NegateNextWord();
                     continue;
                 }
                 length = 1;
@@ -116,6 +130,10 @@ public sealed class LexiconSentimentAnalyser : ISentimentAnalyser
         }
         return tally.Result(shape);
     }
+
+    // "at least" and "very least" are not negations: "at least it works".
+    private static bool AfterAtOrVery(ReadOnlySpan<Token> tokens, int i, ReadOnlySpan<char> lower) =>
+        i > 0 && tokens[i - 1].Kind == TokenKind.Word && tokens[i - 1].Text(lower) is "at" or "very";
 
     private static bool IsContractedNegation(ReadOnlySpan<char> word, out Modifier modifier)
     {

@@ -21,10 +21,12 @@ public sealed class LinearSentimentModel
 
     /// <summary>Builds a model from per-feature weights (negative, neutral, positive each).</summary>
     public LinearSentimentModel(
-        IReadOnlyDictionary<ulong, float[]> sparse, double[] bias, double[] dense, double band = 0, double mix = DefaultMix)
+        IReadOnlyDictionary<ulong, float[]> sparse, double[] bias, double[] dense, double band = 0, double mix = DefaultMix,
+        double coverageReference = 0)
     {
         Band = band;
         Mix = mix;
+        CoverageReference = coverageReference;
         ArgumentNullException.ThrowIfNull(sparse);
         if (bias.Length != 3 || dense.Length != 3 * DenseCount)
         {
@@ -54,6 +56,20 @@ public sealed class LinearSentimentModel
     /// </summary>
     public double Mix { get; }
 
+    /// <summary>
+    /// 0 for a constant <see cref="Mix"/>; otherwise the mix is scaled by the text's coverage (the share of its word
+    /// features the model has weights for) relative to this coverage, at most 1, so that a text far from the
+    /// training data leans on the lexicon. Chosen by the trainer (see <see cref="MixFor"/>).
+    /// </summary>
+    public double CoverageReference { get; }
+
+    /// <summary>The model's weight in the graded score of a text with <paramref name="coverage"/>.</summary>
+    public double MixFor(double coverage) => MixFor(Mix, CoverageReference, coverage);
+
+    /// <summary><paramref name="mix"/>, scaled by coverage relative to <paramref name="reference"/> unless that is 0.</summary>
+    public static double MixFor(double mix, double reference, double coverage) =>
+        reference > 0 ? Math.Min(1, mix * coverage / reference) : mix;
+
     /// <summary>The mix of a model file without a <c>mix</c> line: model and lexicon alike.</summary>
     public const double DefaultMix = 0.5;
 
@@ -73,7 +89,14 @@ public sealed class LinearSentimentModel
     public static double SparseScale(int count) => count == 0 ? 0 : 1 / Math.Sqrt(count);
 
     /// <summary>Writes P(negative), P(neutral), P(positive) of <paramref name="text"/> into <paramref name="p"/>.</summary>
-    public void Probabilities(ReadOnlySpan<char> text, SentimentResult lexicon, Span<double> p)
+    public void Probabilities(ReadOnlySpan<char> text, SentimentResult lexicon, Span<double> p) =>
+        Probabilities(text, lexicon, p, out _);
+
+    /// <summary>
+    /// As <see cref="Probabilities(ReadOnlySpan{char}, SentimentResult, Span{double})"/>, and the text's coverage: the
+    /// share of its word unigrams and bigrams that the model has weights for (0 for a text without words).
+    /// </summary>
+    public void Probabilities(ReadOnlySpan<char> text, SentimentResult lexicon, Span<double> p, out double coverage)
     {
         Span<double> z = [_bias[0], _bias[1], _bias[2]];
         Span<double> dense = stackalloc double[DenseCount];
@@ -90,18 +113,21 @@ public sealed class LinearSentimentModel
         var hashes = capacity <= 1024 ? stackalloc ulong[capacity] : (rented = ArrayPool<ulong>.Shared.Rent(capacity));
         try
         {
-            var count = SentimentFeatures.Extract(text, hashes);
+            var count = SentimentFeatures.Extract(text, hashes, out var words);
             var scale = SparseScale(count);
-            foreach (var hash in hashes[..count])
+            var known = 0;
+            for (var h = 0; h < count; h++)
             {
-                if (_index.TryGetValue(hash, out var at))
+                if (_index.TryGetValue(hashes[h], out var at))
                 {
+                    known += h < words ? 1 : 0;
                     at *= 3;
                     z[0] += scale * _weights[at];
                     z[1] += scale * _weights[at + 1];
                     z[2] += scale * _weights[at + 2];
                 }
             }
+            coverage = words == 0 ? 0 : (double)known / words;
         }
         finally
         {
@@ -130,7 +156,7 @@ public sealed class LinearSentimentModel
     }
 
     /// <summary>
-    /// Reads a model file: '#' comment lines, then <c>band</c>, <c>mix</c> (optional), <c>bias</c>, <c>dense0</c> …
+    /// Reads a model file: '#' comment lines, then <c>band</c>, <c>mix</c> and <c>coverage</c> (optional), <c>bias</c>, <c>dense0</c> …
     /// <c>dense3</c> and one line per sparse feature (16 hex digits), each followed by three tab-separated weights
     /// (negative, neutral, positive).
     /// </summary>
@@ -142,6 +168,7 @@ public sealed class LinearSentimentModel
         var sparse = new Dictionary<ulong, float[]>();
         var band = 0.0;
         var mix = DefaultMix;
+        var reference = 0.0;
         while (reader.ReadLine() is { } line)
         {
             if (line.Length == 0 || line[0] == '#')
@@ -158,6 +185,10 @@ public sealed class LinearSentimentModel
             {
                 mix = w[0];
             }
+            else if (f[0] == "coverage")
+            {
+                reference = w[0];
+            }
             else if (f[0] == "bias")
             {
                 w.Select(x => (double)x).ToArray().CopyTo(bias, 0);
@@ -172,7 +203,7 @@ public sealed class LinearSentimentModel
                 sparse[ulong.Parse(f[0], NumberStyles.HexNumber, CultureInfo.InvariantCulture)] = w;
             }
         }
-        return new LinearSentimentModel(sparse, bias, dense, band, mix);
+        return new LinearSentimentModel(sparse, bias, dense, band, mix, reference);
     }
 
     private static float Parse(string s) => float.Parse(s, NumberStyles.Float, CultureInfo.InvariantCulture);

@@ -18,7 +18,13 @@ public static class SentimentFeatures
     /// Writes the feature hashes of <paramref name="text"/> into <paramref name="into"/> (at least
     /// <see cref="Capacity"/> long), repeats included, and returns how many were written.
     /// </summary>
-    public static int Extract(ReadOnlySpan<char> text, Span<ulong> into)
+    public static int Extract(ReadOnlySpan<char> text, Span<ulong> into) => Extract(text, into, out _);
+
+    /// <summary>
+    /// As <see cref="Extract(ReadOnlySpan{char}, Span{ulong})"/>; the first <paramref name="wordFeatures"/> hashes
+    /// are the word unigrams and bigrams, the rest character n-grams.
+    /// </summary>
+    public static int Extract(ReadOnlySpan<char> text, Span<ulong> into, out int wordFeatures)
     {
         var count = 0;
         ulong previous = 0;
@@ -44,6 +50,7 @@ public static class SentimentFeatures
             }
             previous = hash;
         }
+        wordFeatures = count;
         // Character n-grams see emoticons, "!!!", "n't" and word stems that the words alone miss.
         for (var n = 3; n <= 4; n++)
         {
