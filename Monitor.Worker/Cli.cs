@@ -36,18 +36,7 @@ public static class Cli
             return 0;
         }));
 
-        var migrate = new Command("migrate", "Apply pending schema migrations to the configured store and exit.")
-        {
-            TreatUnmatchedTokensAsErrors = false,
-        };
-        migrate.SetAction((parse, ct) => Guarded(async () =>
-        {
-            var app = BuildApp([.. parse.UnmatchedTokens]);
-            await app.Services.GetRequiredService<Database>().MigrateAsync(ct);
-            Console.WriteLine("Schema is current.");
-            return 0;
-        }));
-        root.Subcommands.Add(migrate);
+        root.Subcommands.Add(MigrateCommand());
 
         var url = new Option<string>("--url") { DefaultValueFactory = _ => "http://127.0.0.1:9464/healthz", Description = "The health URL to ask." };
         var health = new Command("healthcheck", "Exit 0 when the worker's /healthz answers 200.") { url };
@@ -77,6 +66,45 @@ public static class Cli
         // No termination timeout of System.CommandLine's own (two seconds by default, then exit 143): SIGTERM goes to the
         // host, which finishes jobs and the outbox batch in flight within HostOptions.ShutdownTimeout (issue 13).
         return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
+    }
+
+    /// <summary>
+    /// <c>migrate [--wait &lt;seconds&gt;]</c>: applies the schema. A PostgreSQL that cannot be reached is waited for like
+    /// the worker's start-up does (one line per attempt), for at most <c>--wait</c> seconds (60; 0 tries once); then
+    /// exit 3 with one line naming the store. Exit 2 is a bad setting, 1 a failing migration.
+    /// </summary>
+    private static Command MigrateCommand()
+    {
+        var wait = new Option<int>("--wait")
+        {
+            DefaultValueFactory = _ => 60,
+            Description = "Seconds to wait for an unreachable PostgreSQL before giving up (0: try once).",
+        };
+        var migrate = new Command("migrate", "Apply pending schema migrations to the configured store and exit.") { wait };
+        migrate.TreatUnmatchedTokensAsErrors = false;
+        migrate.Validators.Add(r =>
+        {
+            if (r.GetValue(wait) < 0) r.AddError("--wait must be 0 or more seconds.");
+        });
+        migrate.SetAction((parse, ct) => Guarded(async () =>
+        {
+            // Disposed before exit so that the console logger's queue (the attempts' lines) is written out.
+            await using var app = BuildApp([.. parse.UnmatchedTokens]);
+            var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Monitor.Worker.Migrate");
+            try
+            {
+                await StoreStartup.MigrateWhenReachableAsync(app.Services.GetRequiredService<Database>(), logger, ct,
+                    giveUpAfter: TimeSpan.FromSeconds(parse.GetValue(wait)));
+            }
+            catch (StoreUnreachableException e)
+            {
+                await Console.Error.WriteLineAsync($"Migration not applied: {e.Message}");
+                return 3;
+            }
+            Console.WriteLine("Schema is current.");
+            return 0;
+        }));
+        return migrate;
     }
 
     /// <summary>
