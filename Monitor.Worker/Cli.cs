@@ -90,17 +90,7 @@ public static class Cli
         {
             // Disposed before exit so that the console logger's queue (the attempts' lines) is written out.
             await using var app = BuildApp([.. parse.UnmatchedTokens]);
-            var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Monitor.Worker.Migrate");
-            try
-            {
-                await StoreStartup.MigrateWhenReachableAsync(app.Services.GetRequiredService<Database>(), logger, ct,
-                    giveUpAfter: TimeSpan.FromSeconds(parse.GetValue(wait)));
-            }
-            catch (StoreUnreachableException e)
-            {
-                await Console.Error.WriteLineAsync($"Migration not applied: {e.Message}");
-                return 3;
-            }
+            await MigrateForVerbAsync(app, TimeSpan.FromSeconds(parse.GetValue(wait)), ct);
             Console.WriteLine("Schema is current.");
             return 0;
         }));
@@ -109,7 +99,8 @@ public static class Cli
 
     /// <summary>
     /// <c>erase --user &lt;id&gt;</c>: an erasure request from the command line, as <c>DELETE /api/users/{id}/data</c>,
-    /// recorded in the audit log as <c>cli:&lt;OS user&gt;</c>. Exit 0 erased, 1 nothing held about that id, 2 bad settings.
+    /// recorded in the audit log as <c>cli:&lt;OS user&gt;</c>. Exit 0 erased, 1 nothing held about that id, 2 bad settings,
+    /// 3 the store did not answer within a minute.
     /// </summary>
     private static Command EraseCommand()
     {
@@ -121,8 +112,8 @@ public static class Cli
         erase.TreatUnmatchedTokensAsErrors = false;
         erase.SetAction((parse, ct) => Guarded(async () =>
         {
-            var app = BuildApp([.. parse.UnmatchedTokens]);
-            await app.Services.GetRequiredService<Database>().MigrateAsync(ct);
+            await using var app = BuildApp([.. parse.UnmatchedTokens]);
+            await MigrateForVerbAsync(app, VerbWait, ct);
             var id = parse.GetValue(user)!;
             var erased = await app.Services.GetRequiredService<Monitor.Worker.Privacy.PersonalData>()
                 .EraseAsync(id, $"cli:{Environment.UserName}", ct);
@@ -139,12 +130,28 @@ public static class Cli
         return erase;
     }
 
-    /// <summary>A bad setting ends the process with exit code 2 and one line per problem, naming the key.</summary>
+    /// <summary>How long <c>erase</c> and <c>directory-sync</c> wait for an unreachable PostgreSQL (<c>migrate</c>: <c>--wait</c>).</summary>
+    internal static readonly TimeSpan VerbWait = TimeSpan.FromSeconds(60);
+
+    /// <summary>A verb's schema step: waits for PostgreSQL like the worker's start-up, but only for <paramref name="wait"/>.</summary>
+    internal static Task MigrateForVerbAsync(WebApplication app, TimeSpan wait, CancellationToken ct) =>
+        StoreStartup.MigrateWhenReachableAsync(app.Services.GetRequiredService<Database>(),
+            app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Monitor.Worker.Cli"), ct, giveUpAfter: wait);
+
+    /// <summary>
+    /// A bad setting ends the process with exit code 2 and one line per problem, naming the key; a store that never
+    /// answered, with exit code 3 and one line naming the store.
+    /// </summary>
     internal static async Task<int> Guarded(Func<Task<int>> run)
     {
         try
         {
             return await run();
+        }
+        catch (StoreUnreachableException e)
+        {
+            await Console.Error.WriteLineAsync($"Nothing done: {e.Message}");
+            return 3;
         }
         catch (OptionsValidationException e)
         {
