@@ -130,7 +130,7 @@ public static class Cli
         return erase;
     }
 
-    /// <summary>How long <c>erase</c> and <c>directory-sync</c> wait for an unreachable PostgreSQL (<c>migrate</c>: <c>--wait</c>).</summary>
+    /// <summary>How long <c>erase</c> and <c>directory-sync</c> wait for an unreachable PostgreSQL (<c>migrate</c>: --wait).</summary>
     internal static readonly TimeSpan VerbWait = TimeSpan.FromSeconds(60);
 
     /// <summary>A verb's schema step: waits for PostgreSQL like the worker's start-up, but only for <paramref name="wait"/>.</summary>

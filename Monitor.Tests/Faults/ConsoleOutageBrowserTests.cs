@@ -45,7 +45,8 @@ public sealed class ConsoleOutageBrowserTests
         Assert.That(await posted.HeaderValueAsync("retry-after"), Is.EqualTo("5"));
         Assert.That(await posted.HeaderValueAsync("content-type"), Does.StartWith("text/html"));
         Assert.That(await page.Locator("h1").TextContentAsync(), Is.EqualTo("The store is unavailable"));
-        Assert.That(await page.Locator("p").First.TextContentAsync(), Does.Contain("nothing was saved").And.Contain("Try again in 5 seconds"));
+        Assert.That(await page.Locator("p").First.TextContentAsync(),
+            Does.Contain("nothing was saved").And.Contain("Try again in 5 seconds"));
         Assert.That(await page.Locator("a", new PageLocatorOptions { HasText = "Try again" }).GetAttributeAsync("href"),
             Is.EqualTo("/console/"));
 
