@@ -36,18 +36,7 @@ public static class Cli
             return 0;
         }));
 
-        var migrate = new Command("migrate", "Apply pending schema migrations to the configured store and exit.")
-        {
-            TreatUnmatchedTokensAsErrors = false,
-        };
-        migrate.SetAction((parse, ct) => Guarded(async () =>
-        {
-            var app = BuildApp([.. parse.UnmatchedTokens]);
-            await app.Services.GetRequiredService<Database>().MigrateAsync(ct);
-            Console.WriteLine("Schema is current.");
-            return 0;
-        }));
-        root.Subcommands.Add(migrate);
+        root.Subcommands.Add(MigrateCommand());
 
         var url = new Option<string>("--url") { DefaultValueFactory = _ => "http://127.0.0.1:9464/healthz", Description = "The health URL to ask." };
         var health = new Command("healthcheck", "Exit 0 when the worker's /healthz answers 200.") { url };
@@ -80,8 +69,38 @@ public static class Cli
     }
 
     /// <summary>
+    /// <c>migrate [--wait &lt;seconds&gt;]</c>: applies the schema. A PostgreSQL that cannot be reached is waited for like
+    /// the worker's start-up does (one line per attempt), for at most <c>--wait</c> seconds (60; 0 tries once); then
+    /// exit 3 with one line naming the store. Exit 2 is a bad setting, 1 a failing migration.
+    /// </summary>
+    private static Command MigrateCommand()
+    {
+        var wait = new Option<int>("--wait")
+        {
+            DefaultValueFactory = _ => 60,
+            Description = "Seconds to wait for an unreachable PostgreSQL before giving up (0: try once).",
+        };
+        var migrate = new Command("migrate", "Apply pending schema migrations to the configured store and exit.") { wait };
+        migrate.TreatUnmatchedTokensAsErrors = false;
+        migrate.Validators.Add(r =>
+        {
+            if (r.GetValue(wait) < 0) r.AddError("--wait must be 0 or more seconds.");
+        });
+        migrate.SetAction((parse, ct) => Guarded(async () =>
+        {
+            // Disposed before exit so that the console logger's queue (the attempts' lines) is written out.
+            await using var app = BuildApp([.. parse.UnmatchedTokens]);
+            await MigrateForVerbAsync(app, TimeSpan.FromSeconds(parse.GetValue(wait)), ct);
+            Console.WriteLine("Schema is current.");
+            return 0;
+        }));
+        return migrate;
+    }
+
+    /// <summary>
     /// <c>erase --user &lt;id&gt;</c>: an erasure request from the command line, as <c>DELETE /api/users/{id}/data</c>,
-    /// recorded in the audit log as <c>cli:&lt;OS user&gt;</c>. Exit 0 erased, 1 nothing held about that id, 2 bad settings.
+    /// recorded in the audit log as <c>cli:&lt;OS user&gt;</c>. Exit 0 erased, 1 nothing held about that id, 2 bad settings,
+    /// 3 the store did not answer within a minute.
     /// </summary>
     private static Command EraseCommand()
     {
@@ -93,8 +112,8 @@ public static class Cli
         erase.TreatUnmatchedTokensAsErrors = false;
         erase.SetAction((parse, ct) => Guarded(async () =>
         {
-            var app = BuildApp([.. parse.UnmatchedTokens]);
-            await app.Services.GetRequiredService<Database>().MigrateAsync(ct);
+            await using var app = BuildApp([.. parse.UnmatchedTokens]);
+            await MigrateForVerbAsync(app, VerbWait, ct);
             var id = parse.GetValue(user)!;
             var erased = await app.Services.GetRequiredService<Monitor.Worker.Privacy.PersonalData>()
                 .EraseAsync(id, $"cli:{Environment.UserName}", ct);
@@ -111,12 +130,28 @@ public static class Cli
         return erase;
     }
 
-    /// <summary>A bad setting ends the process with exit code 2 and one line per problem, naming the key.</summary>
+    /// <summary>How long <c>erase</c> and <c>directory-sync</c> wait for an unreachable PostgreSQL (<c>migrate</c>: --wait).</summary>
+    internal static readonly TimeSpan VerbWait = TimeSpan.FromSeconds(60);
+
+    /// <summary>A verb's schema step: waits for PostgreSQL like the worker's start-up, but only for <paramref name="wait"/>.</summary>
+    internal static Task MigrateForVerbAsync(WebApplication app, TimeSpan wait, CancellationToken ct) =>
+        StoreStartup.MigrateWhenReachableAsync(app.Services.GetRequiredService<Database>(),
+            app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Monitor.Worker.Cli"), ct, giveUpAfter: wait);
+
+    /// <summary>
+    /// A bad setting ends the process with exit code 2 and one line per problem, naming the key; a store that never
+    /// answered, with exit code 3 and one line naming the store.
+    /// </summary>
     internal static async Task<int> Guarded(Func<Task<int>> run)
     {
         try
         {
             return await run();
+        }
+        catch (StoreUnreachableException e)
+        {
+            await Console.Error.WriteLineAsync($"Nothing done: {e.Message}");
+            return 3;
         }
         catch (OptionsValidationException e)
         {

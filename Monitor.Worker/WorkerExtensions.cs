@@ -106,6 +106,9 @@ public static class WorkerExtensions
     public static WebApplication MapMonitor(this WebApplication app)
     {
         app.UseStoreOutage();
+        // Here, not where WebApplication would put it (ahead of every middleware of ours): the console's session check reads
+        // the store, and an outage there must reach UseStoreOutage (503 page) instead of Kestrel (500, empty body).
+        app.UseAuthentication();
         app.UseRouting();
         app.UseListenerSeparation();
         app.UseRateLimiter();

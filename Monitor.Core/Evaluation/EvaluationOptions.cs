@@ -129,7 +129,8 @@ public sealed class FlappingOptions
 
     internal IEnumerable<string> Validate(string key)
     {
-        if (LowPercent is <= 0 or > 100 || HighPercent is <= 0 or > 100 || LowPercent > HighPercent)
+        // Written as what is allowed, so that NaN (which every comparison rejects) is refused too.
+        if (LowPercent is not (> 0 and <= 100) || HighPercent is not (> 0 and <= 100) || LowPercent > HighPercent)
             yield return $"{key} must satisfy 0 < LowPercent <= HighPercent <= 100 (got {LowPercent}, {HighPercent}).";
     }
 }

@@ -70,6 +70,23 @@ public sealed class AdminApiHardeningTests
     }
 
     [Test]
+    public async Task The_bulk_endpoint_rejects_an_observedAt_outside_the_window_item_by_item()
+    {
+        using var r = await _worker.Admin.PostAsJsonAsync("/api/signals", new object[]
+        {
+            new { userId = "u003", score = 0.5, source = "bulk-window-1", observedAt = "0001-01-01T00:00:00Z" },
+            new { userId = "u003", score = 0.5, source = "bulk-window-2", observedAt = "9999-12-31T00:00:00Z" },
+            new { userId = "u003", score = 0.5, source = "bulk-window-3", observedAt = DateTimeOffset.UtcNow.AddDays(-1) },
+        });
+        var text = await r.Content.ReadAsStringAsync();
+        Assert.That(r.StatusCode, Is.EqualTo(HttpStatusCode.OK), text);
+        var answer = JsonDocument.Parse(text).RootElement;
+        Assert.That(answer.GetProperty("stored").GetInt32(), Is.EqualTo(1), text);
+        Assert.That(answer.GetProperty("rejected").GetInt32(), Is.EqualTo(2), text);
+        Assert.That(answer.GetProperty("items")[0].GetProperty("error").GetString(), Does.StartWith("observedAt must lie between"));
+    }
+
+    [Test]
     public async Task An_observedAt_of_yesterday_is_stored()
     {
         using var r = await _worker.Admin.PostAsJsonAsync("/api/users/u002/signals",

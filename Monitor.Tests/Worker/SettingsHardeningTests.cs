@@ -26,6 +26,8 @@ public sealed class SettingsHardeningTests
     [TestCase("Mail__PickupDirectory=/proc/mail-pickup", "Mail:PickupDirectory '/proc/mail-pickup' cannot be written")]
     [TestCase("Pulse__LinkValidity=10000.00:00:00", "Pulse:LinkValidity must be at most 90 days")]
     [TestCase("Directory__MaxRemovalShare=NaN", "Directory:MaxRemovalShare must be between 0 and 1")]
+    [TestCase("Evaluation__Flapping__HighPercent=NaN", "Evaluation:Flapping must satisfy 0 < LowPercent <= HighPercent <= 100")]
+    [TestCase("Tickets__Webhook__MinimumSentimentConfidence=NaN", "Tickets:Webhook:MinimumSentimentConfidence must be between 0 and 1")]
     public async Task A_wrong_setting_stops_the_worker_with_exit_2_naming_the_key(string settings, string message)
     {
         var env = Environment();

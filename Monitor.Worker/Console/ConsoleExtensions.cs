@@ -161,14 +161,14 @@ public static class ConsoleExtensions
     }
 
     /// <summary>
-    /// Authentication, authorisation and anti-forgery run for /console only, after the listener check and the admin
-    /// key: /api keeps its bearer key, /metrics and the health endpoints stay open.
+    /// Authorisation and anti-forgery run for /console only, after the listener check and the admin key: /api keeps its
+    /// bearer key, /metrics and the health endpoints stay open. Authentication runs early in MapMonitor, inside the store
+    /// outage handling; only the console's cookie (path /console) makes it do anything.
     /// </summary>
     public static WebApplication MapConsole(this WebApplication app)
     {
         app.UseWhen(c => c.Request.Path.StartsWithSegments("/console", StringComparison.OrdinalIgnoreCase), console =>
         {
-            console.UseAuthentication();
             console.UseAuthorization();
             console.UseAntiforgery();
         });

@@ -34,16 +34,17 @@ public static class AdminInput
     /// <summary>A signal observed before <c>Admin:MaxSignalAge</c> ago or after <c>Admin:MaxClockSkew</c> from now is refused.</summary>
     public static IResult? ObservedAtOutOfWindow(DateTimeOffset? observedAt, DateTimeOffset now, AdminOptions o)
     {
-        if (observedAt is not { } at) return null;
-        if (at < now - o.MaxSignalAge || at > now + o.MaxClockSkew)
-        {
-            MonitorMetrics.SignalsRejected.WithLabels("observed_at_out_of_window").Inc();
-            return Results.Problem(statusCode: 400,
-                detail: $"observedAt must lie between {now - o.MaxSignalAge:O} and {now + o.MaxClockSkew:O} " +
-                        "(Admin:MaxSignalAge before now, Admin:MaxClockSkew after).");
-        }
-        return null;
+        if (ObservedAtProblem(observedAt, now, o) is not { } problem) return null;
+        MonitorMetrics.SignalsRejected.WithLabels("observed_at_out_of_window").Inc();
+        return Results.Problem(statusCode: 400, detail: problem);
     }
+
+    /// <summary>Why <paramref name="observedAt"/> is refused, or null; also for each item of <c>POST /api/signals</c>.</summary>
+    public static string? ObservedAtProblem(DateTimeOffset? observedAt, DateTimeOffset now, AdminOptions o) =>
+        observedAt is { } at && (at < now - o.MaxSignalAge || at > now + o.MaxClockSkew)
+            ? $"observedAt must lie between {now - o.MaxSignalAge:O} and {now + o.MaxClockSkew:O} " +
+              "(Admin:MaxSignalAge before now, Admin:MaxClockSkew after)."
+            : null;
 
     /// <summary>
     /// An admin call the framework refuses before our code runs (a body that is not JSON, a wrong content type)

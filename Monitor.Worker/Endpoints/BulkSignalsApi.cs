@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.Options;
 using Monitor.Core.Signals;
 using Monitor.Worker.Exporter;
 using Monitor.Worker.Storage;
@@ -24,7 +25,7 @@ public static class BulkSignalsApi
     }
 
     private static async Task<IResult> PostAsync(HttpContext http, UserRepository users, SignalRepository signals, TimeProvider time,
-        CancellationToken ct)
+        IOptions<AdminOptions> admin, CancellationToken ct)
     {
         var type = http.Request.ContentType ?? "";
         var ndjson = type.StartsWith("application/x-ndjson", StringComparison.OrdinalIgnoreCase) ||
@@ -68,7 +69,7 @@ public static class BulkSignalsApi
         var now = time.GetUtcNow();
         for (var i = 0; i < items.Count; i++)
         {
-            if (Parse(items[i], now, out var problem) is { } signal) parsed[n++] = (i, signal);
+            if (Parse(items[i], now, admin.Value, out var problem) is { } signal) parsed[n++] = (i, signal);
             else outcomes[i] = Outcome.Rejected(i, problem!);
         }
         var ids = parsed.Take(n).Select(p => p.Signal.UserId).Distinct(StringComparer.Ordinal).ToList();
@@ -96,7 +97,7 @@ public static class BulkSignalsApi
         });
     }
 
-    private static Signal? Parse(JsonElement? item, DateTimeOffset now, out string? problem)
+    private static Signal? Parse(JsonElement? item, DateTimeOffset now, AdminOptions admin, out string? problem)
     {
         problem = null;
         if (item is not { ValueKind: JsonValueKind.Object } e)
@@ -116,6 +117,7 @@ public static class BulkSignalsApi
         }
         if (string.IsNullOrWhiteSpace(body?.UserId)) problem = "userId is required.";
         else if (body.Score is null) problem = "score is required, in [-1, +1].";
+        else problem = AdminInput.ObservedAtProblem(body.ObservedAt, now, admin);
         if (problem is not null) return null;
         var signal = new Signal(body!.UserId!, body.Kind ?? SignalKinds.Touchpoint, body.Score!.Value, body.Weight ?? 1.0,
             body.ObservedAt ?? now, body.Source ?? $"api:{Guid.CreateVersion7():N}", body.Comment);

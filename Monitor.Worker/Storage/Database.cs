@@ -62,6 +62,11 @@ public sealed class Database : IAsyncDisposable
 
     public bool IsPostgres => Dialect.IsPostgres;
 
+    /// <summary>Which store, for one line of a log or an error: never the connection string (it may hold a password).</summary>
+    public string Name => IsPostgres
+        ? StoreStartup.Describe(_connectionString)
+        : $"SQLite at {new SqliteConnectionStringBuilder(_connectionString).DataSource}";
+
     public async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken = default)
     {
         if (_postgres is not null) return await _postgres.OpenConnectionAsync(cancellationToken);

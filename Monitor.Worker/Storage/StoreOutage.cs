@@ -1,13 +1,15 @@
 using System.Globalization;
 using Monitor.Probes.Pulse;
 using Monitor.Worker.Pulse;
+using Monitor.Worker.StaffConsole;
 
 namespace Monitor.Worker.Storage;
 
 /// <summary>
 /// One place that turns "the store is unavailable" (<see cref="StoreFaults.IsUnavailable"/>) into an answer a
-/// client can act on: 503 with <c>Retry-After</c>; problem details for the API and the console, and for a person who
-/// clicked a pulse link a page in their browser's language saying the answer was not saved and to click again.
+/// client can act on: 503 with <c>Retry-After</c>; problem details for API clients, a page in the console's layout for
+/// IT staff whose browser asks the console for HTML, and for a person who clicked a pulse link a page in their browser's
+/// language saying the answer was not saved and to click again.
 /// Counted by surface, and logged as one line at most every few seconds (an outage is thousands of requests).
 /// Other exceptions pass through untouched.
 /// </summary>
@@ -31,8 +33,8 @@ public sealed class StoreOutageMiddleware(RequestDelegate next, ILogger<StoreOut
             context.Response.Clear();
             context.Response.Headers.RetryAfter = ((int)StoreFaults.RetryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
             context.Response.Headers.CacheControl = "no-store";
-            var result = surface == "pulse"
-                ? PulsePage(context)
+            var result = surface == "pulse" ? PulsePage(context)
+                : surface == "console" && WantsHtml(context.Request) ? ConsolePage(context.Request)
                 : Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "The store is unavailable",
                     detail: "Nothing was saved. The database cannot be reached or written at the moment; " +
                             $"try again in {StoreFaults.RetryAfter.TotalSeconds:0} seconds.");
@@ -57,6 +59,24 @@ public sealed class StoreOutageMiddleware(RequestDelegate next, ILogger<StoreOut
         Interlocked.Exchange(ref _sinceLastLog, 0);
         logger.LogWarning("Store unavailable: {Count} request(s) answered 503 since the last report, the latest on {Surface} ({Reason})",
             missed, surface, StoreFaults.Reason(e));
+    }
+
+    // A browser navigating the console asks for text/html; a script or API client asking for JSON (or for anything, */*)
+    // keeps problem details, which it can parse.
+    private static bool WantsHtml(HttpRequest request) =>
+        request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals("text/html", StringComparison.OrdinalIgnoreCase) &&
+                                                  (a.Quality ?? 1) > 0);
+
+    // The form a person posted is lost with the failed request: the link leads back to a page they can retry from.
+    private static IResult ConsolePage(HttpRequest request)
+    {
+        var back = HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method)
+            ? request.PathBase + request.Path + request.QueryString
+            : request.PathBase + "/console/";
+        return ConsolePages.Message(StatusCodes.Status503ServiceUnavailable, "The store is unavailable",
+            "The database cannot be reached or written at the moment, so nothing was saved. " +
+            $"Try again in {StoreFaults.RetryAfter.TotalSeconds:0} seconds; if you were sending a form, fill it in again.",
+            back, "Try again");
     }
 
     // The person's directory language would need the store: the browser's is the best guess left.

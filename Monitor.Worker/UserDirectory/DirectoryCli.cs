@@ -6,7 +6,7 @@ namespace Monitor.Worker.UserDirectory;
 /// <summary>
 /// <c>directory-sync [--confirm-removal]</c>: reads the directory once and exits; with the flag, an operator
 /// confirms an import that removes more than <c>Directory:MaxRemovalShare</c> of the users.
-/// Exit 0 imported, 1 refused (the reasons on stderr), 2 bad settings.
+/// Exit 0 imported, 1 refused (the reasons on stderr), 2 bad settings, 3 the store did not answer within a minute.
 /// </summary>
 public static class DirectoryCli
 {
@@ -20,8 +20,8 @@ public static class DirectoryCli
         command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction((parse, ct) => Cli.Guarded(async () =>
         {
-            var app = Cli.BuildApp([.. parse.UnmatchedTokens]);
-            await app.Services.GetRequiredService<Database>().MigrateAsync(ct);
+            await using var app = Cli.BuildApp([.. parse.UnmatchedTokens]);
+            await Cli.MigrateForVerbAsync(app, Cli.VerbWait, ct);
             var confirmed = parse.GetValue(confirm);
             var result = await app.Services.GetRequiredService<DirectorySync>().RunAsync(ct, confirmed);
             if (!result.Success)

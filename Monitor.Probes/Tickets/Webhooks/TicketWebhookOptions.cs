@@ -31,7 +31,7 @@ public sealed class TicketWebhookOptionsValidator : IValidateOptions<TicketWebho
             failures.Add($"{TicketWebhookOptions.Section}:{nameof(options.BearerToken)} must be at least 16 characters");
         if (options.MaxBodyBytes is < 1024 or > 16 * 1024 * 1024)
             failures.Add($"{TicketWebhookOptions.Section}:{nameof(options.MaxBodyBytes)} must be between 1024 and 16777216");
-        if (options.MinimumSentimentConfidence is < 0 or > 1)
+        if (options.MinimumSentimentConfidence is not (>= 0 and <= 1)) // NaN included
             failures.Add($"{TicketWebhookOptions.Section}:{nameof(options.MinimumSentimentConfidence)} must be between 0 and 1");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }

@@ -1,0 +1,69 @@
+using System.Diagnostics;
+using Monitor.Tests.Infrastructure;
+using Npgsql;
+
+namespace Monitor.Tests.Faults;
+
+/// <summary>
+/// The <c>migrate</c> verb against a PostgreSQL that is not up (issue 13): it waits and retries like the worker's
+/// start-up, one line per attempt, for at most <c>--wait</c> seconds; then one line naming the store and exit 3.
+/// </summary>
+public sealed class MigrateWaitTests
+{
+    [Test]
+    public async Task Migrate_waits_for_a_postgres_started_during_the_wait_and_applies_the_schema()
+    {
+        await using var pg = await PrivatePostgres.CreateAsync(start: false);
+        var migrating = ProcessRunner.RunAsync("dotnet", [WorkerProcess.WorkerDll, "migrate", "--wait", "60"],
+            environment: Environment(pg.ConnectionString), timeout: TimeSpan.FromSeconds(90));
+        await Task.Delay(TimeSpan.FromSeconds(4));
+        Assert.That(migrating.IsCompleted, Is.False, () => migrating.Result.Output);
+
+        await pg.StartAsync();
+        var (code, output) = await migrating;
+        Assert.That(code, Is.EqualTo(0), output);
+        Assert.That(output, Does.Contain("Store unreachable at start-up (attempt 1:").And.Contain("Giving up at"));
+        Assert.That(output, Does.Contain("Store reachable after").And.Contain("Schema is current."));
+        Assert.That(output, Does.Not.Contain("   at "), "no stack trace for a store that is not up yet");
+        await using var c = new NpgsqlConnection(pg.ConnectionString);
+        await c.OpenAsync();
+        await using var cmd = new NpgsqlCommand("SELECT count(*) FROM schemaversions", c);
+        Assert.That(Convert.ToInt32(await cmd.ExecuteScalarAsync()), Is.GreaterThan(10));
+    }
+
+    [Test]
+    public async Task Migrate_gives_up_after_its_wait_with_one_line_naming_the_store_and_exit_3()
+    {
+        await using var pg = await PrivatePostgres.CreateAsync(start: false);
+        var watch = Stopwatch.StartNew();
+        var (code, output) = await ProcessRunner.RunAsync("dotnet", [WorkerProcess.WorkerDll, "migrate", "--wait", "3"],
+            environment: Environment(pg.ConnectionString), timeout: TimeSpan.FromSeconds(60));
+        watch.Stop();
+        Assert.That(code, Is.EqualTo(3), output);
+        Assert.That(output, Does.Contain($"Nothing done: PostgreSQL at 127.0.0.1:{pg.Port}/monitor unreachable after "));
+        Assert.That(output, Does.Contain("Store unreachable at start-up (attempt 2:"), "one line per attempt");
+        Assert.That(output, Does.Not.Contain("   at ").And.Not.Contain("Schema migration failed"));
+        // Start-up of the process is most of it on a loaded machine; the wait itself is bounded by --wait.
+        Assert.That(watch.Elapsed, Is.LessThan(TimeSpan.FromSeconds(40)));
+    }
+
+    [Test]
+    public async Task Migrate_with_a_negative_wait_is_refused()
+    {
+        var nowhere = $"Host=127.0.0.1;Port={TestPaths.FreePort()};Username=postgres;Database=monitor";
+        var (code, output) = await ProcessRunner.RunAsync("dotnet", [WorkerProcess.WorkerDll, "migrate", "--wait", "-1"],
+            environment: Environment(nowhere), timeout: TimeSpan.FromSeconds(60));
+        Assert.That(code, Is.Not.Zero, output);
+        Assert.That(output, Does.Contain("--wait must be 0 or more seconds."));
+    }
+
+    private static Dictionary<string, string> Environment(string connectionString) => new()
+    {
+        ["Storage__Provider"] = "postgres",
+        ["Storage__ConnectionString"] = connectionString,
+        ["Directory__CsvPath"] = TestPaths.Samples("users.csv"),
+        ["Mail__PickupDirectory"] = TestPaths.NewTempDir("sm-pickup"),
+        ["Logging__Console__FormatterName"] = "simple",
+        ["DOTNET_NOLOGO"] = "1",
+    };
+}
