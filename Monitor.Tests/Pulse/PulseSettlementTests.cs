@@ -102,6 +102,36 @@ public sealed class PulseSettlementTests(string provider)
     }
 
     [Test]
+    public async Task A_re_click_whose_pulse_cannot_be_marked_answered_stores_no_signal_either()
+    {
+        await FailWritesOfPulsesAsync("answered_at");
+        Assert.That(async () => await Responses().RecordAsync(_pulse, 0, PulseAnswers.Find(4)!, null, default, keepComment: true),
+            Throws.Exception.Message.Contains("injected fault"));
+        Assert.That(await _signals.RecentAsync("ann", 10), Is.Empty, "the signal is rolled back with the pulse");
+        Assert.That((await _pulses.FindAsync(_pulse.Id, default))!.AnsweredAt, Is.Null);
+    }
+
+    /// <summary>The feedback is the last statement of the answer's batch: its failure undoes the three before it.</summary>
+    [Test]
+    public async Task An_answer_whose_feedback_cannot_be_stored_stores_no_signal_and_leaves_the_pulse_unanswered()
+    {
+        await using (var c = await _db.OpenAsync())
+        {
+            await c.ExecuteAsync("DELETE FROM dirty_users"); // the directory's import marked Ann
+            await c.ExecuteAsync(_db.IsPostgres
+                ? "CREATE FUNCTION injected_fault() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'injected fault'; END $$ LANGUAGE plpgsql;"
+                  + " CREATE TRIGGER fault BEFORE INSERT ON pulse_feedback FOR EACH ROW EXECUTE FUNCTION injected_fault()"
+                : "CREATE TRIGGER fault BEFORE INSERT ON pulse_feedback BEGIN SELECT RAISE(ABORT, 'injected fault'); END");
+        }
+        Assert.That(async () => await Responses().RecordAsync(_pulse, 0, PulseAnswers.Find(1)!, "slow", default,
+            new PulseFeedback("devices", null)), Throws.Exception.Message.Contains("injected fault"));
+        Assert.That(await _signals.RecentAsync("ann", 10), Is.Empty);
+        Assert.That((await _pulses.FindAsync(_pulse.Id, default))!.AnsweredAt, Is.Null);
+        await using var check = await _db.OpenAsync();
+        Assert.That(await check.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM dirty_users"), Is.Zero, "nor the evaluator's mark");
+    }
+
+    [Test]
     public async Task Clicking_an_answer_link_again_keeps_the_comment_written_on_the_thank_you_page()
     {
         var r = Responses();

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
@@ -8,7 +9,24 @@ namespace Monitor.Worker.Pulse;
 /// <summary>A page's words: the person's language and the resources.</summary>
 internal sealed record PageWords(PulseTexts Texts, PulseLanguage Language)
 {
-    public string this[string key] => Texts.Get(Language, key);
+    // The strings never change while the worker runs, but each lookup through the localiser sets the thread's UI culture and
+    // asks the ResourceManager: the ~25 of a thank-you page were half its rendering (perf, docs/benchmarks.md "Pulse answers").
+    // Bounded by languages x keys.
+    private static readonly ConcurrentDictionary<(PulseTexts Texts, string Tag, char Kind, string Key, FactorOptions? Factors), string>
+        Memo = new();
+
+    public string this[string key] =>
+        Memo.GetOrAdd((Texts, Language.Tag, 'k', key, null), static (k, l) => k.Texts.Get(l, k.Key), Language);
+
+    public string Answer(PulseAnswer answer) =>
+        Memo.GetOrAdd((Texts, Language.Tag, 'a', answer.Key, null), static (k, x) => k.Texts.Answer(x.Language, x.answer),
+            (Language, answer));
+
+    public string LostTime(string key) =>
+        Memo.GetOrAdd((Texts, Language.Tag, 'l', key, null), static (k, l) => k.Texts.LostTime(l, k.Key), Language);
+
+    public string Factor(string key, FactorOptions factors) =>
+        Memo.GetOrAdd((Texts, Language.Tag, 'f', key, factors), static (k, l) => k.Texts.Factor(l, k.Key, k.Factors!), Language);
 
     public string Format(string key, params object?[] args) => Texts.Get(Language, key, args);
 }
@@ -37,7 +55,7 @@ internal static class PulsePages
         b.Append("<h1>").Append(E.Encode(question)).Append("</h1>")
          .Append("<form id=\"answer\" method=\"post\"><input type=\"hidden\" name=\"auto\" value=\"0\"><input type=\"hidden\" name=\"wd\" value=\"\">")
          .Append("<p class=\"choice\"><span class=\"face\" aria-hidden=\"true\">").Append(answer.Face).Append("</span> ")
-         .Append(E.Encode(w["Landing.YourAnswer"])).Append(" <strong>").Append(E.Encode(w.Texts.Answer(w.Language, answer))).Append("</strong></p>");
+         .Append(E.Encode(w["Landing.YourAnswer"])).Append(" <strong>").Append(E.Encode(w.Answer(answer))).Append("</strong></p>");
         if (note is not null) b.Append("<p id=\"note\">").Append(E.Encode(note)).Append("</p>");
         else if (autoSubmit) b.Append("<p id=\"status\" role=\"status\">").Append(E.Encode(w["Landing.Recording"])).Append("</p>");
         b.Append("<button type=\"submit\">").Append(E.Encode(w["Landing.Send"])).Append("</button></form>");

@@ -50,8 +50,9 @@ public sealed partial class PulseRepository
             lost_time = excluded.lost_time, answered_at = excluded.answered_at
         """;
 
-    // The statements of an answer go as one command: on PostgreSQL one round trip (BEGIN travels with it) and the COMMIT,
-    // where they took five; the transaction is what makes them all or none, on both stores.
+    // The statements of an answer go as one command. On PostgreSQL that is one round trip: Npgsql sends them with a single
+    // Sync, and PostgreSQL runs everything up to a Sync as one implicit transaction, committed at the Sync or rolled back
+    // whole on the first error; BEGIN and COMMIT around it took a second round trip. SQLite keeps its explicit transaction.
     private static readonly string AnswerBatch = string.Join(";\n", ReplaceAnswer, MarkDirty, MarkAnswered);
     private static readonly string AnswerKeepCommentBatch = string.Join(";\n", ReplaceAnswerKeepComment, MarkDirty, MarkAnswered);
     private static readonly string AnswerFeedbackBatch = string.Join(";\n", ReplaceAnswer, MarkDirty, MarkAnswered, UpsertFeedback);
@@ -64,7 +65,7 @@ public sealed partial class PulseRepository
         var f = a.Feedback;
         var sql = f is not null ? AnswerFeedbackBatch : a.KeepComment ? AnswerKeepCommentBatch : AnswerBatch;
         await using var c = await db.OpenAsync(ct);
-        await using var tx = await c.BeginTransactionAsync(ct);
+        await using var tx = db.IsPostgres ? null : await c.BeginTransactionAsync(ct);
         string? comment = null;
         await using (var reader = await c.ExecuteReaderAsync(new CommandDefinition(sql, new
         {
@@ -79,7 +80,7 @@ public sealed partial class PulseRepository
             }
             while (await reader.NextResultAsync(ct));
         }
-        await tx.CommitAsync(ct);
+        if (tx is not null) await tx.CommitAsync(ct);
         return comment;
     }
 

@@ -24,7 +24,7 @@ internal static class ThanksPage
         if (f.Error is not null) b.Append("<p class=\"error\" id=\"error\" role=\"alert\">").Append(E.Encode(f.Error)).Append("</p>");
         b.Append("<h1>").Append(E.Encode(w["Thanks.Title"])).Append("</h1><p id=\"recorded\">")
          .Append(E.Encode(w.Format("Thanks.Recorded", f.Question))).Append(" <span aria-hidden=\"true\">")
-         .Append(f.Answer.Face).Append("</span> <strong>").Append(E.Encode(w.Texts.Answer(w.Language, f.Answer))).Append("</strong></p>");
+         .Append(f.Answer.Face).Append("</span> <strong>").Append(E.Encode(w.Answer(f.Answer))).Append("</strong></p>");
         if (!string.IsNullOrEmpty(f.Comment) && f.Error is null)
         {
             b.Append("<p>").Append(E.Encode(w["Thanks.YourComment"])).Append("</p><blockquote id=\"comment\">")
@@ -38,7 +38,7 @@ internal static class ThanksPage
         {
             b.Append("<label><input type=\"radio\" name=\"answer\" value=\"").Append(I(a.Value)).Append('"')
              .Append(a.Value == f.Answer.Value ? " checked" : "").Append("> <span aria-hidden=\"true\">").Append(a.Face).Append("</span> ")
-             .Append(E.Encode(w.Texts.Answer(w.Language, a))).Append("</label><br>");
+             .Append(E.Encode(w.Answer(a))).Append("</label><br>");
         }
         b.Append("</fieldset><fieldset id=\"factors\"><legend>")
          .Append(E.Encode(w[f.Answer.Score < 0 ? "Factors.Legend.Bad" : "Factors.Legend.Good"])).Append("</legend>");
@@ -46,14 +46,14 @@ internal static class ThanksPage
         {
             b.Append("<label><input type=\"radio\" name=\"factor\" value=\"").Append(E.Encode(factor)).Append('"')
              .Append(f.Feedback?.Factor == factor ? " checked" : "").Append("> ")
-             .Append(E.Encode(w.Texts.Factor(w.Language, factor, f.FactorOptions))).Append("</label><br>");
+             .Append(E.Encode(w.Factor(factor, f.FactorOptions))).Append("</label><br>");
         }
         b.Append("</fieldset><fieldset id=\"lost\"><legend>").Append(E.Encode(w["LostTime.Legend"])).Append("</legend>");
         foreach (var lost in LostTimes.All)
         {
             b.Append("<label><input type=\"radio\" name=\"lost\" value=\"").Append(lost).Append('"')
              .Append(f.Feedback?.LostTime == lost ? " checked" : "").Append("> ")
-             .Append(E.Encode(w.Texts.LostTime(w.Language, lost))).Append("</label><br>");
+             .Append(E.Encode(w.LostTime(lost))).Append("</label><br>");
         }
         b.Append("</fieldset><p><label for=\"c\">").Append(E.Encode(w["Thanks.CommentLabel"])).Append("</label><br>")
          .Append("<textarea id=\"c\" name=\"comment\" rows=\"4\" cols=\"50\" maxlength=\"").Append(I(f.MaxComment)).Append("\">")

@@ -6,12 +6,17 @@
 #    dispatched to smtp-sink and their answer links collected.
 # 2. PostgreSQL: pgbench, 16 clients, answers.pgbench.sql (the same durable work as an answer, on the same tables).
 # 3. The worker's public answer endpoint (POST /p/{token}, the landing page's Send) at 16 connections, after 20 s of warm-up
-#    (answers_load.py), with the worker's CPU seconds read from /proc around it (ANSWERS_PERF=file: perf samples too).
+#    (wrk -t2 -c16 with answers.lua: C like pgbench's client, so the load generator takes little of the two cores), with
+#    the worker's CPU seconds read from /proc around it (ANSWERS_PERF=file: perf samples too).
 # 4. PostgreSQL: pgbench again; the limit is the mean of both runs, so that load from others on the machine
 #    weighs on both sides alike.
 # The public rate limits (RateLimits:*) are raised to 100,000 per second here: at their defaults one client
 # address gets 3 requests/s.
 set -euo pipefail
+if ! command -v wrk >/dev/null; then
+  if [ "$(id -u)" = 0 ]; then apt-get install -y -q wrk >/dev/null
+  else echo "answers.sh: wrk is not installed; install it (Debian: apt-get install -y wrk) and run again" >&2; exit 1; fi
+fi
 STORE=${1:-postgres}; SECONDS_RUN=${2:-20}; PULSES=${3:-5000}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 WORK=$(mktemp -d /tmp/sm-answers-XXXXXX); chmod 777 "$WORK"
@@ -103,15 +108,18 @@ if [ "$STORE" = postgres ]; then
 fi
 # A warm-up of the same load, not measured: the JIT's tiering of a freshly started worker took a third of its CPU in the
 # first seconds (perf: libclrjit), which is not what an answer costs.
-python3 "$ROOT/bench/pulse/answers_load.py" "$WORK/paths.txt" --port "$PUB" --seconds 20 --connections 16 >/dev/null
+load() { PATHS_FILE="$WORK/paths.txt" wrk -t2 -c16 -d"$1"s --latency -s "$ROOT/bench/pulse/answers.lua" "http://127.0.0.1:$PUB"; }
+load 20 >/dev/null
 # ANSWERS_PERF=file: perf samples of the worker's CPU under the load (perf report -i file --no-children).
 if [ -n "${ANSWERS_PERF:-}" ]; then
   perf record -F 499 -g -p "$WORKER" -o "$ANSWERS_PERF" -- sleep $((SECONDS_RUN - 2)) >/dev/null 2>&1 &
 fi
 A0=$(metric satisfaction_pulse_answers_total); C0=$(cpu); R0=$(cpu_requests)
-RESULT=$(python3 "$ROOT/bench/pulse/answers_load.py" "$WORK/paths.txt" --port "$PUB" --seconds "$SECONDS_RUN" --connections 16)
+load "$SECONDS_RUN" > "$WORK/wrk.txt"
+RESULT=$(awk '$1=="answers-json" {sub(/^answers-json /, ""); print}' "$WORK/wrk.txt")
 A1=$(metric satisfaction_pulse_answers_total); C1=$(cpu); R1=$(cpu_requests)
-echo "worker (16 connections): $RESULT"
+grep -v "^answers-json" "$WORK/wrk.txt"
+echo "worker (wrk, 2 threads, 16 connections): $RESULT"
 echo "worker: answers counted $(python3 -c "print(int($A1-$A0))")," \
   "CPU $(python3 -c "print(f'{$C1-$C0:.1f} s, {1e3*($C1-$C0)/max(1,$A1-$A0):.3f} ms per answer')")" \
   "(without the JIT's background compiler: $(python3 -c "print(f'{1e3*($R1-$R0)/max(1,$A1-$A0):.3f}')") ms per answer)"
