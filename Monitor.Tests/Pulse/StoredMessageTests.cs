@@ -120,7 +120,10 @@ public sealed class StoredMessageTests
 
     private static ComposedPulse Composed(string name, string locale)
     {
-        var options = new PulseOptions { SigningKeys = ["stored-test-signing-key-0123456789abcdef"], PublicBaseUrl = "https://pulse.example.com/" };
+        var options = new PulseOptions
+        {
+            SigningKeys = ["stored-test-signing-key-0123456789abcdef"], PublicBaseUrl = "https://pulse.example.com/",
+        };
         var links = new PulseLinks(new PulseTokenCodec(options.SigningKeys), options);
         var user = new User("u-1", "u1@example.com", name, "Ops", "Lyon", null, Rank.Manager, "Europe/Paris", locale, true, false);
         var now = DateTimeOffset.UtcNow;

@@ -23,7 +23,9 @@ internal sealed class SmtpConnection(SmtpOptions smtp, TimeProvider time) : IAsy
     /// <summary>How many connections were opened (for tests: one for many batches).</summary>
     public int Opened { get; private set; }
 
-    /// <summary>Sends each message with an explicit envelope (no header walk), adding it to <paramref name="delivered"/> once accepted.</summary>
+    /// <summary>
+    /// Sends each message with an explicit envelope (no header walk), adding it to <paramref name="delivered"/> once accepted.
+    /// </summary>
     public async Task SendAsync(IReadOnlyList<OutboxMessage> batch, ICollection<OutboxMessage> delivered, MailboxAddress sender,
         CancellationToken ct)
     {

@@ -13,7 +13,7 @@ internal static class StoredMessage
 {
     private const int MaxLine = 998;
 
-    /// <summary>The stored message as a <see cref="MimeMessage"/> that writes its body as stored; parsed in full when it is not 7-bit.</summary>
+    /// <summary>The stored message as a <see cref="MimeMessage"/> writing its body as stored; parsed in full when not 7-bit.</summary>
     public static MimeMessage Load(string stored) => TryWrap(stored) ?? PulseMail.Parse(stored);
 
     /// <summary>The wrapped message, or null when the stored text is not 7-bit with short lines (or has no header/body split).</summary>
@@ -95,7 +95,8 @@ internal static class StoredMessage
             await stream.WriteAsync(Bytes(options.NewLineFormat), cancellationToken);
         }
 
-        private static byte[] NewLine(FormatOptions options) => options.NewLineFormat == NewLineFormat.Dos ? "\r\n"u8.ToArray() : "\n"u8.ToArray();
+        private static byte[] NewLine(FormatOptions options) =>
+            options.NewLineFormat == NewLineFormat.Dos ? "\r\n"u8.ToArray() : "\n"u8.ToArray();
 
         // Written twice per send when the server announces SIZE (measured, then sent): converted once per format.
         private byte[] Bytes(NewLineFormat format) => format == NewLineFormat.Dos

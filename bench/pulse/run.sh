@@ -5,6 +5,7 @@
 #    beside smtp-source sending N messages of the same size to the same sink over one connection.
 #    Prints the ratio of the two rates (same sink, size and connection count, same run), the load average, and
 #    the worker's CPU seconds per 1,000 messages (user + system from /proc, independent of the machine's load).
+#    PULSE_PERF=file records perf samples of the worker over that part.
 # 2. wrk POSTing answers (the "Send" button of N different pulses) to the public listener.
 set -euo pipefail
 USERS=${1:-10000}; STORE=${2:-postgres}
@@ -52,21 +53,32 @@ export Endpoints__Public=http://127.0.0.1:$PUB Endpoints__Internal=http://127.0.
   Pulse__BusinessDays__4=Friday Pulse__BusinessDays__5=Saturday Pulse__BusinessDays__6=Sunday \
   Mail__Smtp__Host=127.0.0.1 Mail__Smtp__Port=$SINK_PORT Mail__Smtp__Security=None Mail__Outbox__PollInterval=00:00:00.2 \
   Logging__LogLevel__Default=Warning
+if [ -n "${PULSE_PERF:-}" ]; then export DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0; fi  # JIT symbols for perf
 (cd "$WORK" && exec dotnet "$WORK/worker/Monitor.Worker.dll" > "$WORK/worker.log" 2>&1) & PIDS+=($!); WORKER=$!
 # utime + stime of the worker in seconds (fields 14 and 15 of /proc/PID/stat, in clock ticks).
 cpu() { awk -v hz="$(getconf CLK_TCK)" '{print ($14 + $15) / hz}' "/proc/$WORKER/stat"; }
+# PostgreSQL's CPU seconds (it shares the cores): the postmaster with its exited children, plus the live backends.
+pg_cpu() {
+  [ "$STORE" = postgres ] || { echo 0; return; }
+  local pm; pm=$(head -1 "$WORK/pg/postmaster.pid")
+  { cat "/proc/$pm/stat"; for s in /proc/[0-9]*/stat; do awk -v pm="$pm" '$4 == pm' "$s" 2>/dev/null; done; } |
+    awk -v hz="$(getconf CLK_TCK)" -v pm="$pm" '{t += $14 + $15; if ($1 == pm) t += $16 + $17} END {print t / hz}'
+}
 until curl -sf "http://127.0.0.1:$INT/readyz" >/dev/null; do sleep 0.5; done
 until [ "$(curl -sf -H "Authorization: Bearer $KEY" "http://127.0.0.1:$INT/api/users" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" = "$USERS" ]; do sleep 1; done
 
 metric() { curl -sf "http://127.0.0.1:$INT/metrics" | awk -v m="$1" '$1==m {print $2}'; }
-C0=$(cpu); T0=$(date +%s.%N)
+# PULSE_PERF=file: perf samples of the worker during dispatch and drain (perf report -i file --no-children).
+if [ -n "${PULSE_PERF:-}" ]; then perf record -F 499 -g -p "$WORKER" -o "$PULSE_PERF" >/dev/null 2>&1 & PERF=$!; sleep 1; fi
+C0=$(cpu); P0=$(pg_cpu); T0=$(date +%s.%N)
 curl -sf -X POST -H "Authorization: Bearer $KEY" "http://127.0.0.1:$INT/api/probes/pulse/run" >/dev/null
 until [ "$(ls "$SINK" | wc -l)" -ge "$USERS" ]; do sleep 0.2; done
-T1=$(date +%s.%N); C1=$(cpu); WORKER_RATE=$(python3 -c "print($USERS/($T1-$T0))")
+T1=$(date +%s.%N); C1=$(cpu); P1=$(pg_cpu); [ -n "${PERF:-}" ] && { kill -INT "$PERF"; wait "$PERF" || true; }; WORKER_RATE=$(python3 -c "print($USERS/($T1-$T0))")
 SIZE=$(stat -c %s "$(ls -d "$SINK"/* | head -1)")
 echo "store=$STORE users=$USERS message_bytes=$SIZE"
 echo "pulse: dispatch + outbox drain of $USERS: $(python3 -c "print(f'{$T1-$T0:.1f} s, {$USERS/($T1-$T0):.0f} messages/s')")"
 echo "worker CPU: $(python3 -c "print(f'{$C1-$C0:.1f} s, {1000*($C1-$C0)/$USERS:.2f} CPU s per 1,000 messages')")"
+echo "PostgreSQL CPU: $(python3 -c "print(f'{$P1-$P0:.1f} s, {1000*($P1-$P0)/$USERS:.2f} CPU s per 1,000 messages')")"
 echo "pulses_sent_total=$(metric satisfaction_pulses_sent_total) backlog=$(metric satisfaction_outbox_backlog)"
 echo "of which the dispatch (queueing into the outbox): $(curl -sf -H "Authorization: Bearer $KEY" "http://127.0.0.1:$INT/api/probes" | python3 -c 'import json,sys; print([p["last"]["last"]["duration"] for p in json.load(sys.stdin) if p["name"]=="pulse"][0])' 2>/dev/null || echo '?')"
 
