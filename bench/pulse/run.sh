@@ -99,6 +99,8 @@ python3 "$ROOT/bench/pulse/links.py" "$SINK" 5000 > "$WORK/paths.txt"
 for i in $(seq 1 "$USERS"); do printf 'c%06d,c%06d@example.com,Bench %d,Ops,Lyon,,individual_contributor,UTC,en-GB,true,false\n' "$i" "$i" "$i"; done >> "$WORK/users.csv"
 admin -X POST "http://127.0.0.1:$INT/api/probes/directory/run" >/dev/null
 until [ "$(admin "http://127.0.0.1:$INT/api/users" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" = "$((2 * USERS))" ]; do sleep 1; done
+# The import's own work (and the exporter's refresh after it) is not the dispatch's: wait for a quiet worker (bounded).
+for _ in $(seq 1 30); do a=$(cpu); sleep 1; python3 -c "import sys; sys.exit(0 if $(cpu) - $a < 0.05 else 1)" && break; done
 rm -rf "$SINK"/*
 dispatch_round warm; WARM=$RATE
 echo "pulses_sent_total=$(metric satisfaction_pulses_sent_total) backlog=$(metric satisfaction_outbox_backlog)"
