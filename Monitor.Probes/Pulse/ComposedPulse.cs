@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Monitor.Core.Privacy;
 using Monitor.Core.Pulses;
 using Monitor.Core.Users;
@@ -54,28 +55,47 @@ public sealed class PulseComposer(PulseLinks links, PulseOptions options, PulseT
 {
     private readonly PulseTexts _texts = texts ?? PulseTexts.Default;
 
+    // The words of a pulse are the same for everyone of a language and question set: asked of the localiser once (some
+    // fifteen lookups, each switching the UI culture) instead of for every person; only names, dates and links vary.
+    private readonly ConcurrentDictionary<(PulseLanguage, string), Wording> _wording = new();
+
     public ComposedPulse Compose(User user, PulseRecord pulse)
     {
         var language = PulseTexts.Language(user.Locale);
-        var questions = _texts.Questions(pulse.QuestionSet, options, language) ?? [];
-        var composed = questions.Select((text, q) => new ComposedQuestion(text, PulseAnswers.All
-            .Select(a => new AnswerLink(a, links.Answer(pulse, q, a.Value)) { Words = _texts.Answer(language, a) }).ToList())).ToList();
+        var w = _wording.GetOrAdd((language, pulse.QuestionSet), k => Words(k.Item1, k.Item2));
+        var composed = w.Questions.Select((text, q) => new ComposedQuestion(text, PulseAnswers.All
+            .Select((a, i) => new AnswerLink(a, links.Answer(pulse, q, a.Value)) { Words = w.Answers[i] }).ToList())).ToList();
         var unsubscribe = links.Unsubscribe(user.Id, pulse.CreatedAt);
+        var culture = language.Culture;
         return new ComposedPulse(pulse, user,
-            Subject: questions.Length == 1 ? questions[0] : _texts.Get(language, "Mail.Subject.Many"),
-            Greeting: _texts.Get(language, "Mail.Greeting", user.DisplayName),
+            Subject: w.Subject,
+            Greeting: string.Format(culture, w.Greeting, user.DisplayName),
             composed,
             HoneypotUrl: links.Honeypot(pulse),
             UnsubscribeUrl: unsubscribe,
-            WhoSees: _texts.WhoSees(language, privacy, minGroupSize))
+            WhoSees: w.WhoSees)
         {
             Language = language,
-            Instructions = _texts.Get(language, "Mail.Instructions"),
-            UnsubscribeLabel = _texts.Get(language, "Mail.Unsubscribe.Link"),
-            UnsubscribeLine = _texts.Get(language, "Mail.Unsubscribe.Text", unsubscribe),
-            ValidUntil = _texts.Get(language, "Mail.ValidUntil", Local(pulse.ExpiresAt, user.TimeZone)),
+            Instructions = w.Instructions,
+            UnsubscribeLabel = w.UnsubscribeLabel,
+            UnsubscribeLine = string.Format(culture, w.UnsubscribeText, unsubscribe),
+            ValidUntil = string.Format(culture, w.ValidUntil, Local(pulse.ExpiresAt, user.TimeZone)),
         };
     }
+
+    // Format strings (Greeting, UnsubscribeText, ValidUntil) are kept unformatted: Get without arguments returns them as is.
+    private Wording Words(PulseLanguage language, string set)
+    {
+        var questions = _texts.Questions(set, options, language) ?? [];
+        return new Wording(questions, PulseAnswers.All.Select(a => _texts.Answer(language, a)).ToArray(),
+            questions.Length == 1 ? questions[0] : _texts.Get(language, "Mail.Subject.Many"),
+            _texts.Get(language, "Mail.Greeting"), _texts.WhoSees(language, privacy, minGroupSize),
+            _texts.Get(language, "Mail.Instructions"), _texts.Get(language, "Mail.Unsubscribe.Link"),
+            _texts.Get(language, "Mail.Unsubscribe.Text"), _texts.Get(language, "Mail.ValidUntil"));
+    }
+
+    private sealed record Wording(string[] Questions, string[] Answers, string Subject, string Greeting, string WhoSees,
+        string Instructions, string UnsubscribeLabel, string UnsubscribeText, string ValidUntil);
 
     /// <summary>A time as the person's clock shows it (an unknown zone reads UTC), for dates in their format.</summary>
     public static DateTime Local(DateTimeOffset at, string? timeZone) =>

@@ -1,5 +1,3 @@
-using System.Net.Sockets;
-using MailKit.Net.Smtp;
 using Microsoft.Extensions.Options;
 using MimeKit;
 using Monitor.Core.Pulses;
@@ -10,10 +8,10 @@ using Monitor.Probes.Pulse.Channels;
 namespace Monitor.Worker.Pulse;
 
 /// <summary>
-/// Pulses as e-mail: rendered to MIME when queued, sent over one SMTP connection per batch when
-/// <c>Mail:Smtp:Host</c> is set, else written as .eml files into <c>Mail:PickupDirectory</c>.
+/// Pulses as e-mail: rendered to MIME when queued, sent over one SMTP connection kept open across batches
+/// (<see cref="SmtpConnection"/>) when <c>Mail:Smtp:Host</c> is set, else written as .eml files into <c>Mail:PickupDirectory</c>.
 /// </summary>
-public sealed class EmailChannel(IOptions<MailOptions> options) : IPulseChannel
+public sealed class EmailChannel(IOptions<MailOptions> options, TimeProvider? time = null) : IPulseChannel, IAsyncDisposable, IDisposable
 {
     public const string ChannelName = "email";
 
@@ -29,6 +27,9 @@ public sealed class EmailChannel(IOptions<MailOptions> options) : IPulseChannel
 
     private MailboxAddress? _from;
 
+    // Only the outbox sender delivers, one batch at a time; the connection is opened on the first SMTP batch.
+    private SmtpConnection? _smtp;
+
     /// <summary>Where mail goes, for the sender's start-up log line.</summary>
     public string Transport => string.IsNullOrWhiteSpace(options.Value.Smtp.Host)
         ? $"pickup folder {Path.GetFullPath(options.Value.PickupDirectory)}"
@@ -37,32 +38,22 @@ public sealed class EmailChannel(IOptions<MailOptions> options) : IPulseChannel
     public Task DeliverAsync(IReadOnlyList<OutboxMessage> batch, ICollection<OutboxMessage> delivered, CancellationToken ct) =>
         string.IsNullOrWhiteSpace(options.Value.Smtp.Host) ? WritePickupAsync(batch, delivered, ct) : SendSmtpAsync(batch, delivered, ct);
 
-    private async Task SendSmtpAsync(IReadOnlyList<OutboxMessage> batch, ICollection<OutboxMessage> delivered, CancellationToken ct)
+    private Task SendSmtpAsync(IReadOnlyList<OutboxMessage> batch, ICollection<OutboxMessage> delivered, CancellationToken ct)
     {
-        var smtp = options.Value.Smtp;
-        using var client = new SmtpClient { Timeout = (int)smtp.Timeout.TotalMilliseconds };
-        // Our own socket, to turn Nagle off: with it, every message of a batch waits out the peer's
-        // delayed ACK (about 40 ms), which caps one connection at some 20 messages/s.
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        try
-        {
-            await socket.ConnectAsync(smtp.Host!, smtp.Port, ct);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
-        await client.ConnectAsync(socket, smtp.Host!, smtp.Port, smtp.Security, ct);
-        if (!string.IsNullOrEmpty(smtp.User)) await client.AuthenticateAsync(smtp.User, smtp.Password ?? "", ct);
-        foreach (var m in batch)
-        {
-            using var message = PulseMail.Parse(m.Message);
-            await client.SendAsync(message, ct);
-            delivered.Add(m);
-        }
-        await client.DisconnectAsync(true, ct);
+        var connection = _smtp ??= new SmtpConnection(options.Value.Smtp, time ?? TimeProvider.System);
+        return connection.SendAsync(batch, delivered, From, ct);
     }
+
+    /// <summary>Connections opened so far (one for many batches while the server keeps it).</summary>
+    internal int ConnectionsOpened => _smtp?.Opened ?? 0;
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_smtp is not null) await _smtp.DisposeAsync();
+    }
+
+    // A container disposed synchronously (tests) closes the socket without QUIT.
+    public void Dispose() => _smtp?.Drop();
 
     private async Task WritePickupAsync(IReadOnlyList<OutboxMessage> batch, ICollection<OutboxMessage> delivered, CancellationToken ct)
     {

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Pulse delivery benchmark (docs/benchmarks.md, "## Pulse delivery"). Loopback only, bounded in time.
 #   bench/pulse/run.sh [users=10000] [store=postgres|sqlite]
-# 1. N due users, one dispatch, the outbox drained to smtp-sink: messages/s (queueing and sending),
-#    beside smtp-source sending N messages of the same size to the same sink over one connection.
+# 1. N due users, one dispatch, the outbox drained to smtp-sink: messages/s (queueing and sending), first in a
+#    fresh worker (cold) and then for N other users (warm, the steady state), beside smtp-source sending N messages of the same size to the same sink over one connection.
 #    Prints the ratio of the two rates (same sink, size and connection count, same run), the load average, and
 #    the worker's CPU seconds per 1,000 messages (user + system from /proc, independent of the machine's load).
+#    PULSE_PERF=file records perf samples of the worker over the warm round.
 # 2. wrk POSTing answers (the "Send" button of N different pulses) to the public listener.
 set -euo pipefail
 USERS=${1:-10000}; STORE=${2:-postgres}
@@ -52,32 +53,65 @@ export Endpoints__Public=http://127.0.0.1:$PUB Endpoints__Internal=http://127.0.
   Pulse__BusinessDays__4=Friday Pulse__BusinessDays__5=Saturday Pulse__BusinessDays__6=Sunday \
   Mail__Smtp__Host=127.0.0.1 Mail__Smtp__Port=$SINK_PORT Mail__Smtp__Security=None Mail__Outbox__PollInterval=00:00:00.2 \
   Logging__LogLevel__Default=Warning
+if [ -n "${PULSE_PERF:-}" ]; then export DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0; fi  # JIT symbols for perf
 (cd "$WORK" && exec dotnet "$WORK/worker/Monitor.Worker.dll" > "$WORK/worker.log" 2>&1) & PIDS+=($!); WORKER=$!
 # utime + stime of the worker in seconds (fields 14 and 15 of /proc/PID/stat, in clock ticks).
 cpu() { awk -v hz="$(getconf CLK_TCK)" '{print ($14 + $15) / hz}' "/proc/$WORKER/stat"; }
+# PostgreSQL's CPU seconds (it shares the cores): the postmaster with its exited children, plus the live backends.
+pg_cpu() {
+  [ "$STORE" = postgres ] || { echo 0; return; }
+  local pm; pm=$(head -1 "$WORK/pg/postmaster.pid")
+  { cat "/proc/$pm/stat"; for s in /proc/[0-9]*/stat; do awk -v pm="$pm" '$4 == pm' "$s" 2>/dev/null; done; } |
+    awk -v hz="$(getconf CLK_TCK)" -v pm="$pm" '{t += $14 + $15; if ($1 == pm) t += $16 + $17} END {print t / hz}'
+}
 until curl -sf "http://127.0.0.1:$INT/readyz" >/dev/null; do sleep 0.5; done
 until [ "$(curl -sf -H "Authorization: Bearer $KEY" "http://127.0.0.1:$INT/api/users" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" = "$USERS" ]; do sleep 1; done
 
 metric() { curl -sf "http://127.0.0.1:$INT/metrics" | awk -v m="$1" '$1==m {print $2}'; }
-C0=$(cpu); T0=$(date +%s.%N)
-curl -sf -X POST -H "Authorization: Bearer $KEY" "http://127.0.0.1:$INT/api/probes/pulse/run" >/dev/null
-until [ "$(ls "$SINK" | wc -l)" -ge "$USERS" ]; do sleep 0.2; done
-T1=$(date +%s.%N); C1=$(cpu); WORKER_RATE=$(python3 -c "print($USERS/($T1-$T0))")
+admin() { curl -sf -H "Authorization: Bearer $KEY" "$@"; }
+# One dispatch of $USERS due people and the outbox drained to the sink: sets RATE and prints the round's figures.
+# PULSE_PERF=file: perf samples of the worker during the warm round (perf report -i file --no-children).
+dispatch_round() {
+  local label=$1 perf=""
+  if [ "$label" = warm ] && [ -n "${PULSE_PERF:-}" ]; then
+    perf record -F 499 -g -p "$WORKER" -o "$PULSE_PERF" >/dev/null 2>&1 & perf=$!; sleep 1
+  fi
+  local c0 p0 t0 c1 p1 t1
+  c0=$(cpu); p0=$(pg_cpu); t0=$(date +%s.%N)
+  admin -X POST "http://127.0.0.1:$INT/api/probes/pulse/run" >/dev/null
+  until [ "$(ls "$SINK" | wc -l)" -ge "$USERS" ]; do sleep 0.2; done
+  t1=$(date +%s.%N); c1=$(cpu); p1=$(pg_cpu)
+  [ -n "$perf" ] && { kill -INT "$perf"; wait "$perf" || true; }
+  RATE=$(python3 -c "print($USERS/($t1-$t0))")
+  echo "pulse, $label: dispatch + outbox drain of $USERS: $(python3 -c "print(f'{$t1-$t0:.1f} s, {$USERS/($t1-$t0):.0f} messages/s')")"
+  echo "  worker CPU: $(python3 -c "print(f'{$c1-$c0:.1f} s, {1000*($c1-$c0)/$USERS:.2f} CPU s per 1,000 messages')")"
+  echo "  PostgreSQL CPU: $(python3 -c "print(f'{$p1-$p0:.1f} s, {1000*($p1-$p0)/$USERS:.2f} CPU s per 1,000 messages')")"
+  echo "  of which the dispatch (queueing into the outbox): $(admin "http://127.0.0.1:$INT/api/probes" | python3 -c 'import json,sys; print([p["last"]["last"]["duration"] for p in json.load(sys.stdin) if p["name"]=="pulse"][0])' 2>/dev/null || echo '?')"
+}
+
+# Cold: the first dispatch of a fresh worker (every code path compiled by the JIT on the way).
+dispatch_round cold; COLD=$RATE
 SIZE=$(stat -c %s "$(ls -d "$SINK"/* | head -1)")
 echo "store=$STORE users=$USERS message_bytes=$SIZE"
-echo "pulse: dispatch + outbox drain of $USERS: $(python3 -c "print(f'{$T1-$T0:.1f} s, {$USERS/($T1-$T0):.0f} messages/s')")"
-echo "worker CPU: $(python3 -c "print(f'{$C1-$C0:.1f} s, {1000*($C1-$C0)/$USERS:.2f} CPU s per 1,000 messages')")"
-echo "pulses_sent_total=$(metric satisfaction_pulses_sent_total) backlog=$(metric satisfaction_outbox_backlog)"
-echo "of which the dispatch (queueing into the outbox): $(curl -sf -H "Authorization: Bearer $KEY" "http://127.0.0.1:$INT/api/probes" | python3 -c 'import json,sys; print([p["last"]["last"]["duration"] for p in json.load(sys.stdin) if p["name"]=="pulse"][0])' 2>/dev/null || echo '?')"
-
 python3 "$ROOT/bench/pulse/links.py" "$SINK" 5000 > "$WORK/paths.txt"
+# Warm: the same again for $USERS other people (added to the directory; the first ones are not due again), the
+# steady state of a worker that has run before.
+for i in $(seq 1 "$USERS"); do printf 'c%06d,c%06d@example.com,Bench %d,Ops,Lyon,,individual_contributor,UTC,en-GB,true,false\n' "$i" "$i" "$i"; done >> "$WORK/users.csv"
+admin -X POST "http://127.0.0.1:$INT/api/probes/directory/run" >/dev/null
+until [ "$(admin "http://127.0.0.1:$INT/api/users" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" = "$((2 * USERS))" ]; do sleep 1; done
+# The import's own work (and the exporter's refresh after it) is not the dispatch's: wait for a quiet worker (bounded).
+for _ in $(seq 1 30); do a=$(cpu); sleep 1; python3 -c "import sys; sys.exit(0 if $(cpu) - $a < 0.05 else 1)" && break; done
+rm -rf "$SINK"/*
+dispatch_round warm; WARM=$RATE
+echo "pulses_sent_total=$(metric satisfaction_pulses_sent_total) backlog=$(metric satisfaction_outbox_backlog)"
+
 rm -rf "$SINK"/*
 T0=$(date +%s.%N)
 /usr/sbin/smtp-source -d -s 1 -m "$USERS" -l "$SIZE" -f bench@localhost -t bench@example.com 127.0.0.1:$SINK_PORT
 until [ "$(ls "$SINK" | wc -l)" -ge "$USERS" ]; do sleep 0.2; done
 T1=$(date +%s.%N)
 echo "smtp-source, one connection, $USERS x $SIZE bytes: $(python3 -c "print(f'{$T1-$T0:.1f} s, {$USERS/($T1-$T0):.0f} messages/s')")"
-echo "ratio worker / smtp-source (same sink, size, one connection each): $(python3 -c "print(f'{$WORKER_RATE*($T1-$T0)/$USERS:.2f}')")"
+echo "ratio worker / smtp-source (same sink, size, one connection each): cold $(python3 -c "print(f'{$COLD*($T1-$T0)/$USERS:.2f}')"), warm $(python3 -c "print(f'{$WARM*($T1-$T0)/$USERS:.2f}')")"
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 rm -rf "$SINK"
 
