@@ -13,7 +13,8 @@ public sealed partial class ZendeskConnector
     private const string SurveyResponses = "/api/v2/guide/survey_responses";
     private const string TicketZrn = "zen:ticket:";
 
-    // The list's documented page size limit (Help Center API "Pagination": page[size] at most 100).
+    // Cursor pagination as developer.zendesk.com "Pagination" documents it: page[size] (at most 100 on most endpoints),
+    // then page[after]=meta.after_cursor while meta.has_more.
     private const int SurveyPageSize = 100;
 
     /// <summary>Per run: cleared on the first 403/404, as an account runs either the legacy CSAT or the survey.</summary>

@@ -140,4 +140,33 @@ public sealed partial class ZendeskConnectorTests
             Is.EqualTo(new[] { ("zendesk:35436:csat:bad", -1.0, (string?)"Nobody helped") }));
         Assert.That(server.Count(SurveyPath), Is.EqualTo(status == 200 ? 2 : 1), "a refusal or 404 stops the asking for the run");
     }
+
+    /// <summary>A ticket read through show_many for its SLA breach is asked about its survey responses too.</summary>
+    [Test]
+    public async Task A_breached_ticket_outside_the_export_gets_its_survey_CSAT()
+    {
+        await using var server = await ServeSurveyedTicketsAsync(35436);
+        server.On("/api/v2/incremental/ticket_metric_events", Reply.Json("""
+            {"ticket_metric_events":[{"id":926232757380,"ticket_id":40001,"metric":"requester_wait_time","instance_id":1,"type":"breach",
+              "time":"2026-01-05T09:30:00Z"}],"next_page":null,"count":1,"end_of_stream":true}
+            """));
+        server.On("/api/v2/tickets/show_many.json", ["ids=40001"], Reply.Json("""
+            {"tickets":[{"id":40001,"requester_id":20978392,"status":"solved","updated_at":"2026-01-04T16:00:00Z"}],
+             "users":[{"id":20978392,"email":"ann@example.com"}]}
+            """));
+        server.On("/api/v2/tickets/40001/comments.json", Reply.Json("""{"comments":[],"next_page":null}"""));
+        server.On("/api/v2/tickets/40001/audits.json", Reply.Json(NoAudits));
+        server.On(SurveyPath, ["zen:ticket:40001"], Reply.Json(DocumentedSurveyResponses.Replace("99", "40001")));
+        server.On(SurveyPath, ["zen:ticket:35436"], Reply.Json("""{"meta":{"has_more":false},"survey_responses":[]}"""));
+        using var harness = ZendeskHarness(server);
+
+        var result = await harness.RunAsync();
+
+        Assert.That(result.Success, Is.True, result.Message);
+        Assert.That(harness.Sink.Signals.Select(s => (s.Kind, s.Source)).OrderBy(s => s.Source), Is.EqualTo(new[]
+        {
+            (SignalKinds.TicketCsat, "zendesk:40001:csat:01J1WB51MG6HXTYWE6Q0C93RNW"),
+            (SignalKinds.TicketSlaBreached, "zendesk:40001:sla_breached"),
+        }));
+    }
 }
