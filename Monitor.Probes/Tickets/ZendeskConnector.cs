@@ -25,7 +25,8 @@ public sealed class ZendeskOptions : TicketSystemOptions
 /// (<c>/api/v2/tickets/{id}/comments.json</c>: <c>public</c>, <c>author_id</c>) and audits
 /// (<c>/api/v2/tickets/{id}/audits.json</c>: status changes out of solved/closed are reopens, dated by the audit; the
 /// satisfaction rating's audit dates the CSAT). <c>satisfaction_rating.score</c> good/bad becomes CSAT; offered and
-/// unoffered say nothing. SLA breaches come from the ticket metric events (<c>/api/v2/incremental/ticket_metric_events</c>,
+/// unoffered say nothing; on an account with the CSAT survey its responses are the CSAT (ZendeskConnector.Surveys.cs).
+/// SLA breaches come from the ticket metric events (<c>/api/v2/incremental/ticket_metric_events</c>,
 /// <c>type</c> breach), read once per run; breached tickets the export does not hold (an SLA runs out without updating
 /// the ticket) are read afterwards through <c>/api/v2/tickets/show_many.json</c>.
 /// </summary>
