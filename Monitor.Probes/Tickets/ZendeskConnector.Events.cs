@@ -95,18 +95,20 @@ public sealed partial class ZendeskConnector
     /// Yielded after the export: their update is older than the window, so the watermark does not move for them.
     /// </summary>
     private async IAsyncEnumerable<TicketFetch> BreachedOutsideExportAsync(Dictionary<string, DateTimeOffset> breaches,
-        HashSet<string> exported, [EnumeratorCancellation] CancellationToken cancellationToken)
+        HashSet<string> exported, SurveyState surveyState, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         foreach (var ids in breaches.Keys.Where(id => !exported.Contains(id)).Order(StringComparer.Ordinal).Chunk(ShowManyLimit))
         {
             var page = (await GetJsonAsync(
                 $"/api/v2/tickets/show_many.json?ids={Escape(string.Join(",", ids))}&include=users", cancellationToken))!.Value;
             var emails = Emails(page);
-            foreach (var ticket in Required(page, "tickets").EnumerateArray())
+            var tickets = Required(page, "tickets");
+            var surveys = await SurveyResponsesAsync(TicketIds(tickets), surveyState, cancellationToken);
+            foreach (var ticket in tickets.EnumerateArray())
             {
                 var updated = TimeOrNull(ticket, "updated_at");
                 yield return await ReadTicketAsync(Text(ticket, "id"), updated,
-                    () => ReadOneAsync(ticket, emails, breaches, cancellationToken));
+                    () => ReadOneAsync(ticket, emails, breaches, surveys, cancellationToken));
             }
         }
     }

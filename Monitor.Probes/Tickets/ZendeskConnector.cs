@@ -25,7 +25,8 @@ public sealed class ZendeskOptions : TicketSystemOptions
 /// (<c>/api/v2/tickets/{id}/comments.json</c>: <c>public</c>, <c>author_id</c>) and audits
 /// (<c>/api/v2/tickets/{id}/audits.json</c>: status changes out of solved/closed are reopens, dated by the audit; the
 /// satisfaction rating's audit dates the CSAT). <c>satisfaction_rating.score</c> good/bad becomes CSAT; offered and
-/// unoffered say nothing. SLA breaches come from the ticket metric events (<c>/api/v2/incremental/ticket_metric_events</c>,
+/// unoffered say nothing; on an account with the CSAT survey its responses are the CSAT (ZendeskConnector.Surveys.cs).
+/// SLA breaches come from the ticket metric events (<c>/api/v2/incremental/ticket_metric_events</c>,
 /// <c>type</c> breach), read once per run; breached tickets the export does not hold (an SLA runs out without updating
 /// the ticket) are read afterwards through <c>/api/v2/tickets/show_many.json</c>.
 /// </summary>
@@ -47,30 +48,33 @@ public sealed partial class ZendeskConnector(
         var next = $"{export}?start_time={since.ToUnixTimeSeconds()}&include=users&per_page={Options.PageSize}";
         Dictionary<string, DateTimeOffset>? breaches = null;
         var exported = new HashSet<string>();
+        var surveyState = new SurveyState();
         while (true)
         {
             var page = (await GetJsonAsync(next, cancellationToken))!.Value;
             // After the first page, so that bad credentials fail on the export and not on this admin-only list.
             breaches ??= await SlaBreachesAsync(since, cancellationToken);
             var emails = Emails(page);
-            foreach (var ticket in Required(page, "tickets").EnumerateArray())
+            var tickets = Required(page, "tickets");
+            var surveys = await SurveyResponsesAsync(TicketIds(tickets), surveyState, cancellationToken);
+            foreach (var ticket in tickets.EnumerateArray())
             {
                 var id = Text(ticket, "id");
                 if (id is not null) exported.Add(id);
                 // Not yet validated: a time that is not a date rejects this ticket inside ReadTicketAsync, not the run.
                 var updated = TimeOrNull(ticket, "updated_at");
-                yield return await ReadTicketAsync(id, updated, () => ReadOneAsync(ticket, emails, breaches, cancellationToken));
+                yield return await ReadTicketAsync(id, updated, () => ReadOneAsync(ticket, emails, breaches, surveys, cancellationToken));
             }
             if (Optional(page, "end_of_stream")?.ValueKind == JsonValueKind.True || Text(page, "after_cursor") is not { } cursor)
                 break;
             next = $"{export}?cursor={Escape(cursor)}&include=users&per_page={Options.PageSize}";
         }
         // An SLA runs out by the clock, without updating the ticket: a breached ticket may be missing from the export.
-        await foreach (var fetch in BreachedOutsideExportAsync(breaches!, exported, cancellationToken)) yield return fetch;
+        await foreach (var fetch in BreachedOutsideExportAsync(breaches!, exported, surveyState, cancellationToken)) yield return fetch;
     }
 
     private async Task<TicketRecord> ReadOneAsync(JsonElement ticket, Dictionary<string, string> emails,
-        Dictionary<string, DateTimeOffset> breaches, CancellationToken cancellationToken)
+        Dictionary<string, DateTimeOffset> breaches, Dictionary<string, List<JsonElement>> surveys, CancellationToken cancellationToken)
     {
         var id = RequiredText(ticket, "id");
         var updated = RequiredTime(ticket, "updated_at");
@@ -95,7 +99,13 @@ public sealed partial class ZendeskConnector(
             }
             history = await HistoryAsync(id, rejected, cancellationToken);
         }
-        var csat = ReadRecord(id, "satisfaction rating", rejected, () => Satisfaction(ticket, history.RatedAt ?? updated));
+        // An account runs either the CSAT survey or the legacy rating: the newest survey response wins over a legacy rating.
+        TicketSatisfaction? csat = null;
+        foreach (var response in surveys.GetValueOrDefault(id) ?? [])
+            if (ReadRecord(id, $"survey response {Text(response, "id")}", rejected, () => SurveyRating(response)) is { } s
+                && (csat is null || s.At > csat.At))
+                csat = s;
+        csat ??= ReadRecord(id, "satisfaction rating", rejected, () => Satisfaction(ticket, history.RatedAt ?? updated));
         var sla = breaches.TryGetValue(id, out var breachedAt) ? new TicketSlaBreach(breachedAt) : null;
         return new TicketRecord(id, requesterId is not null ? emails.GetValueOrDefault(requesterId) : null, updated, history.Reopens, sla,
             csat, comments) { RejectedRecords = rejected };
@@ -122,6 +132,9 @@ public sealed partial class ZendeskConnector(
     /// mind (bad, then good) is still a second signal.
     /// </summary>
     internal static string RatingKey(string score) => score;
+
+    private static IEnumerable<string> TicketIds(JsonElement tickets) =>
+        tickets.ValueKind == JsonValueKind.Array ? tickets.EnumerateArray().Select(t => Text(t, "id")).OfType<string>() : [];
 
     private static Dictionary<string, string> Emails(JsonElement page)
     {
