@@ -42,6 +42,9 @@ public sealed class WorkerProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The worker's process id, to read its memory from /proc.</summary>
+    public int ProcessId => _process.Id;
+
     public int ExitCode => _process.ExitCode;
 
     public static string WorkerDll => Path.Combine(AppContext.BaseDirectory, "Monitor.Worker.dll");

@@ -16,6 +16,8 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 WORK=$(mktemp -d /tmp/sm-mem-XXXXXX); chmod 777 "$WORK"
 PG=/usr/lib/postgresql/15/bin
 LIMIT_MB=400
+TICKS=$(getconf CLK_TCK)
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }  # user + system time of a process, in clock ticks
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 WORKER_PID=
@@ -80,12 +82,16 @@ for i in "${!DIRS[@]}"; do
   done
   PID=$WORKER_PID  # exec: the subshell became the worker
   echo scrapes > "$WORK/phase"
-  TIMES=()
+  TIMES=(); CPU0=$(cpu_ticks "$PID")
   for _ in $(seq 1 12); do
     TIMES+=("$(curl -s -o "$WORK/scrape.txt" -w '%{time_total}' "http://127.0.0.1:$INT/metrics")")
     sleep 5
   done
+  CPU1=$(cpu_ticks "$PID")
   grep -E '^dotnet_total_memory_bytes|^dotnet_collection_count_total' "$WORK/scrape.txt" | sed 's/^/  /'
+  # CPU time does not depend on the machine's load as wall time does: compare it between the two workers.
+  echo "  worker CPU over the 12 scrapes and the refreshes between them: $(( (CPU1 - CPU0) * 1000 / TICKS )) ms;" \
+    "load average $(cut -d' ' -f1-3 /proc/loadavg)"
   if [ "${GCDUMP:-}" = 1 ]; then
     "$HOME/.dotnet/tools/dotnet-gcdump" collect -p "$PID" -o "$WORK/heap$i.gcdump" >/dev/null
     "$HOME/.dotnet/tools/dotnet-gcdump" report "$WORK/heap$i.gcdump" | head -30 | sed 's/^/  heap: /'
