@@ -8,27 +8,21 @@ set -euo pipefail
 STORE=${1:-postgres}; SECONDS_EACH=${2:-20}; USERS=10000
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 WORK=$(mktemp -d /tmp/sm-ingest-XXXXXX); chmod 777 "$WORK"
-PG=/usr/lib/postgresql/15/bin
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+# free_port, as_pg, pg_init/pg_start/pg_stop, stop_pids.
+source "$(dirname "$0")/../lib/loopback.sh"
 PIDS=()
 cleanup() {
-  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${PIDS[@]}"; do for _ in $(seq 1 40); do kill -0 "$p" 2>/dev/null || break; sleep 0.5; done; kill -9 "$p" 2>/dev/null || true; done
-  [ -d "$WORK/pg" ] && as_pg $PG/pg_ctl -D "$WORK/pg" -m fast -w stop >/dev/null 2>&1 || true
+  stop_pids
+  pg_stop
   rm -rf "$WORK"
 }
 trap cleanup EXIT
 
 dotnet publish "$ROOT/Monitor.Worker" -c Release -o "$WORK/worker" --nologo -v q >/dev/null
-{ echo "id,email,display_name,department,site,manager,rank,time_zone,locale,active,opted_out"
-  for i in $(seq 1 "$USERS"); do printf 'b%06d,b%06d@example.com,Bench %d,Ops,Lyon,,individual_contributor,UTC,en-GB,true,false\n' "$i" "$i" "$i"; done
-} > "$WORK/users.csv"
+users_csv "$USERS" > "$WORK/users.csv"
 
 if [ "$STORE" = postgres ]; then
-  PGPORT=$(free_port); mkdir -p "$WORK/pg"; chown postgres "$WORK/pg" 2>/dev/null || true
-  as_pg $PG/initdb -D "$WORK/pg" -U postgres -A trust -E UTF8 >/dev/null
-  as_pg $PG/pg_ctl -D "$WORK/pg" -l "$WORK/pg.log" -w -o "-p $PGPORT -k $WORK -c listen_addresses=127.0.0.1" start >/dev/null
+  pg_init; pg_start
   export Storage__Provider=postgres Storage__ConnectionString="Host=127.0.0.1;Port=$PGPORT;Username=postgres;Database=postgres"
 else
   export Storage__Provider=sqlite Storage__ConnectionString="Data Source=$WORK/monitor.db"

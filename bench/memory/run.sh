@@ -14,16 +14,15 @@ set -euo pipefail
 USERS=${1:-100000}; STORE=${2:-sqlite}; BEFORE=${3:-}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 WORK=$(mktemp -d /tmp/sm-mem-XXXXXX); chmod 777 "$WORK"
-PG=/usr/lib/postgresql/15/bin
+# free_port, as_pg, pg_init/pg_start/pg_stop, stop_pids.
+source "$(dirname "$0")/../lib/loopback.sh"
 LIMIT_MB=400
 TICKS=$(getconf CLK_TCK)
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }  # user + system time of a process, in clock ticks
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 WORKER_PID=
 cleanup() {
   if [ -n "$WORKER_PID" ]; then kill "$WORKER_PID" 2>/dev/null || true; sleep 2; kill -9 "$WORKER_PID" 2>/dev/null || true; fi
-  [ -d "$WORK/pg" ] && as_pg $PG/pg_ctl -D "$WORK/pg" -m fast -w stop >/dev/null 2>&1 || true
+  pg_stop
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -43,9 +42,7 @@ dotnet build "$ROOT/bench/Monitor.Bench.Foundation" -c Release --nologo -v q >/d
 SEED="$ROOT/bench/Monitor.Bench.Foundation/bin/Release/net10.0/Monitor.Bench.Foundation.dll"
 
 if [ "$STORE" = postgres ]; then
-  PGPORT=$(free_port); mkdir -p "$WORK/pg"; chown postgres "$WORK/pg" 2>/dev/null || true
-  as_pg $PG/initdb -D "$WORK/pg" -U postgres -A trust -E UTF8 >/dev/null
-  as_pg $PG/pg_ctl -D "$WORK/pg" -l "$WORK/pg.log" -w -o "-p $PGPORT -k $WORK -c listen_addresses=127.0.0.1" start >/dev/null
+  pg_init; pg_start
   PGCS="Host=127.0.0.1;Port=$PGPORT;Username=postgres"
   as_pg $PG/psql -h 127.0.0.1 -p "$PGPORT" -U postgres -qc "CREATE DATABASE seeded" >/dev/null
   dotnet "$SEED" postgres "$PGCS;Database=seeded" "$USERS" 10 "$WORK/users.csv" > "$WORK/seed.log"

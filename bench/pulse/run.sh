@@ -11,30 +11,24 @@ set -euo pipefail
 USERS=${1:-10000}; STORE=${2:-postgres}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 WORK=$(mktemp -d /tmp/sm-bench-XXXXXX); chmod 777 "$WORK"
-PG=/usr/lib/postgresql/15/bin
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+# free_port, as_pg, pg_init/pg_start/pg_stop, stop_pids.
+source "$(dirname "$0")/../lib/loopback.sh"
 PIDS=()
 # The worker is stopped (and waited for) before its database: a worker whose PostgreSQL is gone was
 # seen to hang in its graceful shutdown, so it gets 20 s and then SIGKILL.
 cleanup() {
-  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${PIDS[@]}"; do for _ in $(seq 1 40); do kill -0 "$p" 2>/dev/null || break; sleep 0.5; done; kill -9 "$p" 2>/dev/null || true; done
-  [ -d "$WORK/pg" ] && as_pg $PG/pg_ctl -D "$WORK/pg" -m fast -w stop >/dev/null 2>&1 || true
+  stop_pids
+  pg_stop
   rm -rf "$WORK" "${SINK:-/nonexistent}"
 }
 trap cleanup EXIT
 
 dotnet publish "$ROOT/Monitor.Worker" -c Release -o "$WORK/worker" --nologo -v q >/dev/null
 
-{ echo "id,email,display_name,department,site,manager,rank,time_zone,locale,active,opted_out"
-  for i in $(seq 1 "$USERS"); do printf 'b%06d,b%06d@example.com,Bench %d,Ops,Lyon,,individual_contributor,UTC,en-GB,true,false\n' "$i" "$i" "$i"; done
-} > "$WORK/users.csv"
+users_csv "$USERS" > "$WORK/users.csv"
 
 if [ "$STORE" = postgres ]; then
-  PGPORT=$(free_port); mkdir -p "$WORK/pg"; chown postgres "$WORK/pg" 2>/dev/null || true
-  as_pg $PG/initdb -D "$WORK/pg" -U postgres -A trust -E UTF8 >/dev/null
-  as_pg $PG/pg_ctl -D "$WORK/pg" -l "$WORK/pg.log" -w -o "-p $PGPORT -k $WORK -c listen_addresses=127.0.0.1" start >/dev/null
+  pg_init; pg_start
   export Storage__Provider=postgres Storage__ConnectionString="Host=127.0.0.1;Port=$PGPORT;Username=postgres;Database=postgres"
 else
   export Storage__Provider=sqlite Storage__ConnectionString="Data Source=$WORK/monitor.db"
@@ -96,7 +90,7 @@ echo "store=$STORE users=$USERS message_bytes=$SIZE"
 python3 "$ROOT/bench/pulse/links.py" "$SINK" 5000 > "$WORK/paths.txt"
 # Warm: the same again for $USERS other people (added to the directory; the first ones are not due again), the
 # steady state of a worker that has run before.
-for i in $(seq 1 "$USERS"); do printf 'c%06d,c%06d@example.com,Bench %d,Ops,Lyon,,individual_contributor,UTC,en-GB,true,false\n' "$i" "$i" "$i"; done >> "$WORK/users.csv"
+users_csv "$USERS" c | tail -n +2 >> "$WORK/users.csv"
 admin -X POST "http://127.0.0.1:$INT/api/probes/directory/run" >/dev/null
 until [ "$(admin "http://127.0.0.1:$INT/api/users" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" = "$((2 * USERS))" ]; do sleep 1; done
 # The import's own work (and the exporter's refresh after it) is not the dispatch's: wait for a quiet worker (bounded).
