@@ -6,7 +6,7 @@
 #    Prints the ratio of the two rates (same sink, size and connection count, same run), the load average, and
 #    the worker's CPU seconds per 1,000 messages (user + system from /proc, independent of the machine's load).
 #    PULSE_PERF=file records perf samples of the worker over the warm round.
-# 2. wrk POSTing answers (the "Send" button of N different pulses) to the public listener.
+# Answers have their own bench with the database's limit beside them: bench/pulse/answers.sh.
 set -euo pipefail
 USERS=${1:-10000}; STORE=${2:-postgres}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -87,7 +87,6 @@ dispatch_round() {
 dispatch_round cold; COLD=$RATE
 SIZE=$(stat -c %s "$(ls -d "$SINK"/* | head -1)")
 echo "store=$STORE users=$USERS message_bytes=$SIZE"
-python3 "$ROOT/bench/pulse/links.py" "$SINK" 5000 > "$WORK/paths.txt"
 # Warm: the same again for $USERS other people (added to the directory; the first ones are not due again), the
 # steady state of a worker that has run before.
 users_csv "$USERS" c | tail -n +2 >> "$WORK/users.csv"
@@ -108,8 +107,3 @@ echo "smtp-source, one connection, $USERS x $SIZE bytes: $(python3 -c "print(f'{
 echo "ratio worker / smtp-source (same sink, size, one connection each): cold $(python3 -c "print(f'{$COLD*($T1-$T0)/$USERS:.2f}')"), warm $(python3 -c "print(f'{$WARM*($T1-$T0)/$USERS:.2f}')")"
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 rm -rf "$SINK"
-
-command -v wrk >/dev/null || { echo "answers: skipped (wrk is not installed)"; exit 0; }
-echo "answers: wrk -t2 -c16 -d20s over $(wc -l < "$WORK/paths.txt") pulses"
-PATHS_FILE="$WORK/paths.txt" wrk -t2 -c16 -d20s --latency -s "$ROOT/bench/pulse/answers.lua" "http://127.0.0.1:$PUB"
-echo "pulse_answers_total=$(metric satisfaction_pulse_answers_total) scanner_hits: $(curl -sf "http://127.0.0.1:$INT/metrics" | grep '^satisfaction_link_scanner_hits_total' | tr '\n' ' ')"
