@@ -6,6 +6,7 @@
 'use strict';
 const fs = require('fs');
 const vader = require('vader-sentiment');
+const { pearson } = require('./stats');
 
 const [file, topArg] = process.argv.slice(2);
 if (!file) {
@@ -18,18 +19,6 @@ const rows = fs.readFileSync(file, 'utf8').split('\n').filter(l => l.length > 0)
   return { id, ours: Number(ours), text: joined, ref: vader.SentimentIntensityAnalyzer.polarity_scores(joined).compound };
 });
 
-function pearson(x, y) {
-  const n = x.length;
-  const mx = x.reduce((a, b) => a + b, 0) / n;
-  const my = y.reduce((a, b) => a + b, 0) / n;
-  let sxy = 0, sxx = 0, syy = 0;
-  for (let i = 0; i < n; i++) {
-    sxy += (x[i] - mx) * (y[i] - my);
-    sxx += (x[i] - mx) ** 2;
-    syy += (y[i] - my) ** 2;
-  }
-  return sxy / Math.sqrt(sxx * syy);
-}
 
 const cls = s => (s >= 0.05 ? 1 : s <= -0.05 ? -1 : 0);
 const agree = rows.filter(r => cls(r.ours) === cls(r.ref)).length;

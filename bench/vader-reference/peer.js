@@ -6,19 +6,8 @@
 'use strict';
 const fs = require('fs');
 const vader = require('vader-sentiment');
+const { pearson } = require('./stats');
 
-function pearson(x, y) {
-  const n = x.length;
-  const mx = x.reduce((a, b) => a + b, 0) / n;
-  const my = y.reduce((a, b) => a + b, 0) / n;
-  let sxy = 0, sxx = 0, syy = 0;
-  for (let i = 0; i < n; i++) {
-    sxy += (x[i] - mx) * (y[i] - my);
-    sxx += (x[i] - mx) ** 2;
-    syy += (y[i] - my) ** 2;
-  }
-  return sxy / Math.sqrt(sxx * syy);
-}
 
 for (const file of process.argv.slice(2)) {
   // id <TAB> mean rating (-4..4) <TAB> text, CRLF line ends.
