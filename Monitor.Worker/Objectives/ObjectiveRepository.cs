@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Dapper;
 using Monitor.Core.Evaluation;
 using Monitor.Core.Objectives;
@@ -40,7 +39,7 @@ public sealed class ObjectiveRepository(Database db)
                 SELECT MAX(x.changed_at) FROM state_changes x WHERE x.user_id = sc.user_id AND x.changed_at <= @from)
             """, new { department, from }, cancellationToken: ct)))
             .GroupBy(r => r.UserId).ToDictionary(g => g.Key, g => (SatisfactionState)g.Last().ToState, StringComparer.Ordinal);
-        var changes = (await c.QueryAsync<ChangeRow>(new CommandDefinition(
+        var changes = (await c.QueryAsync<StateRepository.ChangeRow>(new CommandDefinition(
             """
             SELECT sc.user_id, sc.from_state, sc.to_state, sc.changed_at, sc.score, sc.causes
             FROM state_changes sc JOIN users u ON u.id = sc.user_id
@@ -73,18 +72,5 @@ public sealed class ObjectiveRepository(Database db)
     {
         public string UserId { get; set; } = "";
         public int ToState { get; set; }
-    }
-
-    private sealed class ChangeRow
-    {
-        public string UserId { get; set; } = "";
-        public int FromState { get; set; }
-        public int ToState { get; set; }
-        public DateTimeOffset ChangedAt { get; set; }
-        public double? Score { get; set; }
-        public string Causes { get; set; } = "[]";
-
-        public StateChange ToChange() => new(UserId, (SatisfactionState)FromState, (SatisfactionState)ToState, ChangedAt, Score,
-            JsonSerializer.Deserialize<List<SignalRef>>(Causes, Json.Options) ?? []);
     }
 }

@@ -98,7 +98,8 @@ public sealed class StateRepository(Database db)
             Flapping, FlapPercent, SoftDownCount, StateSince, EvaluatedAt);
     }
 
-    private sealed class ChangeRow
+    /// <summary>A stored state change as read and written (also read by the objectives' timeline).</summary>
+    internal sealed class ChangeRow
     {
         public string Id { get; set; } = "";
         public string UserId { get; set; } = "";
