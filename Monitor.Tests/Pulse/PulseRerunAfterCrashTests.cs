@@ -1,5 +1,4 @@
 using Dapper;
-using Microsoft.Extensions.Options;
 using Monitor.Tests.Infrastructure;
 using Monitor.Worker.Storage;
 
@@ -17,20 +16,8 @@ public sealed class PulseRerunAfterCrashTests
     [Test]
     public async Task A_manual_run_right_after_a_crash_mid_dispatch_starts_at_once_and_queues_everyone_once()
     {
-        var storage = await Stores.NewAsync(Stores.Postgres);
-        await using var db = new Database(Options.Create(storage));
-        await using var world = await PulseWorld.StartAsync(Stores.Postgres, extraUsers: Extra, settings: new Dictionary<string, string>
-        {
-            ["Storage:Provider"] = storage.Provider,
-            ["Storage:ConnectionString"] = storage.ConnectionString,
-            ["Pulse:MaxPerRun"] = "5000",
-        });
-        var due = PulseWorld.DueUsers.Length + Extra;
-        await world.DispatchAsync();
-        var until = DateTime.UtcNow.AddSeconds(60);
-        while ((await CountAsync(db)).Pulses == 0 && DateTime.UtcNow < until) await Task.Delay(20);
-        world.Worker.Kill();
-        var atCrash = (await CountAsync(db)).Pulses;
+        await using var crash = await DispatchCrash.KillMidDispatchAsync(Stores.Postgres, Extra);
+        var (db, world, due, atCrash) = (crash.Db, crash.World, crash.Due, crash.AtCrash);
         Assert.That(atCrash, Is.InRange(1, due - 1), "caught in the middle of the dispatch");
         Assert.That(await PulseRunsAsync(db), Is.Empty, "the killed run never finished");
 
@@ -41,7 +28,7 @@ public sealed class PulseRerunAfterCrashTests
         await world.CrashAndRestartAsync();
         var posted = DateTimeOffset.UtcNow;
         await world.DispatchAsync();
-        until = DateTime.UtcNow.AddSeconds(20);
+        var until = DateTime.UtcNow.AddSeconds(20);
         while ((await PulseRunsAsync(db)).Count == 0 && DateTime.UtcNow < until) await Task.Delay(100);
         var runs = await PulseRunsAsync(db);
         Assert.That(runs, Has.Count.EqualTo(1), "the manual run was recorded:\n" + world.Worker.Log);
@@ -50,18 +37,9 @@ public sealed class PulseRerunAfterCrashTests
             $"the POST: {runs[0].Message}");
         Assert.That(delay, Is.LessThan(TimeSpan.FromSeconds(3)), "not blocked behind Quartz's recovery of the dead node");
 
-        until = DateTime.UtcNow.AddSeconds(60);
-        while ((await CountAsync(db)).Pulses < due && DateTime.UtcNow < until) await Task.Delay(250);
-        await Task.Delay(1000);
-        var (pulses, people) = await CountAsync(db);
+        var (pulses, people) = await crash.SettledCountAsync();
         Assert.That(pulses, Is.EqualTo(due), "everyone due was queued");
         Assert.That(people, Is.EqualTo(due), "nobody twice");
-    }
-
-    private static async Task<(long Pulses, long People)> CountAsync(Database db)
-    {
-        await using var c = await db.OpenAsync();
-        return await c.QuerySingleAsync<(long, long)>("SELECT COUNT(*), COUNT(DISTINCT user_id) FROM pulses");
     }
 
     private static async Task<List<(long StartedAt, string Message)>> PulseRunsAsync(Database db)
