@@ -16,6 +16,9 @@ public interface IDowntimeCalendar
     /// <summary>The ids of the users in downtime at <paramref name="at"/>.</summary>
     Task<IReadOnlySet<string>> UsersInDowntimeAsync(DateTimeOffset at, CancellationToken cancellationToken);
 
+    /// <summary>The users in downtime at <paramref name="at"/>, each with whether they are on long leave.</summary>
+    Task<IReadOnlyDictionary<string, bool>> InDowntimeAsync(DateTimeOffset at, CancellationToken cancellationToken);
+
     /// <summary>Every span that overlaps [<paramref name="from"/>, <paramref name="until"/>), per user.</summary>
     Task<IReadOnlyList<DowntimeSpan>> SpansAsync(DateTimeOffset from, DateTimeOffset until, CancellationToken cancellationToken);
 }
@@ -27,6 +30,9 @@ public sealed class NoDowntime : IDowntimeCalendar
 
     public Task<IReadOnlySet<string>> UsersInDowntimeAsync(DateTimeOffset at, CancellationToken cancellationToken) =>
         Task.FromResult(None);
+
+    public Task<IReadOnlyDictionary<string, bool>> InDowntimeAsync(DateTimeOffset at, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyDictionary<string, bool>>(new Dictionary<string, bool>());
 
     public Task<IReadOnlyList<DowntimeSpan>> SpansAsync(DateTimeOffset from, DateTimeOffset until, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<DowntimeSpan>>([]);

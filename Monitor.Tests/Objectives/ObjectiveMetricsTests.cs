@@ -13,15 +13,6 @@ namespace Monitor.Tests.Objectives;
 [NonParallelizable]
 public sealed class ObjectiveMetricsTests
 {
-    private sealed class Away(params string[] users) : IDowntimeCalendar
-    {
-        public Task<IReadOnlySet<string>> UsersInDowntimeAsync(DateTimeOffset at, CancellationToken ct) =>
-            Task.FromResult<IReadOnlySet<string>>(users.ToHashSet());
-
-        public Task<IReadOnlyList<DowntimeSpan>> SpansAsync(DateTimeOffset from, DateTimeOffset until, CancellationToken ct) =>
-            Task.FromResult<IReadOnlyList<DowntimeSpan>>([]);
-    }
-
     private static BoardRow Row(string id, string department, string site, SatisfactionState state) =>
         new(id, department, site, state, null, null, false, false, null);
 
@@ -34,7 +25,7 @@ public sealed class ObjectiveMetricsTests
             gauge.RemoveLabelled("department", "Sales");
             gauge.RemoveLabelled("site", "Lyon");
         }
-        var metrics = new ObjectiveMetrics(new Away("f5"),
+        var metrics = new ObjectiveMetrics(
             Options.Create(new ObjectivesOptions { Departments = { ["Finance"] = 0.95 } }), Options.Create(new MetricsOptions()),
             Options.Create(new PrivacyOptions { MinGroupSize = 3 }));
         BoardRow[] board =
@@ -43,7 +34,9 @@ public sealed class ObjectiveMetricsTests
             Row("f4", "Finance", "Paris", Unknown), Row("f5", "Finance", "Paris", Down),
             Row("s1", "Sales", "Lyon", Down), Row("s2", "Sales", "Lyon", Up),
         ];
-        await metrics.RefreshAsync(new MetricsRefresh(board, DateTimeOffset.UtcNow), default);
+        // f5 is in downtime: the exporter reads that once per refresh and hands it to every contributor.
+        await metrics.RefreshAsync(new MetricsRefresh(board, DateTimeOffset.UtcNow) { InDowntime = new Dictionary<string, bool> { ["f5"] = false } },
+            default);
 
         Assert.That(ObjectiveMetrics.Eligible.WithLabels("department", "Finance").Value, Is.EqualTo(3), "f1, f2, f3: f4 unknown, f5 away");
         Assert.That(ObjectiveMetrics.Down.WithLabels("department", "Finance").Value, Is.EqualTo(2));

@@ -26,6 +26,10 @@ public sealed class ObjectiveStoreTests(string provider)
         public Task<IReadOnlySet<string>> UsersInDowntimeAsync(DateTimeOffset at, CancellationToken ct) =>
             Task.FromResult<IReadOnlySet<string>>(spans.Where(s => s.From <= at && at < s.Until).Select(s => s.UserId).ToHashSet());
 
+        public Task<IReadOnlyDictionary<string, bool>> InDowntimeAsync(DateTimeOffset at, CancellationToken ct) =>
+            Task.FromResult<IReadOnlyDictionary<string, bool>>(spans.Where(s => s.From <= at && at < s.Until)
+                .GroupBy(s => s.UserId).ToDictionary(g => g.Key, g => g.Any(s => s.LongLeave)));
+
         public Task<IReadOnlyList<DowntimeSpan>> SpansAsync(DateTimeOffset from, DateTimeOffset until, CancellationToken ct) =>
             Task.FromResult<IReadOnlyList<DowntimeSpan>>(spans.Where(s => s.Until > from && s.From < until).ToList());
     }

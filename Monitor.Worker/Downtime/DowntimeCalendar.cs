@@ -15,7 +15,6 @@ public sealed class DowntimeCalendar(DowntimeRepository store, IOptions<Downtime
     public async Task<IReadOnlySet<string>> UsersInDowntimeAsync(DateTimeOffset at, CancellationToken cancellationToken) =>
         (await InDowntimeAsync(at, cancellationToken)).Keys.ToHashSet(StringComparer.Ordinal);
 
-    /// <summary>The users in downtime at <paramref name="at"/>, each with whether they are on long leave.</summary>
     public async Task<IReadOnlyDictionary<string, bool>> InDowntimeAsync(DateTimeOffset at, CancellationToken ct)
     {
         var result = new Dictionary<string, bool>(StringComparer.Ordinal);

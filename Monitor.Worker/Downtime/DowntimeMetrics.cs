@@ -8,7 +8,7 @@ namespace Monitor.Worker.Downtime;
 /// read from the store on every refresh so that every replica exports the same; the alert rules leave these users out
 /// (<c>unless on (user) satisfaction_user_in_downtime</c>). Their other series go on: signals are still recorded.
 /// </summary>
-public sealed class DowntimeMetrics(DowntimeCalendar calendar) : IMetricsContributor
+public sealed class DowntimeMetrics : IMetricsContributor
 {
     public static readonly UserFamily InDowntime = new("satisfaction_user_in_downtime",
         "Present with value 1 only while the user is in a scheduled downtime (no pulses, no alerts).", sparse: true);
@@ -17,9 +17,9 @@ public sealed class DowntimeMetrics(DowntimeCalendar calendar) : IMetricsContrib
     public static readonly Counter Rejected = Metrics.CreateCounter("satisfaction_downtime_requests_rejected_total",
         "Downtime requests refused as invalid, by reason (invalid, unknown_users, unknown_group).", "reason");
 
-    public async Task RefreshAsync(MetricsRefresh refresh, CancellationToken cancellationToken)
+    public Task RefreshAsync(MetricsRefresh refresh, CancellationToken cancellationToken)
     {
-        var down = await calendar.InDowntimeAsync(refresh.Now, cancellationToken);
-        refresh.Users.Add(InDowntime, r => down.ContainsKey(r.UserId) ? 1 : double.NaN);
+        refresh.Users.Add(InDowntime, r => refresh.InDowntime.ContainsKey(r.UserId) ? 1 : double.NaN);
+        return Task.CompletedTask;
     }
 }

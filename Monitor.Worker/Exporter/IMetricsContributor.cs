@@ -21,6 +21,12 @@ public sealed record MetricsRefresh(IReadOnlyList<BoardRow> Board, DateTimeOffse
     /// here rather than creating a labelled gauge child per user.
     /// </summary>
     public UserSeriesBuilder Users { get; init; } = new([], id => id);
+
+    /// <summary>
+    /// The users in downtime now, each with whether they are on long leave: read once per refresh for everything that
+    /// leaves them out (the per-user downtime series, group figures, objectives).
+    /// </summary>
+    public IReadOnlyDictionary<string, bool> InDowntime { get; init; } = new Dictionary<string, bool>();
 }
 
 /// <summary>

@@ -102,14 +102,15 @@ public sealed class UserMetricsExporter(
         var rows = await board.LoadAsync(now, ct);
         // Anonymous mode: no per-user series at all (an empty board removes any that were exported).
         var users = Users(_labeler.ExportsIndividuals ? rows : []);
+        var inDowntime = downtime is null ? new Dictionary<string, bool>() : await downtime.InDowntimeAsync(now, ct);
         if (groups && now - _groupsPublishedAt >= options.Value.GroupRefreshInterval)
         {
-            RefreshGroups(await WithoutLongLeaveAsync(rows, now, ct));
+            RefreshGroups(WithoutLongLeave(rows, inDowntime));
             _groupsPublishedAt = now;
         }
         await RefreshProbesAsync(ct);
         await RefreshPulsesAsync(now, ct);
-        var refresh = new MetricsRefresh(rows, now) { Users = users };
+        var refresh = new MetricsRefresh(rows, now) { Users = users, InDowntime = inDowntime };
         try
         {
             foreach (var contributor in _contributors) await contributor.RefreshAsync(refresh, ct);
@@ -143,13 +144,8 @@ public sealed class UserMetricsExporter(
             .Add(Flapping, r => r.Flapping ? 1 : double.NaN);
 
     /// <summary>People on long leave (docs/downtime.md) are left out of the group figures while it lasts.</summary>
-    private async Task<IReadOnlyList<BoardRow>> WithoutLongLeaveAsync(IReadOnlyList<BoardRow> rows, DateTimeOffset now, CancellationToken ct)
-    {
-        if (downtime is null) return rows;
-        var away = (await downtime.SpansAsync(now, now.AddMilliseconds(1), ct)).Where(s => s.LongLeave).Select(s => s.UserId)
-            .ToHashSet(StringComparer.Ordinal);
-        return away.Count == 0 ? rows : rows.Where(r => !away.Contains(r.UserId)).ToList();
-    }
+    private static IReadOnlyList<BoardRow> WithoutLongLeave(IReadOnlyList<BoardRow> rows, IReadOnlyDictionary<string, bool> inDowntime) =>
+        inDowntime.Values.Any(onLeave => onLeave) ? rows.Where(r => !inDowntime.GetValueOrDefault(r.UserId)).ToList() : rows;
 
     private void RefreshGroups(IReadOnlyList<BoardRow> rows)
     {

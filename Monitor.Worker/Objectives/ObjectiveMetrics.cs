@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Options;
 using Monitor.Core.Evaluation;
 using Monitor.Core.Groups;
-using Monitor.Core.Ports;
 using Monitor.Worker.Exporter;
 using Monitor.Worker.Privacy;
 using Prometheus;
@@ -14,7 +13,7 @@ namespace Monitor.Worker.Objectives;
 /// Sloth and Pyrra generate them). The counts go through their own <see cref="GroupDisclosure"/>: a group appears
 /// only with at least Privacy:MinGroupSize people, and a count moves only when that many changed.
 /// </summary>
-public sealed class ObjectiveMetrics(IDowntimeCalendar downtime, IOptions<ObjectivesOptions> objectives, IOptions<MetricsOptions> metrics,
+public sealed class ObjectiveMetrics(IOptions<ObjectivesOptions> objectives, IOptions<MetricsOptions> metrics,
     IOptions<PrivacyOptions> privacy) : IMetricsContributor
 {
     private static readonly string[] Labels = ["group_type", "group"];
@@ -32,13 +31,13 @@ public sealed class ObjectiveMetrics(IDowntimeCalendar downtime, IOptions<Object
     private HashSet<(string Type, string Group)> _exported = [];
     private DateTimeOffset _publishedAt = DateTimeOffset.MinValue;
 
-    public async Task RefreshAsync(MetricsRefresh refresh, CancellationToken cancellationToken)
+    public Task RefreshAsync(MetricsRefresh refresh, CancellationToken cancellationToken)
     {
         // As often as the other group figures: each publication is a step of the disclosure control.
-        if (refresh.Now - _publishedAt < metrics.Value.GroupRefreshInterval) return;
+        if (refresh.Now - _publishedAt < metrics.Value.GroupRefreshInterval) return Task.CompletedTask;
         _publishedAt = refresh.Now;
-        var away = await downtime.UsersInDowntimeAsync(refresh.Now, cancellationToken);
-        var published = _disclosure.Publish(refresh.Board.Where(r => !away.Contains(r.UserId))
+        var away = refresh.InDowntime;
+        var published = _disclosure.Publish(refresh.Board.Where(r => !away.ContainsKey(r.UserId))
             .Select(r => new Respondent(r.UserId, r.Department, r.Site, r.State, null)));
         var seen = new HashSet<(string, string)>();
         foreach (var g in published.Groups.Where(g => g.Users.Count > 0))
@@ -56,5 +55,6 @@ public sealed class ObjectiveMetrics(IDowntimeCalendar downtime, IOptions<Object
             Target.RemoveLabelled(type, group);
         }
         _exported = seen;
+        return Task.CompletedTask;
     }
 }
