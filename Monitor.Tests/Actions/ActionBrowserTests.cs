@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
+using Monitor.Tests.Console;
 using Monitor.Tests.Infrastructure;
 using Monitor.Tests.Pulse;
 
@@ -31,10 +32,7 @@ public sealed class ActionBrowserTests
         await using var browser = await Browsers.LaunchAsync(playwright, likeAPerson: false);
         var page = await browser.NewPageAsync();
         var console = world.Worker.InternalUrl.ToString().TrimEnd('/');
-        await page.GotoAsync($"{console}/console/sign-in");
-        await page.FillAsync("#user", "admin");
-        await page.FillAsync("#password", ActionWorld.Password);
-        await SubmitAsync(page, "button[type=submit]");
+        await ConsoleBrowser.SignInAsync(page, console, ActionWorld.Password);
         await page.GotoAsync($"{console}/console/actions");
         Assert.That(await page.TextContentAsync("h1"), Is.EqualTo("You said, we did"));
 
@@ -42,26 +40,26 @@ public sealed class ActionBrowserTests
         await page.FillAsync("#title", Title);
         await page.FillAsync("#description", "   ");
         await page.FillAsync("#owner", "network team");
-        await SubmitAsync(page, "text=Create action");
+        await ConsoleBrowser.SubmitAsync(page, "text=Create action");
         Assert.That(await page.TextContentAsync(".error"), Does.Contain("description is required"));
         Assert.That(await page.InputValueAsync("#title"), Is.EqualTo(Title));
         Assert.That(await page.InputValueAsync("#owner"), Is.EqualTo("network team"));
 
         await page.FillAsync("#description", "Replaced the VPN concentrator and doubled its capacity");
-        await SubmitAsync(page, "text=Create action");
+        await ConsoleBrowser.SubmitAsync(page, "text=Create action");
         Assert.That(await page.TextContentAsync("#title"), Is.EqualTo(Title));
         var id = Regex.Match(page.Url, "/console/actions/([0-9a-f-]{36})").Groups[1].Value;
 
         await page.FillAsync("#q", "vpn");
-        await SubmitAsync(page, "button:text('Search')");
+        await ConsoleBrowser.SubmitAsync(page, "button:text('Search')");
         Assert.That(await page.Locator("#found input[type=checkbox]").CountAsync(), Is.EqualTo(3));
         foreach (var box in await page.Locator("#found input[type=checkbox]").AllAsync()) await box.CheckAsync();
-        await SubmitAsync(page, "text=Link to this action");
+        await ConsoleBrowser.SubmitAsync(page, "text=Link to this action");
         Assert.That(await page.Locator("#links li").CountAsync(), Is.EqualTo(3));
         Assert.That(await page.TextContentAsync("#links"), Does.Contain(ann).And.Contain(bob));
 
         await page.CheckAsync("#notify");
-        await SubmitAsync(page, "button:text('Ship')");
+        await ConsoleBrowser.SubmitAsync(page, "button:text('Ship')");
         Assert.That(await page.TextContentAsync("#status"), Does.Contain("Shipped").And.Contain("2 people told"));
 
         var notes = await world.WaitForMailAsync($"You said, we did: {Title}", 2, TimeSpan.FromSeconds(20));
@@ -106,15 +104,6 @@ public sealed class ActionBrowserTests
         Assert.That(metrics, Does.Not.Contain("satisfaction_last_action_shipped_timestamp_seconds 0\n"));
         var (code, lint) = await ProcessRunner.RunAsync("promtool", ["check", "metrics"], stdin: metrics);
         Assert.That((code, lint.Trim()), Is.EqualTo((0, "")), "promtool check metrics stays clean");
-    }
-
-    /// <summary>Clicks a form's button and waits for the page the server answers with.</summary>
-    private static async Task SubmitAsync(IPage page, string button)
-    {
-        await page.RunAndWaitForResponseAsync(() => page.ClickAsync(button),
-            r => r.Request.IsNavigationRequest && r.Status is not (302 or 303),
-            new PageRunAndWaitForResponseOptions { Timeout = 15000 });
-        await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
     }
 
     private static string ScreenshotPath()

@@ -67,7 +67,7 @@ public sealed class ConsoleOidcTests
         await page.FillAsync("#password", user.Password);
         await page.ClickAsync("#submit");
         if (expectConsole) await page.WaitForURLAsync(console);
-        else await page.WaitForLoadStateAsync();
+        else await page.WaitForURLAsync(u => u.StartsWith(console), new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });
     }
 
     private static async Task SignOutAsync(IPage page, IBrowserContext browser, string console)
