@@ -14,13 +14,17 @@ public sealed class MigrateWaitTests
     public async Task Migrate_waits_for_a_postgres_started_during_the_wait_and_applies_the_schema()
     {
         await using var pg = await PrivatePostgres.CreateAsync(start: false);
-        var migrating = ProcessRunner.RunAsync("dotnet", [WorkerProcess.WorkerDll, "migrate", "--wait", "60"],
-            environment: Environment(pg.ConnectionString), timeout: TimeSpan.FromSeconds(90));
-        await Task.Delay(TimeSpan.FromSeconds(4));
-        Assert.That(migrating.IsCompleted, Is.False, () => migrating.Result.Output);
+        using var migrating = ProcessRunner.Start("dotnet", [WorkerProcess.WorkerDll, "migrate", "--wait", "60"],
+            environment: Environment(pg.ConnectionString));
+        // PostgreSQL is started only once the verb has found it down (a loaded machine can take seconds to start the process).
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!migrating.Output.Contains("Store unreachable at start-up (attempt 1:") && !migrating.HasExited && DateTime.UtcNow < deadline)
+            await Task.Delay(100);
+        Assert.That(migrating.HasExited, Is.False, () => migrating.Output);
 
         await pg.StartAsync();
-        var (code, output) = await migrating;
+        using (var limit = new CancellationTokenSource(TimeSpan.FromSeconds(90))) await migrating.WaitForExitAsync(limit.Token);
+        var (code, output) = (migrating.ExitCode, migrating.Output);
         Assert.That(code, Is.EqualTo(0), output);
         Assert.That(output, Does.Contain("Store unreachable at start-up (attempt 1:").And.Contain("Giving up at"));
         Assert.That(output, Does.Contain("Store reachable after").And.Contain("Schema is current."));
