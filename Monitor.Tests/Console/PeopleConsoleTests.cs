@@ -76,16 +76,16 @@ public sealed class PeopleConsoleTests
 
         await page.FillAsync("#comment", "Calling him at 10 <today>");
         await page.SelectOptionAsync("#expiry", "1d");
-        await page.ClickAsync("button:text('Acknowledge')");
-        await page.WaitForURLAsync(console + "users/" + Red);
+        await ConsoleBrowser.SubmitAsync(page, "button:text('Acknowledge')");
+        Assert.That(page.Url, Is.EqualTo(console + "users/" + Red));
         var ack = await page.InnerTextAsync("#acknowledgement");
         Assert.That(ack, Does.Contain("Acknowledged by admin").And.Contain("until").And.Contain("Calling him at 10 <today>"));
         await WaitForMetricAsync(host, $"satisfaction_user_acknowledged{{user=\"{Red}\"", present: true);
         await page.ScreenshotAsync(new PageScreenshotOptions
             { Path = Path.Combine(TestPaths.RepoRoot, "docs", "images", "console-user.png"), FullPage = true });
 
-        await page.ClickAsync("button:text('Remove the acknowledgement')");
-        await page.WaitForURLAsync(console + "users/" + Red);
+        await ConsoleBrowser.SubmitAsync(page, "button:text('Remove the acknowledgement')");
+        Assert.That(page.Url, Is.EqualTo(console + "users/" + Red));
         Assert.That(await page.InnerTextAsync("#acknowledgement"), Does.Contain("Not acknowledged."));
         await WaitForMetricAsync(host, $"satisfaction_user_acknowledged{{user=\"{Red}\"", present: false);
 

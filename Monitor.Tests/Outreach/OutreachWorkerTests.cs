@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Playwright;
+using Monitor.Tests.Console;
 using Monitor.Tests.Infrastructure;
 using Monitor.Tests.Pulse;
 
@@ -205,7 +206,7 @@ public sealed class OutreachWorkerTests
         await page.CheckAsync("#feeling-happy");
         await page.FillAsync("#notes", "Welcome <b>chat</b>, wants a second screen");
         await page.FillAsync("#followUpOn", "2001-01-01");
-        await page.ClickAsync("button[type=submit]");
+        await ConsoleBrowser.SubmitAsync(page, "button[type=submit]");
         Assert.That(await page.InnerTextAsync("[role=alert]"), Does.Contain("The follow-up date is before today."));
         Assert.That(await page.InputValueAsync("#notes"), Is.EqualTo("Welcome <b>chat</b>, wants a second screen"), "kept as typed");
         Assert.That(await page.InputValueAsync("#kind"), Is.EqualTo("call"));
@@ -233,17 +234,17 @@ public sealed class OutreachWorkerTests
 
         await page.GotoAsync(new Uri(_worker.InternalUrl, "/console/lunch").ToString());
         await page.FillAsync("#count", "lots");
-        await page.ClickAsync("button[type=submit]");
+        await ConsoleBrowser.SubmitAsync(page, "button[type=submit]");
         Assert.That(await page.InnerTextAsync("[role=alert]"), Does.Contain("a whole number"));
         Assert.That(await page.InputValueAsync("#count"), Is.EqualTo("lots"));
         await page.FillAsync("#count", "2");
-        await page.ClickAsync("button[type=submit]");
+        await ConsoleBrowser.SubmitAsync(page, "button[type=submit]");
         var boxes = page.Locator("#drawn input[type=checkbox]");
         Assert.That(await boxes.CountAsync(), Is.EqualTo(2));
         var box = page.Locator("#drawn input[type=checkbox]:not([value=n01])").First;
         var first = await box.GetAttributeAsync("value");
         await box.CheckAsync();
-        await page.ClickAsync("text=Save who came");
+        await ConsoleBrowser.SubmitAsync(page, "text=Save who came");
         Assert.That(await page.InnerTextAsync("h1"), Is.EqualTo("Attendance saved"));
         var lunchVisits = await _worker.Admin.GetFromJsonAsync<JsonElement>($"/api/users/{first}/visits");
         Assert.That(lunchVisits.EnumerateArray().Count(v => v.GetProperty("kind").GetString() == "lunch" &&
