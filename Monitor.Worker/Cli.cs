@@ -75,22 +75,15 @@ public static class Cli
     /// </summary>
     private static Command MigrateCommand()
     {
-        var wait = new Option<int>("--wait")
-        {
-            DefaultValueFactory = _ => 60,
-            Description = "Seconds to wait for an unreachable PostgreSQL before giving up (0: try once).",
-        };
+        var wait = WaitOption();
         var migrate = new Command("migrate", "Apply pending schema migrations to the configured store and exit.") { wait };
         migrate.TreatUnmatchedTokensAsErrors = false;
-        migrate.Validators.Add(r =>
-        {
-            if (r.GetValue(wait) < 0) r.AddError("--wait must be 0 or more seconds.");
-        });
+        ValidateWait(migrate, wait);
         migrate.SetAction((parse, ct) => Guarded(async () =>
         {
             // Disposed before exit so that the console logger's queue (the attempts' lines) is written out.
             await using var app = BuildApp([.. parse.UnmatchedTokens]);
-            await MigrateForVerbAsync(app, TimeSpan.FromSeconds(parse.GetValue(wait)), ct);
+            await MigrateForVerbAsync(app, Wait(parse, wait), ct);
             Console.WriteLine("Schema is current.");
             return 0;
         }));
@@ -98,22 +91,25 @@ public static class Cli
     }
 
     /// <summary>
-    /// <c>erase --user &lt;id&gt;</c>: an erasure request from the command line, as <c>DELETE /api/users/{id}/data</c>,
-    /// recorded in the audit log as <c>cli:&lt;OS user&gt;</c>. Exit 0 erased, 1 nothing held about that id, 2 bad settings,
-    /// 3 the store did not answer within a minute.
+    /// <c>erase --user &lt;id&gt; [--wait &lt;seconds&gt;]</c>: an erasure request from the command line, as
+    /// <c>DELETE /api/users/{id}/data</c>, recorded in the audit log as <c>cli:&lt;OS user&gt;</c>. Exit 0 erased, 1 nothing
+    /// held about that id, 2 bad settings, 3 the store did not answer within <c>--wait</c> seconds (60).
     /// </summary>
     private static Command EraseCommand()
     {
         var user = new Option<string>("--user") { Required = true, Description = "The id of the person whose data is erased." };
+        var wait = WaitOption();
         var erase = new Command("erase", "Erase one person's signals, comments, pulses, states and visits; aggregates stay.")
         {
             user,
+            wait,
         };
         erase.TreatUnmatchedTokensAsErrors = false;
+        ValidateWait(erase, wait);
         erase.SetAction((parse, ct) => Guarded(async () =>
         {
             await using var app = BuildApp([.. parse.UnmatchedTokens]);
-            await MigrateForVerbAsync(app, VerbWait, ct);
+            await MigrateForVerbAsync(app, Wait(parse, wait), ct);
             var id = parse.GetValue(user)!;
             var erased = await app.Services.GetRequiredService<Monitor.Worker.Privacy.PersonalData>()
                 .EraseAsync(id, $"cli:{Environment.UserName}", ct);
@@ -130,8 +126,22 @@ public static class Cli
         return erase;
     }
 
-    /// <summary>How long <c>erase</c> and <c>directory-sync</c> wait for an unreachable PostgreSQL (<c>migrate</c>: --wait).</summary>
-    internal static readonly TimeSpan VerbWait = TimeSpan.FromSeconds(60);
+    /// <summary>
+    /// <c>--wait &lt;seconds&gt;</c> of the verbs that need the store (<c>migrate</c>, <c>erase</c>, <c>directory-sync</c>): how
+    /// long an unreachable PostgreSQL is waited for before exit 3 (60; 0 tries once).
+    /// </summary>
+    internal static Option<int> WaitOption() => new("--wait")
+    {
+        DefaultValueFactory = _ => 60,
+        Description = "Seconds to wait for an unreachable PostgreSQL before giving up (0: try once).",
+    };
+
+    internal static void ValidateWait(Command command, Option<int> wait) => command.Validators.Add(r =>
+    {
+        if (r.GetValue(wait) < 0) r.AddError("--wait must be 0 or more seconds.");
+    });
+
+    internal static TimeSpan Wait(ParseResult parse, Option<int> wait) => TimeSpan.FromSeconds(parse.GetValue(wait));
 
     /// <summary>A verb's schema step: waits for PostgreSQL like the worker's start-up, but only for <paramref name="wait"/>.</summary>
     internal static Task MigrateForVerbAsync(WebApplication app, TimeSpan wait, CancellationToken ct) =>

@@ -43,7 +43,14 @@ public sealed class PulseResponses(PulseTokenCodec codec, PulseLinks links, IPul
 
     public LinkCheck Check(string token, TokenPurpose purpose, out PulseToken? claims)
     {
-        var verdict = codec.Verify(token, time.GetUtcNow(), out claims);
+        var now = time.GetUtcNow();
+        var verdict = codec.Verify(token, now, out claims);
+        // A signed expiry further than any link this worker makes (e.g. year 9999, issue 13 item 9) is not one of ours.
+        if (verdict == TokenVerdict.Valid && claims!.ExpiresAt - now > PulseLinks.LongestSigned)
+        {
+            claims = null;
+            return LinkCheck.Invalid;
+        }
         if (verdict == TokenVerdict.Valid && claims!.Purpose == purpose) return LinkCheck.Valid;
         return verdict == TokenVerdict.Expired && claims!.Purpose == purpose ? LinkCheck.Expired : LinkCheck.Invalid;
     }

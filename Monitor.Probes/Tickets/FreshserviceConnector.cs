@@ -91,21 +91,27 @@ public sealed partial class FreshserviceConnector(
 
     /// <summary>
     /// The survey's acquired score on its own scale (e.g. 1–4) mapped to [-1, +1], dated when it was given
-    /// (<c>created_at</c>); 404 means no answer. <c>overall_rating_text</c> is only the score ("1/4", "Happy"): the
+    /// (<c>created_at</c>); 404 means no answer. <c>overall_rating_text</c> is only the rating ("1/4", "Happy"): the
     /// person's words are the answers to the survey's further questions in <c>questionnaire_responses</c>.
+    /// A response without <c>score</c> (Freshservice's own documented example has none: only <c>overall_rating</c>, a
+    /// "feedback code" whose values it does not list, and the chosen option's label) cannot be placed on a scale: it is
+    /// rejected alone, counted and logged with the ticket id, instead of being dropped without a word.
     /// </summary>
     private async Task<TicketSatisfaction?> CsatAsync(string id, List<string> rejected, CancellationToken cancellationToken)
     {
         if (await GetJsonAsync($"/api/v2/tickets/{id}/csat_response", cancellationToken, notFoundIsNull: true) is not { } json
-            || Optional(json, "csat_response") is not { } response || Optional(response, "score") is not { } score
-            || Text(score, "acquired_score") is null) return null;
-        return ReadRecord(id, "CSAT response", rejected, () => Csat(response, score));
+            || Optional(json, "csat_response") is not { ValueKind: JsonValueKind.Object } response) return null;
+        return ReadRecord(id, "CSAT response", rejected, () => Csat(response));
     }
 
-    private static TicketSatisfaction Csat(JsonElement response, JsonElement score)
+    private static TicketSatisfaction Csat(JsonElement response)
     {
-        var acquiredText = RequiredText(score, "acquired_score");
-        var acquired = double.Parse(acquiredText, CultureInfo.InvariantCulture);
+        if (Optional(response, "score") is not { } score || Text(score, "acquired_score") is not { } acquiredText)
+            throw new TicketPayloadException(
+                $"CSAT response {Text(response, "id")} has no score.acquired_score; its rating '{Text(response, "overall_rating_text")}' " +
+                $"(feedback code {Text(response, "overall_rating")}) is a label no documented scale places");
+        if (!double.TryParse(acquiredText, NumberStyles.Float, CultureInfo.InvariantCulture, out var acquired))
+            throw new TicketPayloadException($"CSAT score '{acquiredText}' is not a number");
         var total = Text(score, "total_score") is { } t ? double.Parse(t, CultureInfo.InvariantCulture) : 4;
         if (total <= 1 || acquired < 1 || acquired > total)
             throw new TicketPayloadException($"CSAT score {acquired}/{total} is out of range");
@@ -114,18 +120,23 @@ public sealed partial class FreshserviceConnector(
     }
 
     /// <summary>
-    /// The answers after the first (the rating question the score comes from), one line each, prefixed by their
-    /// question when there are several; null when the person wrote nothing.
+    /// The answers to the questions other than the rating question, one line each, prefixed by their question when there
+    /// are several; null when the person wrote nothing. The rating question is <c>primary_question</c> when the response
+    /// names it (Freshservice's documented example: it is then not among <c>questionnaire_responses</c>, whose answers are
+    /// all kept); a response without it (as a live instance answered) lists the rating question first, and that is skipped.
     /// </summary>
     private static string? Words(JsonElement response)
     {
         if (Optional(response, "questionnaire_responses") is not { ValueKind: JsonValueKind.Array } responses) return null;
-        var answers = responses.EnumerateArray().Skip(1)
+        var primary = Text(response, "primary_question")?.Trim();
+        var answers = responses.EnumerateArray()
             .Select(r => (Question: Optional(r, "question") is { } q ? Text(q, "question_text") : null,
                 Answer: Optional(r, "answers") is { ValueKind: JsonValueKind.Array } a
                     ? string.Join(" ", a.EnumerateArray().Select(x => Text(x, "answer_text")?.Trim()).Where(x => !string.IsNullOrEmpty(x)))
                     : ""))
-            .Where(r => r.Answer.Length > 0).ToList();
+            .Skip(primary is { Length: > 0 } ? 0 : 1)
+            .Where(r => r.Answer.Length > 0 && !(primary is { Length: > 0 } && string.Equals(r.Question?.Trim(), primary, StringComparison.Ordinal)))
+            .ToList();
         return answers.Count switch
         {
             0 => null,

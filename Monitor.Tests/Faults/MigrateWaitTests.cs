@@ -5,8 +5,9 @@ using Npgsql;
 namespace Monitor.Tests.Faults;
 
 /// <summary>
-/// The <c>migrate</c> verb against a PostgreSQL that is not up (issue 13): it waits and retries like the worker's
-/// start-up, one line per attempt, for at most <c>--wait</c> seconds; then one line naming the store and exit 3.
+/// The <c>migrate</c> verb (and <c>erase</c>, <c>directory-sync</c>) against a PostgreSQL that is not up (issue 13): it waits
+/// and retries like the worker's start-up, one line per attempt, for at most <c>--wait</c> seconds; then one line naming
+/// the store and exit 3.
 /// </summary>
 public sealed class MigrateWaitTests
 {
@@ -51,11 +52,35 @@ public sealed class MigrateWaitTests
         Assert.That(watch.Elapsed, Is.LessThan(TimeSpan.FromSeconds(40)));
     }
 
-    [Test]
-    public async Task Migrate_with_a_negative_wait_is_refused()
+    /// <summary>
+    /// <c>erase</c> and <c>directory-sync</c> need the store too (issue 13): bounded by their own <c>--wait</c>, they give up
+    /// like <c>migrate</c>, exit 3 with one line naming the store, nothing done and no stack trace.
+    /// </summary>
+    [TestCase("erase", "--user", "u001")]
+    [TestCase("directory-sync")]
+    public async Task A_verb_needing_the_store_gives_up_after_its_wait_with_one_line_naming_the_store_and_exit_3(
+        params string[] verb)
+    {
+        await using var pg = await PrivatePostgres.CreateAsync(start: false);
+        var watch = Stopwatch.StartNew();
+        var (code, output) = await ProcessRunner.RunAsync("dotnet", [WorkerProcess.WorkerDll, .. verb, "--wait", "3"],
+            environment: Environment(pg.ConnectionString), timeout: TimeSpan.FromSeconds(90));
+        watch.Stop();
+        Assert.That(code, Is.EqualTo(3), output);
+        Assert.That(output, Does.Contain($"Nothing done: PostgreSQL at 127.0.0.1:{pg.Port}/monitor unreachable after "));
+        Assert.That(output, Does.Contain("Store unreachable at start-up (attempt 1:"));
+        Assert.That(output, Does.Not.Contain("   at ").And.Not.Contain("Erased").And.Not.Contain("Directory imported"));
+        // The default wait is a minute: well under it, the wait given was the one waited.
+        Assert.That(watch.Elapsed, Is.LessThan(TimeSpan.FromSeconds(40)));
+    }
+
+    [TestCase("migrate")]
+    [TestCase("erase", "--user", "u001")]
+    [TestCase("directory-sync")]
+    public async Task A_negative_wait_is_refused(params string[] verb)
     {
         var nowhere = $"Host=127.0.0.1;Port={TestPaths.FreePort()};Username=postgres;Database=monitor";
-        var (code, output) = await ProcessRunner.RunAsync("dotnet", [WorkerProcess.WorkerDll, "migrate", "--wait", "-1"],
+        var (code, output) = await ProcessRunner.RunAsync("dotnet", [WorkerProcess.WorkerDll, .. verb, "--wait", "-1"],
             environment: Environment(nowhere), timeout: TimeSpan.FromSeconds(60));
         Assert.That(code, Is.Not.Zero, output);
         Assert.That(output, Does.Contain("--wait must be 0 or more seconds."));

@@ -15,16 +15,17 @@ public static class PulseEndpoints
 {
     public static IEndpointRouteBuilder MapPulseEndpoints(this IEndpointRouteBuilder app)
     {
+        PulseLinkRefusals.Register();
         var pages = app.MapGroup("").OnListener(Listener.Public);
         pages.MapMethods("/p/{token}", [HttpMethods.Get, HttpMethods.Head], LandingAsync);
         pages.MapPost("/p/{token}", AnswerAsync);
         pages.MapPost("/p/respond", RespondAsync);
         pages.MapMethods("/p/h/{token}", [HttpMethods.Get, HttpMethods.Head], HoneypotAsync);
-        pages.MapMethods("/u/{token}", [HttpMethods.Get, HttpMethods.Head], async (string token, PulseResponses r, CancellationToken ct) =>
+        pages.MapMethods("/u/{token}", [HttpMethods.Get, HttpMethods.Head], async (string token, HttpContext http, PulseResponses r, CancellationToken ct) =>
         {
             var check = r.Check(token, TokenPurpose.Unsubscribe, out var claims);
             var w = await WordsAsync(r, claims?.UserId, ct);
-            return Page(w, check, claims) ?? PulsePages.UnsubscribeConfirm(w);
+            return Page(http, w, check, claims) ?? PulsePages.UnsubscribeConfirm(w);
         });
         pages.MapPost("/u/{token}", UnsubscribeAsync);
         return app;
@@ -37,14 +38,14 @@ public static class PulseEndpoints
     private static async Task<PageWords> WordsAsync(PulseResponses r, ResolvedLink link, string token, CancellationToken ct) =>
         new(r.Texts, await r.LanguageAsync(link, link.Pulse?.UserId ?? (link.Check == LinkCheck.Expired ? Expired(r, token) : null), ct));
 
-    private static IResult? AnswerLinkPage(PageWords w, ResolvedLink link, PulseResponses r, string token) =>
-        link.Check == LinkCheck.Valid ? null : Page(w, link.Check, ExpiredClaims(r, token));
+    private static IResult? AnswerLinkPage(HttpContext http, PageWords w, ResolvedLink link, PulseResponses r, string token) =>
+        link.Check == LinkCheck.Valid ? null : Page(http, w, link.Check, ExpiredClaims(r, token));
 
     private static async Task<IResult> LandingAsync(string token, HttpContext http, PulseResponses r, CancellationToken ct)
     {
         var link = await r.ResolveAsync(token, TokenPurpose.Answer, ct);
         var w = await WordsAsync(r, link, token, ct);
-        if (AnswerLinkPage(w, link, r, token) is { } error) return error;
+        if (AnswerLinkPage(http, w, link, r, token) is { } error) return error;
         if (HttpMethods.IsHead(http.Request.Method))
         {
             Scanner(ScannerJudge.Head);
@@ -58,7 +59,7 @@ public static class PulseEndpoints
     {
         var link = await r.ResolveAsync(token, TokenPurpose.Answer, ct);
         var w = await WordsAsync(r, link, token, ct);
-        if (AnswerLinkPage(w, link, r, token) is { } error) return error;
+        if (AnswerLinkPage(http, w, link, r, token) is { } error) return error;
         var form = http.Request.HasFormContentType ? await http.Request.ReadFormAsync(ct) : null;
         var auto = form?["auto"].ToString() == "1";
         var automation = form?["wd"].ToString() == "1" || ScannerJudge.IsAutomatedAgent(http.Request.Headers.UserAgent);
@@ -84,7 +85,7 @@ public static class PulseEndpoints
         var token = form["t"].ToString();
         var link = await r.ResolveAsync(token, TokenPurpose.Respond, ct);
         var w = new PageWords(r.Texts, await r.LanguageAsync(link, link.Pulse?.UserId, ct));
-        if (Page(w, link.Check, null) is { } error) return error;
+        if (Page(http, w, link.Check, null) is { } error) return error;
         var max = r.Options.CommentMaxLength;
         var questions = r.Questions(link.Pulse!, w.Language);
         if (!int.TryParse(form["q"], out var q) || q < 0 || q >= questions.Length ||
@@ -102,23 +103,23 @@ public static class PulseEndpoints
         return ThanksPage.Render(w, page);
     }
 
-    private static async Task<IResult> HoneypotAsync(string token, PulseResponses r, CancellationToken ct)
+    private static async Task<IResult> HoneypotAsync(string token, HttpContext http, PulseResponses r, CancellationToken ct)
     {
         var link = await r.ResolveAsync(token, TokenPurpose.Honeypot, ct);
         var w = new PageWords(r.Texts, PulseLanguage.English); // only machines follow it
-        if (Page(w, link.Check, null) is { } error) return error;
+        if (Page(http, w, link.Check, null) is { } error) return error;
         await r.MarkHoneypotAsync(link.Pulse!, ct);
         Scanner(ScannerJudge.Honeypot);
         return PulsePages.Message(w, 200, "Nothing here", "Nothing to see.");
     }
 
     /// <summary>Both the confirmation page's button and RFC 8058's one-click POST; no cookie, no session.</summary>
-    private static async Task<IResult> UnsubscribeAsync(string token, PulseResponses r, CancellationToken ct)
+    private static async Task<IResult> UnsubscribeAsync(string token, HttpContext http, PulseResponses r, CancellationToken ct)
     {
         var check = await r.UnsubscribeAsync(token, ct);
         r.Check(token, TokenPurpose.Unsubscribe, out var claims);
         var w = await WordsAsync(r, claims?.UserId, ct);
-        return Page(w, check, claims) ?? PulsePages.Message(w, 200, w["Unsubscribe.Done.Title"],
+        return Page(http, w, check, claims) ?? PulsePages.Message(w, 200, w["Unsubscribe.Done.Title"],
             w.Format("Unsubscribe.Done.Text", await r.LocalNowAsync(claims!.UserId, ct)));
     }
 
@@ -151,11 +152,14 @@ public static class PulseEndpoints
 
     private static void Scanner(string reason) => MonitorMetrics.LinkScannerHits.WithLabels(reason).Inc();
 
-    /// <summary>The page of a link that cannot be used; null when it can. An expired link says when it closed.</summary>
-    private static IResult? Page(PageWords w, LinkCheck check, PulseToken? claims) => check switch
+    /// <summary>
+    /// The page of a link that cannot be used; null when it can. An expired link says when it closed; one that is not ours
+    /// is counted and logged (<see cref="PulseLinkRefusals"/>).
+    /// </summary>
+    private static IResult? Page(HttpContext http, PageWords w, LinkCheck check, PulseToken? claims) => check switch
     {
         LinkCheck.Valid => null,
         LinkCheck.Expired => PulsePages.Expired(w, claims?.ExpiresAt.UtcDateTime ?? DateTime.UtcNow),
-        _ => PulsePages.Invalid(w),
+        _ => PulseLinkRefusals.Invalid(http, w),
     };
 }
