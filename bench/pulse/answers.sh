@@ -38,7 +38,8 @@ users_csv "$PULSES" > "$WORK/users.csv"
 
 if [ "$STORE" = postgres ]; then
   pg_init; pg_start
-  export Storage__Provider=postgres Storage__ConnectionString="Host=127.0.0.1;Port=$PGPORT;Username=postgres;Database=postgres"
+  # PG_OPTIONS: more of the worker's connection string, to compare Npgsql settings (e.g. ";No Reset On Close=false").
+  export Storage__Provider=postgres Storage__ConnectionString="Host=127.0.0.1;Port=$PGPORT;Username=postgres;Database=postgres${PG_OPTIONS:-}"
 else
   export Storage__Provider=sqlite Storage__ConnectionString="Data Source=$WORK/monitor.db"
 fi
@@ -90,11 +91,13 @@ pgbench_tps() {
   pgbench -h 127.0.0.1 -p "$PGPORT" -U postgres -n -c 16 -j 2 -T "$SECONDS_RUN" -M prepared -D pulses="$PULSES" \
     -f "$ROOT/bench/pulse/answers.pgbench.sql" postgres 2>&1 | awk '/^tps/ {print int($3)}'
 }
-echo "store=$STORE pulses=$PULSES seconds=$SECONDS_RUN cores=$(nproc) $(uptime | sed 's/.*load/load/')"
+echo "store=$STORE pulses=$PULSES seconds=$SECONDS_RUN cores=$(nproc) ${PG_OPTIONS:+options=$PG_OPTIONS }$(uptime | sed 's/.*load/load/')"
 if [ "$STORE" = postgres ]; then
   "${PSQL[@]}" -c "CREATE TABLE bench_pulses AS SELECT row_number() OVER (ORDER BY id) AS n, id FROM pulses;
                    CREATE UNIQUE INDEX ON bench_pulses (n); ANALYZE;"
-  TPS1=$(pgbench_tps); echo "pgbench (16 clients, prepared): $TPS1 transactions/s"
+  Q0=$(pg_cpu); TPS1=$(pgbench_tps); Q1=$(pg_cpu)
+  echo "pgbench (16 clients, prepared): $TPS1 transactions/s;" \
+    "PostgreSQL CPU $(python3 -c "print(f'{1e3*($Q1-$Q0)/max(1,$TPS1*$SECONDS_RUN):.3f}')") ms per transaction"
 fi
 # A warm-up of the same load, not measured: the JIT's tiering of a freshly started worker took a third of its CPU in the
 # first seconds (perf: libclrjit), which is not what an answer costs.
@@ -104,15 +107,16 @@ load 20 >/dev/null
 if [ -n "${ANSWERS_PERF:-}" ]; then
   perf record -F 499 -g -p "$WORKER" -o "$ANSWERS_PERF" -- sleep $((SECONDS_RUN - 2)) >/dev/null 2>&1 &
 fi
-A0=$(metric satisfaction_pulse_answers_total); C0=$(cpu); R0=$(cpu_requests)
+A0=$(metric satisfaction_pulse_answers_total); C0=$(cpu); R0=$(cpu_requests); P0=$(pg_cpu)
 load "$SECONDS_RUN" > "$WORK/wrk.txt"
 RESULT=$(awk '$1=="answers-json" {sub(/^answers-json /, ""); print}' "$WORK/wrk.txt")
-A1=$(metric satisfaction_pulse_answers_total); C1=$(cpu); R1=$(cpu_requests)
+A1=$(metric satisfaction_pulse_answers_total); C1=$(cpu); R1=$(cpu_requests); P1=$(pg_cpu)
 grep -v "^answers-json" "$WORK/wrk.txt"
 echo "worker (wrk, 2 threads, 16 connections): $RESULT"
 echo "worker: answers counted $(python3 -c "print(int($A1-$A0))")," \
   "CPU $(python3 -c "print(f'{$C1-$C0:.1f} s, {1e3*($C1-$C0)/max(1,$A1-$A0):.3f} ms per answer')")" \
   "(without the JIT's background compiler: $(python3 -c "print(f'{1e3*($R1-$R0)/max(1,$A1-$A0):.3f}')") ms per answer)"
+[ "$STORE" = postgres ] && echo "PostgreSQL: CPU $(python3 -c "print(f'{$P1-$P0:.1f} s, {1e3*($P1-$P0)/max(1,$A1-$A0):.3f} ms per answer')")"
 echo "$(uptime | sed 's/.*load/load/')"
 if [ "$STORE" = postgres ]; then
   TPS2=$(pgbench_tps); echo "pgbench again: $TPS2 transactions/s"
