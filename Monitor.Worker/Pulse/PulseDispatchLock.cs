@@ -7,7 +7,7 @@ namespace Monitor.Worker.Pulse;
 
 /// <summary>
 /// The pulse dispatch lock. On PostgreSQL a session-level advisory lock on a connection held for the whole dispatch: every
-/// replica sees it, and PostgreSQL releases it the moment the holder's connection closes, so a killed worker's lock is gone
+/// replica sees it, and PostgreSQL releases it the moment the holder's connection (its own, outside the pool) closes, so a killed worker's lock is gone
 /// as soon as the kernel closes its socket (no timeout to wait out). On SQLite, which one process uses, a lock in this process.
 /// </summary>
 public sealed class PulseDispatchLock(Database db) : IPulseDispatchLock, IDisposable
@@ -20,7 +20,7 @@ public sealed class PulseDispatchLock(Database db) : IPulseDispatchLock, IDispos
     public async Task<IAsyncDisposable?> TryAcquireAsync(CancellationToken cancellationToken)
     {
         if (!db.IsPostgres) return await _local.WaitAsync(0, cancellationToken) ? new Local(_local) : null;
-        var c = await db.OpenAsync(cancellationToken);
+        var c = await db.OpenSessionAsync(cancellationToken);
         try
         {
             if (await c.ExecuteScalarAsync<bool>(new CommandDefinition("SELECT pg_try_advisory_lock(@Key)", new { Key },
@@ -53,7 +53,7 @@ public sealed class PulseDispatchLock(Database db) : IPulseDispatchLock, IDispos
         {
             try
             {
-                // Released explicitly: a pooled connection keeps its session, and with it the lock, until the pool resets it.
+                // Released explicitly, and again by closing the session (the connection is not pooled).
                 await c.ExecuteAsync("SELECT pg_advisory_unlock(@Key)", new { Key });
             }
             catch (DbException)

@@ -16,6 +16,7 @@ namespace Monitor.Worker.Storage;
 public sealed class Database : IAsyncDisposable
 {
     private readonly NpgsqlDataSource? _postgres;
+    private readonly NpgsqlDataSource? _sessions;
     private readonly string _connectionString;
 
     // Once per process, before any query: columns map to properties by snake_case name, and times are
@@ -33,7 +34,8 @@ public sealed class Database : IAsyncDisposable
         if (IsPostgres)
         {
             _connectionString = o.ConnectionString;
-            _postgres = NpgsqlDataSource.Create(WithAutoPrepare(o.ConnectionString));
+            _postgres = NpgsqlDataSource.Create(Pooled(o.ConnectionString));
+            _sessions = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(o.ConnectionString) { Pooling = false }.ConnectionString);
         }
         else
         {
@@ -48,12 +50,16 @@ public sealed class Database : IAsyncDisposable
     }
 
     // Statements run often (an answer's, a signal's) are prepared on each pooled connection after a few uses, so PostgreSQL
-    // stops parsing and planning them every time (docs/benchmarks.md, "Pulse answers"); a connection string that sets
-    // Max Auto Prepare itself (0 turns it off) is left as it is.
-    private static string WithAutoPrepare(string connectionString)
+    // stops parsing and planning them every time (docs/benchmarks.md, "Pulse answers"). And a connection going back to the
+    // pool is not reset: Npgsql's reset (with prepared statements: CLOSE ALL, RESET ALL, UNLISTEN *, an advisory unlock,
+    // DISCARD SEQUENCES and TEMP) ran in PostgreSQL before the next use of every pooled connection, twice per answer, and
+    // undid nothing: no code sets session state on a pooled connection (the one session-level lock, the pulse dispatch
+    // lock, is taken on an unpooled connection, OpenSessionAsync). A connection string that sets either itself is left as it is.
+    private static string Pooled(string connectionString)
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
         if (!connectionString.Contains("Auto Prepare", StringComparison.OrdinalIgnoreCase)) builder.MaxAutoPrepare = 64;
+        if (!connectionString.Contains("Reset On Close", StringComparison.OrdinalIgnoreCase)) builder.NoResetOnClose = true;
         return builder.ConnectionString;
     }
 
@@ -76,6 +82,15 @@ public sealed class Database : IAsyncDisposable
         await connection.ExecuteAsync("PRAGMA busy_timeout = 10000;");
         return connection;
     }
+
+    /// <summary>
+    /// A PostgreSQL connection of its own, outside the pool: its session ends when it is disposed, taking any session-level
+    /// state (an advisory lock) with it. Pooled connections are not reset when they go back (<see cref="Pooled"/>), so
+    /// nothing session-level may be done on them.
+    /// </summary>
+    public async ValueTask<DbConnection> OpenSessionAsync(CancellationToken cancellationToken = default) =>
+        _sessions is not null ? await _sessions.OpenConnectionAsync(cancellationToken)
+            : throw new InvalidOperationException("a session of its own is only needed on PostgreSQL");
 
     /// <summary>Applies the pending migrations; throws with DbUp's error when one fails.</summary>
     public async Task MigrateAsync(CancellationToken cancellationToken = default)
@@ -109,5 +124,9 @@ public sealed class Database : IAsyncDisposable
             .Build();
     }
 
-    public ValueTask DisposeAsync() => _postgres?.DisposeAsync() ?? ValueTask.CompletedTask;
+    public async ValueTask DisposeAsync()
+    {
+        if (_postgres is not null) await _postgres.DisposeAsync();
+        if (_sessions is not null) await _sessions.DisposeAsync();
+    }
 }

@@ -33,3 +33,12 @@ users_csv() {
     printf '%s%06d,%s%06d@example.com,Bench %d,Ops,Lyon,,individual_contributor,UTC,en-GB,true,false\n' "${2:-b}" "$i" "${2:-b}" "$i" "$i"
   done
 }
+
+# PostgreSQL's CPU seconds so far (it shares the cores): the postmaster with its exited children, plus the live
+# backends; 0 when no cluster runs under $WORK/pg.
+pg_cpu() {
+  [ -f "$WORK/pg/postmaster.pid" ] || { echo 0; return; }
+  local pm; pm=$(head -1 "$WORK/pg/postmaster.pid")
+  { cat "/proc/$pm/stat"; for s in /proc/[0-9]*/stat; do awk -v pm="$pm" '$4 == pm' "$s" 2>/dev/null; done; } |
+    awk -v hz="$(getconf CLK_TCK)" -v pm="$pm" '{t += $14 + $15; if ($1 == pm) t += $16 + $17} END {print t / hz}'
+}

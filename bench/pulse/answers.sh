@@ -38,7 +38,8 @@ users_csv "$PULSES" > "$WORK/users.csv"
 
 if [ "$STORE" = postgres ]; then
   pg_init; pg_start
-  export Storage__Provider=postgres Storage__ConnectionString="Host=127.0.0.1;Port=$PGPORT;Username=postgres;Database=postgres"
+  # PG_OPTIONS: more of the worker's connection string, to compare Npgsql settings (e.g. ";No Reset On Close=false").
+  export Storage__Provider=postgres Storage__ConnectionString="Host=127.0.0.1;Port=$PGPORT;Username=postgres;Database=postgres${PG_OPTIONS:-}"
 else
   export Storage__Provider=sqlite Storage__ConnectionString="Data Source=$WORK/monitor.db"
 fi
@@ -70,10 +71,11 @@ python3 "$ROOT/bench/pulse/links.py" "$SINK" "$PULSES" > "$WORK/paths.txt"
 rm -rf "$SINK"
 
 metric() { curl -sf "http://127.0.0.1:$INT/metrics" | awk -v m="$1" '$1==m {print $2}'; }
-# utime + stime in clock ticks of 1/100 s: the whole process, and its threads but the JIT's background compiler
-# (".NET Tiered Com"), whose work is a freshly started process's and not an answer's.
+# utime + stime in clock ticks of 1/100 s: the whole process (with the threads that exited), and the JIT's background
+# compiler thread (".NET Tiered Com") alone, whose work is a freshly started process's and not an answer's. Summing the
+# live threads instead undercounts: thread-pool threads that retire during the run take their time with them.
 cpu() { awk '{print ($14 + $15) / 100}' "/proc/$WORKER/stat"; }
-cpu_requests() { python3 -c '
+cpu_jit() { python3 -c '
 import glob
 t = 0
 for d in glob.glob("/proc/'"$WORKER"'/task/*"):
@@ -82,7 +84,7 @@ for d in glob.glob("/proc/'"$WORKER"'/task/*"):
     except OSError:
         continue
     f = stat[stat.rindex(")") + 2:].split()  # the name may hold spaces: fields after it
-    if comm != ".NET Tiered Com":
+    if comm == ".NET Tiered Com":
         t += int(f[11]) + int(f[12])
 print(t / 100)'; }
 PSQL=(psql -h 127.0.0.1 -p "${PGPORT:-0}" -U postgres -d postgres -qAt -v ON_ERROR_STOP=1)
@@ -90,11 +92,13 @@ pgbench_tps() {
   pgbench -h 127.0.0.1 -p "$PGPORT" -U postgres -n -c 16 -j 2 -T "$SECONDS_RUN" -M prepared -D pulses="$PULSES" \
     -f "$ROOT/bench/pulse/answers.pgbench.sql" postgres 2>&1 | awk '/^tps/ {print int($3)}'
 }
-echo "store=$STORE pulses=$PULSES seconds=$SECONDS_RUN cores=$(nproc) $(uptime | sed 's/.*load/load/')"
+echo "store=$STORE pulses=$PULSES seconds=$SECONDS_RUN cores=$(nproc) ${PG_OPTIONS:+options=$PG_OPTIONS }$(uptime | sed 's/.*load/load/')"
 if [ "$STORE" = postgres ]; then
   "${PSQL[@]}" -c "CREATE TABLE bench_pulses AS SELECT row_number() OVER (ORDER BY id) AS n, id FROM pulses;
                    CREATE UNIQUE INDEX ON bench_pulses (n); ANALYZE;"
-  TPS1=$(pgbench_tps); echo "pgbench (16 clients, prepared): $TPS1 transactions/s"
+  Q0=$(pg_cpu); TPS1=$(pgbench_tps); Q1=$(pg_cpu)
+  echo "pgbench (16 clients, prepared): $TPS1 transactions/s;" \
+    "PostgreSQL CPU $(python3 -c "print(f'{1e3*($Q1-$Q0)/max(1,$TPS1*$SECONDS_RUN):.3f}')") ms per transaction"
 fi
 # A warm-up of the same load, not measured: the JIT's tiering of a freshly started worker took a third of its CPU in the
 # first seconds (perf: libclrjit), which is not what an answer costs.
@@ -104,15 +108,16 @@ load 20 >/dev/null
 if [ -n "${ANSWERS_PERF:-}" ]; then
   perf record -F 499 -g -p "$WORKER" -o "$ANSWERS_PERF" -- sleep $((SECONDS_RUN - 2)) >/dev/null 2>&1 &
 fi
-A0=$(metric satisfaction_pulse_answers_total); C0=$(cpu); R0=$(cpu_requests)
+A0=$(metric satisfaction_pulse_answers_total); C0=$(cpu); J0=$(cpu_jit); P0=$(pg_cpu)
 load "$SECONDS_RUN" > "$WORK/wrk.txt"
 RESULT=$(awk '$1=="answers-json" {sub(/^answers-json /, ""); print}' "$WORK/wrk.txt")
-A1=$(metric satisfaction_pulse_answers_total); C1=$(cpu); R1=$(cpu_requests)
+A1=$(metric satisfaction_pulse_answers_total); C1=$(cpu); J1=$(cpu_jit); P1=$(pg_cpu)
 grep -v "^answers-json" "$WORK/wrk.txt"
 echo "worker (wrk, 2 threads, 16 connections): $RESULT"
 echo "worker: answers counted $(python3 -c "print(int($A1-$A0))")," \
   "CPU $(python3 -c "print(f'{$C1-$C0:.1f} s, {1e3*($C1-$C0)/max(1,$A1-$A0):.3f} ms per answer')")" \
-  "(without the JIT's background compiler: $(python3 -c "print(f'{1e3*($R1-$R0)/max(1,$A1-$A0):.3f}')") ms per answer)"
+  "(of which the JIT's background compiler: $(python3 -c "print(f'{1e3*max(0,$J1-$J0)/max(1,$A1-$A0):.3f}')") ms per answer)"
+[ "$STORE" = postgres ] && echo "PostgreSQL: CPU $(python3 -c "print(f'{$P1-$P0:.1f} s, {1e3*($P1-$P0)/max(1,$A1-$A0):.3f} ms per answer')")"
 echo "$(uptime | sed 's/.*load/load/')"
 if [ "$STORE" = postgres ]; then
   TPS2=$(pgbench_tps); echo "pgbench again: $TPS2 transactions/s"
