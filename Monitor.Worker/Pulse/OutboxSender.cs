@@ -62,9 +62,7 @@ public sealed class OutboxSender(IOutboxStore outbox, PulseChannels channels, IO
             {
                 try
                 {
-                    // A dispatch in this process wakes the sender when it commits; other replicas' messages wait for the poll.
-                    if (wakeup is null) await Task.Delay(O.PollInterval, time, stopping.Token);
-                    else await wakeup.WaitAsync(O.PollInterval, stopping.Token);
+                    await IdleAsync(stopping.Token);
                 }
                 catch (OperationCanceledException)
                 {
@@ -72,6 +70,20 @@ public sealed class OutboxSender(IOutboxStore outbox, PulseChannels channels, IO
                 }
             }
         }
+    }
+
+    // Until the poll interval has passed, or a dispatch in this process committed (other replicas' messages wait for the poll).
+    private async Task IdleAsync(CancellationToken stopping)
+    {
+        if (wakeup is null)
+        {
+            await Task.Delay(O.PollInterval, time, stopping);
+            return;
+        }
+        using var waiting = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        await Task.WhenAny(wakeup.WaitAsync(Timeout.InfiniteTimeSpan, waiting.Token), Task.Delay(O.PollInterval, time, waiting.Token));
+        await waiting.CancelAsync();
+        stopping.ThrowIfCancellationRequested();
     }
 
     // The batch in flight goes on until shortly before the host gives up, leaving time to mark what went.

@@ -21,7 +21,7 @@ public sealed class OutboxWakeup : IDisposable
         }
     }
 
-    /// <summary>Waits up to <paramref name="timeout"/> for a notification; true when one came.</summary>
+    /// <summary>Waits up to <paramref name="timeout"/> for a notification (consumed only when one came); true when one came.</summary>
     public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken ct) => _signal.WaitAsync(timeout, ct);
 
     public void Dispose() => _signal.Dispose();
