@@ -20,6 +20,7 @@ public sealed partial class SqlInterpolationGuardTests
         "rowId", // StoreDialect.RowId
         "table", "set", "where", "at", // RetentionRepository: table and column names from literals in the same file
         "insert", "suffix", // StoreDialect.InsertManyAsync: the caller's constant statement around positional parameters
+        "columns", // StoreDialect.CopyManyAsync: the caller's constant column list (its table is "table" above)
         "string.Join(',', Enumerable.Range(0, list[0].Width).Select(j => $\"@p{j}\"))", // parameter names @p0..@pn
         "(shippedOnly ? \"WHERE shipped_at IS NOT NULL\" : \"\")", // one of two constant texts
         "(userId is null ? \"\" : \"AND user_id = @userId\")", // one of two constant texts
@@ -169,6 +170,6 @@ public sealed partial class SqlInterpolationGuardTests
         return s.Length - 1;
     }
 
-    [GeneratedRegex("\\b(SELECT|INSERT INTO|UPDATE|DELETE FROM|WHERE|VALUES)\\b")]
+    [GeneratedRegex("\\b(SELECT|INSERT INTO|UPDATE|DELETE FROM|WHERE|VALUES|FROM STDIN)\\b")]
     private static partial Regex Sql();
 }

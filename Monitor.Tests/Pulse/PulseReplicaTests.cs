@@ -12,6 +12,8 @@ public sealed class PulseReplicaTests
         await using var world = await PulseWorld.StartAsync(Stores.Postgres, sink, extraUsers: 8, settings: new Dictionary<string, string>
         {
             ["Mail:Outbox:BatchSize"] = "2",
+            // A claim of two as well: with the default claim (200) the first replica to look would take all twelve.
+            ["Mail:Outbox:ClaimSize"] = "2",
         });
         await using var replica = await world.StartReplicaAsync();
         var due = PulseWorld.DueUsers.Length + 8;

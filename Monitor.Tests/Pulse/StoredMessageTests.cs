@@ -36,6 +36,26 @@ public sealed class StoredMessageTests
     }
 
     [Test]
+    public void A_message_stored_with_crlf_or_without_a_final_newline_goes_on_the_wire_as_the_lf_one_in_both_formats()
+    {
+        var stored = PulseMail.Render(Composed("Pat Four", "fr-FR"), From);
+        foreach (var format in new[] { NewLineFormat.Dos, NewLineFormat.Unix })
+        {
+            var options = FormatOptions.Default.Clone();
+            options.NewLineFormat = format;
+            using var lf = StoredMessage.TryWrap(stored);
+            using var crlf = StoredMessage.TryWrap(stored.Replace("\n", "\r\n", StringComparison.Ordinal));
+            using var unterminated = StoredMessage.TryWrap(stored.TrimEnd('\n'));
+            var expected = Written(lf!, options);
+            Assert.That(expected, Does.EndWith(format == NewLineFormat.Dos ? "--\r\n" : "--\n"));
+            Assert.That(format == NewLineFormat.Dos ? expected.Replace("\r\n", "", StringComparison.Ordinal) : expected,
+                Does.Not.Contain("\r"), "one newline format throughout");
+            Assert.That(Written(crlf!, options), Is.EqualTo(expected), $"stored with CRLF, written as {format}");
+            Assert.That(Written(unterminated!, options), Is.EqualTo(expected), $"no final newline, written as {format}");
+        }
+    }
+
+    [Test]
     public void A_message_that_is_not_7_bit_or_has_overlong_lines_is_parsed_in_full_so_mailkit_can_encode_it()
     {
         const string eightBit = "From: a@example.com\nTo: b@example.com\nSubject: x\nContent-Type: text/plain; charset=utf-8\n"

@@ -17,7 +17,8 @@ namespace Monitor.Worker.Pulse;
 /// delivered is marked and the rest handed back for the next start (docs/reliability.md).
 /// </summary>
 public sealed class OutboxSender(IOutboxStore outbox, PulseChannels channels, IOptions<MailOptions> options, NodeIdentity node,
-    TimeProvider time, ILogger<OutboxSender> logger, IOptions<HostOptions>? host = null, IHostApplicationLifetime? lifetime = null)
+    TimeProvider time, ILogger<OutboxSender> logger, IOptions<HostOptions>? host = null, IHostApplicationLifetime? lifetime = null,
+    OutboxWakeup? wakeup = null)
     : BackgroundService
 {
     private readonly CancellationTokenSource _abort = new();
@@ -61,7 +62,7 @@ public sealed class OutboxSender(IOutboxStore outbox, PulseChannels channels, IO
             {
                 try
                 {
-                    await Task.Delay(O.PollInterval, time, stopping.Token);
+                    await IdleAsync(stopping.Token);
                 }
                 catch (OperationCanceledException)
                 {
@@ -69,6 +70,20 @@ public sealed class OutboxSender(IOutboxStore outbox, PulseChannels channels, IO
                 }
             }
         }
+    }
+
+    // Until the poll interval has passed, or a dispatch in this process committed (other replicas' messages wait for the poll).
+    private async Task IdleAsync(CancellationToken stopping)
+    {
+        if (wakeup is null)
+        {
+            await Task.Delay(O.PollInterval, time, stopping);
+            return;
+        }
+        using var waiting = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        await Task.WhenAny(wakeup.WaitAsync(Timeout.InfiniteTimeSpan, waiting.Token), Task.Delay(O.PollInterval, time, waiting.Token));
+        await waiting.CancelAsync();
+        stopping.ThrowIfCancellationRequested();
     }
 
     // The batch in flight goes on until shortly before the host gives up, leaving time to mark what went.
@@ -100,49 +115,75 @@ public sealed class OutboxSender(IOutboxStore outbox, PulseChannels channels, IO
         // A token per claim, not per replica: the renewal, the marks and the release touch this claim's rows only.
         var claimant = $"{node.Id}/{Guid.NewGuid():N}";
         var now = time.GetUtcNow();
-        var batch = await outbox.ClaimAsync(claimant, now, now + O.Lease, O.BatchSize, claiming);
+        var batch = await outbox.ClaimAsync(claimant, now, now + O.Lease, Math.Max(O.ClaimSize, O.BatchSize), claiming);
         if (batch.Count == 0) return 0;
         await using var lease = new OutboxLease(outbox, claimant, O.Lease, now + O.Lease, time, logger);
         using var send = CancellationTokenSource.CreateLinkedTokenSource(sending, lease.Lost);
         var sent = 0;
         foreach (var group in batch.GroupBy(m => m.Channel, StringComparer.Ordinal))
-            sent += await DeliverAsync(claimant, group.Key, group.ToList(), send.Token);
+            sent += await DeliverAsync(claimant, group.Key, group.ToList(), claiming, send.Token);
         return sent;
     }
 
-    private async Task<int> DeliverAsync(string claimant, string name, List<OutboxMessage> batch, CancellationToken ct)
+    // Sent and marked BatchSize at a time, so that a sender killed outright sends at most that many again. A failure hands back
+    // everything of the claim not yet sent; so does stopping, once the part in flight is finished and marked.
+    private async Task<int> DeliverAsync(string claimant, string name, List<OutboxMessage> claimed, CancellationToken stopping,
+        CancellationToken ct)
     {
         var sent = new List<OutboxMessage>();
+        var chunk = new List<OutboxMessage>();
         try
         {
             // A message whose channel is not registered here (a replica with another build) waits, like a failed send.
             var channel = channels.Find(name) ?? throw new InvalidOperationException($"no channel '{name}' is registered");
-            await _retry.ExecuteAsync(async token => await channel.DeliverAsync(batch.Except(sent).ToList(), sent, token), ct);
+            foreach (var part in claimed.Chunk(Math.Max(1, O.BatchSize)))
+            {
+                if (stopping.IsCancellationRequested)
+                {
+                    var rest = claimed.Except(sent).ToList();
+                    logger.LogInformation("Outbox: stopping; {Sent} {Channel} messages of the claim sent, {Rest} handed back", sent.Count,
+                        name, rest.Count);
+                    await outbox.ReleaseAsync(claimant, rest, CancellationToken.None);
+                    break;
+                }
+                await _retry.ExecuteAsync(async token => await channel.DeliverAsync(part.Except(chunk).ToList(), chunk, token), ct);
+                await MarkAsync(claimant, name, chunk);
+                sent.AddRange(chunk);
+                chunk.Clear();
+            }
         }
         catch (Exception e) when (ct.IsCancellationRequested)
         {
             // The shutdown limit, or the lease lost: what went is marked below, the rest is due again at once.
-            var rest = batch.Except(sent).ToList();
+            var rest = claimed.Except(sent).Except(chunk).ToList();
             logger.LogWarning("Outbox: sending {Channel} stopped ({Reason}); {Sent} sent, {Rest} handed back", name, e.GetType().Name,
-                sent.Count, rest.Count);
+                sent.Count + chunk.Count, rest.Count);
             await outbox.ReleaseAsync(claimant, rest, CancellationToken.None);
         }
-        catch (Exception e)
+        catch (Exception e) when (claimed.Except(sent).Except(chunk).Any())
         {
-            var failed = batch.Except(sent).ToList();
+            var failed = claimed.Except(sent).Except(chunk).ToList();
             var attempts = failed.Max(m => m.Attempts) + 1;
             var backoff = TimeSpan.FromSeconds(Math.Min(O.MaxBackoff.TotalSeconds, Math.Pow(2, Math.Min(attempts, 20))));
             logger.LogWarning("Outbox: {Count} {Channel} messages not sent ({Error}); next attempt in {Backoff}", failed.Count, name,
                 e.Message, backoff);
             await outbox.MarkFailedAsync(claimant, failed, time.GetUtcNow() + backoff, e.Message, CancellationToken.None);
         }
-        var marked = await outbox.MarkSentAsync(claimant, sent, time.GetUtcNow(), CancellationToken.None);
-        if (marked < sent.Count)
-        {
-            logger.LogWarning("Outbox: {Count} delivered {Channel} messages were no longer held by this sender (lease lost)",
-                sent.Count - marked, name);
-        }
+        await MarkAsync(claimant, name, chunk);
+        sent.AddRange(chunk);
         MonitorMetrics.PulsesSent.Inc(sent.Count);
         return sent.Count;
+    }
+
+    // Marks what went (not cancellable: it was delivered), what the claim still holds.
+    private async Task MarkAsync(string claimant, string name, List<OutboxMessage> delivered)
+    {
+        if (delivered.Count == 0) return;
+        var marked = await outbox.MarkSentAsync(claimant, delivered, time.GetUtcNow(), CancellationToken.None);
+        if (marked < delivered.Count)
+        {
+            logger.LogWarning("Outbox: {Count} delivered {Channel} messages were no longer held by this sender (lease lost)",
+                delivered.Count - marked, name);
+        }
     }
 }

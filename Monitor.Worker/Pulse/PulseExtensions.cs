@@ -21,6 +21,7 @@ public static class PulseExtensions
         services.AddValidatedOptions<PulseOptions, PulseOptionsValidator>(builder.Configuration, PulseOptions.Section);
         services.AddSingleton<IValidateOptions<PulseOptions>, PulseChannelValidator>();
 
+        services.AddSingleton<OutboxWakeup>();
         services.AddSingleton<PulseRepository>();
         // The directory port only the pulse uses; beside the other storage ports it would read as well.
         services.AddSingleton<IUserDirectory>(sp => sp.GetRequiredService<UserRepository>());

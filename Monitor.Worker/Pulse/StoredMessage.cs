@@ -28,12 +28,12 @@ internal static class StoredMessage
         else if (lf >= 0) headEnd = lf + 2;
         else return null;
         HeaderList headers;
-        using (var head = new MemoryStream(Encoding.ASCII.GetBytes(stored[..headEnd])))
+        using (var head = new MemoryStream(Encoding.ASCII.GetBytes(stored, 0, headEnd)))
             headers = HeaderList.Load(ParserOptions.Default, head);
         var type = headers[HeaderId.ContentType];
         if (type is null || !ContentType.TryParse(type, out var contentType)) return null;
         // The body entity carries the Content-* headers, the message the rest; MimeKit merges them back in their stored order.
-        var body = new RawBody(contentType, headers.Where(IsContent), stored[headEnd..]);
+        var body = new RawBody(contentType, headers.Where(IsContent), stored, headEnd);
         return new MimeMessage(headers.Where(h => !IsContent(h))) { Body = body };
     }
 
@@ -54,13 +54,16 @@ internal static class StoredMessage
     /// <summary>A body whose content is written as stored, in the newline format MailKit asks for (CRLF on the wire).</summary>
     private sealed class RawBody : MimeEntity
     {
-        private readonly string _content;
-        private byte[]? _dos;
-        private byte[]? _unix;
+        // The stored message and where its body starts: the body is not copied out of it.
+        private readonly string _stored;
+        private readonly int _start;
+        private ReadOnlyMemory<byte>? _dos;
+        private ReadOnlyMemory<byte>? _unix;
 
-        public RawBody(ContentType type, IEnumerable<Header> headers, string content) : base(type)
+        public RawBody(ContentType type, IEnumerable<Header> headers, string stored, int start) : base(type)
         {
-            _content = content;
+            _stored = stored;
+            _start = start;
             foreach (var h in headers)
             {
                 if (h.Id == HeaderId.ContentType) Headers.Replace(h);
@@ -80,8 +83,7 @@ internal static class StoredMessage
                 Headers.WriteTo(options, stream, cancellationToken);
                 stream.Write(NewLine(options));
             }
-            var bytes = Bytes(options.NewLineFormat);
-            stream.Write(bytes, 0, bytes.Length);
+            stream.Write(Bytes(options.NewLineFormat).Span);
         }
 
         public override async Task WriteToAsync(FormatOptions options, Stream stream, bool contentOnly,
@@ -99,15 +101,29 @@ internal static class StoredMessage
             options.NewLineFormat == NewLineFormat.Dos ? "\r\n"u8.ToArray() : "\n"u8.ToArray();
 
         // Written twice per send when the server announces SIZE (measured, then sent): converted once per format.
-        private byte[] Bytes(NewLineFormat format) => format == NewLineFormat.Dos
-            ? _dos ??= Encoding.ASCII.GetBytes(Normalised().Replace("\n", "\r\n", StringComparison.Ordinal))
-            : _unix ??= Encoding.ASCII.GetBytes(Normalised());
+        private ReadOnlyMemory<byte> Bytes(NewLineFormat format) =>
+            format == NewLineFormat.Dos ? _dos ??= Encode(dos: true) : _unix ??= Encode(dos: false);
 
-        // One newline format throughout, and a final newline before the end of data.
-        private string Normalised()
+        // The 7-bit body as bytes in one pass, every newline (LF or CRLF as stored) in the format asked for, ending with one.
+        private ReadOnlyMemory<byte> Encode(bool dos)
         {
-            var text = _content.Replace("\r\n", "\n", StringComparison.Ordinal);
-            return text.EndsWith('\n') ? text : text + "\n";
+            var body = _stored.AsSpan(_start);
+            var lines = body.Count('\n') + 1;
+            var bytes = new byte[body.Length + (dos ? lines : 0) + 2];
+            var n = 0;
+            for (var i = 0; i < body.Length; i++)
+            {
+                var c = body[i];
+                if (c == '\r' && i + 1 < body.Length && body[i + 1] == '\n') continue;
+                if (c == '\n' && dos) bytes[n++] = (byte)'\r';
+                bytes[n++] = (byte)c;
+            }
+            if (n == 0 || bytes[n - 1] != '\n')
+            {
+                if (dos) bytes[n++] = (byte)'\r';
+                bytes[n++] = (byte)'\n';
+            }
+            return bytes.AsMemory(0, n);
         }
     }
 }

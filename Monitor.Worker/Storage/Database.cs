@@ -117,8 +117,9 @@ public sealed class Database : IAsyncDisposable
             ? DeployChanges.To.PostgresqlDatabase(_connectionString)
             : DeployChanges.To.SqliteDatabase(_connectionString);
         return builder
-            .WithScriptsEmbeddedInAssembly(Assembly.GetExecutingAssembly(),
-                n => n.Contains(".Storage.Migrations.", StringComparison.Ordinal))
+            .WithScriptsEmbeddedInAssembly(Assembly.GetExecutingAssembly(), n => n.Contains(".Storage.Migrations.", StringComparison.Ordinal)
+                // Storage settings one store has and the other has not: *.postgres.sql runs on PostgreSQL only.
+                && (IsPostgres || !n.EndsWith(".postgres.sql", StringComparison.Ordinal)))
             .WithTransactionPerScript()
             .LogToNowhere()
             .Build();

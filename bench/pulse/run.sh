@@ -61,6 +61,8 @@ pg_cpu() {
 until curl -sf "http://127.0.0.1:$INT/readyz" >/dev/null; do sleep 0.5; done
 until [ "$(curl -sf -H "Authorization: Bearer $KEY" "http://127.0.0.1:$INT/api/users" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" = "$USERS" ]; do sleep 1; done
 
+# PostgreSQL's WAL bytes written so far (pg_stat_wal): what the outbox's writes cost the database, independent of load.
+wal() { [ "$STORE" = postgres ] && as_pg $PG/psql -h 127.0.0.1 -p "$PGPORT" -U postgres -Atc "SELECT wal_bytes FROM pg_stat_wal" || echo 0; }
 metric() { curl -sf "http://127.0.0.1:$INT/metrics" | awk -v m="$1" '$1==m {print $2}'; }
 admin() { curl -sf -H "Authorization: Bearer $KEY" "$@"; }
 # One dispatch of $USERS due people and the outbox drained to the sink: sets RATE and prints the round's figures.
@@ -70,16 +72,17 @@ dispatch_round() {
   if [ "$label" = warm ] && [ -n "${PULSE_PERF:-}" ]; then
     perf record -F 499 -g -p "$WORKER" -o "$PULSE_PERF" >/dev/null 2>&1 & perf=$!; sleep 1
   fi
-  local c0 p0 t0 c1 p1 t1
-  c0=$(cpu); p0=$(pg_cpu); t0=$(date +%s.%N)
+  local c0 p0 t0 c1 p1 t1 w0 w1
+  w0=$(wal); c0=$(cpu); p0=$(pg_cpu); t0=$(date +%s.%N)
   admin -X POST "http://127.0.0.1:$INT/api/probes/pulse/run" >/dev/null
   until [ "$(ls "$SINK" | wc -l)" -ge "$USERS" ]; do sleep 0.2; done
-  t1=$(date +%s.%N); c1=$(cpu); p1=$(pg_cpu)
+  t1=$(date +%s.%N); c1=$(cpu); p1=$(pg_cpu); w1=$(wal)
   [ -n "$perf" ] && { kill -INT "$perf"; wait "$perf" || true; }
   RATE=$(python3 -c "print($USERS/($t1-$t0))")
   echo "pulse, $label: dispatch + outbox drain of $USERS: $(python3 -c "print(f'{$t1-$t0:.1f} s, {$USERS/($t1-$t0):.0f} messages/s')")"
   echo "  worker CPU: $(python3 -c "print(f'{$c1-$c0:.1f} s, {1000*($c1-$c0)/$USERS:.2f} CPU s per 1,000 messages')")"
   echo "  PostgreSQL CPU: $(python3 -c "print(f'{$p1-$p0:.1f} s, {1000*($p1-$p0)/$USERS:.2f} CPU s per 1,000 messages')")"
+  echo "  PostgreSQL WAL: $(python3 -c "print(f'{($w1-$w0)/$USERS/1000:.1f} kB per message')")"
   echo "  of which the dispatch (queueing into the outbox): $(admin "http://127.0.0.1:$INT/api/probes" | python3 -c 'import json,sys; print([p["last"]["last"]["duration"] for p in json.load(sys.stdin) if p["name"]=="pulse"][0])' 2>/dev/null || echo '?')"
 }
 
