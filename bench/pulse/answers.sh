@@ -20,7 +20,7 @@ fi
 STORE=${1:-postgres}; SECONDS_RUN=${2:-20}; PULSES=${3:-5000}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 WORK=$(mktemp -d /tmp/sm-answers-XXXXXX); chmod 777 "$WORK"
-# free_port, as_pg, pg_init/pg_start/pg_stop, stop_pids.
+# free_port, as_pg, pg_init/pg_start/pg_stop, pg_cpu, stop_pids.
 source "$(dirname "$0")/../lib/loopback.sh"
 PIDS=()
 cleanup() {

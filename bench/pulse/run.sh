@@ -11,7 +11,7 @@ set -euo pipefail
 USERS=${1:-10000}; STORE=${2:-postgres}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 WORK=$(mktemp -d /tmp/sm-bench-XXXXXX); chmod 777 "$WORK"
-# free_port, as_pg, pg_init/pg_start/pg_stop, stop_pids.
+# free_port, as_pg, pg_init/pg_start/pg_stop, pg_cpu, stop_pids.
 source "$(dirname "$0")/../lib/loopback.sh"
 PIDS=()
 # The worker is stopped (and waited for) before its database: a worker whose PostgreSQL is gone was
@@ -51,13 +51,7 @@ if [ -n "${PULSE_PERF:-}" ]; then export DOTNET_PerfMapEnabled=1 DOTNET_EnableWr
 (cd "$WORK" && exec dotnet "$WORK/worker/Monitor.Worker.dll" > "$WORK/worker.log" 2>&1) & PIDS+=($!); WORKER=$!
 # utime + stime of the worker in seconds (fields 14 and 15 of /proc/PID/stat, in clock ticks).
 cpu() { awk -v hz="$(getconf CLK_TCK)" '{print ($14 + $15) / hz}' "/proc/$WORKER/stat"; }
-# PostgreSQL's CPU seconds (it shares the cores): the postmaster with its exited children, plus the live backends.
-pg_cpu() {
-  [ "$STORE" = postgres ] || { echo 0; return; }
-  local pm; pm=$(head -1 "$WORK/pg/postmaster.pid")
-  { cat "/proc/$pm/stat"; for s in /proc/[0-9]*/stat; do awk -v pm="$pm" '$4 == pm' "$s" 2>/dev/null; done; } |
-    awk -v hz="$(getconf CLK_TCK)" -v pm="$pm" '{t += $14 + $15; if ($1 == pm) t += $16 + $17} END {print t / hz}'
-}
+# pg_cpu (bench/lib/loopback.sh): PostgreSQL's CPU seconds, 0 on SQLite (no cluster under $WORK/pg).
 until curl -sf "http://127.0.0.1:$INT/readyz" >/dev/null; do sleep 0.5; done
 until [ "$(curl -sf -H "Authorization: Bearer $KEY" "http://127.0.0.1:$INT/api/users" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" = "$USERS" ]; do sleep 1; done
 
