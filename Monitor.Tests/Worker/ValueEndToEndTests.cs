@@ -66,10 +66,12 @@ public sealed partial class ValueEndToEndTests
         await AnswerAsync("u019", -0.5, 0.5);
         await AnswerAsync("u043", -0.5, 0.5);
 
-        var text = await _worker.WaitForMetricsAsync(m => m.Contains("satisfaction_rank_gap{", StringComparison.Ordinal) &&
-            m.Contains("dimension=\"team\"", StringComparison.Ordinal), TimeSpan.FromSeconds(20));
-
+        // A refresh sets the gauges one after another, and a scrape can come in between: one that shows the second question's
+        // gap need not show the first's yet (seen in CI). Wait for a scrape that shows both of Finance's.
         const string finance = "group_type=\"department\",group=\"Finance\"";
+        var text = await _worker.WaitForMetricsAsync(m => Series(m, "satisfaction_rank_gap", $"{finance},dimension=\"you\"") is not null &&
+            Series(m, "satisfaction_rank_gap", $"{finance},dimension=\"team\"") is not null, TimeSpan.FromSeconds(20));
+
         Assert.That(Series(text, "satisfaction_rank_gap", $"{finance},dimension=\"you\""), Is.EqualTo(-1.5));
         Assert.That(Series(text, "satisfaction_rank_gap", $"{finance},dimension=\"team\""), Is.EqualTo(0.0));
         Assert.That(Series(text, "satisfaction_rank_gap", "group_type=\"overall\",group=\"all\",dimension=\"you\""), Is.Null,
