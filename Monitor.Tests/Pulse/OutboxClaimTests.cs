@@ -29,12 +29,12 @@ public sealed class OutboxClaimTests(string provider)
     [TearDown]
     public async Task DisposeStore() => await _db.DisposeAsync();
 
-    private static async Task QueueAsync(PulseRepository store, int count)
+    private static async Task QueueAsync(PulseRepository store, int count, string channel = GatedChannel.ChannelName)
     {
         var now = DateTimeOffset.UtcNow;
         await store.CreateManyAsync(Enumerable.Range(0, count).Select(i => new NewPulse(
             new PulseRecord(Guid.CreateVersion7(), $"x{i}", "default", PulseReasons.Manual, now.AddSeconds(-1), now.AddDays(7)),
-            GatedChannel.ChannelName, $"x{i}@example.com", $"message {i}")).ToList(), default);
+            channel, $"x{i}@example.com", $"message {i}")).ToList(), default);
     }
 
     private OutboxSender Sender(PulseRepository store, GatedChannel channel, OutboxOptions outbox, OutboxWakeup? wakeup = null) =>
@@ -125,6 +125,32 @@ public sealed class OutboxClaimTests(string provider)
         Assert.That(channel.Recipients, Has.Count.EqualTo(500), "none missing");
         Assert.That((sent, held), Is.EqualTo((500L, 0L)));
         Assert.That(claimants, Is.GreaterThanOrEqualTo(20), "a claim per batch of 25");
+    }
+
+    [Test]
+    public async Task Two_send_loops_write_every_message_once_into_the_pickup_folder()
+    {
+        var folder = TestPaths.NewTempDir("sm-pickup");
+        var store = new PulseRepository(_db);
+        await QueueAsync(store, 300, EmailChannel.ChannelName);
+        var mail = Options.Create(new MailOptions
+        {
+            PickupDirectory = folder,
+            Outbox = new OutboxOptions { Connections = 2, ClaimSize = 10, BatchSize = 10 },
+        });
+        using var email = new EmailChannel(mail);
+        using var sender = new OutboxSender(store, new PulseChannels([email], Options.Create(new PulseOptions())), mail,
+            new NodeIdentity("pickup-test"), TimeProvider.System, NullLogger<OutboxSender>.Instance);
+        await sender.StartAsync(default);
+        var until = DateTime.UtcNow.AddSeconds(60);
+        while (await store.BacklogAsync(default) > 0 && DateTime.UtcNow < until) await Task.Delay(50);
+        await sender.StopAsync(default);
+
+        var files = Directory.GetFiles(folder);
+        Assert.That(files, Has.Length.EqualTo(300), "one file a message, no temporary file left");
+        Assert.That(files.Select(File.ReadAllText), Is.EquivalentTo(Enumerable.Range(0, 300).Select(i => $"message {i}")));
+        var (sent, held, claimants) = await OutboxStateAsync();
+        Assert.That((sent, held, claimants), Is.EqualTo((300L, 0L, 30L)), "claims of 10, none overlapping");
     }
 
     [Test]
