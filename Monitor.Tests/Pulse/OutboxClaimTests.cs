@@ -29,12 +29,12 @@ public sealed class OutboxClaimTests(string provider)
     [TearDown]
     public async Task DisposeStore() => await _db.DisposeAsync();
 
-    private static async Task QueueAsync(PulseRepository store, int count)
+    private static async Task QueueAsync(PulseRepository store, int count, string channel = GatedChannel.ChannelName)
     {
         var now = DateTimeOffset.UtcNow;
         await store.CreateManyAsync(Enumerable.Range(0, count).Select(i => new NewPulse(
             new PulseRecord(Guid.CreateVersion7(), $"x{i}", "default", PulseReasons.Manual, now.AddSeconds(-1), now.AddDays(7)),
-            GatedChannel.ChannelName, $"x{i}@example.com", $"message {i}")).ToList(), default);
+            channel, $"x{i}@example.com", $"message {i}")).ToList(), default);
     }
 
     private OutboxSender Sender(PulseRepository store, GatedChannel channel, OutboxOptions outbox, OutboxWakeup? wakeup = null) =>
@@ -102,6 +102,58 @@ public sealed class OutboxClaimTests(string provider)
     }
 
     [Test]
+    public async Task Two_send_loops_woken_by_one_commit_claim_disjoint_batches_and_send_every_message_once()
+    {
+        var wakeup = new OutboxWakeup();
+        var store = new PulseRepository(_db, wakeup);
+        // Each batch takes a moment at the channel, as a batch waits on its mail server: the loops' batches overlap.
+        var channel = new GatedChannel { BatchDelay = TimeSpan.FromMilliseconds(20) };
+        using var sender = Sender(store, channel,
+            new OutboxOptions { Connections = 2, ClaimSize = 25, BatchSize = 25, PollInterval = TimeSpan.FromMinutes(5) }, wakeup);
+        await sender.StartAsync(default);
+        // Both loops find the outbox empty and sleep for their poll interval: only the commit's wake-up can start them.
+        await Task.Delay(1000);
+
+        await QueueAsync(store, 500);
+        var until = DateTime.UtcNow.AddSeconds(60);
+        while (await store.BacklogAsync(default) > 0 && DateTime.UtcNow < until) await Task.Delay(50);
+        await sender.StopAsync(default);
+        var (sent, held, claimants) = await OutboxStateAsync();
+        await TestContext.Out.WriteLineAsync($"{provider}: {channel.Delivered} delivered by {claimants} claims, at most {channel.MostAtOnce} batches at once");
+        Assert.That(channel.MostAtOnce, Is.EqualTo(2), "both loops woken and sending at the same time");
+        Assert.That(channel.Recipients, Is.Unique, "no message claimed by both loops");
+        Assert.That(channel.Recipients, Has.Count.EqualTo(500), "none missing");
+        Assert.That((sent, held), Is.EqualTo((500L, 0L)));
+        Assert.That(claimants, Is.GreaterThanOrEqualTo(20), "a claim per batch of 25");
+    }
+
+    [Test]
+    public async Task Two_send_loops_write_every_message_once_into_the_pickup_folder()
+    {
+        var folder = TestPaths.NewTempDir("sm-pickup");
+        var store = new PulseRepository(_db);
+        await QueueAsync(store, 300, EmailChannel.ChannelName);
+        var mail = Options.Create(new MailOptions
+        {
+            PickupDirectory = folder,
+            Outbox = new OutboxOptions { Connections = 2, ClaimSize = 10, BatchSize = 10 },
+        });
+        using var email = new EmailChannel(mail);
+        using var sender = new OutboxSender(store, new PulseChannels([email], Options.Create(new PulseOptions())), mail,
+            new NodeIdentity("pickup-test"), TimeProvider.System, NullLogger<OutboxSender>.Instance);
+        await sender.StartAsync(default);
+        var until = DateTime.UtcNow.AddSeconds(60);
+        while (await store.BacklogAsync(default) > 0 && DateTime.UtcNow < until) await Task.Delay(50);
+        await sender.StopAsync(default);
+
+        var files = Directory.GetFiles(folder);
+        Assert.That(files, Has.Length.EqualTo(300), "one file a message, no temporary file left");
+        Assert.That(files.Select(File.ReadAllText), Is.EquivalentTo(Enumerable.Range(0, 300).Select(i => $"message {i}")));
+        var (sent, held, claimants) = await OutboxStateAsync();
+        Assert.That((sent, held, claimants), Is.EqualTo((300L, 0L, 30L)), "claims of 10, none overlapping");
+    }
+
+    [Test]
     public async Task The_outbox_storage_settings_apply_on_PostgreSQL_and_SQLite_migrates_without_them()
     {
         await using var c = await _db.OpenAsync();
@@ -127,6 +179,13 @@ public sealed class OutboxClaimTests(string provider)
         private readonly List<string> _recipients = [];
 
         public int HoldAt { get; init; }
+
+        /// <summary>How long each batch takes, with <see cref="MostAtOnce"/> the most batches seen delivering at the same time.</summary>
+        public TimeSpan BatchDelay { get; init; }
+
+        private int _atOnce;
+
+        public int MostAtOnce { get; private set; }
 
         public TaskCompletionSource Held { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -155,6 +214,20 @@ public sealed class OutboxClaimTests(string provider)
         public OutboxPayload Render(ComposedPulse pulse) => throw new NotSupportedException();
 
         public async Task DeliverAsync(IReadOnlyList<OutboxMessage> batch, ICollection<OutboxMessage> delivered, CancellationToken ct)
+        {
+            lock (_recipients) MostAtOnce = Math.Max(MostAtOnce, ++_atOnce);
+            try
+            {
+                if (BatchDelay > TimeSpan.Zero) await Task.Delay(BatchDelay, ct);
+                await DeliverEachAsync(batch, delivered, ct);
+            }
+            finally
+            {
+                lock (_recipients) _atOnce--;
+            }
+        }
+
+        private async Task DeliverEachAsync(IReadOnlyList<OutboxMessage> batch, ICollection<OutboxMessage> delivered, CancellationToken ct)
         {
             foreach (var m in batch)
             {

@@ -5,26 +5,35 @@ namespace Monitor.Tests.Pulse;
 
 /// <summary>
 /// SIGTERM while a batch is in flight (issue 13): the real worker finishes the batch within the shutdown limit and marks it,
-/// so a restart sends nothing twice and nothing waits out a lease.
+/// so a restart sends nothing twice and nothing waits out a lease; with two send loops (<c>Mail:Outbox:Connections</c>), each
+/// loop's batch.
 /// </summary>
 [TestFixture(Stores.Sqlite)]
 [TestFixture(Stores.Postgres)]
 public sealed class OutboxShutdownTests(string provider)
 {
     [Test]
-    public async Task Sigterm_mid_batch_finishes_the_batch_marks_it_and_a_restart_sends_nothing_twice()
+    public async Task Sigterm_mid_batch_finishes_each_loops_batch_marks_it_and_a_restart_sends_nothing_twice()
     {
-        // One DATA a second: the whole batch of 10 takes some 10 s, well inside the 20 s shutdown limit.
+        // One DATA a second per session: each loop's batch of 5 takes some 5 s, well inside the 20 s shutdown limit.
         using var sink = await SmtpSink.StartAsync(dataDelaySeconds: 1);
         await using var world = await PulseWorld.StartAsync(provider, sink, extraUsers: 6, settings: new Dictionary<string, string>
         {
-            ["Mail:Outbox:BatchSize"] = "10",
+            ["Mail:Outbox:Connections"] = "2",
+            ["Mail:Outbox:ClaimSize"] = "5",
+            ["Mail:Outbox:BatchSize"] = "5",
         });
         var due = PulseWorld.DueUsers.Length + 6;
         await world.DispatchAsync();
         var until = DateTime.UtcNow.AddSeconds(30);
-        while (sink.CompleteMessages().Count < 2 && DateTime.UtcNow < until) await Task.Delay(100);
-        Assert.That(sink.CompleteMessages(), Has.Count.InRange(1, due - 2), "caught in the middle of the batch");
+        var sessions = 0;
+        while (sink.CompleteMessages().Count < 2 && DateTime.UtcNow < until)
+        {
+            sessions = Math.Max(sessions, sink.OpenSessions());
+            await Task.Delay(50);
+        }
+        Assert.That(sink.CompleteMessages(), Has.Count.InRange(1, due - 4), "caught in the middle of both batches");
+        Assert.That(Math.Max(sessions, sink.OpenSessions()), Is.EqualTo(2), "two SMTP sessions sending at once");
 
         var clock = Stopwatch.StartNew();
         world.Worker.Terminate();

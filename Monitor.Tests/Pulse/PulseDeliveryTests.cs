@@ -51,6 +51,38 @@ public sealed class PulseDeliveryTests(string provider)
     }
 
     [Test]
+    public async Task Two_connections_send_500_messages_over_two_sessions_at_once_each_exactly_once()
+    {
+        using var sink = await SmtpSink.StartAsync();
+        // Claims of 25: the two send loops (Mail:Outbox:Connections) take turns at the outbox rather than one claiming it all.
+        await using var world = await PulseWorld.StartAsync(provider, sink, extraUsers: 496, settings: new Dictionary<string, string>
+        {
+            ["Mail:Outbox:Connections"] = "2",
+            ["Mail:Outbox:ClaimSize"] = "25",
+            ["Mail:Outbox:BatchSize"] = "25",
+        });
+        await world.DispatchAsync();
+        var sessions = 0;
+        var until = DateTime.UtcNow + Wait;
+        while (sink.Count < 500 && DateTime.UtcNow < until)
+        {
+            sessions = Math.Max(sessions, sink.OpenSessions());
+            await Task.Delay(10);
+        }
+        var messages = await sink.WaitForAsync(500, Wait);
+        // Both sessions stay open after their batches (SmtpConnection.IdleLimit), so a sample after the last message counts too.
+        sessions = Math.Max(sessions, sink.OpenSessions());
+        await world.Worker.WaitForMetricsAsync(t => t.Contains("satisfaction_outbox_backlog 0"), Wait);
+        await Task.Delay(1000);
+        Assert.That(sessions, Is.EqualTo(2), "two SMTP sessions open at once, no more");
+        var recipients = sink.CompleteMessages().Select(PulseWorld.Recipient).ToList();
+        Assert.That(recipients, Is.Unique, "no message sent twice");
+        Assert.That(recipients, Has.Count.EqualTo(500), "none missing");
+        Assert.That(messages, Has.Count.EqualTo(500));
+        Assert.That(await world.Worker.MetricsAsync(), Does.Contain("satisfaction_pulses_sent_total 500"));
+    }
+
+    [Test]
     public async Task When_the_mail_server_is_down_nothing_is_lost_and_everything_is_sent_once_it_is_back()
     {
         var port = TestPaths.FreePort();

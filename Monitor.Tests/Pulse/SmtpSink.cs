@@ -60,6 +60,16 @@ public sealed class SmtpSink : IDisposable
         throw new TimeoutException("smtp-sink did not listen");
     }
 
+    /// <summary>SMTP sessions open at this moment: the sink's established sockets, from the kernel's table (Linux).</summary>
+    public int OpenSessions()
+    {
+        var port = Port.ToString("X4", System.Globalization.CultureInfo.InvariantCulture);
+        // "sl local_address rem_address st ...": the server's end of a session has the sink's port locally, state 01.
+        return new[] { "/proc/net/tcp", "/proc/net/tcp6" }.Where(File.Exists).SelectMany(File.ReadLines)
+            .Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Count(f => f.Length > 3 && f[1].EndsWith(":" + port, StringComparison.Ordinal) && f[3] == "01");
+    }
+
     public int Count => System.IO.Directory.GetFiles(Directory, "msg.*").Length;
 
     /// <summary>Waits until at least <paramref name="count"/> messages arrived in full, then a moment more for stragglers.</summary>

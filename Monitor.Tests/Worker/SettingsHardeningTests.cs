@@ -24,6 +24,8 @@ public sealed class SettingsHardeningTests
         "Pulse:PublicBaseUrl must not have a query or a fragment")]
     [TestCase("Admin__ApiKey=                ", "Admin:ApiKey must be at least 16 characters without surrounding spaces")]
     [TestCase("Mail__PickupDirectory=/proc/mail-pickup", "Mail:PickupDirectory '/proc/mail-pickup' cannot be written")]
+    [TestCase("Mail__Outbox__Connections=0", "Mail:Outbox:Connections must be in [1, 16] (got 0)")]
+    [TestCase("Mail__Outbox__Connections=17", "Mail:Outbox:Connections must be in [1, 16] (got 17)")]
     [TestCase("Pulse__LinkValidity=10000.00:00:00", "Pulse:LinkValidity must be at most 90 days")]
     [TestCase("Directory__MaxRemovalShare=NaN", "Directory:MaxRemovalShare must be between 0 and 1")]
     [TestCase("Evaluation__Flapping__HighPercent=NaN", "Evaluation:Flapping must satisfy 0 < LowPercent <= HighPercent <= 100")]

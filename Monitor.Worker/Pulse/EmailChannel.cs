@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using MimeKit;
 using Monitor.Core.Pulses;
@@ -8,8 +9,8 @@ using Monitor.Probes.Pulse.Channels;
 namespace Monitor.Worker.Pulse;
 
 /// <summary>
-/// Pulses as e-mail: rendered to MIME when queued, sent over one SMTP connection kept open across batches
-/// (<see cref="SmtpConnection"/>) when <c>Mail:Smtp:Host</c> is set, else written as .eml files into <c>Mail:PickupDirectory</c>.
+/// Pulses as e-mail: rendered to MIME when queued, sent over SMTP connections kept open across batches, one per outbox send
+/// loop (<see cref="SmtpConnection"/>) when <c>Mail:Smtp:Host</c> is set, else written as .eml files into <c>Mail:PickupDirectory</c>.
 /// </summary>
 public sealed class EmailChannel(IOptions<MailOptions> options, TimeProvider? time = null) : IPulseChannel, IAsyncDisposable, IDisposable
 {
@@ -27,8 +28,10 @@ public sealed class EmailChannel(IOptions<MailOptions> options, TimeProvider? ti
 
     private MailboxAddress? _from;
 
-    // Only the outbox sender delivers, one batch at a time; the connection is opened on the first SMTP batch.
-    private SmtpConnection? _smtp;
+    // One connection per outbox send loop delivering at the same time (Mail:Outbox:Connections): a batch takes an idle one, or
+    // opens another, and gives it back when done. Each connection drops and reopens its session on its own failures.
+    private readonly ConcurrentBag<SmtpConnection> _idle = [];
+    private readonly List<SmtpConnection> _all = [];
 
     /// <summary>Where mail goes, for the sender's start-up log line.</summary>
     public string Transport => string.IsNullOrWhiteSpace(options.Value.Smtp.Host)
@@ -38,22 +41,41 @@ public sealed class EmailChannel(IOptions<MailOptions> options, TimeProvider? ti
     public Task DeliverAsync(IReadOnlyList<OutboxMessage> batch, ICollection<OutboxMessage> delivered, CancellationToken ct) =>
         string.IsNullOrWhiteSpace(options.Value.Smtp.Host) ? WritePickupAsync(batch, delivered, ct) : SendSmtpAsync(batch, delivered, ct);
 
-    private Task SendSmtpAsync(IReadOnlyList<OutboxMessage> batch, ICollection<OutboxMessage> delivered, CancellationToken ct)
+    private async Task SendSmtpAsync(IReadOnlyList<OutboxMessage> batch, ICollection<OutboxMessage> delivered, CancellationToken ct)
     {
-        var connection = _smtp ??= new SmtpConnection(options.Value.Smtp, time ?? TimeProvider.System);
-        return connection.SendAsync(batch, delivered, From, ct);
+        if (!_idle.TryTake(out var connection))
+        {
+            connection = new SmtpConnection(options.Value.Smtp, time ?? TimeProvider.System);
+            lock (_all) _all.Add(connection);
+        }
+        try
+        {
+            await connection.SendAsync(batch, delivered, From, ct);
+        }
+        finally
+        {
+            _idle.Add(connection);
+        }
     }
 
-    /// <summary>Connections opened so far (one for many batches while the server keeps it).</summary>
-    internal int ConnectionsOpened => _smtp?.Opened ?? 0;
+    private SmtpConnection[] All()
+    {
+        lock (_all) return [.. _all];
+    }
+
+    /// <summary>Connections opened so far (one per send loop for many batches while the server keeps it).</summary>
+    internal int ConnectionsOpened => All().Sum(c => c.Opened);
 
     public async ValueTask DisposeAsync()
     {
-        if (_smtp is not null) await _smtp.DisposeAsync();
+        foreach (var c in All()) await c.DisposeAsync();
     }
 
-    // A container disposed synchronously (tests) closes the socket without QUIT.
-    public void Dispose() => _smtp?.Drop();
+    // A container disposed synchronously (tests) closes the sockets without QUIT.
+    public void Dispose()
+    {
+        foreach (var c in All()) c.Drop();
+    }
 
     private async Task WritePickupAsync(IReadOnlyList<OutboxMessage> batch, ICollection<OutboxMessage> delivered, CancellationToken ct)
     {

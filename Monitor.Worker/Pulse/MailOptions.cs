@@ -39,6 +39,8 @@ public sealed class MailOptions : IPulseChannelOptions
         if (Smtp.Timeout <= TimeSpan.Zero) failures.Add($"{s}:Smtp:{nameof(SmtpOptions.Timeout)} must be positive.");
         if (Outbox.BatchSize is < 1 or > 1000) failures.Add($"{s}:Outbox:{nameof(OutboxOptions.BatchSize)} must be in [1, 1000].");
         if (Outbox.ClaimSize is < 1 or > 5000) failures.Add($"{s}:Outbox:{nameof(OutboxOptions.ClaimSize)} must be in [1, 5000].");
+        if (Outbox.Connections is < 1 or > 16)
+            failures.Add($"{s}:Outbox:{nameof(OutboxOptions.Connections)} must be in [1, 16] (got {Outbox.Connections}).");
         if (Outbox.PollInterval <= TimeSpan.Zero) failures.Add($"{s}:Outbox:{nameof(OutboxOptions.PollInterval)} must be positive.");
         if (Outbox.Lease < TimeSpan.FromSeconds(5)) failures.Add($"{s}:Outbox:{nameof(OutboxOptions.Lease)} must be at least 5 seconds.");
         if (Outbox.MaxBackoff <= TimeSpan.Zero) failures.Add($"{s}:Outbox:{nameof(OutboxOptions.MaxBackoff)} must be positive.");
@@ -78,6 +80,12 @@ public sealed class OutboxOptions
     /// without more duplicates after a crash. A claim is never smaller than <see cref="BatchSize"/>.
     /// </summary>
     public int ClaimSize { get; set; } = 200;
+
+    /// <summary>
+    /// Send loops per replica, each claiming its own batches and sending them over its own connection (SMTP): while one waits
+    /// for the mail server, another works. A replica killed outright sends at most <see cref="BatchSize"/> again per loop.
+    /// </summary>
+    public int Connections { get; set; } = 2;
 
     /// <summary>How long an idle sender waits before it looks again; a dispatch in this process wakes it at once.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);

@@ -10,8 +10,8 @@ using Polly.Retry;
 namespace Monitor.Worker.Pulse;
 
 /// <summary>
-/// Drains the outbox, one per replica: claims a batch under a short lease (renewed while sending, <see cref="OutboxLease"/>),
-/// hands each message to the channel that rendered it, marks what went. A failed delivery is retried (Polly, exponential
+/// Drains the outbox with <c>Mail:Outbox:Connections</c> send loops per replica, each with its own mail connection. Each loop
+/// claims a batch under a short lease (renewed while sending, <see cref="OutboxLease"/>), hands each message to the channel that rendered it, marks what went. A failed delivery is retried (Polly, exponential
 /// backoff) and, failing that, handed back to the outbox with a later attempt time; nothing is dropped. On shutdown it
 /// claims nothing more and finishes the batch in flight, stopping only shortly before the host's shutdown limit; what was
 /// delivered is marked and the rest handed back for the next start (docs/reliability.md).
@@ -38,17 +38,27 @@ public sealed class OutboxSender(IOutboxStore outbox, PulseChannels channels, IO
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        logger.LogInformation("Outbox sender started: channels {Channels}; e-mail via {Transport}", string.Join(", ", channels.Names),
-            channels.Find(EmailChannel.ChannelName) is EmailChannel email ? email.Transport : "(not registered)");
+        var loops = Math.Clamp(O.Connections, 1, 16);
+        logger.LogInformation("Outbox sender started: {Loops} send loops; channels {Channels}; e-mail via {Transport}", loops,
+            string.Join(", ", channels.Names), channels.Find(EmailChannel.ChannelName) is EmailChannel email ? email.Transport : "(not registered)");
         // Stopping starts when the application does (other services stop first, in turn): claim nothing more from then on.
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, lifetime?.ApplicationStopping ?? default);
         await using var onStop = stopping.Token.Register(StopSendingBeforeTheLimit);
+        // Each loop claims its own batches (the claim gives concurrent claimants disjoint rows) and sends them over its own
+        // connection, so that one loop's round trips to the mail server overlap another's work.
+        await Task.WhenAll(Enumerable.Range(0, loops).Select(_ => Task.Run(() => SendLoopAsync(stopping.Token), CancellationToken.None)));
+    }
+
+    private async Task SendLoopAsync(CancellationToken stopping)
+    {
         while (!stopping.IsCancellationRequested)
         {
+            // Taken before claiming: a commit while this loop is busy wakes it as soon as it goes idle.
+            var woken = wakeup?.Next;
             var sent = 0;
             try
             {
-                sent = await DrainOnceAsync(stopping.Token, _abort.Token);
+                sent = await DrainOnceAsync(stopping, _abort.Token);
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {
@@ -62,7 +72,7 @@ public sealed class OutboxSender(IOutboxStore outbox, PulseChannels channels, IO
             {
                 try
                 {
-                    await IdleAsync(stopping.Token);
+                    await IdleAsync(woken, stopping);
                 }
                 catch (OperationCanceledException)
                 {
@@ -73,15 +83,15 @@ public sealed class OutboxSender(IOutboxStore outbox, PulseChannels channels, IO
     }
 
     // Until the poll interval has passed, or a dispatch in this process committed (other replicas' messages wait for the poll).
-    private async Task IdleAsync(CancellationToken stopping)
+    private async Task IdleAsync(Task? woken, CancellationToken stopping)
     {
-        if (wakeup is null)
+        if (woken is null)
         {
             await Task.Delay(O.PollInterval, time, stopping);
             return;
         }
         using var waiting = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-        await Task.WhenAny(wakeup.WaitAsync(Timeout.InfiniteTimeSpan, waiting.Token), Task.Delay(O.PollInterval, time, waiting.Token));
+        await Task.WhenAny(woken.WaitAsync(waiting.Token), Task.Delay(O.PollInterval, time, waiting.Token));
         await waiting.CancelAsync();
         stopping.ThrowIfCancellationRequested();
     }

@@ -1,28 +1,40 @@
 namespace Monitor.Worker.Pulse;
 
 /// <summary>
-/// Tells this process's outbox sender that messages were just committed, so that it claims them at once instead of at its
-/// next poll (<c>Mail:Outbox:PollInterval</c>). Other replicas still find them by polling.
+/// Tells this process's outbox send loops (<c>Mail:Outbox:Connections</c>) that messages were just committed, so that every
+/// loop claims at once instead of at its next poll (<c>Mail:Outbox:PollInterval</c>). Other replicas still find them by polling.
 /// </summary>
 public sealed class OutboxWakeup : IDisposable
 {
-    private readonly SemaphoreSlim _signal = new(0, 1);
+    // One task per generation: a notification completes it for every loop holding it and starts the next one.
+    private TaskCompletionSource _next = NewGeneration();
 
-    /// <summary>Called after a commit that queued messages; signals repeated before the sender wakes count once.</summary>
-    public void Notify()
+    private static TaskCompletionSource NewGeneration() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Called after a commit that queued messages; wakes every loop waiting, and every loop that took <see cref="Next"/> before.</summary>
+    public void Notify() => Interlocked.Exchange(ref _next, NewGeneration()).TrySetResult();
+
+    /// <summary>
+    /// Completes at the next notification. A loop takes it before it claims, so a commit while it is busy is not missed when it
+    /// then goes idle.
+    /// </summary>
+    public Task Next => Volatile.Read(ref _next).Task;
+
+    /// <summary>Waits up to <paramref name="timeout"/> for the next notification; true when one came.</summary>
+    public async Task<bool> WaitAsync(TimeSpan timeout, CancellationToken ct)
     {
         try
         {
-            if (_signal.CurrentCount == 0) _signal.Release();
+            await Next.WaitAsync(timeout, ct);
+            return true;
         }
-        catch (SemaphoreFullException)
+        catch (TimeoutException)
         {
-            // Another notifier got there first: the sender is woken either way.
+            return false;
         }
     }
 
-    /// <summary>Waits up to <paramref name="timeout"/> for a notification (consumed only when one came); true when one came.</summary>
-    public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken ct) => _signal.WaitAsync(timeout, ct);
-
-    public void Dispose() => _signal.Dispose();
+    public void Dispose()
+    {
+    }
 }

@@ -3,12 +3,15 @@
 #   bench/pulse/run.sh [users=10000] [store=postgres|sqlite]
 # 1. N due users, one dispatch, the outbox drained to smtp-sink: messages/s (queueing and sending), first in a
 #    fresh worker (cold) and then for N other users (warm, the steady state), beside smtp-source sending N messages of the same size to the same sink over one connection.
+#    Mail__Outbox__Connections=1 in the environment measures the worker with one send loop.
 #    Prints the ratio of the two rates (same sink, size and connection count, same run), the load average, and
 #    the worker's CPU seconds per 1,000 messages (user + system from /proc, independent of the machine's load).
 #    PULSE_PERF=file records perf samples of the worker over the warm round.
 # Answers have their own bench with the database's limit beside them: bench/pulse/answers.sh.
 set -euo pipefail
 USERS=${1:-10000}; STORE=${2:-postgres}
+# The worker's send loops, one SMTP connection each (Mail:Outbox:Connections, default 2); smtp-source keeps one.
+CONNECTIONS=${Mail__Outbox__Connections:-2}; export Mail__Outbox__Connections=$CONNECTIONS
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 WORK=$(mktemp -d /tmp/sm-bench-XXXXXX); chmod 777 "$WORK"
 # free_port, as_pg, pg_init/pg_start/pg_stop, pg_cpu, stop_pids.
@@ -101,6 +104,6 @@ T0=$(date +%s.%N)
 until [ "$(ls "$SINK" | wc -l)" -ge "$USERS" ]; do sleep 0.2; done
 T1=$(date +%s.%N)
 echo "smtp-source, one connection, $USERS x $SIZE bytes: $(python3 -c "print(f'{$T1-$T0:.1f} s, {$USERS/($T1-$T0):.0f} messages/s')")"
-echo "ratio worker / smtp-source (same sink, size, one connection each): cold $(python3 -c "print(f'{$COLD*($T1-$T0)/$USERS:.2f}')"), warm $(python3 -c "print(f'{$WARM*($T1-$T0)/$USERS:.2f}')")"
+echo "ratio worker ($CONNECTIONS SMTP connections) / smtp-source (one connection; same sink, size): cold $(python3 -c "print(f'{$COLD*($T1-$T0)/$USERS:.2f}')"), warm $(python3 -c "print(f'{$WARM*($T1-$T0)/$USERS:.2f}')")"
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 rm -rf "$SINK"

@@ -23,6 +23,7 @@ public interface IPulseChannel
     /// <summary>
     /// Delivers a claimed batch, adding each message to <paramref name="delivered"/> as soon as it has gone,
     /// and throws when the rest cannot go now (the sender retries what is not in <paramref name="delivered"/>).
+    /// Called by several send loops at once (<c>Mail:Outbox:Connections</c>), each with its own batch.
     /// </summary>
     Task DeliverAsync(IReadOnlyList<OutboxMessage> batch, ICollection<OutboxMessage> delivered, CancellationToken cancellationToken);
 }
