@@ -19,15 +19,8 @@ namespace Monitor.Tests.Pulse;
 /// </summary>
 [TestFixture(Stores.Sqlite)]
 [TestFixture(Stores.Postgres)]
-public sealed class OutboxClaimTests(string provider)
+public sealed class OutboxClaimTests(string provider) : OnEachStore(provider)
 {
-    private Database _db = null!;
-
-    [SetUp]
-    public async Task CreateStore() => _db = await Stores.NewDatabaseAsync(provider);
-
-    [TearDown]
-    public async Task DisposeStore() => await _db.DisposeAsync();
 
     private static async Task QueueAsync(PulseRepository store, int count, string channel = GatedChannel.ChannelName)
     {
@@ -43,7 +36,7 @@ public sealed class OutboxClaimTests(string provider)
 
     private async Task<(long Sent, long HeldUnsent, long Claimants)> OutboxStateAsync()
     {
-        await using var c = await _db.OpenAsync();
+        await using var c = await Db.OpenAsync();
         return await c.QuerySingleAsync<(long, long, long)>(
             """
             SELECT CAST(SUM(CASE WHEN sent_at IS NOT NULL THEN 1 ELSE 0 END) AS BIGINT),
@@ -56,7 +49,7 @@ public sealed class OutboxClaimTests(string provider)
     [Test]
     public async Task A_claim_of_several_batches_is_marked_batch_by_batch_so_a_crash_resends_at_most_one_batch()
     {
-        var store = new PulseRepository(_db);
+        var store = new PulseRepository(Db);
         await QueueAsync(store, 120);
         // The channel stops inside the second batch, at the 61st message, as a sender killed there would.
         var channel = new GatedChannel { HoldAt = 61 };
@@ -83,7 +76,7 @@ public sealed class OutboxClaimTests(string provider)
     public async Task An_idle_sender_is_woken_by_a_commit_instead_of_waiting_for_its_poll()
     {
         var wakeup = new OutboxWakeup();
-        var store = new PulseRepository(_db, wakeup);
+        var store = new PulseRepository(Db, wakeup);
         var channel = new GatedChannel();
         using var sender = Sender(store, channel, new OutboxOptions { PollInterval = TimeSpan.FromMinutes(5) }, wakeup);
         await sender.StartAsync(default);
@@ -96,7 +89,7 @@ public sealed class OutboxClaimTests(string provider)
         while (channel.Delivered < 3 && DateTime.UtcNow < until) await Task.Delay(20);
         var woken = clock.Elapsed;
         await sender.StopAsync(default);
-        await TestContext.Out.WriteLineAsync($"{provider}: sent {woken.TotalMilliseconds:F0} ms after the commit (poll interval 5 min)");
+        await TestContext.Out.WriteLineAsync($"{Provider}: sent {woken.TotalMilliseconds:F0} ms after the commit (poll interval 5 min)");
         Assert.That(channel.Delivered, Is.EqualTo(3));
         Assert.That(woken, Is.LessThan(TimeSpan.FromSeconds(10)));
     }
@@ -105,7 +98,7 @@ public sealed class OutboxClaimTests(string provider)
     public async Task Two_send_loops_woken_by_one_commit_claim_disjoint_batches_and_send_every_message_once()
     {
         var wakeup = new OutboxWakeup();
-        var store = new PulseRepository(_db, wakeup);
+        var store = new PulseRepository(Db, wakeup);
         // Each batch takes a moment at the channel, as a batch waits on its mail server: the loops' batches overlap.
         var channel = new GatedChannel { BatchDelay = TimeSpan.FromMilliseconds(20) };
         using var sender = Sender(store, channel,
@@ -119,7 +112,7 @@ public sealed class OutboxClaimTests(string provider)
         while (await store.BacklogAsync(default) > 0 && DateTime.UtcNow < until) await Task.Delay(50);
         await sender.StopAsync(default);
         var (sent, held, claimants) = await OutboxStateAsync();
-        await TestContext.Out.WriteLineAsync($"{provider}: {channel.Delivered} delivered by {claimants} claims, at most {channel.MostAtOnce} batches at once");
+        await TestContext.Out.WriteLineAsync($"{Provider}: {channel.Delivered} delivered by {claimants} claims, at most {channel.MostAtOnce} batches at once");
         Assert.That(channel.MostAtOnce, Is.EqualTo(2), "both loops woken and sending at the same time");
         Assert.That(channel.Recipients, Is.Unique, "no message claimed by both loops");
         Assert.That(channel.Recipients, Has.Count.EqualTo(500), "none missing");
@@ -131,7 +124,7 @@ public sealed class OutboxClaimTests(string provider)
     public async Task Two_send_loops_write_every_message_once_into_the_pickup_folder()
     {
         var folder = TestPaths.NewTempDir("sm-pickup");
-        var store = new PulseRepository(_db);
+        var store = new PulseRepository(Db);
         await QueueAsync(store, 300, EmailChannel.ChannelName);
         var mail = Options.Create(new MailOptions
         {
@@ -156,8 +149,8 @@ public sealed class OutboxClaimTests(string provider)
     [Test]
     public async Task The_outbox_storage_settings_apply_on_PostgreSQL_and_SQLite_migrates_without_them()
     {
-        await using var c = await _db.OpenAsync();
-        if (!_db.IsPostgres)
+        await using var c = await Db.OpenAsync();
+        if (!Db.IsPostgres)
         {
             var scripts = (await c.QueryAsync<string>("SELECT ScriptName FROM SchemaVersions")).ToList();
             Assert.That(scripts, Has.Some.Contains("0013_"), "the journal is read");

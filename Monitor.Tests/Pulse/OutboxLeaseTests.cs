@@ -18,20 +18,12 @@ namespace Monitor.Tests.Pulse;
 /// </summary>
 [TestFixture(Stores.Sqlite)]
 [TestFixture(Stores.Postgres)]
-public sealed class OutboxLeaseTests(string provider)
+public sealed class OutboxLeaseTests(string provider) : OnEachStore(provider)
 {
-    private Database _db = null!;
     private PulseRepository _store = null!;
 
     [SetUp]
-    public async Task CreateStore()
-    {
-        _db = await Stores.NewDatabaseAsync(provider);
-        _store = new PulseRepository(_db);
-    }
-
-    [TearDown]
-    public async Task DisposeStore() => await _db.DisposeAsync();
+    public void CreateRepository() => _store = new PulseRepository(Db);
 
     /// <summary>Queues <paramref name="count"/> pulses due now, each a small real e-mail to x{i}@example.com.</summary>
     private async Task QueueAsync(int count)
@@ -48,7 +40,7 @@ public sealed class OutboxLeaseTests(string provider)
     }
 
     private OutboxSender Sender(string node, int port, int batchSize, TimeSpan lease) =>
-        new(new PulseRepository(_db), Channels(port), Options.Create(Mail(port, batchSize, lease)), new NodeIdentity(node),
+        new(new PulseRepository(Db), Channels(port), Options.Create(Mail(port, batchSize, lease)), new NodeIdentity(node),
             TimeProvider.System, NullLogger<OutboxSender>.Instance);
 
     private static MailOptions Mail(int port, int batchSize, TimeSpan lease) => new()
@@ -77,7 +69,7 @@ public sealed class OutboxLeaseTests(string provider)
         await Task.WhenAll(a.StopAsync(default), b.StopAsync(default));
 
         var recipients = sink.CompleteMessages().Select(PulseWorld.Recipient).ToList();
-        await TestContext.Out.WriteLineAsync($"{provider}: {recipients.Count} messages for 10 pulses");
+        await TestContext.Out.WriteLineAsync($"{Provider}: {recipients.Count} messages for 10 pulses");
         Assert.That(recipients, Is.Unique, "nothing sent twice");
         Assert.That(recipients, Has.Count.EqualTo(10));
         Assert.That(await _store.BacklogAsync(default), Is.EqualTo(0));
@@ -120,7 +112,7 @@ public sealed class OutboxLeaseTests(string provider)
         await sender.StartAsync(default);
         await sink.WaitForAsync(4, TimeSpan.FromSeconds(40));
         await sender.StopAsync(default);
-        await TestContext.Out.WriteLineAsync($"{provider}: taken over after {clock.Elapsed.TotalSeconds:F1} s (lease {lease})");
+        await TestContext.Out.WriteLineAsync($"{Provider}: taken over after {clock.Elapsed.TotalSeconds:F1} s (lease {lease})");
         Assert.That(lease, Is.LessThanOrEqualTo(TimeSpan.FromSeconds(10)));
         Assert.That(clock.Elapsed, Is.LessThan(lease + TimeSpan.FromSeconds(3)));
     }

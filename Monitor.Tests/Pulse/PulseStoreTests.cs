@@ -17,11 +17,10 @@ namespace Monitor.Tests.Pulse;
 /// <summary>The pulse tables and the outbox on both stores.</summary>
 [TestFixture(Stores.Sqlite)]
 [TestFixture(Stores.Postgres)]
-public sealed class PulseStoreTests(string provider)
+public sealed class PulseStoreTests(string provider) : OnEachStore(provider)
 {
     // A Monday, 10:00 in Paris.
     private static readonly DateTimeOffset T0 = new(2026, 11, 23, 9, 0, 0, TimeSpan.Zero);
-    private Database _db = null!;
     private FakeTimeProvider _time = null!;
     private PulseRepository _pulses = null!;
     private UserRepository _users = null!;
@@ -29,21 +28,17 @@ public sealed class PulseStoreTests(string provider)
     private PulseOptions _options = null!;
 
     [SetUp]
-    public async Task CreateStore()
+    public void CreateRepositories()
     {
-        _db = await Stores.NewDatabaseAsync(provider);
         _time = new FakeTimeProvider(T0);
-        _pulses = new PulseRepository(_db);
-        _users = new UserRepository(_db, _time);
-        _signals = new SignalRepository(_db, _time);
+        _pulses = new PulseRepository(Db);
+        _users = new UserRepository(Db, _time);
+        _signals = new SignalRepository(Db, _time);
         _options = new PulseOptions
         {
             SigningKeys = ["store-test-signing-key-0123456789ab"], PublicBaseUrl = "http://127.0.0.1:1", DailySampleRate = 1,
         };
     }
-
-    [TearDown]
-    public async Task DisposeStore() => await _db.DisposeAsync();
 
     private PulseService Service()
     {
@@ -74,7 +69,7 @@ public sealed class PulseStoreTests(string provider)
     {
         await _users.ReplaceAllAsync([U("a")]);
         await Service().DispatchAsync(default);
-        await new AcknowledgementRepository(_db).SetAsync(new Monitor.Core.Evaluation.Acknowledgement("a", "on-call", null, _time.GetUtcNow(), null));
+        await new AcknowledgementRepository(Db).SetAsync(new Monitor.Core.Evaluation.Acknowledgement("a", "on-call", null, _time.GetUtcNow(), null));
         _time.Advance(TimeSpan.FromDays(2));
         Assert.That(await Service().DispatchAsync(default), Is.EqualTo(0));
         _time.Advance(TimeSpan.FromDays(1));
@@ -135,7 +130,7 @@ public sealed class PulseStoreTests(string provider)
         await Service().DispatchAsync(default);
         var claimed = await _pulses.ClaimAsync("another-replica", T0, T0.AddMinutes(2), 3, default);
         await _pulses.MarkSentAsync("another-replica", [claimed[0]], T0, default);
-        var exporter = new UserMetricsExporter(new BoardRepository(_db), new JobRunRepository(_db), ProbeCatalog.Empty, _pulses, _pulses,
+        var exporter = new UserMetricsExporter(new BoardRepository(Db), new JobRunRepository(Db), ProbeCatalog.Empty, _pulses, _pulses,
             Options.Create(new MetricsOptions()), _time, NullLogger<UserMetricsExporter>.Instance);
         // The gauges are process-wide: start from values no refresh would set.
         MonitorMetrics.OutboxBacklog.Set(-1);
