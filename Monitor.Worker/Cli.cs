@@ -78,7 +78,6 @@ public static class Cli
         var wait = WaitOption();
         var migrate = new Command("migrate", "Apply pending schema migrations to the configured store and exit.") { wait };
         migrate.TreatUnmatchedTokensAsErrors = false;
-        ValidateWait(migrate, wait);
         migrate.SetAction((parse, ct) => Guarded(async () =>
         {
             // Disposed before exit so that the console logger's queue (the attempts' lines) is written out.
@@ -105,7 +104,6 @@ public static class Cli
             wait,
         };
         erase.TreatUnmatchedTokensAsErrors = false;
-        ValidateWait(erase, wait);
         erase.SetAction((parse, ct) => Guarded(async () =>
         {
             await using var app = BuildApp([.. parse.UnmatchedTokens]);
@@ -130,16 +128,19 @@ public static class Cli
     /// <c>--wait &lt;seconds&gt;</c> of the verbs that need the store (<c>migrate</c>, <c>erase</c>, <c>directory-sync</c>): how
     /// long an unreachable PostgreSQL is waited for before exit 3 (60; 0 tries once).
     /// </summary>
-    internal static Option<int> WaitOption() => new("--wait")
+    internal static Option<int> WaitOption()
     {
-        DefaultValueFactory = _ => 60,
-        Description = "Seconds to wait for an unreachable PostgreSQL before giving up (0: try once).",
-    };
-
-    internal static void ValidateWait(Command command, Option<int> wait) => command.Validators.Add(r =>
-    {
-        if (r.GetValue(wait) < 0) r.AddError("--wait must be 0 or more seconds.");
-    });
+        var wait = new Option<int>("--wait")
+        {
+            DefaultValueFactory = _ => 60,
+            Description = "Seconds to wait for an unreachable PostgreSQL before giving up (0: try once).",
+        };
+        wait.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() < 0) r.AddError("--wait must be 0 or more seconds.");
+        });
+        return wait;
+    }
 
     internal static TimeSpan Wait(ParseResult parse, Option<int> wait) => TimeSpan.FromSeconds(parse.GetValue(wait));
 

@@ -128,14 +128,14 @@ public sealed partial class FreshserviceConnector(
     private static string? Words(JsonElement response)
     {
         if (Optional(response, "questionnaire_responses") is not { ValueKind: JsonValueKind.Array } responses) return null;
-        var primary = Text(response, "primary_question")?.Trim();
+        var primary = Text(response, "primary_question")?.Trim() is { Length: > 0 } named ? named : null;
         var answers = responses.EnumerateArray()
             .Select(r => (Question: Optional(r, "question") is { } q ? Text(q, "question_text") : null,
                 Answer: Optional(r, "answers") is { ValueKind: JsonValueKind.Array } a
                     ? string.Join(" ", a.EnumerateArray().Select(x => Text(x, "answer_text")?.Trim()).Where(x => !string.IsNullOrEmpty(x)))
                     : ""))
-            .Skip(primary is { Length: > 0 } ? 0 : 1)
-            .Where(r => r.Answer.Length > 0 && !(primary is { Length: > 0 } && string.Equals(r.Question?.Trim(), primary, StringComparison.Ordinal)))
+            .Skip(primary is null ? 1 : 0)
+            .Where(r => r.Answer.Length > 0 && (primary is null || !string.Equals(r.Question?.Trim(), primary, StringComparison.Ordinal)))
             .ToList();
         return answers.Count switch
         {

@@ -38,7 +38,7 @@ public sealed class OutboxSender(IOutboxStore outbox, PulseChannels channels, IO
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var loops = Math.Clamp(O.Connections, 1, 16);
+        var loops = O.Connections;
         logger.LogInformation("Outbox sender started: {Loops} send loops; channels {Channels}; e-mail via {Transport}", loops,
             string.Join(", ", channels.Names), channels.Find(EmailChannel.ChannelName) is EmailChannel email ? email.Transport : "(not registered)");
         // Stopping starts when the application does (other services stop first, in turn): claim nothing more from then on.
@@ -146,7 +146,7 @@ public sealed class OutboxSender(IOutboxStore outbox, PulseChannels channels, IO
         {
             // A message whose channel is not registered here (a replica with another build) waits, like a failed send.
             var channel = channels.Find(name) ?? throw new InvalidOperationException($"no channel '{name}' is registered");
-            foreach (var part in claimed.Chunk(Math.Max(1, O.BatchSize)))
+            foreach (var part in claimed.Chunk(O.BatchSize))
             {
                 if (stopping.IsCancellationRequested)
                 {

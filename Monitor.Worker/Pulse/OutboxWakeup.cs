@@ -4,7 +4,7 @@ namespace Monitor.Worker.Pulse;
 /// Tells this process's outbox send loops (<c>Mail:Outbox:Connections</c>) that messages were just committed, so that every
 /// loop claims at once instead of at its next poll (<c>Mail:Outbox:PollInterval</c>). Other replicas still find them by polling.
 /// </summary>
-public sealed class OutboxWakeup : IDisposable
+public sealed class OutboxWakeup
 {
     // One task per generation: a notification completes it for every loop holding it and starts the next one.
     private TaskCompletionSource _next = NewGeneration();
@@ -19,22 +19,4 @@ public sealed class OutboxWakeup : IDisposable
     /// then goes idle.
     /// </summary>
     public Task Next => Volatile.Read(ref _next).Task;
-
-    /// <summary>Waits up to <paramref name="timeout"/> for the next notification; true when one came.</summary>
-    public async Task<bool> WaitAsync(TimeSpan timeout, CancellationToken ct)
-    {
-        try
-        {
-            await Next.WaitAsync(timeout, ct);
-            return true;
-        }
-        catch (TimeoutException)
-        {
-            return false;
-        }
-    }
-
-    public void Dispose()
-    {
-    }
 }

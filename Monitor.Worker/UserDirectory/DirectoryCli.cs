@@ -20,7 +20,6 @@ public static class DirectoryCli
         var wait = Cli.WaitOption();
         var command = new Command("directory-sync", "Read the directory once, print what changed, and exit.") { confirm, wait };
         command.TreatUnmatchedTokensAsErrors = false;
-        Cli.ValidateWait(command, wait);
         command.SetAction((parse, ct) => Cli.Guarded(async () =>
         {
             await using var app = Cli.BuildApp([.. parse.UnmatchedTokens]);
