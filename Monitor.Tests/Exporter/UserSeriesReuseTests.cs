@@ -29,11 +29,11 @@ public sealed class UserSeriesReuseTests
     {
         var series = new UserSeries();
         BoardRow[] first = [Row("u1", "Paris", 0.5), Row("u2", "London", -1)];
-        new UserSeriesBuilder(first, id => id, series).Add(Value, r => r.Score ?? 0);
+        series.Publish(new UserSeriesBuilder(first, id => id, series).Add(Value, r => r.Score ?? 0).Build());
         var published = series.Current;
 
         BoardRow[] again = [Row("u1", "Paris", 1), Row("u2", "London", 0)];
-        new UserSeriesBuilder(again, id => id, series).Add(Value, r => r.Score ?? 0);
+        series.Publish(new UserSeriesBuilder(again, id => id, series).Add(Value, r => r.Score ?? 0).Build());
 
         Assert.That(series.Current.Labels, Is.SameAs(published.Labels));
         Assert.That(series.Current.Offsets, Is.SameAs(published.Offsets));
@@ -41,7 +41,7 @@ public sealed class UserSeriesReuseTests
             .And.Contain("test_user_value{user=\"u2\",department=\"Sales\",site=\"London\"} 0\n"));
 
         BoardRow[] moved = [Row("u1", "Paris", 1), Row("u2", "Rome", 0)];
-        new UserSeriesBuilder(moved, id => id, series).Add(Value, r => r.Score ?? 0);
+        series.Publish(new UserSeriesBuilder(moved, id => id, series).Add(Value, r => r.Score ?? 0).Build());
 
         Assert.That(series.Current.Labels, Is.Not.SameAs(published.Labels));
         Assert.That(await ScrapeAsync(series), Does.Contain("site=\"Rome\"} 0\n").And.Not.Contain("London"));

@@ -99,16 +99,16 @@ public sealed class UserSeriesTests
     {
         var series = new UserSeries();
         BoardRow[] two = [Row("u1", "HR", "Paris", 0.5, flag: true), Row("u2", "HR", "Paris", -0.5)];
-        new UserSeriesBuilder(two, id => id, series).Add(Plain, Value).Add(Sparse, Flag);
+        series.Publish(new UserSeriesBuilder(two, id => id, series).Add(Plain, Value).Add(Sparse, Flag).Build());
 
-        // The next refresh has published its first family only (a contributor still running, or failed).
-        new UserSeriesBuilder([two[0] with { Score = 1 }, two[1]], id => id, series).Add(Plain, Value);
+        // The next refresh published without the second family (its contributor failed).
+        series.Publish(new UserSeriesBuilder([two[0] with { Score = 1 }, two[1]], id => id, series).Add(Plain, Value).Build());
         var text = await WriteAsync(s => series.WriteAsync(s, ExpositionFormat.PrometheusText, default));
         Assert.That(text, Does.Contain("test_user_value{user=\"u1\",department=\"HR\",site=\"Paris\"} 1\n"));
         Assert.That(text, Does.Contain("test_user_flag{user=\"u1\",department=\"HR\",site=\"Paris\"} 1\n"), "kept");
 
         // Someone left: the old column no longer lines up with the users, so it is not shown until added again.
-        new UserSeriesBuilder([two[0]], id => id, series).Add(Plain, Value);
+        series.Publish(new UserSeriesBuilder([two[0]], id => id, series).Add(Plain, Value).Build());
         text = await WriteAsync(s => series.WriteAsync(s, ExpositionFormat.PrometheusText, default));
         Assert.That(text, Does.Not.Contain("test_user_flag"));
         Assert.That(text, Does.Not.Contain("u2"));

@@ -108,8 +108,8 @@ public sealed class WorkerProcess : IAsyncDisposable
     public async Task<string> MetricsAsync() => await Http.GetStringAsync("/metrics");
 
     /// <summary>
-    /// Polls until <paramref name="condition"/> holds on the metrics text and still holds on a scrape 150 ms later, and
-    /// returns that later scrape; or fails with the last text.
+    /// Polls until <paramref name="condition"/> holds on the metrics text and returns that scrape (each scrape shows one
+    /// whole refresh of the exporter); or fails with the last text.
     /// </summary>
     public async Task<string> WaitForMetricsAsync(Func<string, bool> condition, TimeSpan timeout)
     {
@@ -118,17 +118,7 @@ public sealed class WorkerProcess : IAsyncDisposable
         while (DateTime.UtcNow < until)
         {
             text = await MetricsAsync();
-            if (condition(text))
-            {
-                // A scrape can come while a refresh is setting its gauges one after another, and show some of the new values
-                // beside old ones (a rank gap of one question without the other's, seen in CI). The refresh that made the
-                // condition true has finished well within this pause, so the scrape after it is whole, and it is the one
-                // returned, if the condition still holds.
-                await Task.Delay(150);
-                var settled = await MetricsAsync();
-                if (condition(settled)) return settled;
-                text = settled;
-            }
+            if (condition(text)) return text;
             await Task.Delay(250);
         }
         Assert.Fail($"Metrics did not reach the expected condition within {timeout}. Last scrape:\n{text}\nLog:\n{Log}");

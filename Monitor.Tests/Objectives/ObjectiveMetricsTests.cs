@@ -7,6 +7,8 @@ using Monitor.Worker.Privacy;
 using Monitor.Worker.Storage;
 using static Monitor.Core.Evaluation.SatisfactionState;
 
+using Monitor.Tests.Infrastructure;
+
 namespace Monitor.Tests.Objectives;
 
 /// <summary>The objective's group gauges: downtime and unknown left out, small groups not exported, the target per group.</summary>
@@ -35,8 +37,8 @@ public sealed class ObjectiveMetricsTests
             Row("s1", "Sales", "Lyon", Down), Row("s2", "Sales", "Lyon", Up),
         ];
         // f5 is in downtime: the exporter reads that once per refresh and hands it to every contributor.
-        await metrics.RefreshAsync(new MetricsRefresh(board, DateTimeOffset.UtcNow) { InDowntime = new Dictionary<string, bool> { ["f5"] = false } },
-            default);
+        await metrics.RefreshAndPublishAsync(
+            new MetricsRefresh(board, DateTimeOffset.UtcNow) { InDowntime = new Dictionary<string, bool> { ["f5"] = false } });
 
         Assert.That(ObjectiveMetrics.Eligible.WithLabels("department", "Finance").Value, Is.EqualTo(3), "f1, f2, f3: f4 unknown, f5 away");
         Assert.That(ObjectiveMetrics.Down.WithLabels("department", "Finance").Value, Is.EqualTo(2));

@@ -50,7 +50,7 @@ public sealed class ValueMetricsTests
         var metrics = new ValueMetrics(new ValueRepository(db), Options.Create(new ValueOptions()),
             Options.Create(new PrivacyOptions { MinGroupSize = 2 }));
 
-        await metrics.RefreshAsync(new MetricsRefresh([], T0), default);
+        await metrics.RefreshAndPublishAsync(new MetricsRefresh([], T0));
         var text = await ScrapeAsync();
         Assert.That(text, Does.Contain(
             "satisfaction_rank_gap{group_type=\"department\",group=\"Metrics-Dept\",dimension=\"business\"} -1"));
@@ -59,7 +59,7 @@ public sealed class ValueMetricsTests
             "rank=\"management\"} 0"));
 
         await users.ReplaceAllAsync(everyone.Where(u => u.Id != "mm2").ToList());
-        await metrics.RefreshAsync(new MetricsRefresh([], T0), default);
+        await metrics.RefreshAndPublishAsync(new MetricsRefresh([], T0));
         text = await ScrapeAsync();
         Assert.That(text, Does.Not.Contain("group=\"Metrics-Dept\",dimension=\"business\"}"), "the gap went with the second manager");
         Assert.That(text, Does.Not.Contain("group=\"Metrics-Dept\",dimension=\"business\",rank=\"management\""));
@@ -67,7 +67,7 @@ public sealed class ValueMetricsTests
             "satisfaction_group_value_score{group_type=\"department\",group=\"Metrics-Dept\",dimension=\"business\"," +
             "rank=\"individual_contributor\"} 1"));
 
-        await metrics.RefreshAsync(new MetricsRefresh([], T0.AddDays(91)), default);
+        await metrics.RefreshAndPublishAsync(new MetricsRefresh([], T0.AddDays(91)));
         Assert.That(await ScrapeAsync(), Does.Not.Contain("group=\"Metrics-Dept\""), "answers older than the window no longer count");
     }
 }

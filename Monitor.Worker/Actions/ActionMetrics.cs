@@ -35,10 +35,14 @@ public sealed class ActionMetrics(ActionRepository store, IOptions<ActionsOption
     public async Task RefreshAsync(MetricsRefresh refresh, CancellationToken cancellationToken)
     {
         var (open, shipped, last) = await store.CountsAsync(cancellationToken);
-        Actions.WithLabels("open").Set(open);
-        Actions.WithLabels("shipped").Set(shipped);
-        LastShipped.Set(last?.ToUnixTimeMilliseconds() / 1000.0 ?? 0);
-        FeedbackWithoutAction.Set(await store.FeedbackWithoutActionAsync(refresh.Now - evaluation.Value.Window,
-            refresh.Now - options.Value.FeedbackWithoutActionAfter, cancellationToken));
+        var withoutAction = await store.FeedbackWithoutActionAsync(refresh.Now - evaluation.Value.Window,
+            refresh.Now - options.Value.FeedbackWithoutActionAfter, cancellationToken);
+        refresh.Publish(() =>
+        {
+            Actions.WithLabels("open").Set(open);
+            Actions.WithLabels("shipped").Set(shipped);
+            LastShipped.Set(last?.ToUnixTimeMilliseconds() / 1000.0 ?? 0);
+            FeedbackWithoutAction.Set(withoutAction);
+        });
     }
 }

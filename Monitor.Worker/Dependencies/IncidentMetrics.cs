@@ -30,9 +30,12 @@ public sealed class IncidentMetrics(IncidentRepository incidents, DependencyMapp
         // source is "staff" or a ticket system's name: a fixed set, never text a person typed.
         var labels = open.Select(i => new[] { i.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), i.Parent, i.Source })
             .ToList();
-        foreach (var l in labels) Info.WithLabels(l).Set(1);
-        foreach (var stale in Info.GetAllLabelValues().Where(v => !labels.Any(l => l.SequenceEqual(v))).ToList())
-            Info.RemoveLabelled(stale);
+        refresh.Publish(() =>
+        {
+            foreach (var l in labels) Info.WithLabels(l).Set(1);
+            foreach (var stale in Info.GetAllLabelValues().Where(v => !labels.Any(l => l.SequenceEqual(v))).ToList())
+                Info.RemoveLabelled(stale);
+        });
 
         if (open.Count == 0)
         {

@@ -37,7 +37,8 @@ public sealed class EscalationMetrics(AcknowledgementRepository acknowledgements
         // Anonymous mode: the snapshot has no users, so no per-user series; the count below is not about anyone.
         refresh.Users.Add(DownSince, r => r.State == SatisfactionState.Down && r.StateSince is { } since ? Seconds(since) : double.NaN);
         refresh.Users.Add(AcknowledgementLapsed, r => lapsed.TryGetValue(r.UserId, out var at) ? Seconds(at) : double.NaN);
-        _lapsed.Set(lapsed.Count);
+        var count = lapsed.Count;
+        refresh.Publish(() => _lapsed.Set(count));
     }
 
     /// <summary>

@@ -7,6 +7,9 @@ namespace Monitor.Worker.Exporter;
 /// <summary>
 /// More series a feature keeps equal to the store (visits, actions, …), refreshed by the exporter right after
 /// the board, in every replica: one class and one line, <c>services.AddMetricsContributor&lt;T&gt;()</c>.
+/// A contributor reads what it needs, adds its per-user families to <see cref="MetricsRefresh.Users"/> and hands
+/// every change to a prometheus-net gauge to <see cref="MetricsRefresh.Publish"/> rather than making it: the changes
+/// of the whole refresh become visible to scrapes together, at its end.
 /// </summary>
 public interface IMetricsContributor
 {
@@ -27,6 +30,16 @@ public sealed record MetricsRefresh(IReadOnlyList<BoardRow> Board, DateTimeOffse
     /// leaves them out (the per-user downtime series, group figures, objectives).
     /// </summary>
     public IReadOnlyDictionary<string, bool> InDowntime { get; init; } = new Dictionary<string, bool>();
+
+    private readonly List<Action> _settings = [];
+
+    /// <summary>
+    /// A change to prometheus-net gauges (sets, removals), made when the refresh ends, together with every other change
+    /// of the refresh and its per-user snapshot (<see cref="UserSeries.CommitAsync"/>): in-memory work only, no reads.
+    /// </summary>
+    public void Publish(Action settings) => _settings.Add(settings);
+
+    internal IReadOnlyList<Action> Settings => _settings;
 }
 
 /// <summary>

@@ -42,8 +42,13 @@ public static class MetricsEndpoint
     public static async Task WriteAsync(Stream output, ExpositionFormat format, UserSeries series, CollectorRegistry registry,
         CancellationToken ct)
     {
-        await series.WriteAsync(output, format, ct);
-        await registry.CollectAndExportAsTextAsync(output, format, ct);
+        // One refresh's values throughout (UserSeries.ReadAsync); the registry is buffered so that a slow scraper holds
+        // nothing the next refresh waits for.
+        using var registryText = new MemoryStream();
+        var snapshot = await series.ReadAsync(registry, format, registryText, ct);
+        await UserSeries.WriteAsync(snapshot, output, format, ct);
+        registryText.Position = 0;
+        await registryText.CopyToAsync(output, ct);
     }
 
     private static ExpositionFormat Negotiate(HttpRequest request)

@@ -103,36 +103,41 @@ public sealed class UserMetricsExporter(
         // Anonymous mode: no per-user series at all (an empty board removes any that were exported).
         var users = Users(_labeler.ExportsIndividuals ? rows : []);
         var inDowntime = downtime is null ? new Dictionary<string, bool>() : await downtime.InDowntimeAsync(now, ct);
-        if (groups && now - _groupsPublishedAt >= options.Value.GroupRefreshInterval)
-        {
-            RefreshGroups(WithoutLongLeave(rows, inDowntime));
-            _groupsPublishedAt = now;
-        }
-        await RefreshProbesAsync(ct);
-        await RefreshPulsesAsync(now, ct);
         var refresh = new MetricsRefresh(rows, now) { Users = users, InDowntime = inDowntime };
         try
         {
+            if (groups && now - _groupsPublishedAt >= options.Value.GroupRefreshInterval)
+            {
+                RefreshGroups(WithoutLongLeave(rows, inDowntime), refresh);
+                _groupsPublishedAt = now;
+            }
+            await RefreshProbesAsync(refresh, ct);
+            await RefreshPulsesAsync(refresh, ct);
             foreach (var contributor in _contributors) await contributor.RefreshAsync(refresh, ct);
         }
         finally
         {
             // A failing contributor must not freeze every user's state (as the labelled gauges never did): the
-            // snapshot goes out with the families that were added, and the failure is logged by the caller.
-            _series.Publish(users.Build());
+            // refresh is committed with what was read before the failure, and the failure is logged by the caller.
+            await _series.CommitAsync(users.Build(), refresh.Settings);
         }
     }
 
-    private async Task RefreshPulsesAsync(DateTimeOffset now, CancellationToken ct)
+    private async Task RefreshPulsesAsync(MetricsRefresh refresh, CancellationToken ct)
     {
         // No settled pulse in the window: the ratio keeps its last value rather than claiming 0 % answered.
-        if (await pulses.ResponseRatioAsync(now.AddDays(-30), ct) is { } ratio) MonitorMetrics.PulseResponseRatio.Set(ratio);
-        MonitorMetrics.OutboxBacklog.Set(await outbox.BacklogAsync(ct));
+        var ratio = await pulses.ResponseRatioAsync(refresh.Now.AddDays(-30), ct);
+        var backlog = await outbox.BacklogAsync(ct);
+        refresh.Publish(() =>
+        {
+            if (ratio is { } r) MonitorMetrics.PulseResponseRatio.Set(r);
+            MonitorMetrics.OutboxBacklog.Set(backlog);
+        });
     }
 
     /// <summary>
     /// The next snapshot of the per-user families. Built whole on each refresh (a user who left the directory is
-    /// simply not in it), each family published as it is added, the contributors' after the exporter's.
+    /// simply not in it), the contributors' families after the exporter's, and published at the refresh's end.
     /// </summary>
     private UserSeriesBuilder Users(IReadOnlyList<BoardRow> rows) =>
         new UserSeriesBuilder(rows, _labeler.For, _series)
@@ -147,11 +152,16 @@ public sealed class UserMetricsExporter(
     private static IReadOnlyList<BoardRow> WithoutLongLeave(IReadOnlyList<BoardRow> rows, IReadOnlyDictionary<string, bool> inDowntime) =>
         inDowntime.Values.Any(onLeave => onLeave) ? rows.Where(r => !inDowntime.GetValueOrDefault(r.UserId)).ToList() : rows;
 
-    private void RefreshGroups(IReadOnlyList<BoardRow> rows)
+    private void RefreshGroups(IReadOnlyList<BoardRow> rows, MetricsRefresh refresh)
     {
         // Only what the disclosure control lets out: no count or mean from which someone's answer can be worked out
         // by differencing over refreshes or across groups (docs/privacy.md, "Group figures").
         var published = _disclosure.Publish(rows.Select(r => new Respondent(r.UserId, r.Department, r.Site, r.State, r.Score)));
+        refresh.Publish(() => SetGroups(published));
+    }
+
+    private void SetGroups(GroupPublication published)
+    {
         var seen = new HashSet<(string, string, string?)>();
         foreach (var g in published.Groups)
         {
@@ -173,15 +183,18 @@ public sealed class UserMetricsExporter(
         _groupSeries = seen;
     }
 
-    private async Task RefreshProbesAsync(CancellationToken ct)
+    private async Task RefreshProbesAsync(MetricsRefresh refresh, CancellationToken ct)
     {
-        foreach (var health in await jobRuns.LatestAsync(ct))
+        var latest = (await jobRuns.LatestAsync(ct)).Where(h => probes.IsProbe(h.Last.Job)).ToList();
+        refresh.Publish(() =>
         {
-            if (!probes.IsProbe(health.Last.Job)) continue;
-            var probe = health.Last.Job;
-            MonitorMetrics.ProbeSuccess.WithLabels(probe).Set(health.Last.Success ? 1 : 0);
-            MonitorMetrics.ProbeDuration.WithLabels(probe).Set(health.Last.Duration.TotalSeconds);
-            if (health.LastSuccessAt is { } at) MonitorMetrics.ProbeLastSuccess.WithLabels(probe).Set(at.ToUnixTimeMilliseconds() / 1000.0);
-        }
+            foreach (var health in latest)
+            {
+                var probe = health.Last.Job;
+                MonitorMetrics.ProbeSuccess.WithLabels(probe).Set(health.Last.Success ? 1 : 0);
+                MonitorMetrics.ProbeDuration.WithLabels(probe).Set(health.Last.Duration.TotalSeconds);
+                if (health.LastSuccessAt is { } at) MonitorMetrics.ProbeLastSuccess.WithLabels(probe).Set(at.ToUnixTimeMilliseconds() / 1000.0);
+            }
+        });
     }
 }

@@ -49,7 +49,8 @@ public sealed class UserSeriesSnapshot
 /// <summary>
 /// Builds the next snapshot from a board, in the board's order: the exporter adds its families, then each
 /// <see cref="IMetricsContributor"/> may add its own (<see cref="MetricsRefresh.Users"/>), and the snapshot is
-/// published whole, so a scrape never sees the labels of one refresh with the values of another.
+/// published whole at the end of the refresh (<see cref="UserSeries.CommitAsync"/>), so a scrape never sees the
+/// labels of one refresh with the values of another, nor one family of a refresh without the others.
 /// </summary>
 public sealed class UserSeriesBuilder
 {
@@ -58,15 +59,12 @@ public sealed class UserSeriesBuilder
     private readonly int[] _offsets;
     private readonly List<(UserFamily, double[])> _columns = [];
 
-    private readonly UserSeries? _live;
-
     /// <param name="rows">The users to export; empty in anonymous mode.</param>
     /// <param name="label">The <c>user</c> label of a user id (the id or its pseudonym).</param>
-    /// <param name="live">Where each family is published as soon as it is added (see <see cref="Add"/>).</param>
+    /// <param name="live">The published series, whose label buffer is shared when this refresh has the same users.</param>
     public UserSeriesBuilder(IReadOnlyList<Storage.BoardRow> rows, Func<string, string> label, UserSeries? live = null)
     {
         _rows = rows;
-        _live = live;
         // One encoding buffer kept between refreshes (a concurrent builder makes its own): at 100,000 users it is
         // megabytes, and a new one every refresh was large-object-heap churn that raised the worker's peak memory.
         var buffer = Interlocked.Exchange(ref _spare, null) ?? new ArrayBufferWriter<byte>(Math.Max(256, rows.Count * 64));
@@ -99,17 +97,12 @@ public sealed class UserSeriesBuilder
     /// <summary>The users of this snapshot, in order; <see cref="Add"/> takes one value per row.</summary>
     public IReadOnlyList<Storage.BoardRow> Rows => _rows;
 
-    /// <summary>
-    /// Adds a family; <paramref name="value"/> is NaN for a user without a series in a sparse family. With a live
-    /// <see cref="UserSeries"/> the family is published at once, as a labelled gauge's Set was: a contributor that
-    /// sets a prometheus-net gauge after its per-user family (visits after last contact) is never scraped ahead of it.
-    /// </summary>
+    /// <summary>Adds a family; <paramref name="value"/> is NaN for a user without a series in a sparse family.</summary>
     public UserSeriesBuilder Add(UserFamily family, Func<Storage.BoardRow, double> value)
     {
         var values = new double[_rows.Count];
         for (var i = 0; i < values.Length; i++) values[i] = value(_rows[i]);
         _columns.Add((family, values));
-        _live?.Publish(Build());
         return this;
     }
 
@@ -141,13 +134,70 @@ public sealed class UserSeriesBuilder
 
 /// <summary>
 /// Holds the current <see cref="UserSeriesSnapshot"/> and writes it in the exposition format of the scrape
-/// (<see cref="MetricsEndpoint"/>), byte for byte as prometheus-net wrote the same gauges.
+/// (<see cref="MetricsEndpoint"/>), byte for byte as prometheus-net wrote the same gauges. It is also where a refresh
+/// and a scrape meet: a refresh publishes its snapshot and sets its prometheus-net gauges in one step
+/// (<see cref="CommitAsync"/>), and a scrape reads the snapshot and the registry in one step (<see cref="ReadAsync"/>),
+/// so a scrape shows one whole refresh, never part of the next (a torn scrape could show a user down without the
+/// acknowledgement that keeps the page quiet).
 /// </summary>
-public sealed class UserSeries
+public sealed class UserSeries : IDisposable
 {
     private volatile UserSeriesSnapshot _current = UserSeriesSnapshot.Empty;
 
+    // Held only for in-memory work: setting gauges, or serialising the registry (not the per-user series) to a buffer.
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
     public UserSeriesSnapshot Current => _current;
+
+    /// <summary>
+    /// Ends a refresh: its gauge settings (<see cref="MetricsRefresh.Publish"/>, in the order given) and its snapshot
+    /// become visible together. A setting that throws does not keep back the others or the snapshot; the first such
+    /// error is thrown afterwards.
+    /// </summary>
+    public async Task CommitAsync(UserSeriesSnapshot snapshot, IReadOnlyList<Action> settings)
+    {
+        Exception? failed = null;
+        await _gate.WaitAsync();
+        try
+        {
+            foreach (var set in settings)
+            {
+                try
+                {
+                    set();
+                }
+                catch (Exception e)
+                {
+                    failed ??= e;
+                }
+            }
+            Publish(snapshot);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+        if (failed is not null) throw new InvalidOperationException("A metrics setting failed", failed);
+    }
+
+    /// <summary>
+    /// What a scrape writes, taken at one moment between two commits: the snapshot, and the registry serialised into
+    /// <paramref name="registryText"/> (small: the per-user families, the large part, are the snapshot's).
+    /// </summary>
+    public async Task<UserSeriesSnapshot> ReadAsync(CollectorRegistry registry, ExpositionFormat format, Stream registryText,
+        CancellationToken ct)
+    {
+        await _gate.WaitAsync(ct);
+        try
+        {
+            await registry.CollectAndExportAsTextAsync(registryText, format, ct);
+            return _current;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
 
     /// <summary>
     /// Replaces the snapshot. A family the new one lacks but the current one has (not added yet in this refresh, or
@@ -168,4 +218,10 @@ public sealed class UserSeries
 
     public Task WriteAsync(Stream output, ExpositionFormat format, CancellationToken ct) =>
         UserSeriesWriter.WriteAsync(_current, output, format, ct);
+
+    public void Dispose() => _gate.Dispose();
+
+    /// <summary>Writes a snapshot taken by <see cref="ReadAsync"/>.</summary>
+    public static Task WriteAsync(UserSeriesSnapshot snapshot, Stream output, ExpositionFormat format, CancellationToken ct) =>
+        UserSeriesWriter.WriteAsync(snapshot, output, format, ct);
 }

@@ -39,6 +39,12 @@ public sealed class ObjectiveMetrics(IOptions<ObjectivesOptions> objectives, IOp
         var away = refresh.InDowntime;
         var published = _disclosure.Publish(refresh.Board.Where(r => !away.ContainsKey(r.UserId))
             .Select(r => new Respondent(r.UserId, r.Department, r.Site, r.State, null)));
+        refresh.Publish(() => Set(published));
+        return Task.CompletedTask;
+    }
+
+    private void Set(GroupPublication published)
+    {
         var seen = new HashSet<(string, string)>();
         foreach (var g in published.Groups.Where(g => g.Users.Count > 0))
         {
@@ -55,6 +61,5 @@ public sealed class ObjectiveMetrics(IOptions<ObjectivesOptions> objectives, IOp
             Target.RemoveLabelled(type, group);
         }
         _exported = seen;
-        return Task.CompletedTask;
     }
 }

@@ -44,12 +44,17 @@ public sealed class VisitMetrics(VisitRepository visits, IOptions<PrivacyOptions
         var last = await visits.LastVisitsAsync(ct);
         // Anonymous mode: the snapshot has no users, so no per-user series; a leaver is simply not in it.
         refresh.Users.Add(LastContact, row => Seconds(last.GetValueOrDefault(row.UserId)?.At));
-        RefreshGroups(refresh.Board, last, now);
-        await RefreshRedAsync(refresh.Board, now, ct);
-        foreach (var (kind, count) in await visits.CountByKindAsync(now - ContactWindow, ct)) _visits.WithLabels(kind).Set(count);
+        var red = await RedVisitedAsync(refresh.Board, now, ct);
+        var kinds = await visits.CountByKindAsync(now - ContactWindow, ct);
+        refresh.Publish(() =>
+        {
+            SetGroups(refresh.Board, last, now);
+            _redVisited.Set(red);
+            foreach (var (kind, count) in kinds) _visits.WithLabels(kind).Set(count);
+        });
     }
 
-    private void RefreshGroups(IReadOnlyList<BoardRow> board, Dictionary<string, LastVisit> last, DateTimeOffset now)
+    private void SetGroups(IReadOnlyList<BoardRow> board, Dictionary<string, LastVisit> last, DateTimeOffset now)
     {
         var seen = new HashSet<(string, string)>();
         var groups = board.GroupBy(r => ("department", r.Department)).Concat(board.GroupBy(r => ("site", r.Site)));
@@ -70,18 +75,14 @@ public sealed class VisitMetrics(VisitRepository visits, IOptions<PrivacyOptions
         _groups = seen;
     }
 
-    private async Task RefreshRedAsync(IReadOnlyList<BoardRow> board, DateTimeOffset now, CancellationToken ct)
+    private async Task<double> RedVisitedAsync(IReadOnlyList<BoardRow> board, DateTimeOffset now, CancellationToken ct)
     {
         var down = board.Where(r => r.State == SatisfactionState.Down).ToList();
-        if (down.Count == 0)
-        {
-            _redVisited.Set(1);
-            return;
-        }
+        if (down.Count == 0) return 1;
         var wentDown = await visits.WentDownAsync(ct);
         var entries = down.ToDictionary(r => r.UserId, r => wentDown.TryGetValue(r.UserId, out var t) ? t : r.StateSince ?? now);
         var times = await visits.VisitTimesAsync(entries.Keys, entries.Values.Min(), ct);
-        _redVisited.Set(RedVisitedRatio(entries, times, now));
+        return RedVisitedRatio(entries, times, now);
     }
 
     /// <summary>

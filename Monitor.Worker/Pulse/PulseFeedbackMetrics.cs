@@ -30,6 +30,11 @@ public sealed class PulseFeedbackMetrics(IPulseFeedbackStore store, IOptions<Pul
     public async Task RefreshAsync(MetricsRefresh refresh, CancellationToken ct)
     {
         var rows = await store.SinceAsync(refresh.Now - Window, ct);
+        refresh.Publish(() => Set(rows, refresh.Board));
+    }
+
+    private void Set(IReadOnlyList<StoredFeedback> rows, IReadOnlyList<Storage.BoardRow> board)
+    {
         var factors = pulse.Value.Factors;
         foreach (var sentiment in new[] { "good", "bad" })
         {
@@ -38,7 +43,7 @@ public sealed class PulseFeedbackMetrics(IPulseFeedbackStore store, IOptions<Pul
                 Factors.WithLabels(f, sentiment).Set(rows.Count(r => r.Sentiment == sentiment && r.Factor == f));
         }
 
-        var users = refresh.Board.ToDictionary(b => b.UserId);
+        var users = board.ToDictionary(b => b.UserId);
         // Each person counts once per pulse: their lost time is about them, not about each question.
         var answers = rows.Where(r => r.LostTime is not null && users.ContainsKey(r.UserId))
             .GroupBy(r => r.PulseId).Select(g => g.OrderByDescending(r => r.AnsweredAt).First()).ToList();

@@ -29,7 +29,11 @@ public sealed class ValueMetrics(ValueRepository answers, IOptions<ValueOptions>
         var window = value.Value.Window;
         var list = await answers.AnswersAsync(refresh.Now - window, refresh.Now, cancellationToken);
         var report = ValueAlignment.Compute(list, refresh.Now, window, privacy.Value.MinGroupSize);
+        refresh.Publish(() => Set(report));
+    }
 
+    private void Set(ValueReport report)
+    {
         var scores = new HashSet<(string, string, string, string)>();
         foreach (var s in report.Scores)
         {
