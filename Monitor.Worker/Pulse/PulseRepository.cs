@@ -52,6 +52,45 @@ public sealed partial class PulseRepository(Database db, OutboxWakeup? wakeup = 
         return r?.ToRecord();
     }
 
+    /// <summary>The pulses of these ids (the outbox sender renders their messages).</summary>
+    public async Task<IReadOnlyList<PulseRecord>> FindManyAsync(IReadOnlyCollection<Guid> ids, CancellationToken ct)
+    {
+        if (ids.Count == 0) return [];
+        await using var c = await db.OpenAsync(ct);
+        var rows = await c.QueryChunkedAsync<PulseRow>(
+            "SELECT id, user_id, question_set, reason, created_at, expires_at, sent_at, answered_at, honeypot_at"
+                + $" FROM pulses WHERE {db.Dialect.InChunk("id")}",
+            ids.Select(i => i.ToString()), ct: ct);
+        return rows.Select(r => r.ToRecord()).ToList();
+    }
+
+    /// <summary>
+    /// Settles claimed pulse messages that will not be sent (the person left the directory, unsubscribed or has no address on the
+    /// channel any more): the outbox row leaves the backlog with the reason in <c>last_error</c> and no <c>sent_at</c> on its pulse,
+    /// and the pulse is closed, so that its expiry records no "no answer" for a question never asked. Returns the rows settled.
+    /// </summary>
+    public async Task<int> SettleUnsentAsync(string claimant, IReadOnlyCollection<OutboxMessage> unsent, string reason, DateTimeOffset now,
+        CancellationToken ct)
+    {
+        if (unsent.Count == 0) return 0;
+        await using var c = await db.OpenAsync(ct);
+        await using var tx = await c.BeginTransactionAsync(ct);
+        var ids = unsent.Select(m => m.Id.ToString()).ToArray();
+        var pulses = unsent.Where(m => m.PulseId is not null).Select(m => m.PulseId!.Value.ToString()).ToArray();
+        var settled = await c.ExecuteAsync(new CommandDefinition(
+            "UPDATE outbox SET sent_at = @now, claimed_until = NULL, attempts = attempts + 1, last_error = @reason"
+                + $" WHERE {db.Dialect.In("id", "ids")} AND claimed_by = @claimant AND sent_at IS NULL",
+            new { ids, now, claimant, reason }, tx, cancellationToken: ct));
+        if (pulses.Length > 0)
+        {
+            await c.ExecuteAsync(new CommandDefinition(
+                $"UPDATE pulses SET closed_at = @now WHERE {db.Dialect.In("id", "pulses")} AND sent_at IS NULL AND closed_at IS NULL",
+                new { pulses, now }, tx, cancellationToken: ct));
+        }
+        await tx.CommitAsync(ct);
+        return settled;
+    }
+
     /// <summary>When each person last got a pulse.</summary>
     public async Task<Dictionary<string, DateTimeOffset>> LastPulseByUserAsync(CancellationToken ct)
     {
