@@ -10,8 +10,8 @@ using Monitor.Probes.Pulse.Channels;
 namespace Monitor.Probes.Pulse;
 
 /// <summary>
-/// Creates pulses (scheduled, follow-up or on demand) and settles expired ones. A pulse is composed once
-/// and rendered by the chosen channel; the pulse and its outbox message are written in one transaction.
+/// Creates pulses (scheduled, follow-up or on demand) and settles expired ones. The pulse and its outbox row are written in
+/// one transaction; the message is composed and rendered by the chosen channel when the outbox sender sends it.
 /// </summary>
 public sealed class PulseService(IPulseStore store, IUserDirectory users, PulseComposer composer,
     PulseChannels channels, IOptions<PulseOptions> options, TimeProvider time, ILogger<PulseService> logger,
@@ -57,10 +57,18 @@ public sealed class PulseService(IPulseStore store, IUserDirectory users, PulseC
         var now = time.GetUtcNow();
         var set = choice?.Invoke(user) ?? O.QuestionSet;
         var pulse = new PulseRecord(Guid.CreateVersion7(), user.Id, set, reason, now, now + O.LinkValidity);
-        var composed = composer.Compose(user, pulse);
-        var payload = channel.Render(subject is null ? composed : composed with { Subject = subject });
+        // Rendered when sent, from the pulse and the person as the directory has them then (docs/reliability.md): the outbox
+        // row carries no message. Only a subject of its own, which the pulse row does not keep, is rendered now and stored.
+        if (subject is null) return new NewPulse(pulse, channel.Name, Recipient: "", Message: RenderedWhenSent);
+        var payload = channel.Render(composer.Compose(user, pulse) with { Subject = subject });
         return new NewPulse(pulse, channel.Name, payload.Recipient, payload.Message);
     }
+
+    /// <summary>
+    /// The outbox message of a pulse rendered by the sender when it goes out (<see cref="PulseComposer.Compose"/>, then the
+    /// channel's <see cref="IPulseChannel.Render"/>), rather than when queued.
+    /// </summary>
+    public const string RenderedWhenSent = "";
 
     /// <summary>One pulse to every person who is due now; returns how many were queued (none when another dispatch runs).</summary>
     public async Task<int> DispatchAsync(CancellationToken ct) => await TryDispatchAsync(ct) ?? 0;

@@ -44,7 +44,10 @@ public sealed class PulseMimeWriterTests
         Assert.That(actual.To.ToString(), Is.EqualTo(expected.To.ToString()));
         Assert.That(actual.Subject, Is.EqualTo(expected.Subject));
         Assert.That(actual.Date, Is.EqualTo(expected.Date));
-        Assert.That(actual.MessageId, Does.EndWith("@it.example.com").And.Not.EqualTo(expected.MessageId));
+        Assert.That(actual.MessageId, Is.EqualTo($"pulse-{composed.Pulse.Id:N}@it.example.com").And.EqualTo(expected.MessageId),
+            "from the pulse id: a resend is the same e-mail");
+        Assert.That(((Multipart)actual.Body!).Boundary, Is.EqualTo(((Multipart)expected.Body!).Boundary));
+        Assert.That(PulseMail.Render(composed, From), Is.EqualTo(text), "rendered again, byte for byte the same");
         foreach (var h in new[] { "List-Unsubscribe", "List-Unsubscribe-Post", "Auto-Submitted", "MIME-Version" })
             Assert.That(actual.Headers[h], Is.EqualTo(expected.Headers[h]), h);
         Assert.That(actual.TextBody, Is.EqualTo(expected.TextBody));

@@ -24,6 +24,7 @@ public sealed class PulseServiceTests
     private FakeChannel _email = null!;
     private FakeChannel _sms = null!;
     private PulseOptions _options = null!;
+    private PulseComposer _composer = null!;
 
     [SetUp]
     public void Fresh()
@@ -37,13 +38,21 @@ public sealed class PulseServiceTests
     private PulseService Service(params User[] users)
     {
         var options = Microsoft.Extensions.Options.Options.Create(_options);
-        var composer = new PulseComposer(new PulseLinks(new PulseTokenCodec(_options.SigningKeys), _options), _options);
+        var composer = _composer = new PulseComposer(new PulseLinks(new PulseTokenCodec(_options.SigningKeys), _options), _options);
         return new PulseService(_store, new InMemoryUserDirectory(users), composer,
             new PulseChannels([_email, _sms], options), options, _time, NullLogger<PulseService>.Instance);
     }
 
     private static User U(string id, bool active = true, bool optedOut = false, string tz = "Europe/Paris", string locale = "fr-FR") =>
         new(id, $"{id}@example.com", $"User {id}", "Finance", "Paris", null, Rank.IndividualContributor, tz, locale, active, optedOut);
+
+    // The outbox sender's part (OutboxPulseRenderer): each pulse queued without its message composed for its person and
+    // rendered by the channel it was queued under.
+    private void RenderQueued(params User[] users)
+    {
+        foreach (var c in _store.Created.Where(c => c.Message == PulseService.RenderedWhenSent))
+            (c.Channel == _sms.Name ? _sms : _email).Render(_composer.Compose(users.Single(u => u.Id == c.Pulse.UserId), c.Pulse));
+    }
 
     [Test]
     public async Task Only_active_subscribed_people_who_are_awake_on_a_business_day_are_due()
@@ -110,6 +119,8 @@ public sealed class PulseServiceTests
     {
         _options.QuestionSet = PulseQuestions.Value;
         await Service(U("a")).DispatchAsync(default);
+        Assert.That(_email.Rendered, Is.Empty, "composed when sent, not when queued");
+        RenderQueued(U("a"));
         var composed = _email.Rendered.Single();
         var codec = new PulseTokenCodec([Key]);
         Assert.That(composed.Questions.Select(q => q.Text),
@@ -138,16 +149,17 @@ public sealed class PulseServiceTests
     }
 
     [Test]
-    public async Task The_pulse_is_rendered_by_the_chosen_channel_and_queued_under_its_name()
+    public async Task The_pulse_is_queued_under_the_chosen_channel_without_its_message_and_rendered_by_that_channel()
     {
         _options.Channel = "sms";
         var pulse = await Service(U("a")).CreateAsync(U("a"), PulseReasons.Manual, default);
-        Assert.That(_email.Rendered, Is.Empty);
         var created = _store.Created.Single();
         Assert.That(created.Pulse, Is.EqualTo(pulse));
         Assert.That(created, Has.Property(nameof(NewPulse.Channel)).EqualTo("sms")
-            .And.Property(nameof(NewPulse.Recipient)).EqualTo("sms:a"));
-        Assert.That(created.Message, Does.Contain("https://pulse.example.com/p/"));
+            .And.Property(nameof(NewPulse.Message)).EqualTo(PulseService.RenderedWhenSent));
+        RenderQueued(U("a"));
+        Assert.That(_email.Rendered, Is.Empty);
+        Assert.That(_sms.Rendered.Single().Pulse, Is.EqualTo(pulse));
     }
 
     [Test]

@@ -28,16 +28,24 @@ public sealed class QuestionSetChooserTests
     private static User U(string id, string department) =>
         new(id, $"{id}@example.com", $"User {id}", department, "Paris", null, Rank.Manager, "Europe/Paris", "fr-FR", true, false);
 
+    private static PulseOptions Settings() => new()
+    {
+        SigningKeys = ["chooser-test-signing-key-0123456789ab"], PublicBaseUrl = "https://p.example.com", DailySampleRate = 1,
+    };
+
+    private static PulseComposer Composer()
+    {
+        var o = Settings();
+        return new PulseComposer(new PulseLinks(new PulseTokenCodec(o.SigningKeys), o), o);
+    }
+
     private static (PulseService, InMemoryPulseStore, FakeChannel) Service(IQuestionSetChooser? chooser, params User[] users)
     {
-        var o = new PulseOptions
-        {
-            SigningKeys = ["chooser-test-signing-key-0123456789ab"], PublicBaseUrl = "https://p.example.com", DailySampleRate = 1,
-        };
+        var o = Settings();
         var options = Microsoft.Extensions.Options.Options.Create(o);
         var store = new InMemoryPulseStore();
         var email = new FakeChannel("email");
-        var composer = new PulseComposer(new PulseLinks(new PulseTokenCodec(o.SigningKeys), o), o);
+        var composer = Composer();
         var service = new PulseService(store, new InMemoryUserDirectory(users), composer,
             new PulseChannels([email], options), options, new FakeTimeProvider(T0), NullLogger<PulseService>.Instance, chooser);
         return (service, store, email);
@@ -55,6 +63,10 @@ public sealed class QuestionSetChooserTests
         {
             ["f1"] = PulseQuestions.Value, ["f2"] = PulseQuestions.Value, ["s1"] = PulseQuestions.Default,
         }));
+        // Composed and rendered when sent (OutboxPulseRenderer): from the pulse row, which carries the chosen set.
+        var composer = Composer();
+        var users = new[] { U("f1", "Finance"), U("f2", "Finance"), U("s1", "Sales") };
+        foreach (var p in store.Pulses) email.Render(composer.Compose(users.Single(u => u.Id == p.UserId), p));
         Assert.That(email.Rendered.Single(r => r.User.Id == "f1").Questions, Has.Count.EqualTo(3), "the e-mail asks the value set");
         Assert.That(email.Rendered.Single(r => r.User.Id == "s1").Questions, Has.Count.EqualTo(1));
         Assert.That(chooser.Runs, Is.EqualTo(1), "read once per dispatch, not per person");

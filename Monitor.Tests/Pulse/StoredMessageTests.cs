@@ -66,6 +66,10 @@ public sealed class StoredMessageTests
         var longLine = "From: a@example.com\nTo: b@example.com\nContent-Type: text/plain\n\n" + new string('y', 1200) + "\n";
         Assert.That(StoredMessage.TryWrap(longLine), Is.Null);
         Assert.That(StoredMessage.TryWrap("From: a@example.com\nTo: b@example.com\n"), Is.Null, "no body");
+        const string bcc = "From: a@example.com\nBcc: hidden@example.com\nContent-Type: text/plain\n\nx\n";
+        Assert.That(StoredMessage.TryWrap(bcc), Is.Null, "Bcc: parsed in full, so that MailKit hides it on the wire");
+        using (var parsed = StoredMessage.Load(bcc))
+            Assert.That(parsed.Bcc.Mailboxes.Single().Address, Is.EqualTo("hidden@example.com"));
     }
 
     [TestCase(1)]
@@ -128,7 +132,7 @@ public sealed class StoredMessageTests
         format.HiddenHeaders.Add(HeaderId.Bcc);
         Assert.That(Written(wrapped!, format), Is.EqualTo(wire));
         Assert.That(Written(parsed, format), Is.EqualTo(wire), "the full parse wrote the same");
-        Assert.That(wrapped!.From.ToString(), Is.EqualTo(parsed.From.ToString()));
+        Assert.That(wrapped!.Headers, Has.Count.EqualTo(1), "the header section is not parsed: it goes out as one raw header");
     }
 
     private static string Written(MimeMessage message, FormatOptions format)

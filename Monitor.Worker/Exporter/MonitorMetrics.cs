@@ -43,6 +43,10 @@ public static class MonitorMetrics
     public static readonly Counter PulsesSent = Metrics.CreateCounter(
         "satisfaction_pulses_sent_total", "Pulse e-mails handed to the mail server (or the pickup folder).");
 
+    public static readonly Counter PulsesNotSent = Metrics.CreateCounter(
+        "satisfaction_pulses_not_sent_total",
+        "Queued pulses not sent: the person left the directory, unsubscribed or lost their address before it went.");
+
     public static readonly Counter PulseAnswers = Metrics.CreateCounter(
         "satisfaction_pulse_answers_total", "Human answers to pulses recorded (changes of an answer included).");
 

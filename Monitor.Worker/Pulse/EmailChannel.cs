@@ -9,8 +9,9 @@ using Monitor.Probes.Pulse.Channels;
 namespace Monitor.Worker.Pulse;
 
 /// <summary>
-/// Pulses as e-mail: rendered to MIME when queued, sent over SMTP connections kept open across batches, one per outbox send
-/// loop (<see cref="SmtpConnection"/>) when <c>Mail:Smtp:Host</c> is set, else written as .eml files into <c>Mail:PickupDirectory</c>.
+/// Pulses as e-mail: rendered to MIME by the outbox sender as it sends them, over SMTP connections kept open across batches, one
+/// per outbox send loop (<see cref="SmtpConnection"/>) when <c>Mail:Smtp:Host</c> is set, else written as .eml files into
+/// <c>Mail:PickupDirectory</c>.
 /// </summary>
 public sealed class EmailChannel(IOptions<MailOptions> options, TimeProvider? time = null) : IPulseChannel, IAsyncDisposable, IDisposable
 {

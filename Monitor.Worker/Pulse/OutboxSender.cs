@@ -11,14 +11,15 @@ namespace Monitor.Worker.Pulse;
 
 /// <summary>
 /// Drains the outbox with <c>Mail:Outbox:Connections</c> send loops per replica, each with its own mail connection. Each loop
-/// claims a batch under a short lease (renewed while sending, <see cref="OutboxLease"/>), hands each message to the channel that rendered it, marks what went. A failed delivery is retried (Polly, exponential
+/// claims a batch under a short lease (renewed while sending, <see cref="OutboxLease"/>), renders the pulses queued without their message
+/// (<see cref="OutboxPulseRenderer"/>), hands each message to its channel, marks what went. A failed delivery is retried (Polly, exponential
 /// backoff) and, failing that, handed back to the outbox with a later attempt time; nothing is dropped. On shutdown it
 /// claims nothing more and finishes the batch in flight, stopping only shortly before the host's shutdown limit; what was
 /// delivered is marked and the rest handed back for the next start (docs/reliability.md).
 /// </summary>
 public sealed class OutboxSender(IOutboxStore outbox, PulseChannels channels, IOptions<MailOptions> options, NodeIdentity node,
     TimeProvider time, ILogger<OutboxSender> logger, IOptions<HostOptions>? host = null, IHostApplicationLifetime? lifetime = null,
-    OutboxWakeup? wakeup = null)
+    OutboxWakeup? wakeup = null, OutboxPulseRenderer? renderer = null)
     : BackgroundService
 {
     private readonly CancellationTokenSource _abort = new();
@@ -58,7 +59,9 @@ public sealed class OutboxSender(IOutboxStore outbox, PulseChannels channels, IO
             var sent = 0;
             try
             {
-                sent = await DrainOnceAsync(stopping, _abort.Token);
+                // Pulses settled as not to be sent count as progress too: the next batch is claimed at once.
+                var (went, settled) = await DrainOnceAsync(stopping, _abort.Token);
+                sent = went + settled;
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {
@@ -118,21 +121,24 @@ public sealed class OutboxSender(IOutboxStore outbox, PulseChannels channels, IO
     }
 
     /// <summary>Delivers one claimed batch, channel by channel; returns how many messages went.</summary>
-    public Task<int> DrainOnceAsync(CancellationToken ct) => DrainOnceAsync(ct, ct);
+    public async Task<int> DrainOnceAsync(CancellationToken ct) => (await DrainOnceAsync(ct, ct)).Sent;
 
-    private async Task<int> DrainOnceAsync(CancellationToken claiming, CancellationToken sending)
+    // How many went, and how many pulses were settled as not to be sent (OutboxPulseRenderer).
+    private async Task<(int Sent, int NotSent)> DrainOnceAsync(CancellationToken claiming, CancellationToken sending)
     {
         // A token per claim, not per replica: the renewal, the marks and the release touch this claim's rows only.
         var claimant = $"{node.Id}/{Guid.NewGuid():N}";
         var now = time.GetUtcNow();
         var batch = await outbox.ClaimAsync(claimant, now, now + O.Lease, Math.Max(O.ClaimSize, O.BatchSize), claiming);
-        if (batch.Count == 0) return 0;
+        if (batch.Count == 0) return (0, 0);
         await using var lease = new OutboxLease(outbox, claimant, O.Lease, now + O.Lease, time, logger);
         using var send = CancellationTokenSource.CreateLinkedTokenSource(sending, lease.Lost);
+        // Pulses queued without their message are rendered here, by this loop, just before they go.
+        var ready = renderer is null ? batch : await renderer.RenderAsync(claimant, batch, time.GetUtcNow(), send.Token);
         var sent = 0;
-        foreach (var group in batch.GroupBy(m => m.Channel, StringComparer.Ordinal))
+        foreach (var group in ready.GroupBy(m => m.Channel, StringComparer.Ordinal))
             sent += await DeliverAsync(claimant, group.Key, group.ToList(), claiming, send.Token);
-        return sent;
+        return (sent, batch.Count - ready.Count);
     }
 
     // Sent and marked BatchSize at a time, so that a sender killed outright sends at most that many again. A failure hands back

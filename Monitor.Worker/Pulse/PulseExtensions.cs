@@ -31,6 +31,9 @@ public static class PulseExtensions
         services.AddPulseChannel<EmailChannel, MailOptions>();
         services.AddSingleton<PulseChannels>();
         // The outbox drains even when the probe is off: what was queued still goes out.
+        // The composer signs links, so it is built when a pulse is first rendered: the outbox drains without a signing key too.
+        services.AddSingleton(sp => new OutboxPulseRenderer(sp.GetRequiredService<PulseRepository>(), sp.GetRequiredService<UserRepository>(),
+            sp.GetRequiredService<PulseComposer>, sp.GetRequiredService<PulseChannels>(), sp.GetRequiredService<ILogger<OutboxPulseRenderer>>()));
         services.AddHostedService<OutboxSender>();
         services.AddHostedService<PulseDispatchRecovery>();
         services.AddSingleton<IPulseDispatchLock, PulseDispatchLock>();

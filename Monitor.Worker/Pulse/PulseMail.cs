@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Encodings.Web;
 using MimeKit;
-using MimeKit.Utils;
+using Monitor.Core.Pulses;
 using Monitor.Probes.Pulse;
 
 namespace Monitor.Worker.Pulse;
@@ -19,7 +19,7 @@ public static class PulseMail
         message.From.Add(from);
         message.To.Add(new MailboxAddress(pulse.User.DisplayName, pulse.User.Email));
         message.Subject = pulse.Subject;
-        message.MessageId = MimeUtils.GenerateMessageId(from.Domain);
+        message.MessageId = MessageId(pulse.Pulse, from);
         message.Date = pulse.Pulse.CreatedAt;
         message.Headers.Add("List-Unsubscribe", $"<{pulse.UnsubscribeUrl}>");
         message.Headers.Add("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
@@ -28,8 +28,18 @@ public static class PulseMail
         var text = new TextPart("plain") { Text = PlainText(pulse), ContentTransferEncoding = ContentEncoding.QuotedPrintable };
         var html = new TextPart("html") { Text = Html(pulse), ContentTransferEncoding = ContentEncoding.QuotedPrintable };
         message.Body = new MultipartAlternative { text, html };
+        ((Multipart)message.Body).Boundary = Boundary(pulse.Pulse);
         return message;
     }
+
+    /// <summary>
+    /// The Message-Id of a pulse's e-mail, from the pulse's id: the message is rendered when it is sent, and a message sent again
+    /// after a crash is the same e-mail (a receiving system that keeps Message-Ids sees it once).
+    /// </summary>
+    public static string MessageId(PulseRecord pulse, MailboxAddress from) => $"pulse-{pulse.Id:N}@{from.Domain}";
+
+    /// <summary>The multipart boundary of a pulse's e-mail, from its id; "=-" never occurs in quoted-printable content.</summary>
+    public static string Boundary(PulseRecord pulse) => $"=-{pulse.Id:N}";
 
     /// <summary>The MIME text of <see cref="Compose"/>, as <see cref="Serialise"/> writes it, without building the message.</summary>
     public static string Render(ComposedPulse pulse, MailboxAddress from) => PulseMimeWriter.Write(pulse, from, PlainText(pulse), Html(pulse));

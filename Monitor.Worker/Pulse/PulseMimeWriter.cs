@@ -28,7 +28,7 @@ internal static class PulseMimeWriter
         b.Append("Date: ").Append(DateUtils.FormatDate(pulse.Pulse.CreatedAt)).Append(NewLine);
         var subject = Once("S", pulse.Subject, () => Folded(HeaderId.Subject, pulse.Subject));
         b.Append("Subject:").Append(subject);
-        b.Append("Message-Id: <").Append(MimeUtils.GenerateMessageId(from.Domain)).Append('>').Append(NewLine);
+        b.Append("Message-Id: <").Append(PulseMail.MessageId(pulse.Pulse, from)).Append('>').Append(NewLine);
         b.Append("To: ").Append(new MailboxAddress(pulse.User.DisplayName, pulse.User.Email).ToString(Format, true)).Append(NewLine);
         var unsubscribe = $"<{pulse.UnsubscribeUrl}>";
         if (Ascii.IsValid(unsubscribe)) b.Append("List-Unsubscribe: ").Append(unsubscribe).Append(NewLine);
@@ -36,7 +36,7 @@ internal static class PulseMimeWriter
         b.Append("List-Unsubscribe-Post: List-Unsubscribe=One-Click").Append(NewLine);
         b.Append("Auto-Submitted: auto-generated").Append(NewLine);
         b.Append("MIME-Version: 1.0").Append(NewLine);
-        var boundary = "=-" + Guid.NewGuid().ToString("N");
+        var boundary = PulseMail.Boundary(pulse.Pulse);
         b.Append("Content-Type: multipart/alternative; boundary=\"").Append(boundary).Append('"').Append(NewLine).Append(NewLine);
         Part(b, boundary, "plain", text);
         Part(b, boundary, "html", html);

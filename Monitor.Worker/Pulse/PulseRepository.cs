@@ -52,6 +52,28 @@ public sealed partial class PulseRepository(Database db, OutboxWakeup? wakeup = 
         return r?.ToRecord();
     }
 
+    /// <summary>The pulses of these ids (the outbox sender renders their messages).</summary>
+    public async Task<IReadOnlyList<PulseRecord>> FindManyAsync(IReadOnlyCollection<Guid> ids, CancellationToken ct)
+    {
+        if (ids.Count == 0) return [];
+        await using var c = await db.OpenAsync(ct);
+        var rows = await c.QueryChunkedAsync<PulseRow>(
+            "SELECT id, user_id, question_set, reason, created_at, expires_at, sent_at, answered_at, honeypot_at"
+                + $" FROM pulses WHERE {db.Dialect.InChunk("id")}",
+            ids.Select(i => i.ToString()), ct: ct);
+        return rows.Select(r => r.ToRecord()).ToList();
+    }
+
+    /// <summary>
+    /// Settles claimed pulse messages that will not be sent (the person left the directory, unsubscribed or has no address on the
+    /// channel any more): the outbox row leaves the backlog with the reason in <c>last_error</c> and no <c>sent_at</c> on its pulse,
+    /// and the pulse is closed, so that its expiry records no "no answer" for a question never asked. Returns the rows settled.
+    /// </summary>
+    public Task<int> SettleUnsentAsync(string claimant, IReadOnlyCollection<OutboxMessage> unsent, string reason, DateTimeOffset now,
+        CancellationToken ct) =>
+        SettleAsync(claimant, unsent, now, reason,
+            $"UPDATE pulses SET closed_at = @now WHERE {db.Dialect.In("id", "pulses")} AND sent_at IS NULL AND closed_at IS NULL", ct);
+
     /// <summary>When each person last got a pulse.</summary>
     public async Task<Dictionary<string, DateTimeOffset>> LastPulseByUserAsync(CancellationToken ct)
     {
@@ -152,26 +174,28 @@ public sealed partial class PulseRepository(Database db, OutboxWakeup? wakeup = 
             r.Recipient, r.Message, r.Attempts)).ToList();
     }
 
-    public async Task<int> MarkSentAsync(string claimant, IReadOnlyCollection<OutboxMessage> sent, DateTimeOffset now, CancellationToken ct)
+    public Task<int> MarkSentAsync(string claimant, IReadOnlyCollection<OutboxMessage> sent, DateTimeOffset now, CancellationToken ct) =>
+        SettleAsync(claimant, sent, now, error: null,
+            $"UPDATE pulses SET sent_at = @now WHERE {db.Dialect.In("id", "pulses")} AND sent_at IS NULL", ct);
+
+    // Takes claimed messages out of the backlog (sent_at, with the error why when not sent) and updates their pulses, in one
+    // transaction; returns the outbox rows settled. Only what this claim still holds: a sender whose lease ran out must not
+    // settle the batch another sender now owns.
+    private async Task<int> SettleAsync(string claimant, IReadOnlyCollection<OutboxMessage> messages, DateTimeOffset now, string? error,
+        string pulsesUpdate, CancellationToken ct)
     {
-        if (sent.Count == 0) return 0;
+        if (messages.Count == 0) return 0;
         await using var c = await db.OpenAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
-        var ids = sent.Select(m => m.Id.ToString()).ToArray();
-        var pulses = sent.Where(m => m.PulseId is not null).Select(m => m.PulseId!.Value.ToString()).ToArray();
-        // Only what this claim still holds: a sender whose lease ran out must not settle the batch another sender now owns.
-        var marked = await c.ExecuteAsync(new CommandDefinition(
-            $"UPDATE outbox SET sent_at = @now, claimed_until = NULL, attempts = attempts + 1, last_error = NULL"
+        var ids = messages.Select(m => m.Id.ToString()).ToArray();
+        var pulses = messages.Where(m => m.PulseId is not null).Select(m => m.PulseId!.Value.ToString()).ToArray();
+        var settled = await c.ExecuteAsync(new CommandDefinition(
+            "UPDATE outbox SET sent_at = @now, claimed_until = NULL, attempts = attempts + 1, last_error = @error"
                 + $" WHERE {db.Dialect.In("id", "ids")} AND claimed_by = @claimant AND sent_at IS NULL",
-            new { ids, now, claimant }, tx, cancellationToken: ct));
-        if (pulses.Length > 0)
-        {
-            await c.ExecuteAsync(new CommandDefinition(
-                $"UPDATE pulses SET sent_at = @now WHERE {db.Dialect.In("id", "pulses")} AND sent_at IS NULL",
-                new { pulses, now }, tx, cancellationToken: ct));
-        }
+            new { ids, now, claimant, error }, tx, cancellationToken: ct));
+        if (pulses.Length > 0) await c.ExecuteAsync(new CommandDefinition(pulsesUpdate, new { pulses, now }, tx, cancellationToken: ct));
         await tx.CommitAsync(ct);
-        return marked;
+        return settled;
     }
 
     /// <summary>Gives the claimant's messages back with their next attempt time.</summary>

@@ -4,9 +4,9 @@ using MimeKit;
 namespace Monitor.Worker.Pulse;
 
 /// <summary>
-/// A message from the outbox handed to MailKit as it is stored: its headers parsed (a few hundred bytes: MailKit writes them
-/// back verbatim), its body written as the stored bytes. Parsing the whole stored message back into MimeKit's object graph
-/// for every send was a third of the sending side's time (docs/benchmarks.md). Only for messages that need no preparing
+/// A message from the outbox handed to MailKit as it is stored: its header section as one raw header and its body as the stored
+/// bytes, neither parsed. Parsing the whole stored message back into MimeKit's object graph for every send was a third of the
+/// sending side's time, and parsing the headers alone a tenth of the worker's CPU in a dispatch (docs/benchmarks.md). Only for messages that need no preparing
 /// for the wire: 7-bit text with lines within SMTP's 998; anything else is parsed in full so that MailKit can re-encode it.
 /// </summary>
 internal static class StoredMessage
@@ -16,28 +16,44 @@ internal static class StoredMessage
     /// <summary>The stored message as a <see cref="MimeMessage"/> writing its body as stored; parsed in full when not 7-bit.</summary>
     public static MimeMessage Load(string stored) => TryWrap(stored) ?? PulseMail.Parse(stored);
 
-    /// <summary>The wrapped message, or null when the stored text is not 7-bit with short lines (or has no header/body split).</summary>
+    /// <summary>
+    /// The wrapped message, or null when the stored text is not 7-bit with short lines, has no header/body split, or has a
+    /// header the wire must not carry (Bcc).
+    /// </summary>
     public static MimeMessage? TryWrap(string stored)
     {
         if (!Ascii.IsValid(stored) || !LinesFit(stored)) return null;
-        // The header section with its blank line, and where the body starts, in either newline format.
-        int headEnd;
+        // The header section (up to its last newline) and where the body starts, in either newline format.
+        int blockEnd, headEnd;
         var lf = stored.IndexOf("\n\n", StringComparison.Ordinal);
         var crlf = stored.IndexOf("\r\n\r\n", StringComparison.Ordinal);
-        if (crlf >= 0 && (lf < 0 || crlf < lf)) headEnd = crlf + 4;
-        else if (lf >= 0) headEnd = lf + 2;
+        if (crlf >= 0 && (lf < 0 || crlf < lf)) (blockEnd, headEnd) = (crlf + 2, crlf + 4);
+        else if (lf >= 0) (blockEnd, headEnd) = (lf + 1, lf + 2);
         else return null;
-        HeaderList headers;
-        using (var head = new MemoryStream(Encoding.ASCII.GetBytes(stored, 0, headEnd)))
-            headers = HeaderList.Load(ParserOptions.Default, head);
-        var type = headers[HeaderId.ContentType];
-        if (type is null || !ContentType.TryParse(type, out var contentType)) return null;
-        // The body entity carries the Content-* headers, the message the rest; MimeKit merges them back in their stored order.
-        var body = new RawBody(contentType, headers.Where(IsContent), stored, headEnd);
-        return new MimeMessage(headers.Where(h => !IsContent(h))) { Body = body };
+        // The headers are not parsed either (that was most of a send's own CPU): the whole section goes out as one header, its
+        // first field's name and, as its raw value, everything after that colon, which MimeKit writes back byte for byte. MailKit
+        // sends with the outbox row's envelope and reads no header. Bcc is left to the full parse, which hides it on the wire.
+        var block = stored.AsSpan(0, blockEnd);
+        var colon = block.IndexOf(':');
+        if (colon <= 0 || !IsFieldName(block[..colon]) || block[..colon].StartsWith("Content-", StringComparison.OrdinalIgnoreCase) ||
+            HasBcc(block))
+            return null;
+        var header = new Header(block[..colon].ToString(), "");
+        header.SetRawValue(Encoding.ASCII.GetBytes(stored, colon + 1, blockEnd - colon - 1));
+        return new MimeMessage(Enumerable.Repeat(header, 1)) { Body = new RawBody(stored, headEnd) };
     }
 
-    private static bool IsContent(Header h) => h.Field.StartsWith("Content-", StringComparison.OrdinalIgnoreCase);
+    // A header field name (RFC 5322 2.2): printable US-ASCII but the colon, no space.
+    private static bool IsFieldName(ReadOnlySpan<char> name)
+    {
+        foreach (var c in name)
+            if (c is <= ' ' or > '~' or ':') return false;
+        return true;
+    }
+
+    private static bool HasBcc(ReadOnlySpan<char> block) =>
+        block.StartsWith("bcc:", StringComparison.OrdinalIgnoreCase) || block.StartsWith("resent-bcc:", StringComparison.OrdinalIgnoreCase) ||
+        block.Contains("\nbcc:", StringComparison.OrdinalIgnoreCase) || block.Contains("\nresent-bcc:", StringComparison.OrdinalIgnoreCase);
 
     private static bool LinesFit(string text)
     {
@@ -60,15 +76,12 @@ internal static class StoredMessage
         private ReadOnlyMemory<byte>? _dos;
         private ReadOnlyMemory<byte>? _unix;
 
-        public RawBody(ContentType type, IEnumerable<Header> headers, string stored, int start) : base(type)
+        // Its headers, Content-Type included, go out with the message's one header: the entity itself has none.
+        public RawBody(string stored, int start) : base(new ContentType("text", "plain"))
         {
             _stored = stored;
             _start = start;
-            foreach (var h in headers)
-            {
-                if (h.Id == HeaderId.ContentType) Headers.Replace(h);
-                else Headers.Add(h);
-            }
+            Headers.Clear();
         }
 
         // Nothing to prepare: the content is 7-bit with lines within the limit (checked before wrapping).

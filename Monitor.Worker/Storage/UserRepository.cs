@@ -46,6 +46,16 @@ public sealed class UserRepository(Database db, TimeProvider time) : IUserDirect
         return row?.ToUser();
     }
 
+    /// <summary>Those of <paramref name="userIds"/> who are in the directory now (the outbox sender renders their pulses).</summary>
+    public async Task<IReadOnlyList<User>> FindManyAsync(IReadOnlyCollection<string> userIds, CancellationToken ct = default)
+    {
+        if (userIds.Count == 0) return [];
+        await using var c = await db.OpenAsync(ct);
+        var rows = await c.QueryChunkedAsync<UserRow>(
+            $"SELECT {Columns} FROM users WHERE {db.Dialect.InChunk("id")} AND removed_at IS NULL", userIds, ct: ct);
+        return rows.Select(r => r.ToUser()).ToList();
+    }
+
     /// <summary>Those of <paramref name="userIds"/> that are in the directory now.</summary>
     public async Task<IReadOnlyList<string>> InDirectoryAsync(IReadOnlyCollection<string> userIds, CancellationToken ct = default)
     {

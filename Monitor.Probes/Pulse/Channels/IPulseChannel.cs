@@ -5,8 +5,8 @@ namespace Monitor.Probes.Pulse.Channels;
 
 /// <summary>
 /// One way pulses reach people (e-mail first). A channel owns its message format and its sender: it renders
-/// a <see cref="ComposedPulse"/> into the outbox payload when the pulse is created, and delivers claimed
-/// outbox messages later. Retries, leases and backoff belong to the outbox sender, not to the channel.
+/// a <see cref="ComposedPulse"/> into a message when the outbox sender is about to deliver it, and delivers claimed
+/// outbox messages. Retries, leases and backoff belong to the outbox sender, not to the channel.
 /// Register one with <see cref="PulseChannelRegistration.AddPulseChannel{TChannel, TOptions}"/>.
 /// </summary>
 public interface IPulseChannel
@@ -17,7 +17,11 @@ public interface IPulseChannel
     /// <summary>Whether this person has an address on this channel.</summary>
     bool CanReach(User user);
 
-    /// <summary>The recipient and the message text stored in the outbox (written in the pulse's transaction).</summary>
+    /// <summary>
+    /// The recipient and the message text of a pulse, rendered by the outbox sender just before delivery (and stored in the outbox
+    /// only for a pulse with a subject of its own). Deterministic for a pulse and a person: a message sent again after a crash is
+    /// the same message.
+    /// </summary>
     OutboxPayload Render(ComposedPulse pulse);
 
     /// <summary>

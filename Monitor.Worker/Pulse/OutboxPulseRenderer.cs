@@ -1,0 +1,67 @@
+using Monitor.Core.Pulses;
+using Monitor.Core.Users;
+using Monitor.Probes.Pulse;
+using Monitor.Probes.Pulse.Channels;
+using Monitor.Worker.Exporter;
+using Monitor.Worker.Storage;
+
+namespace Monitor.Worker.Pulse;
+
+/// <summary>
+/// Renders the claimed pulses that were queued without their message (<see cref="PulseService.RenderedWhenSent"/>), just before
+/// the outbox sender delivers them: composed from the pulse row and the person as the directory has them now, rendered by the
+/// pulse's channel. The render is deterministic (links signed from the pulse, Message-Id and boundary from its id), so a message
+/// sent again after a crash is the same message. Queueing then writes no message at all (half of PostgreSQL's WAL per pulse, and
+/// most of the dispatch's CPU), and the rendering is spread over the send loops. A person who left the directory, unsubscribed
+/// or lost their address on the channel in between is not sent the pulse: its outbox row is settled as not sent and the pulse
+/// closed, with no "no answer" signal (docs/reliability.md).
+/// </summary>
+public sealed class OutboxPulseRenderer(PulseRepository pulses, UserRepository users, Func<PulseComposer> composer, PulseChannels channels,
+    ILogger<OutboxPulseRenderer> logger)
+{
+    /// <summary>The <c>last_error</c> of a pulse's outbox row settled without sending.</summary>
+    public const string NotSent = "not sent: the person left the directory, unsubscribed or has no address on the channel";
+
+    /// <summary>
+    /// The claimed messages ready to deliver: stored ones as they are, pulses queued without a message rendered. Those not to be
+    /// sent are settled (and left out).
+    /// </summary>
+    public async Task<IReadOnlyList<OutboxMessage>> RenderAsync(string claimant, IReadOnlyList<OutboxMessage> claimed, DateTimeOffset now,
+        CancellationToken ct)
+    {
+        if (!claimed.Any(Deferred)) return claimed;
+        var records = (await pulses.FindManyAsync(claimed.Where(Deferred).Select(m => m.PulseId!.Value).ToList(), ct))
+            .ToDictionary(p => p.Id);
+        var people = (await users.FindManyAsync(records.Values.Select(p => p.UserId).Distinct(StringComparer.Ordinal).ToList(), ct))
+            .ToDictionary(u => u.Id, StringComparer.Ordinal);
+        var ready = new List<OutboxMessage>(claimed.Count);
+        var unsent = new List<OutboxMessage>();
+        foreach (var m in claimed)
+        {
+            // A channel not registered here: delivered as is, where the sender's "no such channel" keeps it waiting.
+            if (!Deferred(m) || channels.Find(m.Channel) is not { } channel)
+            {
+                ready.Add(m);
+                continue;
+            }
+            if (records.TryGetValue(m.PulseId!.Value, out var pulse) && people.TryGetValue(pulse.UserId, out var user) && Reachable(user, channel))
+            {
+                var payload = channel.Render(composer().Compose(user, pulse));
+                ready.Add(m with { Recipient = payload.Recipient, Message = payload.Message });
+            }
+            else unsent.Add(m);
+        }
+        if (unsent.Count > 0)
+        {
+            var settled = await pulses.SettleUnsentAsync(claimant, unsent, NotSent, now, ct);
+            MonitorMetrics.PulsesNotSent.Inc(settled);
+            logger.LogInformation("Outbox: {Count} queued pulses not sent: the person left the directory, unsubscribed or has no address",
+                settled);
+        }
+        return ready;
+    }
+
+    private static bool Deferred(OutboxMessage m) => m.PulseId is not null && m.Message.Length == 0;
+
+    private static bool Reachable(User user, IPulseChannel channel) => user.Active && !user.OptedOut && channel.CanReach(user);
+}
