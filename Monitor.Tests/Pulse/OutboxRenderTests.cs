@@ -123,6 +123,21 @@ public sealed class OutboxRenderTests(string provider) : OnEachStore(provider)
     }
 
     [Test]
+    public async Task A_pulse_never_sent_does_not_count_against_the_response_ratio()
+    {
+        await _users.ReplaceAllAsync([U("a"), U("b")]);
+        Assert.That(await Service().DispatchAsync(default), Is.EqualTo(2));
+        Assert.That(await _users.SetOptedOutAsync("b", true), Is.True);
+        Assert.That(await Sender().DrainOnceAsync(default), Is.EqualTo(1));
+        string aPulse;
+        await using (var c = await Db.OpenAsync()) aPulse = await c.QuerySingleAsync<string>("SELECT id FROM pulses WHERE user_id = 'a'");
+        await _pulses.MarkAnsweredAsync(Guid.Parse(aPulse), T0.AddHours(1), default);
+
+        Assert.That(await _pulses.ResponseRatioAsync(T0.AddDays(-1), default), Is.EqualTo(1.0),
+            "one asked, one answered: b's pulse, closed unsent, was never a question to answer");
+    }
+
+    [Test]
     public async Task A_pulse_with_a_subject_of_its_own_is_stored_rendered_and_sent_as_stored()
     {
         await _users.ReplaceAllAsync([U("a")]);

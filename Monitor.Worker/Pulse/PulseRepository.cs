@@ -139,7 +139,8 @@ public sealed partial class PulseRepository(Database db, OutboxWakeup? wakeup = 
     }
 
     /// <summary>
-    /// Answered pulses over pulses that were answered or expired, created since <paramref name="since"/>; null when none.
+    /// Answered pulses over pulses that were answered or expired after being sent, created since <paramref name="since"/>; null
+    /// when none. A pulse closed without being sent (the person left or unsubscribed first) asked nobody anything.
     /// </summary>
     public async Task<double?> ResponseRatioAsync(DateTimeOffset since, CancellationToken ct)
     {
@@ -147,7 +148,8 @@ public sealed partial class PulseRepository(Database db, OutboxWakeup? wakeup = 
         var r = await c.QuerySingleAsync<(long Answered, long Settled)>(new CommandDefinition(
             """
             SELECT CAST(COALESCE(SUM(CASE WHEN answered_at IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT),
-                   CAST(COALESCE(SUM(CASE WHEN answered_at IS NOT NULL OR closed_at IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT)
+                   CAST(COALESCE(SUM(CASE WHEN answered_at IS NOT NULL OR (closed_at IS NOT NULL AND sent_at IS NOT NULL)
+                       THEN 1 ELSE 0 END), 0) AS BIGINT)
             FROM pulses WHERE created_at >= @since
             """, new { since }, cancellationToken: ct));
         return r.Settled == 0 ? null : (double)r.Answered / r.Settled;
