@@ -18,12 +18,24 @@ public static class TestPaths
         return dir;
     }
 
-    /// <summary>A loopback TCP port free at the time of asking.</summary>
+    private static readonly HashSet<int> Given = [];
+
+    /// <summary>
+    /// A loopback TCP port free at the time of asking, and never one this test run was given before: the kernel readily
+    /// hands out a port just freed, such as a killed worker's, which its restart is about to take again.
+    /// </summary>
     public static int FreePort()
     {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
+        while (true)
+        {
+            using var l = new TcpListener(IPAddress.Loopback, 0);
+            l.Start();
+            var port = ((IPEndPoint)l.LocalEndpoint).Port;
+            lock (Given)
+            {
+                if (Given.Add(port)) return port;
+            }
+        }
     }
 
     private static string FindRoot()
