@@ -34,6 +34,7 @@ public sealed class OutboxPulseRenderer(PulseRepository pulses, UserRepository u
             .ToDictionary(p => p.Id);
         var people = (await users.FindManyAsync(records.Values.Select(p => p.UserId).Distinct(StringComparer.Ordinal).ToList(), ct))
             .ToDictionary(u => u.Id, StringComparer.Ordinal);
+        var compose = composer();
         var ready = new List<OutboxMessage>(claimed.Count);
         var unsent = new List<OutboxMessage>();
         foreach (var m in claimed)
@@ -46,7 +47,7 @@ public sealed class OutboxPulseRenderer(PulseRepository pulses, UserRepository u
             }
             if (records.TryGetValue(m.PulseId!.Value, out var pulse) && people.TryGetValue(pulse.UserId, out var user) && Reachable(user, channel))
             {
-                var payload = channel.Render(composer().Compose(user, pulse));
+                var payload = channel.Render(compose.Compose(user, pulse));
                 ready.Add(m with { Recipient = payload.Recipient, Message = payload.Message });
             }
             else unsent.Add(m);
@@ -61,7 +62,7 @@ public sealed class OutboxPulseRenderer(PulseRepository pulses, UserRepository u
         return ready;
     }
 
-    private static bool Deferred(OutboxMessage m) => m.PulseId is not null && m.Message.Length == 0;
+    private static bool Deferred(OutboxMessage m) => m.PulseId is not null && m.Message == PulseService.RenderedWhenSent;
 
     private static bool Reachable(User user, IPulseChannel channel) => user.Active && !user.OptedOut && channel.CanReach(user);
 }
