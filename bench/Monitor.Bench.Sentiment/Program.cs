@@ -20,6 +20,14 @@ if (args.Length > 0 && args[0] == "train")
         : Path.GetFullPath(Path.Combine(data, "../../../Monitor.Probes/Tickets/Sentiment/Lexicons/en/model.tsv"));
     return Trainer.Run(trainPath, outPath);
 }
+if (args.Length > 0 && args[0] == "embedding-train")
+{
+    var data = RepositoryData.Find("bench/data/sentiment-se") ?? ".";
+    var vectors = Path.GetFullPath(Path.Combine(data, "../static-vectors"));
+    return EmbeddingTrainer.Run(args.Length > 1 ? args[1] : Path.Combine(vectors, "minilm-l6-static.bin"),
+        args.Length > 2 ? args[2] : Path.Combine(data, "stackoverflow-train.tsv"),
+        args.Length > 3 ? args[3] : Path.Combine(vectors, "head.tsv"));
+}
 if (args.Length > 0 && args[0] == "vader-scores")
 {
     var data = RepositoryData.Find("bench/data/sentiment-se") ?? ".";
@@ -52,11 +60,13 @@ if (rated.Count + labelled.Count == 0)
     return 2;
 }
 
-(string Name, ISentimentAnalyser Analyser)[] analysers =
+List<(string Name, ISentimentAnalyser Analyser)> analysers =
 [
     ("lexicon", new LexiconSentimentAnalyser(LexiconResources.Load("en"))),
     ("lexicon + model (default)", SentimentAnalysers.ForLanguage("en")),
 ];
+// The static-embedding attempt (docs/sentiment.md), when its table and head have been made in bench/data/static-vectors.
+analysers.AddRange(EmbeddingCandidate.Load(RepositoryData.Find("bench/data/static-vectors")));
 if (rated.Count > 0)
 {
     Console.WriteLine("| analyser | set | records | r | VADER paper r | 3-class macro F1 | weighted F1 | VADER paper F1 "
