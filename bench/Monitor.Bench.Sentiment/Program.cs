@@ -11,6 +11,8 @@ using Monitor.Probes.Tickets.Sentiment;
 // reports, macro-F1, per-class F1 and Cohen's kappa against the Senti4SD labels, and single-thread
 // throughput.
 // "train [train.tsv] [model.tsv]" fits the model on the TRAIN partition and writes the embedded model file.
+// "embedding-train [table.bin] [train.tsv] [head.tsv]" makes the static-embedding attempt's choices on the TRAIN
+// partition (docs/sentiment.md); with bench/data/static-vectors filled the benchmark adds that candidate's rows.
 // "vader-scores [train.tsv] [out.tsv]" writes the lexicon's scores with the IT list off for bench/vader-reference.
 if (args.Length > 0 && args[0] == "train")
 {
