@@ -67,24 +67,6 @@ internal sealed class StaticVectors
         return new StaticVectors(words, pieces, values, scales, dims);
     }
 
-    /// <summary>Writes the table as read (its kept components), in the format <see cref="Read"/> takes.</summary>
-    public void Write(Stream stream)
-    {
-        using var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
-        writer.Write("SVT1"u8);
-        writer.Write(Count);
-        writer.Write(Dims);
-        var tokens = new string[Count];
-        foreach (var (w, r) in _words) tokens[r] = w;
-        foreach (var (p, r) in _pieces) tokens[r] = "##" + p;
-        for (var r = 0; r < Count; r++)
-        {
-            writer.Write(tokens[r]);
-            writer.Write(_scales[r]);
-            for (var d = 0; d < Dims; d++) writer.Write(_values[r * Dims + d]);
-        }
-    }
-
     /// <summary>The mean of the vectors of <paramref name="text"/>'s tokens into <paramref name="into"/>; the number of tokens found.</summary>
     public int TextVector(ReadOnlySpan<char> text, Span<double> into)
     {
