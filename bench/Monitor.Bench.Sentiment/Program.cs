@@ -11,6 +11,8 @@ using Monitor.Probes.Tickets.Sentiment;
 // reports, macro-F1, per-class F1 and Cohen's kappa against the Senti4SD labels, and single-thread
 // throughput.
 // "train [train.tsv] [model.tsv]" fits the model on the TRAIN partition and writes the embedded model file.
+// "embedding-train [table.bin] [train.tsv] [head.tsv]" makes the static-embedding attempt's choices on the TRAIN
+// partition (docs/sentiment.md); with bench/data/static-vectors filled the benchmark adds that candidate's rows.
 // "vader-scores [train.tsv] [out.tsv]" writes the lexicon's scores with the IT list off for bench/vader-reference.
 if (args.Length > 0 && args[0] == "train")
 {
@@ -19,6 +21,14 @@ if (args.Length > 0 && args[0] == "train")
     var outPath = args.Length > 2 ? args[2]
         : Path.GetFullPath(Path.Combine(data, "../../../Monitor.Probes/Tickets/Sentiment/Lexicons/en/model.tsv"));
     return Trainer.Run(trainPath, outPath);
+}
+if (args.Length > 0 && args[0] == "embedding-train")
+{
+    var data = RepositoryData.Find("bench/data/sentiment-se") ?? ".";
+    var vectors = Path.GetFullPath(Path.Combine(data, "../static-vectors"));
+    return EmbeddingTrainer.Run(args.Length > 1 ? args[1] : Path.Combine(vectors, "minilm-l6-static.bin"),
+        args.Length > 2 ? args[2] : Path.Combine(data, "stackoverflow-train.tsv"),
+        args.Length > 3 ? args[3] : Path.Combine(vectors, "head.tsv"));
 }
 if (args.Length > 0 && args[0] == "vader-scores")
 {
@@ -52,11 +62,13 @@ if (rated.Count + labelled.Count == 0)
     return 2;
 }
 
-(string Name, ISentimentAnalyser Analyser)[] analysers =
+List<(string Name, ISentimentAnalyser Analyser)> analysers =
 [
     ("lexicon", new LexiconSentimentAnalyser(LexiconResources.Load("en"))),
     ("lexicon + model (default)", SentimentAnalysers.ForLanguage("en")),
 ];
+// The static-embedding attempt (docs/sentiment.md), when its table and head have been made in bench/data/static-vectors.
+analysers.AddRange(EmbeddingCandidate.Load(RepositoryData.Find("bench/data/static-vectors")));
 if (rated.Count > 0)
 {
     Console.WriteLine("| analyser | set | records | r | VADER paper r | 3-class macro F1 | weighted F1 | VADER paper F1 "

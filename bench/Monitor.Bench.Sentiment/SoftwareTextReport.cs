@@ -49,7 +49,7 @@ internal static class SoftwareTextReport
     public static int Verdict(ISentimentAnalyser analyser, string text)
     {
         var result = analyser.Analyse(text);
-        return analyser is HybridSentimentAnalyser
+        return analyser is HybridSentimentAnalyser or EmbeddingHybridAnalyser
             ? (result.Confidence > 0 ? Math.Sign(result.Score) : 0)
             : Confusion.Class(result.Score, Threshold);
     }

@@ -67,7 +67,7 @@ internal static class Trainer
         return 0;
     }
 
-    private static Example ToExample(LexiconSentimentAnalyser lexicon, string text, int label)
+    internal static Example ToExample(LexiconSentimentAnalyser lexicon, string text, int label)
     {
         var buffer = new ulong[SentimentFeatures.Capacity(text.Length)];
         var count = SentimentFeatures.Extract(text, buffer);
@@ -77,7 +77,7 @@ internal static class Trainer
     }
 
     // Band: the least probability a polar verdict needs; the one with the best out-of-fold macro-F1 wins.
-    private static (double Band, double F1) BestBand(double[][] probabilities, Example[] examples)
+    internal static (double Band, double F1) BestBand(double[][] probabilities, Example[] examples)
     {
         (double Band, double F1) best = (0, -1);
         for (var band = 0.34; band <= 0.801; band += 0.02)
@@ -216,7 +216,7 @@ internal static class Trainer
         return new FittedModel(new LinearSentimentModel(sparse, bias, denseWeights, band, mix, coverageReference), sparse, bias, denseWeights);
     }
 
-    private static ulong Hash(string id)
+    internal static ulong Hash(string id)
     {
         var h = 14695981039346656037UL;
         foreach (var c in id)
