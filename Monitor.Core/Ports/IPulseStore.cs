@@ -35,8 +35,9 @@ public interface IPulseStore
     Task<string?> RecordAnswerAsync(PulseAnswerWrite answer, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Closes pulses past their expiry and stores the no-answer signal of each one nobody answered, in one transaction:
-    /// a signal that cannot be built or stored leaves every pulse open. Returns the pulses nobody answered.
+    /// Closes pulses past their expiry and stores the no-answer signal of each one sent that nobody answered, in one
+    /// transaction: a signal that cannot be built or stored leaves every pulse open. A pulse never sent is closed without one.
+    /// Returns the sent pulses nobody answered.
     /// </summary>
     Task<IReadOnlyList<PulseRecord>> CloseExpiredAsync(DateTimeOffset now, Func<PulseRecord, Signal> noAnswer,
         CancellationToken cancellationToken);

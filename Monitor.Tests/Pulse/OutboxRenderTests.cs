@@ -147,4 +147,36 @@ public sealed class OutboxRenderTests(string provider) : OnEachStore(provider)
         Assert.That(await Sender().DrainOnceAsync(default), Is.EqualTo(1));
         Assert.That(Sent().Single().Subject, Is.EqualTo("Did the new VPN help?"));
     }
+
+    [Test]
+    public async Task A_pulse_that_expired_in_the_outbox_during_a_mail_outage_is_neither_sent_nor_counted_as_not_answering()
+    {
+        await _users.ReplaceAllAsync([U("a"), U("b")]);
+        var service = Service();
+        Assert.That(await service.DispatchAsync(default), Is.EqualTo(2));
+        // The mail server is down for longer than a pulse lives; the pulse probe runs meanwhile.
+        _time.Advance(TimeSpan.FromDays(8));
+        Assert.That(await service.CloseExpiredAsync(default), Is.EqualTo(0), "nobody was asked, so nobody failed to answer");
+        var signals = new SignalRepository(Db, _time);
+        Assert.That(await signals.RecentAsync("a", 10), Is.Empty);
+        Assert.That(await signals.RecentAsync("b", 10), Is.Empty);
+
+        // The server is back: the stale pulses are settled, not sent with links that would only say "expired".
+        Assert.That(await Sender().DrainOnceAsync(default), Is.EqualTo(0));
+        Assert.That(Sent(), Is.Empty);
+        Assert.That(await _pulses.BacklogAsync(default), Is.EqualTo(0));
+        Assert.That((await OutboxRowsAsync()).Select(r => r.LastError), Has.All.EqualTo(OutboxPulseRenderer.Expired));
+        Assert.That(await _pulses.ResponseRatioAsync(T0.AddDays(-1), default), Is.Null, "no pulse was asked: no ratio");
+    }
+
+    [Test]
+    public async Task A_stored_pulse_with_its_own_subject_that_expired_before_the_send_is_not_sent()
+    {
+        await _users.ReplaceAllAsync([U("a")]);
+        await Service().CreateAsync(U("a"), PulseReasons.Manual, "Did the new VPN help?", default);
+        _time.Advance(TimeSpan.FromDays(8));
+        Assert.That(await Sender().DrainOnceAsync(default), Is.EqualTo(0));
+        Assert.That(Sent(), Is.Empty);
+        Assert.That((await OutboxRowsAsync()).Single().LastError, Is.EqualTo(OutboxPulseRenderer.Expired));
+    }
 }

@@ -180,6 +180,7 @@ public sealed class PulseServiceTests
         var service = Service(U("a"), U("b"));
         await service.DispatchAsync(default);
         var answered = _store.Pulses.Single(p => p.UserId == "b");
+        foreach (var p in _store.Pulses) await _store.MarkSentAsync(p.Id, _time.GetUtcNow());
         await _store.MarkAnsweredAsync(answered.Id, _time.GetUtcNow(), default);
         _time.Advance(_options.LinkValidity);
         Assert.That(await service.CloseExpiredAsync(default), Is.EqualTo(1));

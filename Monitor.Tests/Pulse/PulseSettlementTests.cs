@@ -41,6 +41,8 @@ public sealed class PulseSettlementTests(string provider)
             Rank.IndividualContributor, "Europe/Paris", "en-GB", true, false)]);
         _pulse = new PulseRecord(Guid.NewGuid(), "ann", "default", PulseReasons.Manual, T0, T0.AddDays(7));
         await _pulses.CreateManyAsync([new NewPulse(_pulse, "email", "ann@example.com", "…")], default);
+        // Sent: only a pulse that went out can go unanswered.
+        await _pulses.MarkSentAsync("setup", await _pulses.ClaimAsync("setup", T0, T0.AddMinutes(2), 10, default), T0, default);
     }
 
     [TearDown]

@@ -105,6 +105,7 @@ public sealed class PulseStoreTests(string provider) : OnEachStore(provider)
         var service = Service();
         await service.DispatchAsync(default);
         var answered = (await _pulses.LastPulseByUserAsync(default)).Keys.First();
+        await _pulses.MarkSentAsync("one", await _pulses.ClaimAsync("one", T0, T0.AddMinutes(2), 10, default), T0, default);
         _time.Advance(TimeSpan.FromDays(8));
         Assert.That(await service.CloseExpiredAsync(default), Is.EqualTo(2));
         Assert.That(await service.CloseExpiredAsync(default), Is.EqualTo(0));

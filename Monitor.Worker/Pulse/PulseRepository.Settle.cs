@@ -94,7 +94,8 @@ public sealed partial class PulseRepository
             SELECT id, user_id, question_set, reason, created_at, expires_at, sent_at, answered_at, honeypot_at FROM pulses
             WHERE closed_at IS NULL AND expires_at <= @now
             """, new { now }, tx, cancellationToken: ct))).ToList();
-        var unanswered = rows.Where(r => r.AnsweredAt is null).Select(r => r.ToRecord()).ToList();
+        // A pulse never sent (a mail outage longer than its life) was no question to answer: closed without a signal.
+        var unanswered = rows.Where(r => r.AnsweredAt is null && r.SentAt is not null).Select(r => r.ToRecord()).ToList();
         // Built and checked before anything is written: a bad setting (a NaN weight) fails the run and closes nothing.
         var signals = unanswered.Select(noAnswer).ToList();
         foreach (var s in signals)

@@ -81,7 +81,7 @@ public sealed class InMemoryPulseStore(RecordingSignalSink? signals = null) : IP
         CancellationToken cancellationToken)
     {
         var expired = _pulses.Values.Where(p => !_closed.Contains(p.Id) && p.ExpiresAt <= now).ToList();
-        var unanswered = expired.Where(p => p.AnsweredAt is null).ToList();
+        var unanswered = expired.Where(p => p.AnsweredAt is null && p.SentAt is not null).ToList();
         var built = unanswered.Select(noAnswer).ToList();
         if (built.FirstOrDefault(x => x.Validate() is not null) is { } bad) throw new ArgumentException(bad.Validate());
         _closed.UnionWith(expired.Select(p => p.Id));
@@ -92,7 +92,7 @@ public sealed class InMemoryPulseStore(RecordingSignalSink? signals = null) : IP
     public Task<double?> ResponseRatioAsync(DateTimeOffset since, CancellationToken cancellationToken)
     {
         var recent = _pulses.Values.Where(p => p.CreatedAt >= since).ToList();
-        var settled = recent.Count(p => p.AnsweredAt is not null || _closed.Contains(p.Id));
+        var settled = recent.Count(p => p.AnsweredAt is not null || (_closed.Contains(p.Id) && p.SentAt is not null));
         return Task.FromResult<double?>(settled == 0 ? null : (double)recent.Count(p => p.AnsweredAt is not null) / settled);
     }
 
