@@ -52,74 +52,36 @@ public sealed class OutboxSender(IOutboxStore outbox, PulseChannels channels, IO
 
     private async Task SendLoopAsync(CancellationToken stopping)
     {
-        // The claim taken (and rendered) while the previous one was being sent, and the wake-up taken before it was claimed.
-        Task<Claim?>? next = null;
-        Task? nextWoken = null;
-        try
+        while (!stopping.IsCancellationRequested)
         {
-            while (!stopping.IsCancellationRequested)
+            // Taken before claiming: a commit while this loop is busy wakes it as soon as it goes idle.
+            var woken = wakeup?.Next;
+            var sent = 0;
+            try
             {
-                // Taken before claiming: a commit while this loop is busy wakes it as soon as it goes idle.
-                var woken = next is null ? wakeup?.Next : nextWoken;
-                var sent = 0;
+                // Pulses settled as not to be sent count as progress too: the next batch is claimed at once.
+                var (went, settled) = await DrainOnceAsync(stopping, _abort.Token);
+                sent = went + settled;
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception e)
+            {
+                logger.LogWarning(e, "Outbox: draining failed; retrying later");
+            }
+            if (sent == 0)
+            {
                 try
                 {
-                    var pending = next ?? ClaimAsync(stopping, _abort.Token);
-                    next = null;
-                    if (await pending is { } claim)
-                    {
-                        // The next claim is taken and rendered while this one is on the wire: the send waits on the mail server
-                        // (on a thread of its own, SmtpConnection), the claim and the render on the database and the CPU.
-                        nextWoken = wakeup?.Next;
-                        next = ClaimAsync(stopping, _abort.Token);
-                        // Pulses settled as not to be sent count as progress too: the next batch is claimed at once.
-                        var (went, settled) = await SendAsync(claim, stopping);
-                        sent = went + settled;
-                    }
+                    await IdleAsync(woken, stopping);
                 }
-                catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+                catch (OperationCanceledException)
                 {
                     break;
                 }
-                catch (Exception e)
-                {
-                    logger.LogWarning(e, "Outbox: draining failed; retrying later");
-                }
-                if (sent == 0)
-                {
-                    try
-                    {
-                        await IdleAsync(woken, stopping);
-                    }
-                    catch (OperationCanceledException)
-                    {
-                        break;
-                    }
-                }
             }
-        }
-        finally
-        {
-            if (next is not null) await HandBackAsync(next);
-        }
-    }
-
-    // On stopping, a claim taken ahead and not sent is handed back at once (due again for the next start or another replica).
-    private async Task HandBackAsync(Task<Claim?> next)
-    {
-        try
-        {
-            if (await next is not { } claim) return;
-            await using (claim) await outbox.ReleaseAsync(claim.Claimant, claim.Ready, CancellationToken.None);
-            logger.LogInformation("Outbox: stopping; {Count} messages claimed ahead handed back", claim.Ready.Count);
-        }
-        catch (OperationCanceledException)
-        {
-            // Not claimed: the claim itself was stopped.
-        }
-        catch (Exception e)
-        {
-            logger.LogWarning(e, "Outbox: a claim taken ahead could not be handed back; it is due again when its lease runs out");
         }
     }
 
@@ -159,57 +121,24 @@ public sealed class OutboxSender(IOutboxStore outbox, PulseChannels channels, IO
     }
 
     /// <summary>Delivers one claimed batch, channel by channel; returns how many messages went.</summary>
-    public async Task<int> DrainOnceAsync(CancellationToken ct) =>
-        await ClaimAsync(ct, ct) is { } claim ? (await SendAsync(claim, ct)).Sent : 0;
+    public async Task<int> DrainOnceAsync(CancellationToken ct) => (await DrainOnceAsync(ct, ct)).Sent;
 
-    // A claim under its lease (renewed until the claim is disposed), rendered: what is ready to send, and the token that stops
-    // sending it (the shutdown limit, or the lease lost).
-    private sealed class Claim(string claimant, IReadOnlyList<OutboxMessage> batch, OutboxLease lease, CancellationTokenSource send)
-        : IAsyncDisposable
-    {
-        public string Claimant => claimant;
-        public IReadOnlyList<OutboxMessage> Batch { get; } = batch;
-        public IReadOnlyList<OutboxMessage> Ready { get; set; } = batch;
-        public CancellationToken Sending => send.Token;
-
-        public async ValueTask DisposeAsync()
-        {
-            send.Dispose();
-            await lease.DisposeAsync();
-        }
-    }
-
-    // Claims a batch and renders the pulses queued without their message; null when nothing is due.
-    private async Task<Claim?> ClaimAsync(CancellationToken claiming, CancellationToken sending)
+    // How many went, and how many pulses were settled as not to be sent (OutboxPulseRenderer).
+    private async Task<(int Sent, int NotSent)> DrainOnceAsync(CancellationToken claiming, CancellationToken sending)
     {
         // A token per claim, not per replica: the renewal, the marks and the release touch this claim's rows only.
         var claimant = $"{node.Id}/{Guid.NewGuid():N}";
         var now = time.GetUtcNow();
         var batch = await outbox.ClaimAsync(claimant, now, now + O.Lease, Math.Max(O.ClaimSize, O.BatchSize), claiming);
-        if (batch.Count == 0) return null;
-        var lease = new OutboxLease(outbox, claimant, O.Lease, now + O.Lease, time, logger);
-        var claim = new Claim(claimant, batch, lease, CancellationTokenSource.CreateLinkedTokenSource(sending, lease.Lost));
-        try
-        {
-            // Pulses queued without their message are rendered here, by this loop, just before they go.
-            if (renderer is not null) claim.Ready = await renderer.RenderAsync(claimant, batch, time.GetUtcNow(), claim.Sending);
-            return claim;
-        }
-        catch
-        {
-            await claim.DisposeAsync();
-            throw;
-        }
-    }
-
-    // How many went, and how many pulses were settled as not to be sent (OutboxPulseRenderer).
-    private async Task<(int Sent, int NotSent)> SendAsync(Claim claim, CancellationToken claiming)
-    {
-        await using var _ = claim;
+        if (batch.Count == 0) return (0, 0);
+        await using var lease = new OutboxLease(outbox, claimant, O.Lease, now + O.Lease, time, logger);
+        using var send = CancellationTokenSource.CreateLinkedTokenSource(sending, lease.Lost);
+        // Pulses queued without their message are rendered here, by this loop, just before they go.
+        var ready = renderer is null ? batch : await renderer.RenderAsync(claimant, batch, time.GetUtcNow(), send.Token);
         var sent = 0;
-        foreach (var group in claim.Ready.GroupBy(m => m.Channel, StringComparer.Ordinal))
-            sent += await DeliverAsync(claim.Claimant, group.Key, group.ToList(), claiming, claim.Sending);
-        return (sent, claim.Batch.Count - claim.Ready.Count);
+        foreach (var group in ready.GroupBy(m => m.Channel, StringComparer.Ordinal))
+            sent += await DeliverAsync(claimant, group.Key, group.ToList(), claiming, send.Token);
+        return (sent, batch.Count - ready.Count);
     }
 
     // Sent and marked BatchSize at a time, so that a sender killed outright sends at most that many again. A failure hands back
