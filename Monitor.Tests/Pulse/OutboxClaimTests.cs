@@ -73,32 +73,6 @@ public sealed class OutboxClaimTests(string provider) : OnEachStore(provider)
     }
 
     [Test]
-    public async Task A_send_loop_claims_its_next_batch_while_sending_and_hands_it_back_when_stopped()
-    {
-        var store = new PulseRepository(Db);
-        await QueueAsync(store, 150);
-        // Held inside the first claim: the loop has taken (and rendered) its next claim by then.
-        var channel = new GatedChannel { HoldAt = 26 };
-        using var sender = Sender(store, channel, new OutboxOptions { ClaimSize = 50, BatchSize = 50, Connections = 1 });
-        await sender.StartAsync(default);
-        await channel.Held.Task.WaitAsync(TimeSpan.FromSeconds(30));
-        var until = DateTime.UtcNow.AddSeconds(10);
-        var state = await OutboxStateAsync();
-        while (state.Claimants < 2 && DateTime.UtcNow < until) state = await OutboxStateAsync();
-        Assert.That(state, Is.EqualTo((0L, 100L, 2L)), "the claim in flight and the next one, taken ahead; the third left to others");
-
-        var stopping = sender.StopAsync(default);
-        channel.Release.SetResult();
-        await stopping;
-        var (sent, held, _) = await OutboxStateAsync();
-        Assert.That(sent, Is.EqualTo(50), "the batch in flight is finished and marked");
-        Assert.That(held, Is.Zero, "the claim taken ahead is handed back, not left to its lease");
-        var now = DateTimeOffset.UtcNow;
-        Assert.That(await store.ClaimAsync("next/1", now, now.AddSeconds(10), 200, default), Has.Count.EqualTo(100), "due again at once");
-        Assert.That(channel.Recipients, Is.Unique);
-    }
-
-    [Test]
     public async Task An_idle_sender_is_woken_by_a_commit_instead_of_waiting_for_its_poll()
     {
         var wakeup = new OutboxWakeup();
