@@ -115,6 +115,44 @@ public sealed class StoredMessageTests
         await again.WaitForAsync(2, TimeSpan.FromSeconds(20));
     }
 
+    // The conversation runs with blocking calls on a thread of its own (SmtpConnection): Mail:Smtp:Timeout still ends a read the
+    // server does not answer, and a cancellation (the shutdown limit, a lease lost) cuts a blocked send at once.
+    [Test]
+    public async Task A_stalled_server_times_out_and_a_cancellation_cuts_the_blocked_send_at_once()
+    {
+        // The sink answers DATA after 3 s.
+        using var sink = await SmtpSink.StartAsync(dataDelaySeconds: 3);
+        OutboxMessage Message() => new(Guid.NewGuid(), Guid.NewGuid(), "email", "x@example.com",
+            PulseMail.Render(Composed("Pat Four", "en-GB"), From), 0);
+        EmailChannel Channel(TimeSpan timeout) => new(Options.Create(new MailOptions
+        {
+            Smtp = new SmtpOptions
+            {
+                Host = "127.0.0.1", Port = sink.Port, Security = MailKit.Security.SecureSocketOptions.None, Timeout = timeout,
+            },
+        }));
+
+        var delivered = new List<OutboxMessage>();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await using (var impatient = Channel(TimeSpan.FromSeconds(1)))
+        {
+            // A token that can be cancelled, as the sender's always is (MailKit given one would poll and ignore the timeout).
+            using var running = new CancellationTokenSource();
+            var timedOut = await Assert.CatchAsync(() => impatient.DeliverAsync([Message()], delivered, running.Token));
+            Assert.That(timedOut, Is.Not.InstanceOf<OperationCanceledException>(), "a timeout is a failure to retry, not a stop");
+        }
+        Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(2.8)), "Mail:Smtp:Timeout (1 s), not the server's 3 s");
+
+        clock.Restart();
+        await using (var patient = Channel(TimeSpan.FromSeconds(30)))
+        {
+            using var stop = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
+            await Assert.CatchAsync<OperationCanceledException>(() => patient.DeliverAsync([Message()], delivered, stop.Token));
+        }
+        Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(2.5)), "cut at the cancellation, not at the server's reply");
+        Assert.That(delivered, Is.Empty);
+    }
+
     private sealed class DisposeOnce(Action dispose) : IDisposable
     {
         public void Dispose() => dispose();

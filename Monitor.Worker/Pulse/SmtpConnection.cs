@@ -11,6 +11,15 @@ namespace Monitor.Worker.Pulse;
 /// and not reused after <see cref="IdleLimit"/> without traffic, well inside the five minutes servers wait (RFC 5321
 /// 4.5.3.2.7), so a connection the server has closed in between is not where a batch starts. One batch at a time.
 /// </summary>
+/// <remarks>
+/// The conversation is held with blocking calls on a thread of its own per batch, so that the kernel wakes the sending thread
+/// itself when a reply arrives: with MailKit's asynchronous API each reply went from the runtime's epoll thread to the thread
+/// pool and on to the continuation, two wake-ups per round trip, and twice the CPU per message (docs/benchmarks.md, "Pulse
+/// delivery", sixth round). The socket never sees an asynchronous call: on Linux .NET switches a socket to non-blocking mode
+/// at its first one and emulates blocking calls through the epoll thread from then on. <c>Mail:Smtp:Timeout</c> applies to
+/// each read and write (the socket's own timeouts); a cancellation (the shutdown limit, the lease lost) closes the socket under
+/// the blocked call, which then fails at once.
+/// </remarks>
 internal sealed class SmtpConnection(SmtpOptions smtp, TimeProvider time) : IAsyncDisposable
 {
     /// <summary>How long an unused connection is trusted to still be open.</summary>
@@ -18,6 +27,7 @@ internal sealed class SmtpConnection(SmtpOptions smtp, TimeProvider time) : IAsy
 
     private readonly SemaphoreSlim _gate = new(1, 1);
     private SmtpClient? _client;
+    private volatile Socket? _socket;
     private DateTimeOffset _lastUsed;
 
     /// <summary>How many connections were opened (for tests: one for many batches).</summary>
@@ -32,20 +42,8 @@ internal sealed class SmtpConnection(SmtpOptions smtp, TimeProvider time) : IAsy
         await _gate.WaitAsync(ct);
         try
         {
-            var client = await ConnectedAsync(ct);
-            foreach (var m in batch)
-            {
-                using var message = StoredMessage.Load(m.Message);
-                await client.SendAsync(FormatOptions.Default, message, sender, [new MailboxAddress("", m.Recipient)], ct);
-                delivered.Add(m);
-                _lastUsed = time.GetUtcNow();
-            }
-        }
-        catch
-        {
-            // A send cut off (an error, a timeout, the shutdown limit) leaves the session in an unknown state.
-            Drop();
-            throw;
+            await Task.Factory.StartNew(() => Send(batch, delivered, sender, ct), CancellationToken.None,
+                TaskCreationOptions.LongRunning, TaskScheduler.Default);
         }
         finally
         {
@@ -53,19 +51,49 @@ internal sealed class SmtpConnection(SmtpOptions smtp, TimeProvider time) : IAsy
         }
     }
 
-    private async Task<SmtpClient> ConnectedAsync(CancellationToken ct)
+    private void Send(IReadOnlyList<OutboxMessage> batch, ICollection<OutboxMessage> delivered, MailboxAddress sender,
+        CancellationToken ct)
+    {
+        using var cut = ct.Register(static c => ((SmtpConnection)c!)._socket?.Dispose(), this);
+        try
+        {
+            var client = Connected(ct);
+            foreach (var m in batch)
+            {
+                ct.ThrowIfCancellationRequested();
+                using var message = StoredMessage.Load(m.Message);
+                // No token: with one MailKit polls the socket every 250 ms instead of blocking in the read, and no longer applies
+                // the read timeout; the registration above cancels.
+                client.Send(FormatOptions.Default, message, sender, [new MailboxAddress("", m.Recipient)], CancellationToken.None);
+                delivered.Add(m);
+                _lastUsed = time.GetUtcNow();
+            }
+        }
+        catch (Exception e)
+        {
+            // A send cut off (an error, a timeout, the shutdown limit) leaves the session in an unknown state.
+            Drop();
+            if (ct.IsCancellationRequested && e is not OperationCanceledException) throw new OperationCanceledException("sending cut off", e, ct);
+            throw;
+        }
+    }
+
+    private SmtpClient Connected(CancellationToken ct)
     {
         if (_client is { IsConnected: true } open && time.GetUtcNow() - _lastUsed < IdleLimit) return open;
-        await CloseAsync();
+        Close();
         var client = new SmtpClient { Timeout = (int)smtp.Timeout.TotalMilliseconds };
         // Our own socket, to turn Nagle off: with it, every message waits out the peer's delayed ACK (about 40 ms),
         // which caps one connection at some 20 messages/s.
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        _socket = socket;
         try
         {
-            await socket.ConnectAsync(smtp.Host!, smtp.Port, ct);
-            await client.ConnectAsync(socket, smtp.Host!, smtp.Port, smtp.Security, ct);
-            if (!string.IsNullOrEmpty(smtp.User)) await client.AuthenticateAsync(smtp.User, smtp.Password ?? "", ct);
+            // Set before the check: a cancellation from here on finds the socket to close.
+            ct.ThrowIfCancellationRequested();
+            socket.Connect(smtp.Host!, smtp.Port);
+            client.Connect(socket, smtp.Host!, smtp.Port, smtp.Security, CancellationToken.None);
+            if (!string.IsNullOrEmpty(smtp.User)) client.Authenticate(smtp.User, smtp.Password ?? "", CancellationToken.None);
         }
         catch
         {
@@ -84,19 +112,21 @@ internal sealed class SmtpConnection(SmtpOptions smtp, TimeProvider time) : IAsy
     {
         _client?.Dispose();
         _client = null;
+        _socket?.Dispose();
+        _socket = null;
     }
 
     // QUIT politely, briefly: a server that does not answer is simply left.
-    private async Task CloseAsync()
+    private void Close()
     {
         if (_client is null) return;
         try
         {
             using var quit = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-            if (_client.IsConnected) await _client.DisconnectAsync(true, quit.Token);
+            if (_client.IsConnected) _client.Disconnect(true, quit.Token);
         }
         catch (Exception e) when (e is OperationCanceledException or IOException or SocketException or SmtpProtocolException
-                                      or SmtpCommandException)
+                                      or SmtpCommandException or ObjectDisposedException)
         {
         }
         Drop();
@@ -108,7 +138,7 @@ internal sealed class SmtpConnection(SmtpOptions smtp, TimeProvider time) : IAsy
         if (!await _gate.WaitAsync(TimeSpan.FromSeconds(5))) return;
         try
         {
-            await CloseAsync();
+            Close();
         }
         finally
         {

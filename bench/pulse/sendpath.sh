@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The outbox's sending path before and after issue 13, in one process against one smtp-sink on loopback
+# The outbox's sending path before issue 13, with MailKit's asynchronous API, and with its blocking one, in one process
 # (docs/benchmarks.md, "Pulse delivery"): CPU seconds per 1,000 messages of each, and the rate, three rounds.
 #   bench/pulse/sendpath.sh [messages=2000]
 set -euo pipefail
