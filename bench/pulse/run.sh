@@ -6,7 +6,8 @@
 #    Mail__Outbox__Connections=1 in the environment measures the worker with one send loop.
 #    Prints the ratio of the two rates (same sink, size and connection count, same run), the load average, and
 #    the worker's CPU seconds per 1,000 messages (user + system from /proc, independent of the machine's load).
-#    PULSE_PERF=file records perf samples of the worker over the warm round.
+#    PULSE_PERF=file records perf samples of the worker over the warm round; WORKER_PUBLISH_ARGS adds publish options
+#    (e.g. "-r linux-x64 -p:PublishReadyToRun=true").
 # Answers have their own bench with the database's limit beside them: bench/pulse/answers.sh.
 set -euo pipefail
 USERS=${1:-10000}; STORE=${2:-postgres}
@@ -26,7 +27,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-dotnet publish "$ROOT/Monitor.Worker" -c Release -o "$WORK/worker" --nologo -v q >/dev/null
+# WORKER_PUBLISH_ARGS: extra publish options, e.g. "-r linux-x64 -p:PublishReadyToRun=true" (docs/benchmarks.md).
+# shellcheck disable=SC2086
+dotnet publish "$ROOT/Monitor.Worker" -c Release -o "$WORK/worker" --nologo -v q ${WORKER_PUBLISH_ARGS:-} >/dev/null
 
 users_csv "$USERS" > "$WORK/users.csv"
 
