@@ -46,7 +46,7 @@ public static class MetricsEndpoint
         // nothing the next refresh waits for.
         using var registryText = new MemoryStream();
         var snapshot = await series.ReadAsync(registry, format, registryText, ct);
-        await UserSeries.WriteAsync(snapshot, output, format, ct);
+        await UserSeriesWriter.WriteAsync(snapshot, output, format, ct);
         registryText.Position = 0;
         await registryText.CopyToAsync(output, ct);
     }

@@ -220,8 +220,4 @@ public sealed class UserSeries : IDisposable
         UserSeriesWriter.WriteAsync(_current, output, format, ct);
 
     public void Dispose() => _gate.Dispose();
-
-    /// <summary>Writes a snapshot taken by <see cref="ReadAsync"/>.</summary>
-    public static Task WriteAsync(UserSeriesSnapshot snapshot, Stream output, ExpositionFormat format, CancellationToken ct) =>
-        UserSeriesWriter.WriteAsync(snapshot, output, format, ct);
 }

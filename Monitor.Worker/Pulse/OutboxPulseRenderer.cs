@@ -46,7 +46,8 @@ public sealed class OutboxPulseRenderer(PulseRepository pulses, UserRepository u
         var expired = new List<OutboxMessage>();
         foreach (var m in claimed)
         {
-            if (m.PulseId is { } id && records.TryGetValue(id, out var pulse) && pulse.ExpiresAt <= now)
+            var pulse = m.PulseId is { } id ? records.GetValueOrDefault(id) : null;
+            if (pulse is not null && pulse.ExpiresAt <= now)
             {
                 expired.Add(m);
                 continue;
@@ -57,7 +58,7 @@ public sealed class OutboxPulseRenderer(PulseRepository pulses, UserRepository u
                 ready.Add(m);
                 continue;
             }
-            if (records.TryGetValue(m.PulseId!.Value, out pulse) && people.TryGetValue(pulse.UserId, out var user) && Reachable(user, channel))
+            if (pulse is not null && people.TryGetValue(pulse.UserId, out var user) && Reachable(user, channel))
             {
                 var payload = channel.Render(compose!.Compose(user, pulse));
                 ready.Add(m with { Recipient = payload.Recipient, Message = payload.Message });
