@@ -39,6 +39,8 @@ public sealed class OutreachWorkerTests
         ["Directory:CsvPath"] = WriteDirectory(dir),
         ["Console:LocalAccount:Password"] = Password,
         ["Mail:PickupDirectory"] = Path.Combine(dir, "mail"),
+        // No scheduled pulse (the default runs every 15 minutes on weekday mornings): the test counts the e-mails.
+        ["Pulse:Cron"] = "0 0 0 1 1 ? 2099",
         ["Outreach:Digest:Enabled"] = "true",
         ["Outreach:Digest:Recipients:0"] = "rota@example.com",
         ["Outreach:Digest:Recipients:1"] = "lead@example.com",

@@ -35,6 +35,8 @@ public sealed partial class PrivacyModeWorkerTests(string mode)
             ["Pulse:SigningKeys:0"] = "privacy-test-signing-key-0123456789abcdef",
             ["Pulse:PublicBaseUrl"] = "http://127.0.0.1:8080",
             ["Mail:PickupDirectory"] = _mail,
+            // No scheduled pulse (the default runs every 15 minutes on weekday mornings): the test counts the e-mails.
+            ["Pulse:Cron"] = "0 0 0 1 1 ? 2099",
             ["Console:LocalAccount:Password"] = Password,
         }, dir);
         await _worker.WaitForMetricsAsync(m => m.Contains("satisfaction_group_users{", StringComparison.Ordinal), TimeSpan.FromSeconds(60));
