@@ -75,6 +75,44 @@ public sealed class BulkSignalsTests(string provider)
     }
 
     [Test]
+    public async Task A_line_with_a_NUL_character_is_rejected_alone_on_either_store()
+    {
+        // PostgreSQL cannot store U+0000 in text: the whole request answered 500 there and stored nothing.
+        var lines = "{\"userId\":\"u007\",\"score\":0.3,\"source\":\"nul:1\"}\n" +
+                    "{\"userId\":\"u007\",\"score\":0.3,\"source\":\"nul:2\",\"comment\":\"a\\u0000b\"}\n" +
+                    "{\"userId\":\"u007\",\"score\":0.3,\"source\":\"nul:\\u0000\"}\n" +
+                    "{\"userId\":\"u008\",\"score\":-0.3,\"source\":\"nul:4\"}\n";
+        using var response = await _worker.Admin.PostAsync("/api/signals",
+            new StringContent(lines, Encoding.UTF8, "application/x-ndjson"));
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), body);
+        using var json = JsonDocument.Parse(body);
+        var results = json.RootElement.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("result").GetString());
+        Assert.That(results, Is.EqualTo(new[] { "stored", "rejected", "rejected", "stored" }), body);
+        Assert.That(json.RootElement.GetProperty("items")[1].GetProperty("error").GetString(), Does.Contain("NUL"));
+
+        using var single = await _worker.Admin.PostAsJsonAsync("/api/users/u007/signals",
+            new { kind = "touchpoint", score = -0.5, comment = "x\0y" });
+        Assert.That(single.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest), await single.Content.ReadAsStringAsync());
+    }
+
+    [Test]
+    public async Task A_NUL_character_elsewhere_in_admin_input_is_never_a_500()
+    {
+        // Outside signals PostgreSQL refuses the value itself (SQLSTATE 22021): 400 with problem details, not 500.
+        using var visit = await _worker.Admin.PostAsJsonAsync("/api/users/u009/visits", new { kind = "call", notes = "n\0", by = "me" });
+        using var search = await _worker.Admin.GetAsync("/api/comments?q=a%00b");
+        foreach (var r in new[] { visit, search })
+        {
+            var text = await r.Content.ReadAsStringAsync();
+            Assert.That((int)r.StatusCode, Is.LessThan(500), text);
+            if (r.StatusCode == HttpStatusCode.BadRequest)
+                Assert.That(r.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"), text);
+        }
+        Assert.That(_worker.Log, Does.Not.Contain("An unhandled exception"));
+    }
+
+    [Test]
     public async Task Another_content_type_is_415_and_too_many_items_413_with_problem_details()
     {
         using var text = await _worker.Admin.PostAsync("/api/signals", new StringContent("u001,0.5", Encoding.UTF8, "text/csv"));
