@@ -101,6 +101,11 @@ public sealed partial class PrivacyModeWorkerTests(string mode)
         using var one = await _worker.Admin.GetAsync("/api/users/u001");
         using var all = await _worker.Admin.GetAsync("/api/users");
         using var changes = await _worker.Admin.GetAsync("/api/state-changes");
+        // Who to visit, comments with their writer, a person's visits: individuals as much as the user list (were 200).
+        using var outreach = await _worker.Admin.GetAsync("/api/outreach");
+        using var outreachCsv = await _worker.Admin.GetAsync("/api/outreach.csv");
+        using var comments = await _worker.Admin.GetAsync("/api/comments?q=VPN");
+        using var visits = await _worker.Admin.GetAsync("/api/users/u001/visits");
         using var person = new ConsoleClient(_worker.InternalUrl);
         Assert.That(await person.SignInAsync("admin", Password), Is.True);
         var (audit, html, response) = await person.GetAsync("/console/audit");
@@ -110,6 +115,8 @@ public sealed partial class PrivacyModeWorkerTests(string mode)
             Assert.That(one.StatusCode, Is.EqualTo(expected));
             Assert.That(all.StatusCode, Is.EqualTo(expected));
             Assert.That(changes.StatusCode, Is.EqualTo(expected));
+            foreach (var r in new[] { outreach, outreachCsv, comments, visits })
+                Assert.That(r.StatusCode, Is.EqualTo(expected), r.RequestMessage!.RequestUri!.PathAndQuery);
             // The Staff policy fails for everyone in anonymous mode: the console sends staff to its "not allowed" page.
             Assert.That(audit, Is.EqualTo(mode == "anonymous" ? HttpStatusCode.Redirect : HttpStatusCode.OK), html);
         });
