@@ -75,6 +75,30 @@ public sealed class BulkSignalsTests(string provider)
     }
 
     [Test]
+    public async Task A_byte_order_mark_is_read_past_and_a_line_of_invalid_utf8_is_rejected_alone()
+    {
+        // The first line after a BOM was "not JSON"; a line of invalid UTF-8 was stored with replacement characters.
+        var lines = Encoding.UTF8.GetBytes("\uFEFF{\"userId\":\"u010\",\"score\":0.3,\"source\":\"bom:1\"}\r\n")
+            .Concat("{\"userId\":\"u010\",\"score\":0.3,\"source\":\"bom:2\",\"comment\":\"a "u8.ToArray()).Concat(new byte[] { 0xFF, 0xFE })
+            .Concat("\"}\n{\"userId\":\"u010\",\"score\":0.3,\"source\":\"bom:3\"}\n"u8.ToArray()).ToArray();
+        using var nd = new ByteArrayContent(lines);
+        nd.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/x-ndjson");
+        using var response = await _worker.Admin.PostAsync("/api/signals", nd);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), body);
+        using var json = JsonDocument.Parse(body);
+        var results = json.RootElement.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("result").GetString());
+        Assert.That(results, Is.EqualTo(new[] { "stored", "rejected", "stored" }), body);
+        var user = await _worker.Admin.GetStringAsync("/api/users/u010");
+        Assert.That(user.Contains('\uFFFD', StringComparison.Ordinal) || user.Contains("bom:2", StringComparison.Ordinal), Is.False, user);
+
+        using var array = new ByteArrayContent(Encoding.UTF8.GetBytes("\uFEFF[{\"userId\":\"u010\",\"score\":0.3,\"source\":\"bom:4\"}]"));
+        array.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        using var arrayResponse = await _worker.Admin.PostAsync("/api/signals", array);
+        Assert.That(await arrayResponse.Content.ReadAsStringAsync(), Does.Contain("\"stored\":1"));
+    }
+
+    [Test]
     public async Task A_line_with_a_NUL_character_is_rejected_alone_on_either_store()
     {
         // PostgreSQL cannot store U+0000 in text: the whole request answered 500 there and stored nothing.
