@@ -65,13 +65,20 @@ public sealed class BulkSignalsTests(string provider)
                     "{\"userId\":\"u005\",\"score\":\n" +
                     "\n" +
                     "{\"userId\":\"u006\",\"score\":-0.3,\"source\":\"nd:2\"}\n";
-        using var response = await _worker.Admin.PostAsync("/api/signals",
-            new StringContent(lines, Encoding.UTF8, "application/x-ndjson"));
+        var (_, results) = await PostNdjsonAsync(Encoding.UTF8.GetBytes(lines));
+        Assert.That(results, Is.EqualTo(new[] { "stored", "rejected", "stored" }));
+    }
+
+    /// <summary>Posts the lines as NDJSON, expects 200, and gives the answer with each item's result in order.</summary>
+    private async Task<(JsonElement Answer, string?[] Results)> PostNdjsonAsync(byte[] lines)
+    {
+        using var content = new ByteArrayContent(lines);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/x-ndjson");
+        using var response = await _worker.Admin.PostAsync("/api/signals", content);
         var body = await response.Content.ReadAsStringAsync();
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), body);
-        using var json = JsonDocument.Parse(body);
-        var results = json.RootElement.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("result").GetString());
-        Assert.That(results, Is.EqualTo(new[] { "stored", "rejected", "stored" }));
+        var answer = JsonDocument.Parse(body).RootElement.Clone();
+        return (answer, answer.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("result").GetString()).ToArray());
     }
 
     [Test]
@@ -81,14 +88,8 @@ public sealed class BulkSignalsTests(string provider)
         var lines = Encoding.UTF8.GetBytes("\uFEFF{\"userId\":\"u010\",\"score\":0.3,\"source\":\"bom:1\"}\r\n")
             .Concat("{\"userId\":\"u010\",\"score\":0.3,\"source\":\"bom:2\",\"comment\":\"a "u8.ToArray()).Concat(new byte[] { 0xFF, 0xFE })
             .Concat("\"}\n{\"userId\":\"u010\",\"score\":0.3,\"source\":\"bom:3\"}\n"u8.ToArray()).ToArray();
-        using var nd = new ByteArrayContent(lines);
-        nd.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/x-ndjson");
-        using var response = await _worker.Admin.PostAsync("/api/signals", nd);
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), body);
-        using var json = JsonDocument.Parse(body);
-        var results = json.RootElement.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("result").GetString());
-        Assert.That(results, Is.EqualTo(new[] { "stored", "rejected", "stored" }), body);
+        var (answer, results) = await PostNdjsonAsync(lines);
+        Assert.That(results, Is.EqualTo(new[] { "stored", "rejected", "stored" }), answer.ToString());
         var user = await _worker.Admin.GetStringAsync("/api/users/u010");
         Assert.That(user.Contains('\uFFFD', StringComparison.Ordinal) || user.Contains("bom:2", StringComparison.Ordinal), Is.False, user);
 
@@ -106,14 +107,9 @@ public sealed class BulkSignalsTests(string provider)
                     "{\"userId\":\"u007\",\"score\":0.3,\"source\":\"nul:2\",\"comment\":\"a\\u0000b\"}\n" +
                     "{\"userId\":\"u007\",\"score\":0.3,\"source\":\"nul:\\u0000\"}\n" +
                     "{\"userId\":\"u008\",\"score\":-0.3,\"source\":\"nul:4\"}\n";
-        using var response = await _worker.Admin.PostAsync("/api/signals",
-            new StringContent(lines, Encoding.UTF8, "application/x-ndjson"));
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), body);
-        using var json = JsonDocument.Parse(body);
-        var results = json.RootElement.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("result").GetString());
-        Assert.That(results, Is.EqualTo(new[] { "stored", "rejected", "rejected", "stored" }), body);
-        Assert.That(json.RootElement.GetProperty("items")[1].GetProperty("error").GetString(), Does.Contain("NUL"));
+        var (answer, results) = await PostNdjsonAsync(Encoding.UTF8.GetBytes(lines));
+        Assert.That(results, Is.EqualTo(new[] { "stored", "rejected", "rejected", "stored" }), answer.ToString());
+        Assert.That(answer.GetProperty("items")[1].GetProperty("error").GetString(), Does.Contain("NUL"));
 
         using var single = await _worker.Admin.PostAsJsonAsync("/api/users/u007/signals",
             new { kind = "touchpoint", score = -0.5, comment = "x\0y" });

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -64,7 +63,7 @@ public sealed class EvaluatorTests(string provider)
         var time = new FakeTimeProvider(T0);
         var users = new UserRepository(db, time);
         var signals = new SignalRepository(db, time);
-        var log = new ListLogger();
+        var log = new ListLogger<Evaluator>();
         var evaluator = new Evaluator(users, signals, new StateRepository(db), new AcknowledgementRepository(db),
             Options.Create(new EvaluationOptions()), time, log);
         await users.ReplaceAllAsync([new User("u1", "u1@example.com", "U 1", "Finance", "Paris", null, Rank.IndividualContributor,
@@ -78,17 +77,5 @@ public sealed class EvaluatorTests(string provider)
         var line = log.Lines.Single(l => l.Contains(" went ", StringComparison.Ordinal));
         Assert.That(line, Does.Contain(@"ticket_csat:generic:a\u001Bb\nINFO forged\u202Ec:csat:bad"), line);
         Assert.That(line.IndexOfAny(['\n', '\u001b', '\u202E']), Is.EqualTo(-1), line);
-    }
-
-    private sealed class ListLogger : ILogger<Evaluator>
-    {
-        public List<string> Lines { get; } = [];
-
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception,
-            Func<TState, Exception?, string> formatter) => Lines.Add(formatter(state, exception));
     }
 }
