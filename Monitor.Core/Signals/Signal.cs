@@ -23,6 +23,8 @@ public sealed record Signal(
         if (string.IsNullOrWhiteSpace(Source)) return "source is required";
         if (Source.Length > 400) return "source is longer than 400 characters";
         if (Comment is { Length: > 4000 }) return "comment is longer than 4000 characters";
+        // PostgreSQL's text cannot hold U+0000: stored, such a signal failed its whole batch there (a 500, a stuck probe).
+        if (Source.Contains('\0') || Comment?.Contains('\0') == true) return "source and comment must not contain U+0000 (NUL)";
         return null;
     }
 }

@@ -100,6 +100,21 @@ public sealed partial class ConsoleLocalAccountTests
     }
 
     [Test]
+    public async Task A_refused_sign_in_logs_the_typed_name_escaped_on_one_line()
+    {
+        await using var worker = await WorkerProcess.StartAsync(new Dictionary<string, string>
+        {
+            ["Console:LocalAccount:Password"] = "configured-password-1",
+        });
+        using var person = new ConsoleClient(worker.InternalUrl);
+        // No sign-in needed to type this: the name went raw into the log and forged a line of its own.
+        Assert.That(await person.SignInAsync("x\nwarn: Forged[0] \u202Eforged", "wrong"), Is.False);
+
+        Assert.That(() => worker.Log, Does.Contain(@"Console sign-in refused for 'x\nwarn: Forged[0] \u202Eforged'").After(10_000, 50));
+        Assert.That(worker.Log.Contains('\u202E', StringComparison.Ordinal), Is.False, "a raw bidi override in the log");
+    }
+
+    [Test]
     public async Task A_configured_password_signs_in_sessions_expire_and_the_cookie_is_locked_down()
     {
         await using var worker = await WorkerProcess.StartAsync(new Dictionary<string, string>

@@ -65,13 +65,71 @@ public sealed class BulkSignalsTests(string provider)
                     "{\"userId\":\"u005\",\"score\":\n" +
                     "\n" +
                     "{\"userId\":\"u006\",\"score\":-0.3,\"source\":\"nd:2\"}\n";
-        using var response = await _worker.Admin.PostAsync("/api/signals",
-            new StringContent(lines, Encoding.UTF8, "application/x-ndjson"));
+        var (_, results) = await PostNdjsonAsync(Encoding.UTF8.GetBytes(lines));
+        Assert.That(results, Is.EqualTo(new[] { "stored", "rejected", "stored" }));
+    }
+
+    /// <summary>Posts the lines as NDJSON, expects 200, and gives the answer with each item's result in order.</summary>
+    private async Task<(JsonElement Answer, string?[] Results)> PostNdjsonAsync(byte[] lines)
+    {
+        using var content = new ByteArrayContent(lines);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/x-ndjson");
+        using var response = await _worker.Admin.PostAsync("/api/signals", content);
         var body = await response.Content.ReadAsStringAsync();
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), body);
-        using var json = JsonDocument.Parse(body);
-        var results = json.RootElement.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("result").GetString());
-        Assert.That(results, Is.EqualTo(new[] { "stored", "rejected", "stored" }));
+        var answer = JsonDocument.Parse(body).RootElement.Clone();
+        return (answer, answer.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("result").GetString()).ToArray());
+    }
+
+    [Test]
+    public async Task A_byte_order_mark_is_read_past_and_a_line_of_invalid_utf8_is_rejected_alone()
+    {
+        // The first line after a BOM was "not JSON"; a line of invalid UTF-8 was stored with replacement characters.
+        var lines = Encoding.UTF8.GetBytes("\uFEFF{\"userId\":\"u010\",\"score\":0.3,\"source\":\"bom:1\"}\r\n")
+            .Concat("{\"userId\":\"u010\",\"score\":0.3,\"source\":\"bom:2\",\"comment\":\"a "u8.ToArray()).Concat(new byte[] { 0xFF, 0xFE })
+            .Concat("\"}\n{\"userId\":\"u010\",\"score\":0.3,\"source\":\"bom:3\"}\n"u8.ToArray()).ToArray();
+        var (answer, results) = await PostNdjsonAsync(lines);
+        Assert.That(results, Is.EqualTo(new[] { "stored", "rejected", "stored" }), answer.ToString());
+        var user = await _worker.Admin.GetStringAsync("/api/users/u010");
+        Assert.That(user.Contains('\uFFFD', StringComparison.Ordinal) || user.Contains("bom:2", StringComparison.Ordinal), Is.False, user);
+
+        using var array = new ByteArrayContent(Encoding.UTF8.GetBytes("\uFEFF[{\"userId\":\"u010\",\"score\":0.3,\"source\":\"bom:4\"}]"));
+        array.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        using var arrayResponse = await _worker.Admin.PostAsync("/api/signals", array);
+        Assert.That(await arrayResponse.Content.ReadAsStringAsync(), Does.Contain("\"stored\":1"));
+    }
+
+    [Test]
+    public async Task A_line_with_a_NUL_character_is_rejected_alone_on_either_store()
+    {
+        // PostgreSQL cannot store U+0000 in text: the whole request answered 500 there and stored nothing.
+        var lines = "{\"userId\":\"u007\",\"score\":0.3,\"source\":\"nul:1\"}\n" +
+                    "{\"userId\":\"u007\",\"score\":0.3,\"source\":\"nul:2\",\"comment\":\"a\\u0000b\"}\n" +
+                    "{\"userId\":\"u007\",\"score\":0.3,\"source\":\"nul:\\u0000\"}\n" +
+                    "{\"userId\":\"u008\",\"score\":-0.3,\"source\":\"nul:4\"}\n";
+        var (answer, results) = await PostNdjsonAsync(Encoding.UTF8.GetBytes(lines));
+        Assert.That(results, Is.EqualTo(new[] { "stored", "rejected", "rejected", "stored" }), answer.ToString());
+        Assert.That(answer.GetProperty("items")[1].GetProperty("error").GetString(), Does.Contain("NUL"));
+
+        using var single = await _worker.Admin.PostAsJsonAsync("/api/users/u007/signals",
+            new { kind = "touchpoint", score = -0.5, comment = "x\0y" });
+        Assert.That(single.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest), await single.Content.ReadAsStringAsync());
+    }
+
+    [Test]
+    public async Task A_NUL_character_elsewhere_in_admin_input_is_never_a_500()
+    {
+        // Outside signals PostgreSQL refuses the value itself (SQLSTATE 22021): 400 with problem details, not 500.
+        using var visit = await _worker.Admin.PostAsJsonAsync("/api/users/u009/visits", new { kind = "call", notes = "n\0", by = "me" });
+        using var search = await _worker.Admin.GetAsync("/api/comments?q=a%00b");
+        foreach (var r in new[] { visit, search })
+        {
+            var text = await r.Content.ReadAsStringAsync();
+            Assert.That((int)r.StatusCode, Is.LessThan(500), text);
+            if (r.StatusCode == HttpStatusCode.BadRequest)
+                Assert.That(r.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"), text);
+        }
+        Assert.That(_worker.Log, Does.Not.Contain("An unhandled exception"));
     }
 
     [Test]

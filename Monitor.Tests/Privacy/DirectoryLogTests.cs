@@ -1,6 +1,6 @@
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Monitor.Core.Ports;
+using Monitor.Tests.Infrastructure;
 using Monitor.Worker.UserDirectory;
 using Monitor.Worker.Exporter;
 using Monitor.Worker.Privacy;
@@ -20,7 +20,7 @@ public sealed class DirectoryLogTests
     {
         var policy = new PrivacyPolicy(Options.Create(new PrivacyOptions { Mode = mode, PseudonymKey = "a-key-long-enough-0123" }),
             Options.Create(new MetricsOptions()));
-        var logger = new ListLogger();
+        var logger = new ListLogger<DirectorySync>();
         // The store is never reached: a failed read imports nothing.
         var sync = new DirectorySync(new FailingSource(), new UserRepository(null!, TimeProvider.System), logger, policy);
 
@@ -37,17 +37,5 @@ public sealed class DirectoryLogTests
     {
         public Task<DirectoryReadResult> ReadAsync(CancellationToken cancellationToken) =>
             Task.FromResult(new DirectoryReadResult([], [Error]));
-    }
-
-    private sealed class ListLogger : ILogger<DirectorySync>
-    {
-        public List<string> Lines { get; } = [];
-
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception,
-            Func<TState, Exception?, string> formatter) => Lines.Add(formatter(state, exception));
     }
 }

@@ -101,6 +101,11 @@ public sealed partial class PrivacyModeWorkerTests(string mode)
         using var one = await _worker.Admin.GetAsync("/api/users/u001");
         using var all = await _worker.Admin.GetAsync("/api/users");
         using var changes = await _worker.Admin.GetAsync("/api/state-changes");
+        // Who to visit, comments with their writer, a person's visits: individuals as much as the user list (were 200).
+        using var outreach = await _worker.Admin.GetAsync("/api/outreach");
+        using var outreachCsv = await _worker.Admin.GetAsync("/api/outreach.csv");
+        using var comments = await _worker.Admin.GetAsync("/api/comments?q=VPN");
+        using var visits = await _worker.Admin.GetAsync("/api/users/u001/visits");
         using var person = new ConsoleClient(_worker.InternalUrl);
         Assert.That(await person.SignInAsync("admin", Password), Is.True);
         var (audit, html, response) = await person.GetAsync("/console/audit");
@@ -110,6 +115,8 @@ public sealed partial class PrivacyModeWorkerTests(string mode)
             Assert.That(one.StatusCode, Is.EqualTo(expected));
             Assert.That(all.StatusCode, Is.EqualTo(expected));
             Assert.That(changes.StatusCode, Is.EqualTo(expected));
+            foreach (var r in new[] { outreach, outreachCsv, comments, visits })
+                Assert.That(r.StatusCode, Is.EqualTo(expected), r.RequestMessage!.RequestUri!.PathAndQuery);
             // The Staff policy fails for everyone in anonymous mode: the console sends staff to its "not allowed" page.
             Assert.That(audit, Is.EqualTo(mode == "anonymous" ? HttpStatusCode.Redirect : HttpStatusCode.OK), html);
         });
@@ -122,6 +129,32 @@ public sealed partial class PrivacyModeWorkerTests(string mode)
         // An access request is answered in every mode, and audited.
         using var export = await _worker.Admin.GetAsync("/api/users/u001/export");
         Assert.That(export.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+    }
+
+    [Test]
+    public async Task Acknowledging_in_the_console_logs_the_pseudonym_not_the_id()
+    {
+        if (mode != "pseudonymous") Assert.Ignore("anonymous mode: nobody acknowledges individuals in the console");
+        using var signal = await _worker.Admin.PostAsJsonAsync("/api/users/u013/signals", new { kind = "touchpoint", score = -1.0 });
+        Assert.That(signal.StatusCode, Is.EqualTo(HttpStatusCode.Created), await signal.Content.ReadAsStringAsync());
+        var until = DateTime.UtcNow.AddSeconds(45);
+        while (DateTime.UtcNow < until && !_worker.Log.Contains($"User {Label("u013")} went", StringComparison.Ordinal))
+            await Task.Delay(250);
+
+        using var person = new ConsoleClient(_worker.InternalUrl);
+        Assert.That(await person.SignInAsync("admin", Password), Is.True);
+        await person.GetAsync("/console/users/u013");
+        var (acked, html, _) = await person.PostAsync("/console/users/u013/acknowledgement",
+            new Dictionary<string, string> { ["comment"] = "on it", ["expiry"] = "1d" });
+        Assert.That(acked, Is.EqualTo(HttpStatusCode.Redirect), html);
+        await person.GetAsync("/console/users/u013");
+        var (removed, _, _) = await person.PostAsync("/console/users/u013/acknowledgement/remove", new Dictionary<string, string>());
+        Assert.That(removed, Is.EqualTo(HttpStatusCode.Redirect));
+
+        var lines = _worker.Log.Split('\n').Where(l => l.Contains("Console: admin", StringComparison.Ordinal)).ToList();
+        Assert.That(lines, Has.Some.Contains($"acknowledged user {Label("u013")}"), string.Join('\n', lines));
+        Assert.That(lines, Has.Some.Contains($"removed the acknowledgement of {Label("u013")}"), string.Join('\n', lines));
+        Assert.That(lines, Has.None.Contains("u013"), "the real id in the log");
     }
 
     // A sample id (u001 … u099) on its own; a pseudonym is u and 16 hex digits, so it never matches.

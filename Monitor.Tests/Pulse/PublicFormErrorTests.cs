@@ -45,6 +45,15 @@ public sealed class PublicFormErrorTests
         yield return new TestCaseData("1,025 fields",
             (Func<HttpContent>)(() => Form(string.Join('&', Enumerable.Range(0, 1025).Select(i => $"f{i}=1")))));
         yield return new TestCaseData("a key over 2,048 characters", (Func<HttpContent>)(() => Form(new string('k', 2100) + "=1")));
+        // .NET refuses to decode UTF-7 (NotSupportedException), in the form's content type or in one part's.
+        yield return new TestCaseData("a form in charset utf-7", (Func<HttpContent>)(() =>
+        {
+            var content = Form("t=abc");
+            content.Headers.ContentType!.CharSet = "utf-7";
+            return content;
+        }));
+        yield return new TestCaseData("a multipart part in charset utf-7", (Func<HttpContent>)(() => Multipart(
+            "--x\r\nContent-Type: text/plain; charset=utf-7\r\nContent-Disposition: form-data; name=\"t\"\r\n\r\nabc\r\n--x--\r\n")));
         yield return new TestCaseData("a value over 4 MB",
             (Func<HttpContent>)(() => Form("comment=" + new string('v', 4 * 1024 * 1024 + 10))));
     }

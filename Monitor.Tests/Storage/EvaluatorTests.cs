@@ -55,4 +55,27 @@ public sealed class EvaluatorTests(string provider)
         Assert.That(stale.Values, Has.All.Matches<UserStatus>(s => s!.State == SatisfactionState.Unknown),
             "the sweep turns users without a recent signal unknown");
     }
+
+    [Test]
+    public async Task A_cause_whose_source_holds_a_newline_escape_or_bidi_override_is_logged_escaped_on_one_line()
+    {
+        await using var db = await Stores.NewDatabaseAsync(provider);
+        var time = new FakeTimeProvider(T0);
+        var users = new UserRepository(db, time);
+        var signals = new SignalRepository(db, time);
+        var log = new ListLogger<Evaluator>();
+        var evaluator = new Evaluator(users, signals, new StateRepository(db), new AcknowledgementRepository(db),
+            Options.Create(new EvaluationOptions()), time, log);
+        await users.ReplaceAllAsync([new User("u1", "u1@example.com", "U 1", "Finance", "Paris", null, Rank.IndividualContributor,
+            "UTC", "en", true, false)]);
+        // What a signed webhook made of a ticket id "a\u001bb\nINFO forged\u202Ec" (the handler keeps the id as sent).
+        await signals.WriteAsync([new Signal("u1", SignalKinds.TicketCsat, -1.0, 1, T0.AddHours(-1),
+            "generic:a\u001bb\nINFO forged\u202Ec:csat:bad")], default);
+
+        await evaluator.RunIncrementalAsync(default);
+
+        var line = log.Lines.Single(l => l.Contains(" went ", StringComparison.Ordinal));
+        Assert.That(line, Does.Contain(@"ticket_csat:generic:a\u001Bb\nINFO forged\u202Ec:csat:bad"), line);
+        Assert.That(line.IndexOfAny(['\n', '\u001b', '\u202E']), Is.EqualTo(-1), line);
+    }
 }

@@ -57,6 +57,11 @@ public sealed class AdminApiProblemDetailsTests
         yield return Case("POST", "/api/campaigns", Broken, "application/json", HttpStatusCode.BadRequest);
         yield return Case("POST", "/api/directory/sync?confirmRemoval=maybe", null, "", HttpStatusCode.BadRequest);
         yield return Case("GET", "/api/reports/objectives?month=October", null, "", HttpStatusCode.BadRequest);
+        // The last month DateTime holds has no end to report up to (was 500).
+        yield return Case("GET", "/api/reports/objectives?month=9999-12", null, "", HttpStatusCode.BadRequest);
+        // A charset .NET refuses to decode is the caller's fault (was 500 with a stack trace).
+        yield return Case("POST", "/api/users/u001/signals", "{}", "application/json; charset=utf-7", HttpStatusCode.UnsupportedMediaType);
+        yield return Case("POST", "/api/users/u001/visits", "{}", "application/json; charset=utf-7", HttpStatusCode.UnsupportedMediaType);
         yield return Case("POST", "/api/probes/no-such-probe/run", null, "", HttpStatusCode.NotFound);
         yield return Case("GET", "/api/users/no-such-user", null, "", HttpStatusCode.NotFound);
     }
@@ -66,7 +71,12 @@ public sealed class AdminApiProblemDetailsTests
         HttpStatusCode status)
     {
         using var request = new HttpRequestMessage(new HttpMethod(method), path);
-        if (body is not null) request.Content = new StringContent(body, Encoding.UTF8, type);
+        if (body is not null)
+        {
+            request.Content = new StringContent(body, Encoding.UTF8, type.Split(';')[0]);
+            // A charset named in the case is sent as written, whatever it is.
+            if (type.Contains(';')) request.Content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse(type);
+        }
         using var r = await _worker.Admin.SendAsync(request);
         var text = await r.Content.ReadAsStringAsync();
 

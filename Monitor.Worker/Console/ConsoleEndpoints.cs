@@ -37,7 +37,8 @@ internal static class ConsoleEndpoints
             if (options.Value.UsesOidc) return Results.NotFound();
             if (!await account.VerifyAsync(user, password, ct))
             {
-                logger.LogWarning("Console sign-in refused for '{User}': wrong user or password", user);
+                // Typed by anyone who reaches the sign-in page: a newline or a bidi override would forge or reorder log lines.
+                logger.LogWarning("Console sign-in refused for '{User}': wrong user or password", Monitor.Core.LogSafe.Value(user));
                 return ConsolePages.SignIn(antiforgery.GetAndStoreTokens(http), user ?? "", SafeReturnUrl(returnUrl),
                     "Wrong user or password.");
             }

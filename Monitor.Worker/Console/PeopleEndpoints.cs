@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 using Monitor.Core.Evaluation;
 using Monitor.Core.Ports;
 using Monitor.Worker.Endpoints;
+using Monitor.Worker.Privacy;
 using Monitor.Worker.Storage;
 
 namespace Monitor.Worker.StaffConsole;
@@ -47,7 +48,7 @@ internal static class PeopleEndpoints
 
         console.MapPost("/users/{id}/acknowledgement", async (string id, [FromForm] string? comment, [FromForm] string? expiry,
             HttpContext http, ICurrentActor actor, UserPageLoader loader, StateRepository states, AcknowledgementRepository acks,
-            TimeProvider time, ILogger<UserPageLoader> logger, CancellationToken ct) =>
+            TimeProvider time, IUserLogName logNames, ILogger<UserPageLoader> logger, CancellationToken ct) =>
         {
             var status = await states.FindAsync(id, ct);
             UserPage.Typed Keep(string error) => new(comment, expiry, error);
@@ -63,15 +64,15 @@ internal static class PeopleEndpoints
             var now = time.GetUtcNow();
             var by = actor.Current!.Name;
             await acks.SetAsync(new Acknowledgement(id, by, Blank(comment?.Trim()), now, span is { } x ? now + x : null), ct);
-            logger.LogInformation("Console: {By} acknowledged user {User}", by, id);
+            logger.LogInformation("Console: {By} acknowledged user {User}", by, logNames.For(id));
             return Results.Redirect($"/console/users/{Uri.EscapeDataString(id)}", preserveMethod: false);
         }).RequireAuthorization(ConsoleRoles.StaffPolicy);
 
         console.MapPost("/users/{id}/acknowledgement/remove", async (string id, IFormCollection form, ICurrentActor actor,
-            AcknowledgementRepository acks, ILogger<UserPageLoader> logger, CancellationToken ct) =>
+            AcknowledgementRepository acks, IUserLogName logNames, ILogger<UserPageLoader> logger, CancellationToken ct) =>
         {
             if (await acks.RemoveAsync(id, ct))
-                logger.LogInformation("Console: {By} removed the acknowledgement of {User}", actor.Current!.Name, id);
+                logger.LogInformation("Console: {By} removed the acknowledgement of {User}", actor.Current!.Name, logNames.For(id));
             return Results.Redirect($"/console/users/{Uri.EscapeDataString(id)}");
         }).RequireAuthorization(ConsoleRoles.StaffPolicy);
 
@@ -84,7 +85,7 @@ internal static class PeopleEndpoints
 /// <summary>Reads what a user's page shows, records the view in the audit log, and renders it.</summary>
 internal sealed class UserPageLoader(UserRepository users, StateRepository states, SignalRepository signals,
     AcknowledgementRepository acks, IEnumerable<IUserPageSection> sections, IAuditLog audit, ICurrentActor actor,
-    IAntiforgery antiforgery, TimeProvider time, ILogger<UserPageLoader> logger)
+    IAntiforgery antiforgery, TimeProvider time, IUserLogName logNames, ILogger<UserPageLoader> logger)
 {
     public async Task<IResult> PageAsync(HttpContext http, string id, UserPage.Typed? typed, CancellationToken ct, int status = 200)
     {
@@ -111,7 +112,8 @@ internal sealed class UserPageLoader(UserRepository users, StateRepository state
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                logger.LogWarning(e, "Console: the section {Section} failed for {User}", section.GetType().Name, id);
+                logger.LogWarning(e, "Console: the section {Section} failed for {User}", section.GetType().Name,
+                    logNames.For(id));
                 rendered.Add("<p class=\"error\">This part of the page could not be shown just now.</p>");
             }
         }

@@ -38,8 +38,9 @@ internal static class IncidentConsole
             ? Details(i, (await incidents.UsersUnderAsync(i.Parent, ct)).Count, Token(http, af))
             : NotFound());
 
-        pages.MapPost("/{id:long}/resolve", async (long id, IncidentRepository store, ICurrentActor actor, TimeProvider time,
-            ILogger<IncidentService> logger, CancellationToken ct) =>
+        // The form is bound (unread) so that its anti-forgery token is checked, as for every console form.
+        pages.MapPost("/{id:long}/resolve", async (long id, IFormCollection form, IncidentRepository store, ICurrentActor actor,
+            TimeProvider time, ILogger<IncidentService> logger, CancellationToken ct) =>
         {
             if (await store.FindAsync(id, ct) is null) return NotFound();
             if (await store.ResolveAsync(id, time.GetUtcNow(), actor.Current!.Name, ct))

@@ -41,8 +41,9 @@ internal static class DowntimeConsole
             return created is null ? await PageAsync(http, af, store, o.Value, time, d, refused, ct) : Results.Redirect("/console/downtimes");
         });
 
-        pages.MapPost("/{id:guid}/end", async (Guid id, DowntimeRepository store, ICurrentActor actor, TimeProvider time,
-            CancellationToken ct) =>
+        // The form is bound (unread) so that its anti-forgery token is checked, as for every console form.
+        pages.MapPost("/{id:guid}/end", async (Guid id, IFormCollection form, DowntimeRepository store, ICurrentActor actor,
+            TimeProvider time, CancellationToken ct) =>
             await store.EndAsync(id, actor.Current!.Name, time.GetUtcNow(), ct)
                 ? Results.Redirect("/console/downtimes")
                 : ConsolePages.Message(404, "No such downtime", "The downtime is over or does not exist.", "/console/downtimes", "Downtime"));

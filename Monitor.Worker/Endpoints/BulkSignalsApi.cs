@@ -43,16 +43,19 @@ public static class BulkSignalsApi
             return TooLarge();
         }
 
+        // A file saved by a Windows tool starts with a UTF-8 byte order mark; the single-signal API reads past it too.
+        var json = body.AsMemory();
+        if (json.Span.StartsWith(Encoding.UTF8.Preamble)) json = json[Encoding.UTF8.Preamble.Length..];
         List<JsonElement?> items;
         if (ndjson)
         {
-            items = Lines(body);
+            items = Lines(json);
         }
         else
         {
             try
             {
-                using var document = JsonDocument.Parse(body);
+                using var document = JsonDocument.Parse(json);
                 if (document.RootElement.ValueKind != JsonValueKind.Array) return Problem(400, "The body must be a JSON array of signals.");
                 items = document.RootElement.EnumerateArray().Select(e => (JsonElement?)e.Clone()).ToList();
             }
@@ -126,12 +129,17 @@ public static class BulkSignalsApi
     }
 
     // One item per non-blank line; a line that is not JSON is an item of its own (null), rejected with its position.
-    private static List<JsonElement?> Lines(byte[] body)
+    // Lines are parsed as bytes, not decoded first: invalid UTF-8 is then refused with its item as in a JSON array,
+    // instead of being stored as replacement characters.
+    private static List<JsonElement?> Lines(ReadOnlyMemory<byte> body)
     {
         var items = new List<JsonElement?>();
-        foreach (var line in Encoding.UTF8.GetString(body).Split('\n'))
+        while (!body.IsEmpty)
         {
-            if (string.IsNullOrWhiteSpace(line)) continue;
+            var end = body.Span.IndexOf((byte)'\n');
+            var line = end < 0 ? body : body[..end];
+            body = end < 0 ? ReadOnlyMemory<byte>.Empty : body[(end + 1)..];
+            if (line.Span.Trim(" \t\r\f\v"u8).IsEmpty) continue;
             try
             {
                 using var d = JsonDocument.Parse(line);

@@ -3,9 +3,10 @@ using Prometheus;
 namespace Monitor.Worker.Endpoints;
 
 /// <summary>
-/// A form nobody can read (malformed multipart, a value over the limit, more than 1,024 fields, an over-long key)
-/// is the sender's fault: 400, one log line and a count, instead of a 500 with a stack trace. Anyone can post to
-/// the public listener without a token, so this must cost as little as possible.
+/// A form nobody can read (malformed multipart, a value over the limit, more than 1,024 fields, an over-long key, a
+/// charset .NET refuses to decode such as UTF-7) is the sender's fault: 400, one log line and a count, instead of a 500
+/// with a stack trace. Anyone can post to the public listener without a token, so this must cost as little as possible.
+/// A JSON body of the admin API in such a charset gets 415 with problem details and one log line.
 /// </summary>
 public static class PublicFormErrors
 {
@@ -28,10 +29,21 @@ public static class PublicFormErrors
             {
                 await next(context);
             }
-            // A multipart body cut short surfaces as a plain IOException; a client that went away is excluded below.
+            // A JSON body in a charset the framework will not decode (charset=utf-7): the caller's fault, not ours.
+            catch (InvalidOperationException e) when (e.InnerException is NotSupportedException && context.Request.HasJsonContentType() &&
+                                                      !context.Response.HasStarted)
+            {
+                logger.LogWarning("JSON body refused on {Route}: {Reason}",
+                    (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText, Monitor.Core.LogSafe.Value(e.Message));
+                context.Response.Clear();
+                await Results.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType,
+                    detail: "The body's charset is not supported; send UTF-8.").ExecuteAsync(context);
+            }
+            // A multipart body cut short surfaces as a plain IOException, a charset such as UTF-7 as NotSupportedException;
+            // a client that went away is excluded below.
             catch (Exception e) when ((e is InvalidDataException or BadHttpRequestException ||
-                                       e is IOException && context.Request.HasFormContentType) && !context.Response.HasStarted &&
-                                      !context.RequestAborted.IsCancellationRequested)
+                                       e is IOException or NotSupportedException && context.Request.HasFormContentType) &&
+                                      !context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
             {
                 Refused.WithLabels(MalformedForm).Inc();
                 // The message is the framework's own (no request content); the route, not the path, which may hold a token.

@@ -109,7 +109,8 @@ public sealed class Evaluator(
             MonitorMetrics.StateChanges.WithLabels(c.To.ToString().ToLowerInvariant()).Inc();
             logger.LogInformation("User {User} went {From} -> {To} (score {Score}, caused by {Causes})",
                 logNames?.For(c.UserId) ?? c.UserId, c.From, c.To, c.Score,
-                string.Join(", ", c.Causes.Select(s => $"{s.Kind}:{s.Source}")));
+                // A source can carry what a ticket system sent (a ticket id with a newline, NUL or bidi override).
+                string.Join(", ", c.Causes.Select(s => $"{s.Kind}:{Monitor.Core.LogSafe.Value(s.Source, 400)}")));
         }
         return new EvaluationCycle(userIds.Count, changes.Count);
     }

@@ -12,9 +12,10 @@ namespace Monitor.Worker.Objectives;
 public sealed class ObjectiveReports(ObjectiveRepository store, IDowntimeCalendar downtime, IOptions<ObjectivesOptions> objectives,
     IOptions<PrivacyOptions> privacy)
 {
-    /// <summary>Parses <c>yyyy-MM</c>; null when it is not a month.</summary>
+    /// <summary>Parses <c>yyyy-MM</c>; null when it is not a month, or is 9999-12 (whose end <see cref="DateTime"/> cannot hold).</summary>
     public static DateTimeOffset? ParseMonth(string? month) =>
-        DateTime.TryParseExact(month, "yyyy-MM", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)
+        DateTime.TryParseExact(month, "yyyy-MM", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) &&
+        d < new DateTime(9999, 12, 1)
             ? new DateTimeOffset(d.Year, d.Month, 1, 0, 0, 0, TimeSpan.Zero)
             : null;
 

@@ -43,7 +43,8 @@ public static class PrivacyExtensions
             }
             var segments = context.Request.Path.Value!.Trim('/').Split('/');
             var oneUser = segments.Length == 3 && Is(segments[1], "users");
-            var individuals = oneUser || (segments.Length == 2 && (Is(segments[1], "users") || Is(segments[1], "state-changes")));
+            var individuals = oneUser || (segments.Length == 2 && ListsIndividuals.Contains(segments[1])) ||
+                              (segments.Length == 4 && Is(segments[1], "users") && Is(segments[3], "visits"));
             if (individuals && !policy.ShowsIndividuals)
             {
                 await Results.Problem(statusCode: StatusCodes.Status403Forbidden, detail:
@@ -70,6 +71,13 @@ public static class PrivacyExtensions
             services.GetRequiredService<TimeProvider>().GetUtcNow(),
             PrivacyApi.ActorName(services.GetRequiredService<ICurrentActor>()), AuditActions.ViewUser, userId), context.RequestAborted);
     }
+
+    /// <summary>
+    /// The admin API's lists of people by name or id: users, state changes, who to visit (and its CSV), comments with
+    /// their writer. Like the console's staff pages, none is shown in anonymous mode.
+    /// </summary>
+    private static readonly HashSet<string> ListsIndividuals =
+        new(["users", "state-changes", "outreach", "outreach.csv", "comments"], StringComparer.OrdinalIgnoreCase);
 
     private static bool Is(string segment, string name) => string.Equals(segment, name, StringComparison.OrdinalIgnoreCase);
 }

@@ -41,6 +41,17 @@ public static class StoreFaults
         return false;
     }
 
+    /// <summary>
+    /// True when PostgreSQL refused a value the request carried because its text cannot hold it (SQLSTATE 22021: U+0000
+    /// in a note, a title or a query parameter). The sender's fault, answered 400; SQLite stores such a value.
+    /// </summary>
+    public static bool IsUnstorableValue(Exception? e)
+    {
+        for (var depth = 0; e is not null && depth < 8; depth++, e = e.InnerException)
+            if (e is PostgresException { SqlState: PostgresErrorCodes.CharacterNotInRepertoire }) return true;
+        return false;
+    }
+
     /// <summary>One line saying why, without a stack trace: for logs and health descriptions.</summary>
     public static string Reason(Exception e)
     {

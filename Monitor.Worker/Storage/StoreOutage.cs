@@ -11,6 +11,7 @@ namespace Monitor.Worker.Storage;
 /// IT staff whose browser asks the console for HTML, and for a person who clicked a pulse link a page in their browser's
 /// language saying the answer was not saved and to click again.
 /// Counted by surface, and logged as one line at most every few seconds (an outage is thousands of requests).
+/// A value PostgreSQL cannot store (U+0000) is the sender's fault: 400 with problem details, one log line.
 /// Other exceptions pass through untouched.
 /// </summary>
 public sealed class StoreOutageMiddleware(RequestDelegate next, ILogger<StoreOutageMiddleware> logger)
@@ -39,6 +40,15 @@ public sealed class StoreOutageMiddleware(RequestDelegate next, ILogger<StoreOut
                     detail: "Nothing was saved. The database cannot be reached or written at the moment; " +
                             $"try again in {StoreFaults.RetryAfter.TotalSeconds:0} seconds.");
             await result.ExecuteAsync(context);
+        }
+        catch (Exception e) when (StoreFaults.IsUnstorableValue(e) && !context.Response.HasStarted)
+        {
+            // Not an outage and not a bug: a value PostgreSQL cannot hold (U+0000). One line, no stack trace, no value.
+            logger.LogWarning("Request on {Surface} refused: {Reason}", Surface(context.Request.Path), StoreFaults.Reason(e));
+            context.Response.Clear();
+            await Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "A value cannot be stored",
+                detail: "Nothing was saved: a value holds the character U+0000 (NUL), which the database cannot store.")
+                .ExecuteAsync(context);
         }
     }
 

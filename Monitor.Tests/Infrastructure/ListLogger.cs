@@ -1,0 +1,16 @@
+using Microsoft.Extensions.Logging;
+
+namespace Monitor.Tests.Infrastructure;
+
+/// <summary>A logger that keeps every formatted message, for tests that read what a component logged.</summary>
+public sealed class ListLogger<T> : ILogger<T>
+{
+    public List<string> Lines { get; } = [];
+
+    public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+    public bool IsEnabled(LogLevel logLevel) => true;
+
+    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception,
+        Func<TState, Exception?, string> formatter) => Lines.Add(formatter(state, exception));
+}
