@@ -38,6 +38,8 @@ public sealed class SettingsHardeningTests
     // The second sweep (a worker started with one wrong setting each): these were accepted, or stopped it with exit 1.
     [TestCase("Pulse__Cron=0 0 0 30 2 ?", "Pulse:Cron is not a valid Quartz cron expression that fires")]
     [TestCase("Pulse__Cron=0 0 0 1 1 ? 2000", "Pulse:Cron is not a valid Quartz cron expression that fires")]
+    [TestCase("Pulse__Cron=99 * * * * ?", "Pulse:Cron is not a valid Quartz cron expression that fires (got '99 * * * * ?')")]
+    [TestCase("Outreach__Digest__Cron=0 0/90 * * * ?", "Outreach:Digest:Cron '0 0/90 * * * ?' is not a Quartz cron expression that fires")]
     [TestCase("Outreach__Digest__Cron=0 0 0 30 2 ?", "Outreach:Digest:Cron '0 0 0 30 2 ?' is not a Quartz cron expression that fires")]
     [TestCase("Tickets__Jira__Schedule=0 0 0 30 2 ?|" + Jira, "Tickets:Jira:Schedule '0 0 0 30 2 ?' is not a valid Quartz cron expression that fires")]
     [TestCase("Storage__ConnectionString=Data Source=/tmp", "Storage:ConnectionString names '/tmp', which is a folder")]
