@@ -106,7 +106,7 @@ public sealed class SettingsHardeningTests
         await using var worker = await WorkerProcess.StartAsync(new Dictionary<string, string>
         {
             ["Mail:PickupDirectory"] = TestPaths.NewTempDir("sm-pickup"),
-            ["Mail:Smtp:Host"] = "localhost",
+            ["Mail:Smtp:Host"] = "mail_relay", // a container network's name: underscores are taken
             ["Mail:Outbox:Lease"] = "01:00:00",
             ["Pulse:Scanner:BurstWindow"] = "01:00:00",
             ["Pulse:QuietUntil"] = "08:00",

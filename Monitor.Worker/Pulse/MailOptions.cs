@@ -34,7 +34,9 @@ public sealed class MailOptions : IPulseChannelOptions
         else if (string.IsNullOrWhiteSpace(Smtp.Host) && PickupFolder.Unwritable(PickupDirectory) is { } why)
             failures.Add($"{s}:{nameof(PickupDirectory)} '{Path.GetFullPath(PickupDirectory)}' cannot be written: {why}");
         // A host is a name or an address alone: the port, scheme and security have keys of their own.
-        if (Smtp.Host is { Length: > 0 } host && Uri.CheckHostName(host) == UriHostNameType.Unknown)
+        // (Underscores are taken: container networks resolve names like mail_relay.)
+        if (Smtp.Host is { Length: > 0 } host && Uri.CheckHostName(host) == UriHostNameType.Unknown &&
+            !host.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_'))
             failures.Add($"{s}:Smtp:{nameof(SmtpOptions.Host)} must be a host name or an IP address, without port or scheme " +
                          $"(got '{host}'; the port is {s}:Smtp:{nameof(SmtpOptions.Port)}).");
         if (!Enum.IsDefined(Smtp.Security))
