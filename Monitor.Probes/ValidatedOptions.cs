@@ -68,9 +68,70 @@ public static class ValidatedOptions
         }
         catch (InvalidOperationException e)
         {
-            // The binder's own words name the key (a misspelt key, a value that does not parse).
+            // A misspelt key is named by its full path (the binder names only the type); otherwise the binder's own words
+            // name the key (a value that does not parse).
+            var unknown = new List<string>();
+            FindUnknownKeys(configuration.GetSection(section), typeof(TOptions), unknown, depth: 0);
+            if (unknown.Count > 0) throw new SettingsBindingException(typeof(TOptions), unknown);
             var reason = e.InnerException is { } inner ? $"{e.Message} {inner.Message}" : e.Message;
             throw new SettingsBindingException(typeof(TOptions), [$"{section}: {reason}"]);
+        }
+        var misread = new List<string>();
+        FindMisreadValues(configuration.GetSection(section), typeof(TOptions), misread, depth: 0);
+        if (misread.Count > 0) throw new SettingsBindingException(typeof(TOptions), misread);
+    }
+
+    // Values the binder takes but reads otherwise than meant. .NET reads "25:00:00" as 25 days (an hours part over 23
+    // becomes days), so "36:00:00" meant as a day and a half is 36 days: a duration written h:mm:ss with more than 23 hours
+    // is refused (days are written d.hh:mm:ss). And a blank time of day binds as midnight: refused too.
+    private static readonly System.Text.RegularExpressions.Regex HoursOverDay =
+        new(@"^\s*-?(?<h>\d+):\d+:\d+(\.\d+)?\s*$", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
+    private static void FindUnknownKeys(IConfigurationSection section, Type type, List<string> failures, int depth)
+    {
+        if (depth > 4) return;
+        var properties = type.GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance);
+        foreach (var child in section.GetChildren())
+        {
+            var property = properties.FirstOrDefault(p => string.Equals(p.Name, child.Key, StringComparison.OrdinalIgnoreCase));
+            if (property is null)
+            {
+                var known = properties.Where(p => p.CanWrite).Select(p => p.Name).Order();
+                failures.Add($"{child.Path} is not a setting the worker reads (known here: {string.Join(", ", known)}).");
+            }
+            else if (property.PropertyType is { IsClass: true } t && t != typeof(string) &&
+                     !typeof(System.Collections.IEnumerable).IsAssignableFrom(t))
+            {
+                FindUnknownKeys(child, t, failures, depth + 1);
+            }
+        }
+    }
+
+    private static void FindMisreadValues(IConfigurationSection section, Type type, List<string> failures, int depth)
+    {
+        if (depth > 4) return;
+        foreach (var property in type.GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance))
+        {
+            if (!property.CanWrite && property.PropertyType.IsValueType) continue;
+            var child = section.GetSection(property.Name);
+            var t = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
+            if (t == typeof(TimeSpan))
+            {
+                if (child.Value is { } v && HoursOverDay.Match(v) is { Success: true } m && long.TryParse(m.Groups["h"].Value, out var h) && h > 23)
+                {
+                    failures.Add($"{child.Path} '{v.Trim()}' would be read as {h} days: write a duration as [d.]hh:mm:ss with hours " +
+                                 $"0 to 23 (e.g. {TimeSpan.FromHours(Math.Min(h, 99_999)):c}).");
+                }
+            }
+            else if (t == typeof(TimeOnly))
+            {
+                if (child.Value is { } v && string.IsNullOrWhiteSpace(v))
+                    failures.Add($"{child.Path} is blank: leave it out, or give a time of day (hh:mm).");
+            }
+            else if (t.IsClass && t != typeof(string) && !typeof(System.Collections.IEnumerable).IsAssignableFrom(t) && child.Exists())
+            {
+                FindMisreadValues(child, t, failures, depth + 1);
+            }
         }
     }
 }

@@ -101,12 +101,18 @@ public sealed class PulseOptionsValidator : IValidateOptions<PulseOptions>
     /// <summary>The longest <c>Pulse:LinkValidity</c> accepted.</summary>
     public static readonly TimeSpan MaxLinkValidity = TimeSpan.FromDays(90);
 
+    // Beyond ten years a pulse interval means "never" and the dates it is added to overflow.
+    private static readonly TimeSpan MaxInterval = TimeSpan.FromDays(3650);
+
+    // Retention:LinkHits is at least an hour.
+    private static readonly TimeSpan MaxScannerWindow = TimeSpan.FromHours(1);
+
     public ValidateOptionsResult Validate(string? name, PulseOptions o)
     {
         const string s = PulseOptions.Section;
         var failures = new List<string>();
         if (o.Enabled && !CronSchedule.IsValid(o.Cron))
-            failures.Add($"{s}:{nameof(o.Cron)} is not a valid Quartz cron expression (got '{o.Cron}').");
+            failures.Add($"{s}:{nameof(o.Cron)} is not a valid Quartz cron expression that fires (got '{o.Cron}').");
         if (o.Enabled && o.CanSign && !(Uri.TryCreate(o.PublicBaseUrl, UriKind.Absolute, out var u) && u.Scheme is "http" or "https"))
             failures.Add($"{s}:{nameof(o.PublicBaseUrl)} must be the http(s) URL people's browsers reach the public listener at (got '{o.PublicBaseUrl}').");
         // Links are built by appending a path: a query or fragment would swallow it.
@@ -115,8 +121,9 @@ public sealed class PulseOptionsValidator : IValidateOptions<PulseOptions>
             failures.Add($"{s}:{nameof(o.PublicBaseUrl)} must not have a query or a fragment (got '{o.PublicBaseUrl}').");
         for (var i = 0; i < o.SigningKeys.Length; i++)
         {
-            if (o.SigningKeys[i] is not { Length: >= 32 })
-                failures.Add($"{s}:{nameof(o.SigningKeys)}:{i} must be at least 32 characters (a random secret; rotate by putting a new key first).");
+            // Blanks and padding are not secret: count what is left without them.
+            if (o.SigningKeys[i]?.Trim() is not { Length: >= 32 })
+                failures.Add($"{s}:{nameof(o.SigningKeys)}:{i} must be at least 32 characters other than spaces (a random secret; rotate by putting a new key first).");
         }
         Positive(o.LinkValidity, nameof(o.LinkValidity));
         // A link is a bearer credential in a mailbox: months of validity is a setting gone wrong (and dates overflow).
@@ -124,8 +131,8 @@ public sealed class PulseOptionsValidator : IValidateOptions<PulseOptions>
             failures.Add($"{s}:{nameof(o.LinkValidity)} must be at most {MaxLinkValidity.TotalDays} days (got {o.LinkValidity}).");
         foreach (var day in o.BusinessDays.Where(d => !Enum.IsDefined(d)))
             failures.Add($"{s}:{nameof(o.BusinessDays)} holds {(int)day}, which is not a day of the week (Monday ... Sunday).");
-        Positive(o.MinimumInterval, nameof(o.MinimumInterval));
-        Positive(o.FollowUpAfter, nameof(o.FollowUpAfter));
+        Positive(o.MinimumInterval, nameof(o.MinimumInterval), MaxInterval);
+        Positive(o.FollowUpAfter, nameof(o.FollowUpAfter), MaxInterval);
         if (o.QuietUntil >= o.QuietFrom)
             failures.Add($"{s}:{nameof(o.QuietUntil)} ({o.QuietUntil}) must be before {s}:{nameof(o.QuietFrom)} ({o.QuietFrom}).");
         if (!(o.DailySampleRate is > 0 and <= 1))
@@ -140,16 +147,23 @@ public sealed class PulseOptionsValidator : IValidateOptions<PulseOptions>
         var sc = $"{s}:{nameof(o.Scanner)}";
         if (o.Scanner.HoneypotQuarantine < TimeSpan.Zero)
             failures.Add($"{sc}:{nameof(ScannerOptions.HoneypotQuarantine)} must not be negative.");
-        if (o.Scanner.MinimumAfterSend < TimeSpan.Zero) failures.Add($"{sc}:{nameof(ScannerOptions.MinimumAfterSend)} must not be negative.");
-        if (o.Scanner.BurstWindow <= TimeSpan.Zero) failures.Add($"{sc}:{nameof(ScannerOptions.BurstWindow)} must be positive.");
+        // The scanner looks back through link fetches, which Retention:LinkHits keeps for at least an hour: a longer window would
+        // read rows already pruned (and one of days would hold back every answer).
+        if (o.Scanner.HoneypotQuarantine > MaxScannerWindow)
+            failures.Add($"{sc}:{nameof(ScannerOptions.HoneypotQuarantine)} must be at most {MaxScannerWindow} (got {o.Scanner.HoneypotQuarantine}).");
+        if (o.Scanner.MinimumAfterSend < TimeSpan.Zero || o.Scanner.MinimumAfterSend > MaxScannerWindow)
+            failures.Add($"{sc}:{nameof(ScannerOptions.MinimumAfterSend)} must be between 00:00:00 and {MaxScannerWindow} (got {o.Scanner.MinimumAfterSend}).");
+        if (o.Scanner.BurstWindow <= TimeSpan.Zero || o.Scanner.BurstWindow > MaxScannerWindow)
+            failures.Add($"{sc}:{nameof(ScannerOptions.BurstWindow)} must be positive and at most {MaxScannerWindow} (got {o.Scanner.BurstWindow}).");
         if (o.Scanner.BurstAnswers is < 2 or > 5) failures.Add($"{sc}:{nameof(ScannerOptions.BurstAnswers)} must be in [2, 5].");
         if (o.Scanner.AutoSubmitDelay < TimeSpan.Zero || o.Scanner.AutoSubmitDelay > TimeSpan.FromSeconds(10))
             failures.Add($"{sc}:{nameof(ScannerOptions.AutoSubmitDelay)} must be between 0 and 10 seconds.");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
 
-        void Positive(TimeSpan t, string key)
+        void Positive(TimeSpan t, string key, TimeSpan? atMost = null)
         {
             if (t <= TimeSpan.Zero) failures.Add($"{s}:{key} must be positive (got {t}).");
+            else if (t > atMost) failures.Add($"{s}:{key} must be at most {atMost.Value.TotalDays} days (got {t}).");
         }
     }
 }

@@ -71,25 +71,31 @@ public sealed class TicketSystemOptionsValidator<TOptions>(string sectionPath) :
             if (!ok) failures.Add($"{sectionPath}:{key} {problem}");
         }
 
-        Check(Uri.TryCreate(options.BaseUrl, UriKind.Absolute, out var url) && url.Scheme is "http" or "https",
-            nameof(options.BaseUrl), "must be an absolute http(s) URL");
+        // API paths are appended to it: a query or a fragment would swallow them.
+        Check(Uri.TryCreate(options.BaseUrl, UriKind.Absolute, out var url) && url.Scheme is "http" or "https" &&
+              url.Query.Length == 0 && url.Fragment.Length == 0,
+            nameof(options.BaseUrl), "must be an absolute http(s) URL without a query or a fragment");
         foreach (var (key, value) in options.Credentials)
             Check(!string.IsNullOrWhiteSpace(value), key, "is required");
         Check(CronSchedule.IsValid(options.Schedule), nameof(options.Schedule),
-            $"'{options.Schedule}' is not a valid Quartz cron expression");
+            $"'{options.Schedule}' is not a valid Quartz cron expression that fires");
         Check(options.PageSize >= 1 && options.PageSize <= options.MaxPageSize, nameof(options.PageSize),
             $"must be between 1 and {options.MaxPageSize}");
         Check(options.MaxRetryAfter > TimeSpan.Zero && options.MaxRetryAfter <= TimeSpan.FromHours(1),
             nameof(options.MaxRetryAfter), "must be more than 0 and at most 01:00:00");
-        Check(options.AttemptTimeout > TimeSpan.Zero, nameof(options.AttemptTimeout), "must be more than 0");
+        // Upper bounds keep each wait within what timers and HTTP clients take, and dates from overflowing.
+        Check(options.AttemptTimeout > TimeSpan.Zero && options.AttemptTimeout <= TimeSpan.FromMinutes(10),
+            nameof(options.AttemptTimeout), "must be more than 0 and at most 00:10:00");
         Check(options.MaxRetryAttempts is >= 0 and <= 10, nameof(options.MaxRetryAttempts), "must be between 0 and 10");
-        Check(options.RetryBaseDelay > TimeSpan.Zero, nameof(options.RetryBaseDelay), "must be more than 0");
+        Check(options.RetryBaseDelay > TimeSpan.Zero && options.RetryBaseDelay <= TimeSpan.FromMinutes(10),
+            nameof(options.RetryBaseDelay), "must be more than 0 and at most 00:10:00");
         Check(options.RequestsPerSecond >= 1, nameof(options.RequestsPerSecond), "must be at least 1");
-        Check(options.CircuitBreakDuration >= TimeSpan.FromMilliseconds(500), nameof(options.CircuitBreakDuration),
-            "must be at least 00:00:00.5");
+        Check(options.CircuitBreakDuration >= TimeSpan.FromMilliseconds(500) && options.CircuitBreakDuration <= TimeSpan.FromDays(1),
+            nameof(options.CircuitBreakDuration), "must be between 00:00:00.5 and 1.00:00:00");
         Check(options.Overlap >= TimeSpan.Zero && options.Overlap <= TimeSpan.FromDays(1), nameof(options.Overlap),
             "must be between 00:00:00 and 1.00:00:00");
-        Check(options.InitialLookback > TimeSpan.Zero, nameof(options.InitialLookback), "must be more than 0");
+        Check(options.InitialLookback > TimeSpan.Zero && options.InitialLookback <= TimeSpan.FromDays(3650),
+            nameof(options.InitialLookback), "must be more than 0 and at most 3650.00:00:00");
         Check(options.MinimumSentimentConfidence is >= 0 and <= 1, nameof(options.MinimumSentimentConfidence),
             "must be between 0 and 1");
         foreach (var (key, problem) in options.Problems()) Check(false, key, problem);

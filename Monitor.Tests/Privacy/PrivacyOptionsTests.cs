@@ -34,7 +34,7 @@ public sealed class PrivacyOptionsTests
             CommentRetention = TimeSpan.FromHours(1), NoteRetention = TimeSpan.Zero,
         });
         Assert.That(failures, Has.Some.Contains("Privacy:Mode must be identified, pseudonymous or anonymous (got 'secret')"));
-        Assert.That(failures, Has.Some.Contains("Privacy:PseudonymKey must be at least 16 characters (got 5)"));
+        Assert.That(failures, Has.Some.Contains("Privacy:PseudonymKey must be at least 16 characters (got 5 without surrounding spaces)"));
         Assert.That(failures, Has.Some.Contains("Privacy:MinGroupSize must be between 2 and 1000"));
         Assert.That(failures, Has.Some.Contains("Privacy:MinCommentGroupSize must be between Privacy:MinGroupSize"));
         Assert.That(failures, Has.Some.Contains("Privacy:CommentRetention must be at least 1.00:00:00"));

@@ -26,12 +26,12 @@ public sealed class TicketOptionsValidationTests
     private static IEnumerable<TestCaseData> InvalidSettings()
     {
         yield return Case("jira-missing-everything", new() { ["Tickets:Jira:Enabled"] = "true" }, typeof(JiraOptions),
-            "Tickets:Jira:BaseUrl must be an absolute http(s) URL",
+            "Tickets:Jira:BaseUrl must be an absolute http(s) URL without a query or a fragment",
             "Tickets:Jira:Email is required",
             "Tickets:Jira:ApiToken is required");
         yield return Case("jira-bad-schedule-and-page-size", With(ValidJira, ("Tickets:Jira:Schedule", "every 10 minutes"), ("Tickets:Jira:PageSize", "500")),
             typeof(JiraOptions),
-            "Tickets:Jira:Schedule 'every 10 minutes' is not a valid Quartz cron expression",
+            "Tickets:Jira:Schedule 'every 10 minutes' is not a valid Quartz cron expression that fires",
             "Tickets:Jira:PageSize must be between 1 and 100");
         yield return Case("jira-retry-settings", With(ValidJira, ("Tickets:Jira:MaxRetryAfter", "00:00:00"), ("Tickets:Jira:MaxRetryAttempts", "11"),
                 ("Tickets:Jira:RequestsPerSecond", "0")), typeof(JiraOptions),
@@ -43,14 +43,14 @@ public sealed class TicketOptionsValidationTests
                 ["Tickets:ServiceNow:Enabled"] = "true", ["Tickets:ServiceNow:BaseUrl"] = "ftp://instance.example.com",
                 ["Tickets:ServiceNow:Username"] = "svc", ["Tickets:ServiceNow:Password"] = "",
             }, typeof(ServiceNowOptions),
-            "Tickets:ServiceNow:BaseUrl must be an absolute http(s) URL",
+            "Tickets:ServiceNow:BaseUrl must be an absolute http(s) URL without a query or a fragment",
             "Tickets:ServiceNow:Password is required");
         yield return Case("zendesk-relative-url", new()
             {
                 ["Tickets:Zendesk:Enabled"] = "true", ["Tickets:Zendesk:BaseUrl"] = "/api/v2",
                 ["Tickets:Zendesk:Email"] = "svc@example.com", ["Tickets:Zendesk:ApiToken"] = "t",
             }, typeof(ZendeskOptions),
-            "Tickets:Zendesk:BaseUrl must be an absolute http(s) URL");
+            "Tickets:Zendesk:BaseUrl must be an absolute http(s) URL without a query or a fragment");
         yield return Case("freshservice-page-size-zero", new()
             {
                 ["Tickets:Freshservice:Enabled"] = "true", ["Tickets:Freshservice:BaseUrl"] = "https://x.freshservice.com",
@@ -64,7 +64,7 @@ public sealed class TicketOptionsValidationTests
             }, typeof(GlpiOptions),
             "Tickets:Glpi:AppToken is required");
         yield return Case("webhook-short-secret", new() { ["Tickets:Webhook:Secret"] = "short" }, typeof(TicketWebhookOptions),
-            "Tickets:Webhook:Secret must be at least 16 characters");
+            "Tickets:Webhook:Secret must be at least 16 characters other than spaces");
     }
 
     [TestCaseSource(nameof(InvalidSettings))]

@@ -25,11 +25,14 @@ internal sealed class ActionsOptionsValidator : IValidateOptions<ActionsOptions>
     {
         const string s = ActionsOptions.Section;
         var failures = new List<string>();
-        if (o.FollowUpAfter <= TimeSpan.Zero) failures.Add($"{s}:{nameof(o.FollowUpAfter)} must be positive (got {o.FollowUpAfter}).");
-        if (o.FollowUpInterval < TimeSpan.FromSeconds(1))
-            failures.Add($"{s}:{nameof(o.FollowUpInterval)} must be at least one second (got {o.FollowUpInterval}).");
-        if (o.FeedbackWithoutActionAfter <= TimeSpan.Zero)
-            failures.Add($"{s}:{nameof(o.FeedbackWithoutActionAfter)} must be positive (got {o.FeedbackWithoutActionAfter}).");
+        // Upper bounds keep the dates computed from them (now minus the age, the next run) dates.
+        if (o.FollowUpAfter <= TimeSpan.Zero || o.FollowUpAfter > TimeSpan.FromDays(3650))
+            failures.Add($"{s}:{nameof(o.FollowUpAfter)} must be positive and at most 3650.00:00:00 (got {o.FollowUpAfter}).");
+        if (o.FollowUpInterval < TimeSpan.FromSeconds(1) || o.FollowUpInterval > TimeSpan.FromDays(1))
+            failures.Add($"{s}:{nameof(o.FollowUpInterval)} must be between one second and 1.00:00:00 (got {o.FollowUpInterval}).");
+        if (o.FeedbackWithoutActionAfter <= TimeSpan.Zero || o.FeedbackWithoutActionAfter > TimeSpan.FromDays(3650))
+            failures.Add($"{s}:{nameof(o.FeedbackWithoutActionAfter)} must be positive and at most 3650.00:00:00 " +
+                         $"(got {o.FeedbackWithoutActionAfter}).");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

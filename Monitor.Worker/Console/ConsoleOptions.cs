@@ -81,10 +81,10 @@ internal sealed class ConsoleOptionsValidator : IValidateOptions<ConsoleOptions>
         }
         if (string.IsNullOrWhiteSpace(o.LocalAccount.User) || o.LocalAccount.User.Any(char.IsControl) || o.LocalAccount.User.Length > 64)
             failures.Add($"{Local}:{nameof(LocalAccountOptions.User)} must be 1 to 64 printable characters.");
-        if (o.LocalAccount.Password is { Length: > 0 and < LocalAccountOptions.MinimumPasswordLength })
+        if (o.LocalAccount.Password is { Length: > 0 } password && password.Trim().Length < LocalAccountOptions.MinimumPasswordLength)
         {
             failures.Add($"{Local}:{nameof(LocalAccountOptions.Password)} must be at least {LocalAccountOptions.MinimumPasswordLength} " +
-                         "characters (or empty to set it through the one-time link).");
+                         "characters other than spaces (or empty to set it through the one-time link).");
         }
         foreach (var (key, value) in new[] { (nameof(o.AlertmanagerUrl), o.AlertmanagerUrl), (nameof(o.GrafanaUrl), o.GrafanaUrl),
                      (nameof(o.PublicUrl), o.PublicUrl) })
@@ -93,6 +93,9 @@ internal sealed class ConsoleOptionsValidator : IValidateOptions<ConsoleOptions>
                                                  u.Scheme is not ("http" or "https") || !string.IsNullOrEmpty(u.Query)))
                 failures.Add($"{ConsoleOptions.Section}:{key} must be an absolute http(s) URL without a query (got '{value}').");
         }
+        // Blank is a mistake, not "unset": a blank authority would fall back to the local account unnoticed.
+        if (o.Oidc.Authority is { Length: > 0 } && !o.UsesOidc)
+            failures.Add($"{Oidc}:{nameof(OidcOptions.Authority)} is blank: leave it out, or give the provider's https URL.");
         if (o.UsesOidc) ValidateOidc(o, failures);
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
@@ -112,6 +115,8 @@ internal sealed class ConsoleOptionsValidator : IValidateOptions<ConsoleOptions>
         }
         if (string.IsNullOrWhiteSpace(oidc.ClientId))
             failures.Add($"{Oidc}:{nameof(oidc.ClientId)} is required when {Oidc}:{nameof(oidc.Authority)} is set.");
+        if (oidc.ClientSecret is { Length: > 0 } secret && string.IsNullOrWhiteSpace(secret))
+            failures.Add($"{Oidc}:{nameof(oidc.ClientSecret)} is blank: leave it out for a public client, or give the secret.");
         if (string.IsNullOrWhiteSpace(oidc.RoleClaim))
             failures.Add($"{Oidc}:{nameof(oidc.RoleClaim)} must name the claim that carries roles (e.g. roles, groups).");
         if (oidc.StaffRoles.Count == 0)

@@ -24,8 +24,10 @@ internal sealed class DependenciesOptionsValidator : IValidateOptions<Dependenci
 {
     public ValidateOptionsResult Validate(string? name, DependenciesOptions o)
     {
-        if (string.IsNullOrWhiteSpace(o.MappingFile)) return ValidateOptionsResult.Success;
         var key = $"{DependenciesOptions.Section}:{nameof(o.MappingFile)}";
+        if (o.MappingFile.Length == 0) return ValidateOptionsResult.Success;
+        if (string.IsNullOrWhiteSpace(o.MappingFile))
+            return ValidateOptionsResult.Fail($"{key} is blank: leave it out, or name the CSV file.");
         if (!File.Exists(o.MappingFile))
             return ValidateOptionsResult.Fail($"{key} names '{Path.GetFullPath(o.MappingFile)}', which does not exist or is a folder.");
         var (_, problems) = DependencyMapping.Load(o.MappingFile);

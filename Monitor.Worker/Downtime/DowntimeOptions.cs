@@ -29,8 +29,8 @@ internal sealed class DowntimeOptionsValidator : IValidateOptions<DowntimeOption
             failures.Add($"{s}:{nameof(o.MaxLength)} must be between 01:00:00 and 3660.00:00:00 (got {o.MaxLength}).");
         if (o.LongLeaveDays is < 1 or > 3660)
             failures.Add($"{s}:{nameof(o.LongLeaveDays)} must be between 1 and 3660 (got {o.LongLeaveDays}).");
-        if (o.KeepEnded < TimeSpan.FromDays(1))
-            failures.Add($"{s}:{nameof(o.KeepEnded)} must be at least 1.00:00:00 (got {o.KeepEnded}).");
+        if (o.KeepEnded < TimeSpan.FromDays(1) || o.KeepEnded > TimeSpan.FromDays(3660))
+            failures.Add($"{s}:{nameof(o.KeepEnded)} must be between 1.00:00:00 and 3660.00:00:00 (got {o.KeepEnded}).");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -44,7 +44,7 @@ internal sealed class MetricsOptionsValidator : IValidateOptions<MetricsOptions>
         if (o.GroupMinimumUsers is not null)
             failures.Add($"{s}:{nameof(o.GroupMinimumUsers)} is retired: use Privacy:MinGroupSize, the one group threshold " +
                          "(scores, visits, value, feedback and lost time).");
-        if (o.PseudonymiseUsers && (o.PseudonymKey?.Length ?? 0) < 16)
+        if (o.PseudonymiseUsers && (o.PseudonymKey?.Trim().Length ?? 0) < 16)
             failures.Add($"{s}:{nameof(o.PseudonymKey)} must be at least 16 characters when {s}:{nameof(o.PseudonymiseUsers)} is true.");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }

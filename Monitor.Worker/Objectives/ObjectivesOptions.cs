@@ -40,6 +40,7 @@ internal sealed class ObjectivesOptionsValidator : IValidateOptions<ObjectivesOp
         // A target of 1 leaves no error budget (every burn rate divides by it); 0 promises nothing.
         void Check(string key, double target)
         {
+            if (key.EndsWith(':')) failures.Add($"{key} has no group name (e.g. {s}:Sites:Paris).");
             if (double.IsNaN(target) || target is <= 0 or >= 1) failures.Add($"{key} must be above 0 and below 1 (got {target}).");
         }
     }

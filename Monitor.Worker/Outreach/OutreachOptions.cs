@@ -53,7 +53,7 @@ internal sealed class OutreachOptionsValidator : IValidateOptions<OutreachOption
             failures.Add($"{s}:{nameof(o.LunchCooldown)} must be between 0 and 3650.00:00:00 (got {o.LunchCooldown}).");
         var d = o.Digest;
         if (!CronSchedule.IsValid(d.Cron))
-            failures.Add($"{s}:Digest:Cron '{d.Cron}' is not a Quartz cron expression (e.g. 0 0 7 ? * MON).");
+            failures.Add($"{s}:Digest:Cron '{d.Cron}' is not a Quartz cron expression that fires (e.g. 0 0 7 ? * MON).");
         for (var i = 0; i < d.Recipients.Count; i++)
         {
             if (!System.Net.Mail.MailAddress.TryCreate(d.Recipients[i], out var a) || a.Address != d.Recipients[i].Trim())

@@ -53,13 +53,13 @@ internal sealed class PrivacyOptionsValidator(IOptions<MetricsOptions> metrics) 
                          $"remove {MetricsOptions.Section}:{nameof(m.PseudonymiseUsers)} (replaced by {s}:{nameof(o.Mode)}).");
         }
         if (PrivacyPolicy.EffectiveMode(o, m) == PrivacyMode.Pseudonymous &&
-            (PrivacyPolicy.EffectiveKey(o, m)?.Length ?? 0) < MinimumKeyLength)
+            (PrivacyPolicy.EffectiveKey(o, m)?.Trim().Length ?? 0) < MinimumKeyLength)
         {
             failures.Add($"{s}:{nameof(o.PseudonymKey)} must be at least {MinimumKeyLength} characters when {s}:{nameof(o.Mode)} " +
                          "is pseudonymous (the older Metrics:PseudonymKey is still read when it is unset).");
         }
-        if (o.PseudonymKey is { Length: > 0 } k && k.Length < MinimumKeyLength)
-            failures.Add($"{s}:{nameof(o.PseudonymKey)} must be at least {MinimumKeyLength} characters (got {k.Length}).");
+        if (o.PseudonymKey is { Length: > 0 } k && k.Trim().Length < MinimumKeyLength)
+            failures.Add($"{s}:{nameof(o.PseudonymKey)} must be at least {MinimumKeyLength} characters (got {k.Trim().Length} without surrounding spaces).");
         if (o.MinGroupSize is < 2 or > 1000)
             failures.Add($"{s}:{nameof(o.MinGroupSize)} must be between 2 and 1000 (got {o.MinGroupSize}).");
         if (o.MinCommentGroupSize < o.MinGroupSize || o.MinCommentGroupSize > 1000)
@@ -67,10 +67,11 @@ internal sealed class PrivacyOptionsValidator(IOptions<MetricsOptions> metrics) 
             failures.Add($"{s}:{nameof(o.MinCommentGroupSize)} must be between {s}:{nameof(o.MinGroupSize)} ({o.MinGroupSize}) " +
                          $"and 1000 (got {o.MinCommentGroupSize}).");
         }
-        if (o.CommentRetention < TimeSpan.FromDays(1))
-            failures.Add($"{s}:{nameof(o.CommentRetention)} must be at least 1.00:00:00 (got {o.CommentRetention}).");
-        if (o.NoteRetention < TimeSpan.FromDays(1))
-            failures.Add($"{s}:{nameof(o.NoteRetention)} must be at least 1.00:00:00 (got {o.NoteRetention}).");
+        // Ten years at most: the retention job's cut-off (now minus the age) must stay a date.
+        if (o.CommentRetention < TimeSpan.FromDays(1) || o.CommentRetention > TimeSpan.FromDays(3650))
+            failures.Add($"{s}:{nameof(o.CommentRetention)} must be at least 1.00:00:00 and at most 3650.00:00:00 (got {o.CommentRetention}).");
+        if (o.NoteRetention < TimeSpan.FromDays(1) || o.NoteRetention > TimeSpan.FromDays(3650))
+            failures.Add($"{s}:{nameof(o.NoteRetention)} must be at least 1.00:00:00 and at most 3650.00:00:00 (got {o.NoteRetention}).");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

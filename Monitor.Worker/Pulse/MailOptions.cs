@@ -33,18 +33,34 @@ public sealed class MailOptions : IPulseChannelOptions
             failures.Add($"{s}:{nameof(PickupDirectory)} is required when {s}:Smtp:Host is not set.");
         else if (string.IsNullOrWhiteSpace(Smtp.Host) && PickupFolder.Unwritable(PickupDirectory) is { } why)
             failures.Add($"{s}:{nameof(PickupDirectory)} '{Path.GetFullPath(PickupDirectory)}' cannot be written: {why}");
+        // A host is a name or an address alone: the port, scheme and security have keys of their own.
+        // (Underscores are taken: container networks resolve names like mail_relay.)
+        if (Smtp.Host is { Length: > 0 } host && Uri.CheckHostName(host) == UriHostNameType.Unknown &&
+            !host.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_'))
+            failures.Add($"{s}:Smtp:{nameof(SmtpOptions.Host)} must be a host name or an IP address, without port or scheme " +
+                         $"(got '{host}'; the port is {s}:Smtp:{nameof(SmtpOptions.Port)}).");
+        if (!Enum.IsDefined(Smtp.Security))
+            failures.Add($"{s}:Smtp:{nameof(SmtpOptions.Security)} must be one of {string.Join(", ", Enum.GetNames<SecureSocketOptions>())} " +
+                         $"(got {Smtp.Security}).");
         if (Smtp.Port is < 1 or > 65535) failures.Add($"{s}:Smtp:{nameof(SmtpOptions.Port)} must be in [1, 65535] (got {Smtp.Port}).");
-        if (!string.IsNullOrEmpty(Smtp.User) && Smtp.Password is null)
+        if (!string.IsNullOrEmpty(Smtp.User) && string.IsNullOrWhiteSpace(Smtp.Password))
             failures.Add($"{s}:Smtp:{nameof(SmtpOptions.Password)} is required when {s}:Smtp:{nameof(SmtpOptions.User)} is set.");
-        if (Smtp.Timeout <= TimeSpan.Zero) failures.Add($"{s}:Smtp:{nameof(SmtpOptions.Timeout)} must be positive.");
+        // The bounds below keep every wait within what timers take (about 24 days) and within reason.
+        Within(Smtp.Timeout, TimeSpan.FromMinutes(10), $"{s}:Smtp:{nameof(SmtpOptions.Timeout)}");
         if (Outbox.BatchSize is < 1 or > 1000) failures.Add($"{s}:Outbox:{nameof(OutboxOptions.BatchSize)} must be in [1, 1000].");
         if (Outbox.ClaimSize is < 1 or > 5000) failures.Add($"{s}:Outbox:{nameof(OutboxOptions.ClaimSize)} must be in [1, 5000].");
         if (Outbox.Connections is < 1 or > 16)
             failures.Add($"{s}:Outbox:{nameof(OutboxOptions.Connections)} must be in [1, 16] (got {Outbox.Connections}).");
-        if (Outbox.PollInterval <= TimeSpan.Zero) failures.Add($"{s}:Outbox:{nameof(OutboxOptions.PollInterval)} must be positive.");
-        if (Outbox.Lease < TimeSpan.FromSeconds(5)) failures.Add($"{s}:Outbox:{nameof(OutboxOptions.Lease)} must be at least 5 seconds.");
-        if (Outbox.MaxBackoff <= TimeSpan.Zero) failures.Add($"{s}:Outbox:{nameof(OutboxOptions.MaxBackoff)} must be positive.");
+        Within(Outbox.PollInterval, TimeSpan.FromMinutes(10), $"{s}:Outbox:{nameof(OutboxOptions.PollInterval)}");
+        if (Outbox.Lease < TimeSpan.FromSeconds(5) || Outbox.Lease > TimeSpan.FromHours(1))
+            failures.Add($"{s}:Outbox:{nameof(OutboxOptions.Lease)} must be between 00:00:05 and 01:00:00 (got {Outbox.Lease}).");
+        Within(Outbox.MaxBackoff, TimeSpan.FromDays(1), $"{s}:Outbox:{nameof(OutboxOptions.MaxBackoff)}");
         return failures;
+
+        void Within(TimeSpan value, TimeSpan atMost, string key)
+        {
+            if (value <= TimeSpan.Zero || value > atMost) failures.Add($"{key} must be positive and at most {atMost} (got {value}).");
+        }
     }
 }
 

@@ -44,6 +44,8 @@ internal sealed class RetentionOptionsValidator(IOptions<EvaluationOptions> eval
     // The pulse probe's response ratio reads 30 days of pulses.
     private static readonly TimeSpan MinimumClosedPulses = TimeSpan.FromDays(30);
 
+    private static readonly TimeSpan MaximumAge = TimeSpan.FromDays(3650);
+
     public ValidateOptionsResult Validate(string? name, RetentionOptions o)
     {
         const string s = RetentionOptions.Section;
@@ -59,7 +61,9 @@ internal sealed class RetentionOptionsValidator(IOptions<EvaluationOptions> eval
         AtLeast(failures, nameof(o.StateChanges), o.StateChanges, TimeSpan.FromDays(1));
         AtLeast(failures, nameof(o.RemovedUsers), o.RemovedUsers, TimeSpan.FromDays(1));
         var window = evaluation.Value.Window;
-        if (o.Signals < window)
+        if (o.Signals > MaximumAge)
+            failures.Add($"{s}:{nameof(o.Signals)} must be at most {MaximumAge} (got {o.Signals}).");
+        else if (o.Signals < window)
         {
             failures.Add($"{s}:{nameof(o.Signals)} must be at least {EvaluationOptions.Section}:{nameof(EvaluationOptions.Window)} " +
                          $"({window}), or the evaluator would lose signals it reads (got {o.Signals}).");
@@ -70,5 +74,7 @@ internal sealed class RetentionOptionsValidator(IOptions<EvaluationOptions> eval
     private static void AtLeast(List<string> failures, string key, TimeSpan value, TimeSpan minimum, string why = "")
     {
         if (value < minimum) failures.Add($"{RetentionOptions.Section}:{key} must be at least {minimum}{why} (got {value}).");
+        // Ten years at most: the cut-off (now minus the age) must stay a date.
+        else if (value > MaximumAge) failures.Add($"{RetentionOptions.Section}:{key} must be at most {MaximumAge} (got {value}).");
     }
 }

@@ -37,13 +37,17 @@ internal sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
             {
                 if (o.IsPostgres) _ = new Npgsql.NpgsqlConnectionStringBuilder(o.ConnectionString);
                 else if (new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(o.ConnectionString) is var sqlite &&
-                         (string.IsNullOrWhiteSpace(sqlite.DataSource) || sqlite.DataSource == ":memory:" ||
+                         (string.IsNullOrWhiteSpace(sqlite.DataSource) || IsInMemory(sqlite.DataSource) ||
                           sqlite.Mode == Microsoft.Data.Sqlite.SqliteOpenMode.Memory))
                 {
                     // An in-memory or temporary database vanishes with each connection: tables migrated at start-up
                     // would be gone for the next request.
                     failures.Add($"{StorageOptions.Section}:{nameof(o.ConnectionString)} must name a database file " +
                                  $"(Data Source=path/monitor.db); an in-memory or empty data source loses every write.");
+                }
+                else if (!o.IsPostgres && DatabaseFileProblem(sqlite.DataSource) is { } problem)
+                {
+                    failures.Add($"{StorageOptions.Section}:{nameof(o.ConnectionString)} names '{sqlite.DataSource}', {problem}");
                 }
             }
             catch (ArgumentException e)
@@ -53,5 +57,23 @@ internal sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
             }
         }
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    // SQLite also opens an in-memory database from a URI file name (file::memory:?cache=shared, file:x?mode=memory).
+    private static bool IsInMemory(string dataSource) =>
+        dataSource == ":memory:" || (dataSource.StartsWith("file:", StringComparison.OrdinalIgnoreCase) &&
+                                     (dataSource.Contains(":memory:", StringComparison.OrdinalIgnoreCase) ||
+                                      dataSource.Contains("mode=memory", StringComparison.OrdinalIgnoreCase)));
+
+    // The worker creates the file (and its folder) at start: a folder in its place, or a folder it cannot write, would stop it
+    // later with a bare SQLite or IO error.
+    private static string? DatabaseFileProblem(string dataSource)
+    {
+        if (dataSource.StartsWith("file:", StringComparison.OrdinalIgnoreCase)) return null;
+        var path = Path.GetFullPath(dataSource);
+        if (System.IO.Directory.Exists(path)) return "which is a folder, not a database file.";
+        return Path.GetDirectoryName(path) is { } folder && Pulse.PickupFolder.Unwritable(folder) is { } why
+            ? $"whose folder cannot be written: {why}"
+            : null;
     }
 }

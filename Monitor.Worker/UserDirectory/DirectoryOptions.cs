@@ -32,8 +32,8 @@ internal sealed class DirectoryOptionsValidator : IValidateOptions<DirectoryOpti
                          "which is a folder, not a CSV file.");
         else if (!File.Exists(o.CsvPath))
             failures.Add($"{DirectoryOptions.Section}:{nameof(o.CsvPath)} names '{Path.GetFullPath(o.CsvPath)}', which does not exist.");
-        if (o.Interval < TimeSpan.FromSeconds(1))
-            failures.Add($"{DirectoryOptions.Section}:{nameof(o.Interval)} must be at least 00:00:01 (got {o.Interval}).");
+        if (o.Interval < TimeSpan.FromSeconds(1) || o.Interval > TimeSpan.FromDays(1))
+            failures.Add($"{DirectoryOptions.Section}:{nameof(o.Interval)} must be between 00:00:01 and 1.00:00:00 (got {o.Interval}).");
         // Written so that NaN fails too.
         if (!(o.MaxRemovalShare is >= 0 and <= 1))
             failures.Add($"{DirectoryOptions.Section}:{nameof(o.MaxRemovalShare)} must be between 0 and 1 (got {o.MaxRemovalShare}).");

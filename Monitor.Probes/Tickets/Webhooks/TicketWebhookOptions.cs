@@ -25,10 +25,11 @@ public sealed class TicketWebhookOptionsValidator : IValidateOptions<TicketWebho
     public ValidateOptionsResult Validate(string? name, TicketWebhookOptions options)
     {
         var failures = new List<string>();
-        if (options.Secret is { } secret && secret.Length < 16)
-            failures.Add($"{TicketWebhookOptions.Section}:{nameof(options.Secret)} must be at least 16 characters");
-        if (options.BearerToken is { } token && token.Length < 16)
-            failures.Add($"{TicketWebhookOptions.Section}:{nameof(options.BearerToken)} must be at least 16 characters");
+        // Blanks are no secret: a key of spaces is refused like a short one.
+        if (options.Secret is { } secret && secret.Trim().Length < 16)
+            failures.Add($"{TicketWebhookOptions.Section}:{nameof(options.Secret)} must be at least 16 characters other than spaces");
+        if (options.BearerToken is { } token && token.Trim().Length < 16)
+            failures.Add($"{TicketWebhookOptions.Section}:{nameof(options.BearerToken)} must be at least 16 characters other than spaces");
         if (options.MaxBodyBytes is < 1024 or > 16 * 1024 * 1024)
             failures.Add($"{TicketWebhookOptions.Section}:{nameof(options.MaxBodyBytes)} must be between 1024 and 16777216");
         if (options.MinimumSentimentConfidence is not (>= 0 and <= 1)) // NaN included
