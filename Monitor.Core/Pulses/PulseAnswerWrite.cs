@@ -8,7 +8,8 @@ namespace Monitor.Core.Pulses;
 /// </summary>
 /// <param name="KeepComment">
 /// True for a click on an answer link, which carries no comment: the comment written earlier on the thank-you page
-/// stays. False for the thank-you form, whose comment field replaces it (empty clears it).
+/// stays, and so does the feedback. False for the thank-you form, whose comment field replaces it (empty clears it), and
+/// whose factor and lost time replace the feedback: a save without either removes the earlier one.
 /// </param>
 public sealed record PulseAnswerWrite(Guid PulseId, int Question, Signal Signal, bool KeepComment, AnswerFeedback? Feedback);
 

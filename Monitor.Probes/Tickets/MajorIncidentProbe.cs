@@ -30,6 +30,8 @@ public sealed class MajorIncidentProbe(
             ? parsed
             : time.GetUtcNow() - options.InitialLookback;
         var done = watermark;
+        // Never past the start of the run (TicketProbe): an incident updated "in 9999" would stop every later read.
+        var started = time.GetUtcNow();
         var counts = new Dictionary<MajorIncidentOutcome, int>();
         string? failure = null;
         try
@@ -38,7 +40,7 @@ public sealed class MajorIncidentProbe(
             {
                 var outcome = await sink.ApplyAsync(source.System, incident, cancellationToken);
                 counts[outcome] = counts.GetValueOrDefault(outcome) + 1;
-                if (incident.UpdatedAt > done) done = incident.UpdatedAt;
+                if (incident.UpdatedAt > done) done = incident.UpdatedAt < started ? incident.UpdatedAt : started;
             }
         }
         catch (Exception e) when (e is HttpRequestException or TimeoutRejectedException or BrokenCircuitException

@@ -38,12 +38,15 @@ public sealed class TicketProbe(
             : _time.GetUtcNow() - options.InitialLookback;
         var done = watermark;
         var run = new RunCounts();
+        // The watermark never passes the start of the run: a ticket dated in the future (9999, a clock far ahead) would
+        // otherwise move it there, and every later run would ask for tickets updated after that and read none.
+        var started = _time.GetUtcNow();
         try
         {
             await foreach (var fetch in connector.FetchUpdatedSinceAsync(watermark - options.Overlap, cancellationToken))
             {
                 var at = fetch.Ticket is { } ticket ? await ProcessAsync(ticket, run, cancellationToken) : Reject(fetch.Rejection!, run);
-                if (at > done) done = at.Value;
+                if (at > done) done = at.Value < started ? at.Value : started;
             }
         }
         catch (TicketAuthenticationException e)
@@ -97,7 +100,7 @@ public sealed class TicketProbe(
         var valid = new List<Signal>(signals.Count);
         foreach (var signal in signals)
         {
-            if (signal.Validate() is { } problem)
+            if (TicketSignalMapper.Problem(signal, _time.GetUtcNow()) is { } problem)
             {
                 logger.LogWarning("{Probe} ticket {TicketId}: signal {Source} rejected: {Problem}",
                     _name, LogSafe.Value(ticket.Id), LogSafe.Value(signal.Source), LogSafe.Value(problem));

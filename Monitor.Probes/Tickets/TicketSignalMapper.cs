@@ -15,6 +15,18 @@ public sealed class TicketSignalMapper(ISentimentAnalyser analyser, ITicketTextE
     public const double CsatWeight = 3.0;
     private const int MaxStoredComment = 1000;
 
+    /// <summary>
+    /// How far ahead of now a ticket system's time may lie: a clock a few minutes fast, or local times read as UTC (up to
+    /// 14 hours), still go in; a year such as 2100 or 9999, which would never count and never be pruned, does not.
+    /// </summary>
+    public static readonly TimeSpan MaxAhead = TimeSpan.FromDays(1);
+
+    /// <summary>Why a mapped signal is not stored (<see cref="Signal.Validate"/>, or dated beyond <see cref="MaxAhead"/>), or null.</summary>
+    public static string? Problem(Signal signal, DateTimeOffset now) =>
+        signal.Validate() ?? (signal.ObservedAt > now + MaxAhead
+            ? $"dated {signal.ObservedAt:O}, more than {MaxAhead.TotalHours:0} hours ahead of now"
+            : null);
+
     /// <returns>The signals and how many comments produced one.</returns>
     public (IReadOnlyList<Signal> Signals, int Comments) Map(string system, string userId, TicketRecord ticket, double minimumConfidence)
     {

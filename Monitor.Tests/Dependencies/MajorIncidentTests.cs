@@ -122,10 +122,29 @@ public sealed class MajorIncidentTests(string provider)
         Assert.That(failed.Message, Does.Contain("Tickets:ServiceNow:Username"));
     }
 
+    [Test]
+    public async Task An_incident_updated_in_the_future_does_not_move_the_watermark_past_the_run()
+    {
+        await using var server = await FakeTicketServer.StartAsync();
+        server.On("/api/now/table/incident", Reply.Json($$"""
+            {"result":[{{Incident("INC0010009", "2", "accepted", "9999-12-31 00:00:00", "Email", null)}}]}
+            """));
+        using var harness = new TicketHarness("ServiceNow", server.BaseUrl, new() { ["Username"] = "svc", ["Password"] = "pw" });
+
+        var result = await Probe(harness).RunAsync(CancellationToken.None);
+
+        Assert.That(result.Success, Is.True, result.Message);
+        // 9999 would make every later read ask for incidents updated after it, and read none.
+        Assert.That(harness.Watermarks.Values["major_incidents_servicenow"], Is.EqualTo(ProbeNow.ToString("O")));
+    }
+
+    // The probe's clock: after every update time of the incidents above (the watermark stops at the start of a run).
+    private static readonly DateTimeOffset ProbeNow = T0.AddHours(3);
+
     private MajorIncidentProbe Probe(TicketHarness harness) => new((IMajorIncidentSource)harness.Connector,
         new ServiceNowOptions { Overlap = TimeSpan.FromMinutes(1), InitialLookback = TimeSpan.FromDays(3650) },
         new TicketIncidentSink(_store, _service, NullLogger<TicketIncidentSink>.Instance), harness.Watermarks,
-        NullLogger<MajorIncidentProbe>.Instance, new FakeTimeProvider(T0));
+        NullLogger<MajorIncidentProbe>.Instance, new FakeTimeProvider(ProbeNow));
 }
 
 /// <summary>The worker's catalogue entry: scheduled like the ServiceNow probe, only when Dependencies:MajorIncidents is on.</summary>

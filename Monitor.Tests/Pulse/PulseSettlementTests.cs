@@ -147,8 +147,10 @@ public sealed class PulseSettlementTests(string provider)
         Assert.That(stored, Has.Property(nameof(Signal.Score)).EqualTo(0.5).And.Property(nameof(Signal.Comment)).EqualTo(kept));
         Assert.That((await r.FeedbackAsync(_pulse, 0, default))!.Factor, Is.EqualTo("devices"), "the feedback stays too");
 
-        await r.RecordAsync(_pulse, 0, PulseAnswers.Find(4)!, comment: null, default);
+        await r.RecordAsync(_pulse, 0, PulseAnswers.Find(4)!, comment: null, default, new PulseFeedback(null, null));
         Assert.That((await _signals.RecentAsync("ann", 10)).Single().Signal.Comment, Is.Null, "the form's emptied comment clears it");
+        // So does its emptied factor and lost time the feedback: "bad, devices" no longer stands beside a happy answer.
+        Assert.That(await r.FeedbackAsync(_pulse, 0, default), Is.Null, "the form saved without feedback removes the earlier one");
     }
 
     [Test]

@@ -50,6 +50,20 @@ public sealed class TicketWebhookHandlerTests
         """;
 
     [Test]
+    public async Task A_comment_dated_far_in_the_future_is_dropped_and_counted_and_one_a_few_hours_ahead_is_kept()
+    {
+        var before = TicketHarness.Rejected("tickets_zendesk");
+        var far = GenericComment.Replace("2026-01-05T10:00:00Z", "2100-01-01T00:00:00Z", StringComparison.Ordinal);
+        var soon = GenericComment.Replace("2026-01-05T10:00:00Z", DateTimeOffset.UtcNow.AddHours(10).ToString("O"), StringComparison.Ordinal)
+            .Replace("\"456\"", "\"457\"", StringComparison.Ordinal);
+
+        Assert.That(await Post("zendesk", far, Signed(far)), Is.EqualTo(new WebhookOutcome(202, "ignored: nothing to record")));
+        Assert.That(TicketHarness.Rejected("tickets_zendesk") - before, Is.EqualTo(1));
+        Assert.That(await Post("zendesk", soon, Signed(soon)), Is.EqualTo(new WebhookOutcome(200, "1 signals stored, 0 duplicates")));
+        Assert.That(_sink.Signals.Single().Source, Does.EndWith(":comment:457"));
+    }
+
+    [Test]
     public async Task A_correctly_signed_comment_is_recorded_once()
     {
         var first = await Post("zendesk", GenericComment, Signed(GenericComment));

@@ -53,9 +53,11 @@ public sealed partial class PulseRepository
     // The statements of an answer go as one command. On PostgreSQL that is one round trip: Npgsql sends them with a single
     // Sync, and PostgreSQL runs everything up to a Sync as one implicit transaction, committed at the Sync or rolled back
     // whole on the first error; BEGIN and COMMIT around it took a second round trip. SQLite keeps its explicit transaction.
-    private static readonly string AnswerBatch = string.Join(";\n", ReplaceAnswer, MarkDirty, MarkAnswered);
     private static readonly string AnswerKeepCommentBatch = string.Join(";\n", ReplaceAnswerKeepComment, MarkDirty, MarkAnswered);
     private static readonly string AnswerFeedbackBatch = string.Join(";\n", ReplaceAnswer, MarkDirty, MarkAnswered, UpsertFeedback);
+    // The form saved without a factor or lost time: an earlier save's would otherwise stay, with the side of an answer since changed.
+    private static readonly string AnswerNoFeedbackBatch = string.Join(";\n", ReplaceAnswer, MarkDirty, MarkAnswered,
+        "DELETE FROM pulse_feedback WHERE pulse_id = @id AND question = @Question");
 
     public async Task<string?> RecordAnswerAsync(PulseAnswerWrite a, CancellationToken ct)
     {
@@ -63,7 +65,7 @@ public sealed partial class PulseRepository
         if (s.Validate() is { } problem) throw new ArgumentException($"Invalid signal for '{s.UserId}': {problem}", nameof(a));
         var now = s.ObservedAt;
         var f = a.Feedback;
-        var sql = f is not null ? AnswerFeedbackBatch : a.KeepComment ? AnswerKeepCommentBatch : AnswerBatch;
+        var sql = f is not null ? AnswerFeedbackBatch : a.KeepComment ? AnswerKeepCommentBatch : AnswerNoFeedbackBatch;
         await using var c = await db.OpenAsync(ct);
         await using var tx = db.IsPostgres ? null : await c.BeginTransactionAsync(ct);
         string? comment = null;

@@ -26,7 +26,8 @@ public sealed class TicketWebhookHandler(
     IUserLookup users,
     ISignalSink sink,
     ILogger<TicketWebhookHandler> logger,
-    IServiceProvider services)
+    IServiceProvider services,
+    TimeProvider? time = null)
 {
     /// <summary>
     /// What can be refused from the route and headers alone, before a byte of the body is read: an unknown system,
@@ -99,7 +100,8 @@ public sealed class TicketWebhookHandler(
         if (user is null) return new(202, "ignored: requester not in the directory");
 
         var (signals, comments) = mapper.Map(source, user.Id, ticket, settings.MinimumSentimentConfidence);
-        var valid = signals.Where(s => s.Validate() is null).ToList();
+        var now = (time ?? TimeProvider.System).GetUtcNow();
+        var valid = signals.Where(s => TicketSignalMapper.Problem(s, now) is null).ToList();
         if (valid.Count < signals.Count)
         {
             TicketMetrics.RecordsRejected.WithLabels(probe).Inc(signals.Count - valid.Count);
