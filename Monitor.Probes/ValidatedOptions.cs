@@ -1,3 +1,6 @@
+using System.Collections;
+using System.Reflection;
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -84,13 +87,15 @@ public static class ValidatedOptions
     // Values the binder takes but reads otherwise than meant. .NET reads "25:00:00" as 25 days (an hours part over 23
     // becomes days), so "36:00:00" meant as a day and a half is 36 days: a duration written h:mm:ss with more than 23 hours
     // is refused (days are written d.hh:mm:ss). And a blank time of day binds as midnight: refused too.
-    private static readonly System.Text.RegularExpressions.Regex HoursOverDay =
-        new(@"^\s*-?(?<h>\d+):\d+:\d+(\.\d+)?\s*$", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+    private static readonly Regex HoursOverDay = new(@"^\s*-?(?<h>\d+):\d+:\d+(\.\d+)?\s*$", RegexOptions.CultureInvariant);
+
+    // A settings class nested in another (Mail:Smtp): walked into; strings and lists are values.
+    private static bool IsNested(Type t) => t.IsClass && t != typeof(string) && !typeof(IEnumerable).IsAssignableFrom(t);
 
     private static void FindUnknownKeys(IConfigurationSection section, Type type, List<string> failures, int depth)
     {
         if (depth > 4) return;
-        var properties = type.GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance);
+        var properties = type.GetProperties(BindingFlags.Public | BindingFlags.Instance);
         foreach (var child in section.GetChildren())
         {
             var property = properties.FirstOrDefault(p => string.Equals(p.Name, child.Key, StringComparison.OrdinalIgnoreCase));
@@ -99,10 +104,9 @@ public static class ValidatedOptions
                 var known = properties.Where(p => p.CanWrite).Select(p => p.Name).Order();
                 failures.Add($"{child.Path} is not a setting the worker reads (known here: {string.Join(", ", known)}).");
             }
-            else if (property.PropertyType is { IsClass: true } t && t != typeof(string) &&
-                     !typeof(System.Collections.IEnumerable).IsAssignableFrom(t))
+            else if (IsNested(property.PropertyType))
             {
-                FindUnknownKeys(child, t, failures, depth + 1);
+                FindUnknownKeys(child, property.PropertyType, failures, depth + 1);
             }
         }
     }
@@ -110,7 +114,7 @@ public static class ValidatedOptions
     private static void FindMisreadValues(IConfigurationSection section, Type type, List<string> failures, int depth)
     {
         if (depth > 4) return;
-        foreach (var property in type.GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance))
+        foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
         {
             if (!property.CanWrite && property.PropertyType.IsValueType) continue;
             var child = section.GetSection(property.Name);
@@ -128,7 +132,7 @@ public static class ValidatedOptions
                 if (child.Value is { } v && string.IsNullOrWhiteSpace(v))
                     failures.Add($"{child.Path} is blank: leave it out, or give a time of day (hh:mm).");
             }
-            else if (t.IsClass && t != typeof(string) && !typeof(System.Collections.IEnumerable).IsAssignableFrom(t) && child.Exists())
+            else if (IsNested(t) && child.Exists())
             {
                 FindMisreadValues(child, t, failures, depth + 1);
             }

@@ -31,24 +31,23 @@ public static class StoreFaults
     /// <summary>
     /// True when <paramref name="e"/> (or an exception inside it) says the store is unavailable, not that a statement is wrong.
     /// </summary>
-    public static bool IsUnavailable(Exception? e)
-    {
-        for (var depth = 0; e is not null && depth < 8; depth++, e = e.InnerException)
-        {
-            if (e is AggregateException a && a.InnerExceptions.Any(IsUnavailable)) return true;
-            if (Classify(e)) return true;
-        }
-        return false;
-    }
+    public static bool IsUnavailable(Exception? e) => InChain(e, Classify);
 
     /// <summary>
     /// True when PostgreSQL refused a value the request carried because its text cannot hold it (SQLSTATE 22021: U+0000
     /// in a note, a title or a query parameter). The sender's fault, answered 400; SQLite stores such a value.
     /// </summary>
-    public static bool IsUnstorableValue(Exception? e)
+    public static bool IsUnstorableValue(Exception? e) =>
+        InChain(e, x => x is PostgresException { SqlState: PostgresErrorCodes.CharacterNotInRepertoire });
+
+    // Whether the exception, or one inside it (an aggregate's included), passes the test; eight levels deep at most.
+    private static bool InChain(Exception? e, Func<Exception, bool> test)
     {
         for (var depth = 0; e is not null && depth < 8; depth++, e = e.InnerException)
-            if (e is PostgresException { SqlState: PostgresErrorCodes.CharacterNotInRepertoire }) return true;
+        {
+            if (e is AggregateException a && a.InnerExceptions.Any(x => InChain(x, test))) return true;
+            if (test(e)) return true;
+        }
         return false;
     }
 
