@@ -1,3 +1,4 @@
+using Dapper;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -96,6 +97,29 @@ public sealed class PulseStoreTests(string provider) : OnEachStore(provider)
         var reclaimed = await _pulses.ClaimAsync("three", later, later.AddMinutes(2), 50, default);
         Assert.That(reclaimed.Select(m => m.Id), Is.SupersetOf(claims[0].Select(m => m.Id)), "the dead sender's batch comes back");
         Assert.That(reclaimed.Select(m => m.Id), Is.Not.SupersetOf(claims[1].Select(m => m.Id)), "what was sent stays sent");
+    }
+
+    [Test]
+    public async Task A_claim_takes_the_oldest_due_messages_along_the_due_index_without_sorting_the_backlog()
+    {
+        // A backlog of 2,000 due messages, queued a second apart: a claim must read about what it takes, not all of them.
+        var queued = Enumerable.Range(0, 2000)
+            .Select(i => new PulseRecord(Guid.NewGuid(), $"u{i}", "default", PulseReasons.Manual, T0.AddSeconds(i), T0.AddDays(7)))
+            .ToList();
+        await _pulses.CreateManyAsync(queued.Select(p => new NewPulse(p, "email", $"{p.UserId}@example.com", "m")).ToList(), default);
+        var now = T0.AddHours(1);
+        await using (var c = await Db.OpenAsync(default))
+        {
+            await c.ExecuteAsync("ANALYZE outbox");
+            var args = new { claimant = "one", now, until = now.AddMinutes(2), limit = 200 };
+            var plan = Provider == Stores.Postgres
+                ? string.Join("\n", await c.QueryAsync<string>("EXPLAIN " + _pulses.ClaimSql, args))
+                : string.Join("\n", (await c.QueryAsync("EXPLAIN QUERY PLAN " + _pulses.ClaimSql, args)).Select(r => (string)r.detail));
+            Assert.That(plan, Does.Contain("ix_outbox_due"), plan);
+            Assert.That(plan, Does.Not.Contain("Sort").And.Not.Contain("TEMP B-TREE"), plan);
+        }
+        var claimed = await _pulses.ClaimAsync("one", now, now.AddMinutes(2), 10, default);
+        Assert.That(claimed.Select(m => m.PulseId), Is.EquivalentTo(queued.Take(10).Select(p => (Guid?)p.Id)), "the oldest first");
     }
 
     [Test]

@@ -163,18 +163,24 @@ public sealed partial class PulseRepository(Database db, OutboxWakeup? wakeup = 
         string claimant, DateTimeOffset now, DateTimeOffset until, int limit, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
-        var rows = await c.QueryAsync<OutboxRow>(new CommandDefinition(
-            $"""
-            UPDATE outbox SET claimed_by = @claimant, claimed_until = @until
-            WHERE id IN (
-                SELECT id FROM outbox
-                WHERE sent_at IS NULL AND next_attempt_at <= @now AND (claimed_until IS NULL OR claimed_until < @now)
-                ORDER BY next_attempt_at LIMIT @limit {db.Dialect.SkipLocked})
-            RETURNING id, pulse_id, channel, recipient, message, attempts
-            """, new { claimant, now, until, limit }, cancellationToken: ct));
+        var rows = await c.QueryAsync<OutboxRow>(new CommandDefinition(ClaimSql, new { claimant, now, until, limit }, cancellationToken: ct));
         return rows.Select(r => new OutboxMessage(Guid.Parse(r.Id), r.PulseId is null ? null : Guid.Parse(r.PulseId), r.Channel,
             r.Recipient, r.Message, r.Attempts)).ToList();
     }
+
+    // "ORDER BY sent_at, next_attempt_at" is the order of ix_outbox_due, so the claim walks that index from the oldest due
+    // message and stops after @limit rows. Every row it can return has sent_at NULL, so sent_at changes nothing in the order,
+    // but PostgreSQL's planner does not take "sent_at IS NULL" as fixing the index's first column: ordered by next_attempt_at
+    // alone, each claim read every due row and sorted them to keep @limit (the whole backlog per claim, issue 13's eighth
+    // round in docs/benchmarks.md). SQLite used the index either way.
+    internal string ClaimSql => $"""
+        UPDATE outbox SET claimed_by = @claimant, claimed_until = @until
+        WHERE id IN (
+            SELECT id FROM outbox
+            WHERE sent_at IS NULL AND next_attempt_at <= @now AND (claimed_until IS NULL OR claimed_until < @now)
+            ORDER BY sent_at, next_attempt_at LIMIT @limit {db.Dialect.SkipLocked})
+        RETURNING id, pulse_id, channel, recipient, message, attempts
+        """;
 
     public Task<int> MarkSentAsync(string claimant, IReadOnlyCollection<OutboxMessage> sent, DateTimeOffset now, CancellationToken ct) =>
         SettleAsync(claimant, sent, now, error: null,

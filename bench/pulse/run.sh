@@ -7,7 +7,9 @@
 #    Prints the ratio of the two rates (same sink, size and connection count, same run), the load average, and
 #    the worker's CPU seconds per 1,000 messages (user + system from /proc, independent of the machine's load).
 #    PULSE_PERF=file records perf samples of the worker over the warm round; WORKER_PUBLISH_ARGS adds publish options
-#    (e.g. "-r linux-x64 -p:PublishReadyToRun=true").
+#    (e.g. "-r linux-x64 -p:PublishReadyToRun=true"). PULSE_PGSTAT=file (PostgreSQL) writes what the database did in the
+#    warm round, per statement (pg_stat_statements), per table, autovacuum's runs, checkpoints and WAL; it loads
+#    pg_stat_statements, which costs PostgreSQL some CPU of its own: not for the default figures.
 # Answers have their own bench with the database's limit beside them: bench/pulse/answers.sh.
 set -euo pipefail
 USERS=${1:-10000}; STORE=${2:-postgres}
@@ -34,7 +36,9 @@ dotnet publish "$ROOT/Monitor.Worker" -c Release -o "$WORK/worker" --nologo -v q
 users_csv "$USERS" > "$WORK/users.csv"
 
 if [ "$STORE" = postgres ]; then
-  pg_init; pg_start
+  pg_init
+  if [ -n "${PULSE_PGSTAT:-}" ]; then PG_OPTS=$(pgstat_opts); fi
+  pg_start
   export Storage__Provider=postgres Storage__ConnectionString="Host=127.0.0.1;Port=$PGPORT;Username=postgres;Database=postgres"
 else
   export Storage__Provider=sqlite Storage__ConnectionString="Data Source=$WORK/monitor.db"
@@ -100,10 +104,20 @@ echo "store=$STORE users=$USERS message_bytes=$SIZE"
 users_csv "$USERS" c | tail -n +2 >> "$WORK/users.csv"
 admin -X POST "http://127.0.0.1:$INT/api/probes/directory/run" >/dev/null
 until [ "$(admin "http://127.0.0.1:$INT/api/users" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" = "$((2 * USERS))" ]; do sleep 1; done
-# The import's own work (and the exporter's refresh after it) is not the dispatch's: wait for a quiet worker (bounded).
+# The import's own work is not the dispatch's: the evaluation of the people it added (every Evaluation:Interval, 30 s) is run
+# now rather than whenever its schedule falls (it fell into the warm round in two profiles of PULSE_PGSTAT, 30 % of
+# PostgreSQL's statement time), and then the bench waits for a quiet worker (both bounded).
+dirty() {
+  if [ "$STORE" = postgres ]; then as_pg $PG/psql -h 127.0.0.1 -p "$PGPORT" -U postgres -Atc "SELECT count(*) FROM dirty_users"
+  else python3 -c "import sqlite3,sys; print(sqlite3.connect('file:$WORK/monitor.db?mode=ro', uri=True).execute('SELECT count(*) FROM dirty_users').fetchone()[0])"; fi
+}
+admin -X POST "http://127.0.0.1:$INT/api/probes/evaluation/run" >/dev/null
+for _ in $(seq 1 120); do [ "$(dirty)" = 0 ] && break; sleep 0.5; done
 for _ in $(seq 1 30); do a=$(cpu); sleep 1; python3 -c "import sys; sys.exit(0 if $(cpu) - $a < 0.05 else 1)" && break; done
 rm -rf "$SINK"/*
+PGSTAT=""; if [ "$STORE" = postgres ] && [ -n "${PULSE_PGSTAT:-}" ]; then PGSTAT=$PULSE_PGSTAT; pgstat_begin; fi
 dispatch_round warm; WARM=$RATE
+if [ -n "$PGSTAT" ]; then pgstat_dump "$PGSTAT" "$USERS"; echo "PostgreSQL's profile of the warm round: $PGSTAT"; fi
 echo "pulses_sent_total=$(metric satisfaction_pulses_sent_total) backlog=$(metric satisfaction_outbox_backlog)"
 
 rm -rf "$SINK"/*
