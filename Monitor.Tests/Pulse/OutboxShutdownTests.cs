@@ -45,7 +45,7 @@ public sealed class OutboxShutdownTests(string provider)
         Assert.That(atExit, Is.EqualTo(due),
             $"the batch in flight was finished (exit {world.Worker.ExitCode})\n{log[^Math.Min(6000, log.Length)..]}");
         Assert.That(world.Worker.Log, Does.Not.Contain("did not finish within"), "no watchdog kill");
-        // An orchestrator reads any other code as a failure (a restart policy "on-failure" starts it again).
+        // Any other code is a failed stop for what supervises the process (systemd marks the unit failed).
         Assert.That(world.Worker.ExitCode, Is.EqualTo(0), $"a clean exit\n{log[^Math.Min(3000, log.Length)..]}");
 
         await world.CrashAndRestartAsync();
