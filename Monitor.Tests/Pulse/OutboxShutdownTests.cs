@@ -45,6 +45,8 @@ public sealed class OutboxShutdownTests(string provider)
         Assert.That(atExit, Is.EqualTo(due),
             $"the batch in flight was finished (exit {world.Worker.ExitCode})\n{log[^Math.Min(6000, log.Length)..]}");
         Assert.That(world.Worker.Log, Does.Not.Contain("did not finish within"), "no watchdog kill");
+        // Any other code is a failed stop for what supervises the process (systemd marks the unit failed).
+        Assert.That(world.Worker.ExitCode, Is.EqualTo(0), $"a clean exit\n{log[^Math.Min(3000, log.Length)..]}");
 
         await world.CrashAndRestartAsync();
         await world.Worker.WaitForMetricsAsync(t => t.Contains("satisfaction_outbox_backlog 0"), TimeSpan.FromSeconds(30));

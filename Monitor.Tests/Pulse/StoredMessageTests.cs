@@ -1,9 +1,12 @@
 using System.Text;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using MimeKit;
 using Monitor.Core.Pulses;
 using Monitor.Core.Users;
 using Monitor.Probes.Pulse;
+using Monitor.Probes.Pulse.Channels;
 using Monitor.Worker.Pulse;
 
 namespace Monitor.Tests.Pulse;
@@ -151,6 +154,30 @@ public sealed class StoredMessageTests
         }
         Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(2.5)), "cut at the cancellation, not at the server's reply");
         Assert.That(delivered, Is.Empty);
+    }
+
+    // The container disposes the e-mail channel twice: once as itself and once as the IPulseChannel that AddPulseChannel
+    // forwards to it. The second disposal threw ObjectDisposedException (its connections' semaphore), so every SIGTERM after a
+    // send ended the worker with "Unhandled exception" and exit code 1 (bench/pulse/faults.sh).
+    [Test]
+    public async Task The_channel_registered_as_the_worker_registers_it_is_disposed_by_the_container_without_an_error()
+    {
+        using var sink = await SmtpSink.StartAsync();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Mail:Smtp:Host"] = "127.0.0.1",
+            ["Mail:Smtp:Port"] = sink.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Mail:Smtp:Security"] = "None",
+        }).Build();
+        var services = new ServiceCollection().AddSingleton<IConfiguration>(configuration);
+        services.AddPulseChannel<EmailChannel, MailOptions>();
+        var provider = services.BuildServiceProvider();
+        var delivered = new List<OutboxMessage>();
+        await provider.GetServices<IPulseChannel>().Single().DeliverAsync([new OutboxMessage(Guid.NewGuid(), Guid.NewGuid(), "email",
+            "x@example.com", PulseMail.Render(Composed("Pat Four", "en-GB"), From), 0)], delivered, default);
+        Assert.That(delivered, Has.Count.EqualTo(1), "a connection was opened");
+
+        await provider.DisposeAsync();
     }
 
     private sealed class DisposeOnce(Action dispose) : IDisposable

@@ -29,6 +29,7 @@ internal sealed class SmtpConnection(SmtpOptions smtp, TimeProvider time) : IAsy
     private SmtpClient? _client;
     private volatile Socket? _socket;
     private DateTimeOffset _lastUsed;
+    private int _disposed;
 
     /// <summary>How many connections were opened (for tests: one for many batches).</summary>
     public int Opened { get; private set; }
@@ -134,6 +135,9 @@ internal sealed class SmtpConnection(SmtpOptions smtp, TimeProvider time) : IAsy
 
     public async ValueTask DisposeAsync()
     {
+        // Once: the container disposes the e-mail channel, and so its connections, twice (as itself and as the IPulseChannel
+        // forwarded to it); the second time found the gate disposed and the worker's exit failed (exit code 1).
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         // A batch still sending at this point is past the host's shutdown limit: leave its connection to the process exit.
         if (!await _gate.WaitAsync(TimeSpan.FromSeconds(5))) return;
         try

@@ -7,7 +7,10 @@ single: POST /api/users/{id}/signals, one signal per request.  bulk: POST /api/s
 Prints signals/s and latency percentiles as JSON; with --log, one line per signal: source,status (what the
 client was told), so that a fault run can be compared with the database afterwards.
 """
-import argparse, asyncio, json, time, uuid
+import argparse, asyncio, json, os, sys, time, uuid
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from http1 import read_response  # noqa: E402
 
 
 async def connection(args, stop_at, stats, log, cid):
@@ -31,24 +34,7 @@ async def connection(args, stop_at, stats, log, cid):
         try:
             writer.write(head + body)
             await writer.drain()
-            status_line = await reader.readline()
-            length, chunked = 0, False
-            while (line := await reader.readline()) not in (b"\r\n", b""):
-                name, _, value = line.partition(b":")
-                if name.strip().lower() == b"content-length":
-                    length = int(value)
-                elif name.strip().lower() == b"transfer-encoding" and b"chunked" in value.lower():
-                    chunked = True
-            if chunked:
-                parts = []
-                while (size := int((await reader.readline()).split(b";")[0], 16)) > 0:
-                    parts.append(await reader.readexactly(size))
-                    await reader.readline()
-                await reader.readline()
-                payload = b"".join(parts)
-            else:
-                payload = await reader.readexactly(length) if length else b""
-            status = int(status_line.split()[1])
+            status, payload = await read_response(reader)
         except (ConnectionError, asyncio.IncompleteReadError, IndexError, ValueError):
             status, payload = 0, b""
             writer.close()
