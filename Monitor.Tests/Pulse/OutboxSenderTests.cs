@@ -36,3 +36,56 @@ public sealed class OutboxSenderTests
         Assert.That(await sender.DrainOnceAsync(default), Is.EqualTo(0), "and waits out its backoff");
     }
 }
+
+/// <summary>A store outage fails every poll of every send loop: the log gets a line now and then, not a stack trace each time.</summary>
+public sealed class OutboxOutageLogTests
+{
+    [Test]
+    public async Task An_unavailable_store_is_reported_in_one_line_without_a_stack_trace_however_often_the_loops_poll()
+    {
+        var store = new UnavailableOutbox();
+        var logger = new Monitor.Tests.Infrastructure.ListLogger<OutboxSender>();
+        var mail = new MailOptions { Outbox = { Connections = 2, PollInterval = TimeSpan.FromMilliseconds(5) } };
+        using var sender = new OutboxSender(store, new PulseChannels([], Options.Create(new PulseOptions())), Options.Create(mail),
+            new NodeIdentity("test"), TimeProvider.System, logger);
+
+        await sender.StartAsync(default);
+        var until = DateTime.UtcNow.AddSeconds(10);
+        while (store.Claims < 40 && DateTime.UtcNow < until) await Task.Delay(10);
+        await sender.StopAsync(default);
+
+        Assert.That(store.Claims, Is.GreaterThanOrEqualTo(40), "both loops kept polling through the outage");
+        List<string> lines;
+        List<Exception?> exceptions;
+        lock (logger.Lines) (lines, exceptions) = ([.. logger.Lines], [.. logger.Exceptions]);
+        var outage = lines.Select((line, i) => (line, i)).Where(l => l.line.Contains("Outbox:", StringComparison.Ordinal) &&
+                                                                      !l.line.StartsWith("Outbox sender started", StringComparison.Ordinal)).ToList();
+        Assert.That(outage, Has.Count.EqualTo(1), string.Join("\n", lines));
+        Assert.That(outage[0].line, Does.Contain("store is unavailable").And.Contain("SocketException"));
+        Assert.That(exceptions[outage[0].i], Is.Null, "no stack trace");
+    }
+
+    private sealed class UnavailableOutbox : Monitor.Core.Ports.IOutboxStore
+    {
+        private int _claims;
+        public int Claims => Volatile.Read(ref _claims);
+
+        public Task<IReadOnlyList<OutboxMessage>> ClaimAsync(string claimant, DateTimeOffset now, DateTimeOffset until, int limit,
+            CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _claims);
+            throw new System.Net.Sockets.SocketException((int)System.Net.Sockets.SocketError.ConnectionRefused);
+        }
+
+        public Task<int> RenewAsync(string claimant, DateTimeOffset until, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task<int> MarkSentAsync(string claimant, IReadOnlyCollection<OutboxMessage> sent, DateTimeOffset now,
+            CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task MarkFailedAsync(string claimant, IReadOnlyCollection<OutboxMessage> failed, DateTimeOffset nextAttempt, string error,
+            CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task ReleaseAsync(string claimant, IReadOnlyCollection<OutboxMessage> messages, CancellationToken cancellationToken) =>
+            throw new NotSupportedException();
+        public Task EnqueueAsync(IReadOnlyCollection<OutboxDraft> drafts, DateTimeOffset now, CancellationToken cancellationToken) =>
+            throw new NotSupportedException();
+        public Task<long> BacklogAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
+    }
+}

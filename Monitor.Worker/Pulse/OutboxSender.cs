@@ -4,6 +4,7 @@ using Monitor.Core.Pulses;
 using Monitor.Probes.Pulse.Channels;
 using Monitor.Worker.Exporter;
 using Monitor.Worker.Scheduling;
+using Monitor.Worker.Storage;
 using Polly;
 using Polly.Retry;
 
@@ -23,6 +24,9 @@ public sealed class OutboxSender(IOutboxStore outbox, PulseChannels channels, IO
     : BackgroundService
 {
     private readonly CancellationTokenSource _abort = new();
+
+    // A store outage fails every loop's every poll: one line now and then, without the stack, instead of one trace each time.
+    private readonly LogThrottle _unavailable = new(TimeSpan.FromSeconds(30));
 
     private OutboxOptions O => options.Value.Outbox;
 
@@ -66,6 +70,12 @@ public sealed class OutboxSender(IOutboxStore outbox, PulseChannels channels, IO
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {
                 break;
+            }
+            catch (Exception e) when (StoreFaults.IsUnavailable(e))
+            {
+                if (_unavailable.Due(out var times))
+                    logger.LogWarning("Outbox: the store is unavailable ({Reason}); {Count} attempt(s) to drain failed since the last report, retrying",
+                        StoreFaults.Reason(e), times);
             }
             catch (Exception e)
             {

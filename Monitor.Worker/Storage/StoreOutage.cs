@@ -16,9 +16,7 @@ namespace Monitor.Worker.Storage;
 /// </summary>
 public sealed class StoreOutageMiddleware(RequestDelegate next, ILogger<StoreOutageMiddleware> logger)
 {
-    private static readonly TimeSpan LogEvery = TimeSpan.FromSeconds(10);
-    private long _lastLogTicks;
-    private long _sinceLastLog;
+    private readonly LogThrottle _throttle = new(TimeSpan.FromSeconds(10));
 
     public async Task InvokeAsync(HttpContext context)
     {
@@ -61,12 +59,7 @@ public sealed class StoreOutageMiddleware(RequestDelegate next, ILogger<StoreOut
 
     private void Log(string surface, Exception e)
     {
-        var missed = Interlocked.Increment(ref _sinceLastLog);
-        var now = Environment.TickCount64;
-        var last = Interlocked.Read(ref _lastLogTicks);
-        if (last != 0 && now - last < LogEvery.TotalMilliseconds) return;
-        if (Interlocked.CompareExchange(ref _lastLogTicks, now, last) != last) return;
-        Interlocked.Exchange(ref _sinceLastLog, 0);
+        if (!_throttle.Due(out var missed)) return;
         logger.LogWarning("Store unavailable: {Count} request(s) answered 503 since the last report, the latest on {Surface} ({Reason})",
             missed, surface, StoreFaults.Reason(e));
     }
