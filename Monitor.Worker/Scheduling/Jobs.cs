@@ -15,9 +15,15 @@ namespace Monitor.Worker.Scheduling;
 public sealed class ProbeJob(ProbeCatalog catalog, JobRunRepository runs, NodeIdentity node, TimeProvider time,
     ILogger<ProbeJob> logger) : IJob
 {
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default)
+    public ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default) =>
+        new(RunAsync(context.JobDetail.Key.Name, cancellationToken));
+
+    /// <summary>
+    /// Runs the entry and records the run. Never throws but for cancellation: a store outage fails the run with one line
+    /// (no stack trace: it is a passing condition, docs/reliability.md), and a run that cannot be recorded is logged.
+    /// </summary>
+    public async Task RunAsync(string name, CancellationToken cancellationToken)
     {
-        var name = context.JobDetail.Key.Name;
         var startedAt = time.GetUtcNow();
         var watch = Stopwatch.StartNew();
         ProbeResult result;
@@ -27,13 +33,25 @@ public sealed class ProbeJob(ProbeCatalog catalog, JobRunRepository runs, NodeId
                 ? await work.RunAsync(cancellationToken)
                 : ProbeResult.Failed($"no scheduled work named '{name}'");
         }
+        catch (Exception e) when (StoreFaults.IsUnavailable(e) && !cancellationToken.IsCancellationRequested)
+        {
+            result = ProbeResult.Failed($"the store is unavailable ({StoreFaults.Reason(e)})");
+        }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             logger.LogError(e, "Job {Job} failed", name);
             result = ProbeResult.Failed(e.Message);
         }
         if (!result.Success) logger.LogWarning("Job {Job} failed: {Message}", name, result.Message);
-        await runs.RecordAsync(new JobRun(name, node.Id, startedAt, watch.Elapsed, result.Success, result.Message), CancellationToken.None);
+        try
+        {
+            await runs.RecordAsync(new JobRun(name, node.Id, startedAt, watch.Elapsed, result.Success, result.Message), CancellationToken.None);
+        }
+        catch (Exception e) when (StoreFaults.IsUnavailable(e))
+        {
+            // Quartz would log it as "Job threw an unhandled exception" with the stack; the run's outcome is in the line above.
+            logger.LogWarning("Job {Job}: its run could not be recorded, the store is unavailable ({Reason})", name, StoreFaults.Reason(e));
+        }
     }
 }
 
