@@ -14,6 +14,9 @@ namespace Monitor.Worker.UserDirectory;
 /// </summary>
 public sealed class CsvDirectorySource(IOptions<DirectoryOptions> options) : IUserDirectorySource
 {
+    /// <summary>The longest record read, in bytes of UTF-8.</summary>
+    internal const int MaxRecordBytes = 64 * 1024;
+
     private static readonly string[] Required = ["id", "email", "display_name", "department", "site"];
 
     // Invalid UTF-8 refuses the file: a replacement character in an id or address would import a person who
@@ -32,6 +35,10 @@ public sealed class CsvDirectorySource(IOptions<DirectoryOptions> options) : IUs
         {
             var before = new FileInfo(path);
             if (!before.Exists) return Refused(DirectoryRefusal.Unreadable, $"{path}: does not exist");
+            // A pipe or a device has no size: opening a FIFO waits for a writer for ever, and /dev/zero never ends (the
+            // reader grew to gigabytes). A link counts by what it finally names; a loop of links is unreadable below.
+            if ((before.LinkTarget is null ? before : before.ResolveLinkTarget(returnFinalTarget: true)) is not FileInfo { Length: > 0 })
+                return Refused(DirectoryRefusal.Unreadable, $"{path}: is empty or not a regular file (a pipe or a device); not read");
             DirectoryReadResult result;
             using (var reader = new StreamReader(path, StrictUtf8, detectEncodingFromByteOrderMarks: true))
                 result = await ParseAsync(reader, Path.GetFileName(path), cancellationToken);
@@ -66,6 +73,9 @@ public sealed class CsvDirectorySource(IOptions<DirectoryOptions> options) : IUs
         var options = new CsvReaderOptions
         {
             TrackLineNumbers = true,
+            // Every field is bounded (200 characters at most), so a row is well under this: a longer record, such as a
+            // file of one huge line or an unclosed quote near the start, is refused here instead of buffered whole.
+            MaxRecordSize = MaxRecordBytes,
             // A broken quote or a short row is reported and the file refused, never silently mended.
             MalformedData = CsvMalformedDataHandling.Skip,
             FieldCountMismatch = CsvFieldCountHandling.Skip,
