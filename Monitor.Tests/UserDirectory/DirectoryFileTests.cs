@@ -135,11 +135,7 @@ public sealed class DirectoryFileTests
     [TestCase("empty")]
     public async Task A_pipe_a_device_or_an_empty_file_is_refused_without_being_read(string kind)
     {
-        var dir = TestPaths.NewTempDir("sm-dir");
-        var path = Path.Combine(dir, "users.csv");
-        if (kind == "fifo") await RunAsync("mkfifo", path);
-        else if (kind == "empty") await File.WriteAllBytesAsync(path, []);
-        else File.CreateSymbolicLink(path, "/dev/zero");
+        var path = await TestPaths.SpecialFileAsync(kind, "users.csv");
         var read = Task.Run(() => Source(path).ReadAsync(default));
         try
         {
@@ -149,8 +145,7 @@ public sealed class DirectoryFileTests
         }
         finally
         {
-            // Unblock a read stuck on the FIFO (the test failed), so that no thread outlives it.
-            if (kind == "fifo" && !read.IsCompleted) await using (new FileStream(path, FileMode.Open, FileAccess.Write)) { }
+            if (kind == "fifo" && !read.IsCompleted) TestPaths.ReleaseFifo(path);
         }
     }
 
@@ -168,16 +163,9 @@ public sealed class DirectoryFileTests
     [Test]
     public async Task A_record_longer_than_the_limit_is_refused_before_it_is_buffered_whole()
     {
-        var line = $"u1,a@example.com,\"{new string('x', 4 * CsvDirectorySource.MaxRecordBytes)}\",Finance,Paris";
+        var line = $"u1,a@example.com,\"{new string('x', 4 * CsvInput.MaxRecordBytes)}\",Finance,Paris";
         var result = await Source(WriteFile(Encoding.UTF8.GetBytes(Header + "\n" + line + "\n"))).ReadAsync(default);
         Assert.That(result.Refusal, Is.EqualTo(DirectoryRefusal.BadRows));
         Assert.That(result.Errors.Single(), Does.StartWith("users.csv: malformed CSV:"));
-    }
-
-    private static async Task RunAsync(string program, params string[] args)
-    {
-        using var process = System.Diagnostics.Process.Start(program, args);
-        await process.WaitForExitAsync();
-        Assert.That(process.ExitCode, Is.Zero, program);
     }
 }

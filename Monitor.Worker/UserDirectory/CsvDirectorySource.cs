@@ -14,9 +14,6 @@ namespace Monitor.Worker.UserDirectory;
 /// </summary>
 public sealed class CsvDirectorySource(IOptions<DirectoryOptions> options) : IUserDirectorySource
 {
-    /// <summary>The longest record read, in bytes of UTF-8.</summary>
-    internal const int MaxRecordBytes = 64 * 1024;
-
     private static readonly string[] Required = ["id", "email", "display_name", "department", "site"];
 
     // Invalid UTF-8 refuses the file: a replacement character in an id or address would import a person who
@@ -35,10 +32,7 @@ public sealed class CsvDirectorySource(IOptions<DirectoryOptions> options) : IUs
         {
             var before = new FileInfo(path);
             if (!before.Exists) return Refused(DirectoryRefusal.Unreadable, $"{path}: does not exist");
-            // A pipe or a device has no size: opening a FIFO waits for a writer for ever, and /dev/zero never ends (the
-            // reader grew to gigabytes). A link counts by what it finally names; a loop of links is unreadable below.
-            if ((before.LinkTarget is null ? before : before.ResolveLinkTarget(returnFinalTarget: true)) is not FileInfo { Length: > 0 })
-                return Refused(DirectoryRefusal.Unreadable, $"{path}: is empty or not a regular file (a pipe or a device); not read");
+            if (CsvInput.NotARegularFile(path) is { } why) return Refused(DirectoryRefusal.Unreadable, $"{path}: {why}");
             DirectoryReadResult result;
             using (var reader = new StreamReader(path, StrictUtf8, detectEncodingFromByteOrderMarks: true))
                 result = await ParseAsync(reader, Path.GetFileName(path), cancellationToken);
@@ -70,17 +64,7 @@ public sealed class CsvDirectorySource(IOptions<DirectoryOptions> options) : IUs
         var users = new List<User>();
         var header = new HashSet<string>();
         var absent = new Dictionary<string, DateOnly>(StringComparer.Ordinal);
-        var options = new CsvReaderOptions
-        {
-            TrackLineNumbers = true,
-            // Every field is bounded (200 characters at most), so a row is well under this: a longer record, such as a
-            // file of one huge line or an unclosed quote near the start, is refused here instead of buffered whole.
-            MaxRecordSize = MaxRecordBytes,
-            // A broken quote or a short row is reported and the file refused, never silently mended.
-            MalformedData = CsvMalformedDataHandling.Skip,
-            FieldCountMismatch = CsvFieldCountHandling.Skip,
-            OnMalformedRecord = m => errors.Add($"{name} line {m.LineNumber}: malformed CSV ({m.Reason})"),
-        };
+        var options = CsvInput.Options(problem => errors.Add($"{name} {problem}"));
         await using var csv = CsvReader.Create(reader, options, leaveOpen: true);
         try
         {
