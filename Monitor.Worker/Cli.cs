@@ -57,7 +57,12 @@ public static class Cli
 
         var language = new Option<string>("--language") { DefaultValueFactory = _ => "en", Description = "The analyser's language." };
         var sentiment = new Command("sentiment", "Read one text per line on stdin, print one score in [-1, 1] per line.") { language };
-        sentiment.SetAction(parse => SentimentCli.Run(Console.In, Console.Out, parse.GetValue(language)!));
+        // stdin as a plain reader: Console.In takes a lock on each call, and the verb reads a character at a time.
+        sentiment.SetAction(parse =>
+        {
+            using var input = new StreamReader(Console.OpenStandardInput(), Console.InputEncoding);
+            return SentimentCli.Run(input, Console.Out, Console.Error, parse.GetValue(language)!);
+        });
         root.Subcommands.Add(sentiment);
 
         root.Subcommands.Add(EraseCommand());
