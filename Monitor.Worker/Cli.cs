@@ -43,13 +43,17 @@ public static class Cli
         health.SetAction(async (parse, ct) =>
         {
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(3) };
+            var target = parse.GetValue(url);
             try
             {
-                using var response = await http.GetAsync(parse.GetValue(url), ct);
+                using var response = await http.GetAsync(target, ct);
                 return response.IsSuccessStatusCode ? 0 : 1;
             }
-            catch (HttpRequestException)
+            // Unreachable, no answer within 3 s, or not an http(s) URL at all: one line, never a stack trace.
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or InvalidOperationException
+                                          or NotSupportedException or UriFormatException)
             {
+                Console.Error.WriteLine($"healthcheck: {target}: {(e is TaskCanceledException ? "no answer within 3 s" : e.Message)}");
                 return 1;
             }
         });
