@@ -43,13 +43,17 @@ public static class Cli
         health.SetAction(async (parse, ct) =>
         {
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(3) };
+            var target = parse.GetValue(url);
             try
             {
-                using var response = await http.GetAsync(parse.GetValue(url), ct);
+                using var response = await http.GetAsync(target, ct);
                 return response.IsSuccessStatusCode ? 0 : 1;
             }
-            catch (HttpRequestException)
+            // Unreachable, no answer within 3 s, or not an http(s) URL at all: one line, never a stack trace.
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or InvalidOperationException
+                                          or NotSupportedException or UriFormatException)
             {
+                Console.Error.WriteLine($"healthcheck: {target}: {(e is TaskCanceledException ? "no answer within 3 s" : e.Message)}");
                 return 1;
             }
         });
@@ -57,7 +61,12 @@ public static class Cli
 
         var language = new Option<string>("--language") { DefaultValueFactory = _ => "en", Description = "The analyser's language." };
         var sentiment = new Command("sentiment", "Read one text per line on stdin, print one score in [-1, 1] per line.") { language };
-        sentiment.SetAction(parse => SentimentCli.Run(Console.In, Console.Out, parse.GetValue(language)!));
+        // stdin as a plain reader: Console.In takes a lock on each call, and the verb reads a character at a time.
+        sentiment.SetAction(parse =>
+        {
+            using var input = new StreamReader(Console.OpenStandardInput(), Console.InputEncoding);
+            return SentimentCli.Run(input, Console.Out, Console.Error, parse.GetValue(language)!);
+        });
         root.Subcommands.Add(sentiment);
 
         root.Subcommands.Add(EraseCommand());

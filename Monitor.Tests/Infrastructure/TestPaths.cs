@@ -18,6 +18,40 @@ public static class TestPaths
         return dir;
     }
 
+    /// <summary>
+    /// A file named <paramref name="name"/> in a new folder that is not a regular file: a FIFO (<c>mkfifo</c>), a link to
+    /// /dev/zero, or empty. Reading either of the first two never ends unless it is refused before it is opened.
+    /// </summary>
+    public static async Task<string> SpecialFileAsync(string kind, string name)
+    {
+        var path = Path.Combine(NewTempDir("sm-special"), name);
+        switch (kind)
+        {
+            case "fifo":
+                using (var process = System.Diagnostics.Process.Start("mkfifo", [path]))
+                {
+                    await process.WaitForExitAsync();
+                    if (process.ExitCode != 0) throw new InvalidOperationException($"mkfifo exited {process.ExitCode}");
+                }
+                break;
+            case "link to /dev/zero":
+                File.CreateSymbolicLink(path, "/dev/zero");
+                break;
+            case "empty":
+                await File.WriteAllBytesAsync(path, []);
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(kind), kind, null);
+        }
+        return path;
+    }
+
+    /// <summary>Opens and closes a FIFO for writing, which lets a reader stuck in its open() go on.</summary>
+    public static void ReleaseFifo(string path)
+    {
+        using (new FileStream(path, FileMode.Open, FileAccess.Write)) { }
+    }
+
     private static readonly HashSet<int> Given = [];
 
     /// <summary>

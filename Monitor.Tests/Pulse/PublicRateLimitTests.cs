@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Monitor.Probes.Pulse;
 using Monitor.Tests.Infrastructure;
 
 namespace Monitor.Tests.Pulse;
@@ -13,12 +14,13 @@ public sealed class PublicRateLimitTests
 {
     private const int ClientPermits = 5;
     private const int TokenPermits = 3;
+    private const string SigningKey = "a-signing-key-long-enough-0123456789";
     private WorkerProcess _worker = null!;
 
     [OneTimeSetUp]
     public async Task Start() => _worker = await WorkerProcess.StartAsync(new Dictionary<string, string>
     {
-        ["Pulse:SigningKeys:0"] = "a-signing-key-long-enough-0123456789",
+        ["Pulse:SigningKeys:0"] = SigningKey,
         ["Pulse:PublicBaseUrl"] = "http://127.0.0.1:8080",
         ["Mail:PickupDirectory"] = TestPaths.NewTempDir("sm-pickup"),
         // Windows far longer than the test, so no window replenishes under it.
@@ -67,15 +69,27 @@ public sealed class PublicRateLimitTests
             Assert.That((await other.GetAsync("/p/another-token")).StatusCode, Is.Not.EqualTo(HttpStatusCode.TooManyRequests),
                 "another client still passes");
 
-        // One token from many clients: the token's own limit, though no client is near its own.
+        // One signed token from many clients: the token's own limit, though no client is near its own.
+        var leaked = new PulseTokenCodec([SigningKey]).Sign(
+            new PulseToken(TokenPurpose.Answer, Guid.NewGuid(), "u001", 0, 1, DateTimeOffset.UtcNow.AddDays(1)));
         var tokenStatuses = new List<HttpStatusCode>();
         for (var i = 0; i < TokenPermits + 1; i++)
         {
             using var client = From($"127.0.0.{20 + i}");
-            tokenStatuses.Add((await client.GetAsync("/p/one-leaked-token")).StatusCode);
+            tokenStatuses.Add((await client.GetAsync($"/p/{leaked}")).StatusCode);
         }
         Assert.That(tokenStatuses.Take(TokenPermits), Has.None.EqualTo(HttpStatusCode.TooManyRequests));
         Assert.That(tokenStatuses[^1], Is.EqualTo(HttpStatusCode.TooManyRequests), "the token's limit");
+
+        // A forged token gets no partition of its own (one per forged token of up to 8 KB let a flood from many addresses
+        // hold ~100 MB per 6,000 requests): from many clients it is a 404 each time, never the token's 429.
+        var forgedStatuses = new List<HttpStatusCode>();
+        for (var i = 0; i < TokenPermits + 2; i++)
+        {
+            using var client = From($"127.0.0.{40 + i}");
+            forgedStatuses.Add((await client.GetAsync($"/p/{new string('f', 4000)}")).StatusCode);
+        }
+        Assert.That(forgedStatuses, Has.All.EqualTo(HttpStatusCode.NotFound));
 
         // The internal listener, from the same address family and far over both limits, is not limited.
         for (var i = 0; i < ClientPermits * 4; i++)

@@ -52,4 +52,29 @@ public sealed class SentimentCliTests
         Assert.That(double.Parse(lines[0], System.Globalization.CultureInfo.InvariantCulture), Is.Positive);
         Assert.That(lines[0], Is.EqualTo(lines[1]));
     }
+
+    // `sentiment < /dev/zero` read one endless line: 8 GB in 11 s, then the process died.
+    [Test]
+    public void A_line_longer_than_the_bound_stops_the_run_with_an_error_after_the_lines_before_it()
+    {
+        using var input = new StringReader($"thanks, works now\r\n{new string('\0', SentimentCli.MaxLineChars + 1)}\nnever read\n");
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var exit = SentimentCli.Run(input, output, error, "en");
+
+        Assert.That(exit, Is.EqualTo(1));
+        Assert.That(output.ToString(), Does.Match(@"^0\.\d{4}\n$"));
+        Assert.That(error.ToString(), Is.EqualTo($"sentiment: line 2 is longer than {SentimentCli.MaxLineChars} characters; nothing more was read{Environment.NewLine}"));
+    }
+
+    [Test]
+    public void A_line_of_exactly_the_bound_and_a_last_line_without_an_end_are_scored()
+    {
+        using var input = new StringReader($"{new string('a', SentimentCli.MaxLineChars)}\r\rlast");
+        using var output = new StringWriter();
+
+        Assert.That(SentimentCli.Run(input, output, TextWriter.Null, "en"), Is.Zero);
+        Assert.That(output.ToString().Split('\n'), Has.Length.EqualTo(4));
+    }
 }

@@ -127,4 +127,45 @@ public sealed class DirectoryFileTests
             new DirectoryOptions { CsvPath = TestPaths.Samples("users.csv"), MaxRemovalShare = share });
         Assert.That(validation.FailureMessage, Does.Contain("Directory:MaxRemovalShare must be between 0 and 1"));
     }
+
+    // A pipe, a device or a link to one would block the directory job for ever (a FIFO's open waits for a writer)
+    // or grow it without end (/dev/zero held 4.8 GB after a minute): each is refused without being read.
+    [TestCase("fifo")]
+    [TestCase("link to /dev/zero")]
+    [TestCase("empty")]
+    public async Task A_pipe_a_device_or_an_empty_file_is_refused_without_being_read(string kind)
+    {
+        var path = await TestPaths.SpecialFileAsync(kind, "users.csv");
+        var read = Task.Run(() => Source(path).ReadAsync(default));
+        try
+        {
+            var result = await read.WaitAsync(TimeSpan.FromSeconds(5));
+            Assert.That(result.Refusal, Is.EqualTo(DirectoryRefusal.Unreadable));
+            Assert.That(result.Errors.Single(), Does.EndWith("is empty or not a regular file (a pipe or a device); not read"));
+        }
+        finally
+        {
+            if (kind == "fifo" && !read.IsCompleted) TestPaths.ReleaseFifo(path);
+        }
+    }
+
+    [Test]
+    public async Task A_loop_of_links_is_refused_as_unreadable()
+    {
+        var dir = TestPaths.NewTempDir("sm-dir");
+        File.CreateSymbolicLink(Path.Combine(dir, "a.csv"), Path.Combine(dir, "users.csv"));
+        File.CreateSymbolicLink(Path.Combine(dir, "users.csv"), Path.Combine(dir, "a.csv"));
+        var result = await Source(Path.Combine(dir, "users.csv")).ReadAsync(default);
+        Assert.That(result.Refusal, Is.EqualTo(DirectoryRefusal.Unreadable));
+        Assert.That(result.Errors.Single(), Does.Contain("cannot be read"));
+    }
+
+    [Test]
+    public async Task A_record_longer_than_the_limit_is_refused_before_it_is_buffered_whole()
+    {
+        var line = $"u1,a@example.com,\"{new string('x', 4 * CsvInput.MaxRecordBytes)}\",Finance,Paris";
+        var result = await Source(WriteFile(Encoding.UTF8.GetBytes(Header + "\n" + line + "\n"))).ReadAsync(default);
+        Assert.That(result.Refusal, Is.EqualTo(DirectoryRefusal.BadRows));
+        Assert.That(result.Errors.Single(), Does.StartWith("users.csv: malformed CSV:"));
+    }
 }

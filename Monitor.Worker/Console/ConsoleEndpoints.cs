@@ -45,7 +45,7 @@ internal static class ConsoleEndpoints
             logger.LogInformation("Console: '{User}' signed in with the local account", account.UserName);
             return Results.SignIn(ConsoleRoles.Principal(account.UserName, ConsoleRoles.Staff, "local"),
                 new AuthenticationProperties { RedirectUri = SafeReturnUrl(returnUrl) }, ConsoleExtensions.CookieScheme);
-        });
+        }).RequireRateLimiting(SignInLimit.Policy);
 
         console.MapGet("/setup", (string? token, HttpContext http, IAntiforgery antiforgery, LocalAccount account) =>
             account.LinkValid(token)

@@ -71,6 +71,8 @@ public static class ConsoleExtensions
             // Privacy:Mode anonymous: nobody sees individuals, so nobody passes the Staff policy (IndividualsVisibleHandler).
             .AddPolicy(ConsoleRoles.StaffPolicy, p => p.RequireRole(ConsoleRoles.Staff).AddRequirements(new IndividualsVisible()))
             .AddPolicy(ConsoleRoles.ViewerPolicy, p => p.RequireRole(ConsoleRoles.Staff, ConsoleRoles.Viewer));
+        services.AddOptions<Microsoft.AspNetCore.RateLimiting.RateLimiterOptions>()
+            .Configure(o => o.AddPolicy<string, SignInLimit>(SignInLimit.Policy));
         services.AddAntiforgery(o =>
         {
             o.Cookie.Name = "monitor-console-af";

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Monitor.Worker.UserDirectory;
 
 namespace Monitor.Worker.Dependencies;
 
@@ -30,6 +31,15 @@ internal sealed class DependenciesOptionsValidator : IValidateOptions<Dependenci
             return ValidateOptionsResult.Fail($"{key} is blank: leave it out, or name the CSV file.");
         if (!File.Exists(o.MappingFile))
             return ValidateOptionsResult.Fail($"{key} names '{Path.GetFullPath(o.MappingFile)}', which does not exist or is a folder.");
+        try
+        {
+            if (CsvInput.NotARegularFile(o.MappingFile) is { } why)
+                return ValidateOptionsResult.Fail($"{key} names '{Path.GetFullPath(o.MappingFile)}', which {why}.");
+        }
+        catch (IOException e)
+        {
+            return ValidateOptionsResult.Fail($"{key} names '{Path.GetFullPath(o.MappingFile)}', which cannot be read: {e.Message}");
+        }
         var (_, problems) = DependencyMapping.Load(o.MappingFile);
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems.Select(p => $"{key}: {p}"));
     }

@@ -1,6 +1,7 @@
 using CsvHelper;
 using Microsoft.Extensions.Options;
 using Monitor.Core.Dependencies;
+using Monitor.Worker.UserDirectory;
 
 namespace Monitor.Worker.Dependencies;
 
@@ -27,13 +28,7 @@ public sealed class DependencyMapping(IOptions<DependenciesOptions> options)
     {
         var problems = new List<string>();
         var edges = new List<(string, string)>();
-        var options = new CsvReaderOptions
-        {
-            TrackLineNumbers = true,
-            MalformedData = CsvMalformedDataHandling.Skip,
-            FieldCountMismatch = CsvFieldCountHandling.Skip,
-            OnMalformedRecord = m => problems.Add($"{name} line {m.LineNumber}: malformed CSV ({m.Reason})"),
-        };
+        var options = CsvInput.Options(problem => problems.Add($"{name} {problem}"));
         using var csv = CsvReader.Create(reader, options, leaveOpen: true);
         try
         {

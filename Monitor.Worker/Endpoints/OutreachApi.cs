@@ -110,28 +110,15 @@ public static class OutreachApi
 /// <summary>The "who to visit" list as CSV (spreadsheet-safe: cells that start like a formula are quoted with a leading ').</summary>
 public static class OutreachCsv
 {
-    public static string Render(IEnumerable<OutreachLine> lines)
-    {
-        var csv = new StringBuilder("user_id,display_name,department,site,reason,since,explanation\n");
-        foreach (var l in lines)
-        {
-            csv.AppendJoin(',', new[]
+    public static string Render(IEnumerable<OutreachLine> lines) =>
+        SpreadsheetCsv.Write(["user_id", "display_name", "department", "site", "reason", "since", "explanation"],
+            lines.Select(l => new[]
             {
-                l.User.Id, l.User.DisplayName, l.User.Department, l.User.Site, Reason(l.Reason),
-                VisitRepository.Iso(l.Since) ?? "", l.Explanation,
-            }.Select(Cell)).Append('\n');
-        }
-        return csv.ToString();
-    }
+                l.User.Id, l.User.DisplayName, l.User.Department, l.User.Site, Reason(l.Reason), VisitRepository.Iso(l.Since), l.Explanation,
+            }), newLine: "\n");
 
     public static IResult Result(IEnumerable<OutreachLine> lines) =>
         Results.File(Encoding.UTF8.GetBytes(Render(lines)), "text/csv; charset=utf-8", "outreach.csv");
 
     public static string Reason(OutreachReason r) => JsonNamingPolicy.SnakeCaseLower.ConvertName(r.ToString());
-
-    private static string Cell(string value)
-    {
-        if (value.Length > 0 && "=+-@\t\r".Contains(value[0], StringComparison.Ordinal)) value = "'" + value;
-        return value.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? $"\"{value.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : value;
-    }
 }

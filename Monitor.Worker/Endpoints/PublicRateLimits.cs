@@ -3,13 +3,15 @@ using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 using Monitor.Probes;
+using Monitor.Probes.Pulse;
 using Prometheus;
 
 namespace Monitor.Worker.Endpoints;
 
 /// <summary>
 /// ASP.NET Core's rate limiter on the public listener only: a fixed window per client address, then one per pulse
-/// token named in the path (so forged or leaked links cannot be hammered from many clients). Endpoints of the
+/// token named in the path that this worker signed (so leaked links cannot be hammered from many clients; a forged
+/// token is only a 404 and gets no partition of its own). Endpoints of the
 /// internal listener, /metrics included, get no limiter. A refusal is 429 with <c>Retry-After</c>, counted in
 /// <c>satisfaction_public_requests_refused_total{reason}</c> and logged at most once a minute.
 /// </summary>
@@ -44,7 +46,7 @@ public static class PublicRateLimits
                         IsPublic(c, internalPort) ? c.Connection.RemoteIpAddress?.ToString() ?? "unknown" : NoLimit,
                         o.ClientPermits, o.ClientWindow)), ClientLimited),
                     new Tagged(PartitionedRateLimiter.Create<HttpContext, string>(c => Window(
-                        IsPublic(c, internalPort) ? c.GetRouteValue("token") as string ?? NoLimit : NoLimit,
+                        IsPublic(c, internalPort) ? SignedToken(c) ?? NoLimit : NoLimit,
                         o.TokenPermits, o.TokenWindow)), TokenLimited));
                 limiter.OnRejected = OnRejectedAsync;
             });
@@ -57,6 +59,17 @@ public static class PublicRateLimits
     private static bool IsPublic(HttpContext c, int internalPort) =>
         c.Connection.LocalPort != internalPort &&
         c.GetEndpoint()?.Metadata.GetMetadata<ListenerMetadata>()?.Listener == Listener.Public;
+
+    // Only a token this worker signed (expired or not) gets a partition of its own. A forged one is answered 404 at any
+    // rate and stays under its client's limit; a partition per forged token (the path's up to 8 KB, kept a window
+    // long) let a flood from a few hundred addresses hold about 100 MB for every 6,000 requests.
+    private static string? SignedToken(HttpContext c) =>
+        c.GetRouteValue("token") is string { Length: > 0 } token &&
+        c.RequestServices.GetRequiredService<IOptions<PulseOptions>>().Value.CanSign &&
+        c.RequestServices.GetRequiredService<PulseTokenCodec>()
+            .Verify(token, c.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow(), out _) != TokenVerdict.Malformed
+            ? token
+            : null;
 
     private static RateLimitPartition<string> Window(string key, int permits, TimeSpan window) =>
         key.Length == 0

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using Monitor.Core.Ports;
 using Monitor.Worker.Endpoints;
@@ -48,22 +49,7 @@ public static class PrivacyApi
 /// <summary>The audit log as CSV, safe to open in a spreadsheet.</summary>
 internal static class AuditCsv
 {
-    public static string Write(IEnumerable<AuditEntry> entries)
-    {
-        var csv = new StringBuilder("at,actor,action,subject_user_id,detail\r\n");
-        foreach (var e in entries)
-        {
-            csv.Append(Field(e.At.ToString("O"))).Append(',').Append(Field(e.Actor)).Append(',').Append(Field(e.Action)).Append(',')
-                .Append(Field(e.SubjectUserId)).Append(',').Append(Field(e.Detail)).Append("\r\n");
-        }
-        return csv.ToString();
-    }
-
-    // Quoted when needed; a leading =, +, - or @ is defused, or a spreadsheet would run it as a formula.
-    private static string Field(string? value)
-    {
-        var v = value ?? "";
-        if (v.Length > 0 && "=+-@\t\r".Contains(v[0], StringComparison.Ordinal)) v = "'" + v;
-        return v.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + v.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : v;
-    }
+    public static string Write(IEnumerable<AuditEntry> entries) =>
+        SpreadsheetCsv.Write(["at", "actor", "action", "subject_user_id", "detail"],
+            entries.Select(e => new[] { e.At.ToString("O", CultureInfo.InvariantCulture), e.Actor, e.Action, e.SubjectUserId, e.Detail }));
 }

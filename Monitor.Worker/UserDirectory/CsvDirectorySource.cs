@@ -32,6 +32,7 @@ public sealed class CsvDirectorySource(IOptions<DirectoryOptions> options) : IUs
         {
             var before = new FileInfo(path);
             if (!before.Exists) return Refused(DirectoryRefusal.Unreadable, $"{path}: does not exist");
+            if (CsvInput.NotARegularFile(path) is { } why) return Refused(DirectoryRefusal.Unreadable, $"{path}: {why}");
             DirectoryReadResult result;
             using (var reader = new StreamReader(path, StrictUtf8, detectEncodingFromByteOrderMarks: true))
                 result = await ParseAsync(reader, Path.GetFileName(path), cancellationToken);
@@ -63,14 +64,7 @@ public sealed class CsvDirectorySource(IOptions<DirectoryOptions> options) : IUs
         var users = new List<User>();
         var header = new HashSet<string>();
         var absent = new Dictionary<string, DateOnly>(StringComparer.Ordinal);
-        var options = new CsvReaderOptions
-        {
-            TrackLineNumbers = true,
-            // A broken quote or a short row is reported and the file refused, never silently mended.
-            MalformedData = CsvMalformedDataHandling.Skip,
-            FieldCountMismatch = CsvFieldCountHandling.Skip,
-            OnMalformedRecord = m => errors.Add($"{name} line {m.LineNumber}: malformed CSV ({m.Reason})"),
-        };
+        var options = CsvInput.Options(problem => errors.Add($"{name} {problem}"));
         await using var csv = CsvReader.Create(reader, options, leaveOpen: true);
         try
         {
