@@ -179,7 +179,7 @@ internal sealed class EvaluationOptionsValidator : IValidateOptions<EvaluationOp
 {
     public ValidateOptionsResult Validate(string? name, EvaluationOptions options)
     {
-        var failures = options.Validate().ToList();
+        var failures = options.Validate((list, i) => ValidatedOptions.ElementKey(options, list, i)).ToList();
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }
