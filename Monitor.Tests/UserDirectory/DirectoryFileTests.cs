@@ -98,10 +98,32 @@ public sealed class DirectoryFileTests
         var folder = TestPaths.NewTempDir("sm-dir");
         var result = await Source(folder).ReadAsync(default);
         Assert.That(result.Refusal, Is.EqualTo(DirectoryRefusal.Unreadable));
-        Assert.That(result.Errors.Single(), Does.Contain("is a folder; Directory:CsvPath must name the CSV file"));
+        Assert.That(result.Errors.Single(), Does.Contain("is a folder, not a CSV file; Directory:CsvPath must name the CSV file"));
 
         var validation = new DirectoryOptionsValidator().Validate(null, new DirectoryOptions { CsvPath = folder });
         Assert.That(validation.FailureMessage, Does.Contain("Directory:CsvPath").And.Contain("which is a folder, not a CSV file"));
+    }
+
+    [Test]
+    public async Task A_fifo_or_a_device_in_the_files_place_is_refused_at_start_and_at_each_read_without_waiting()
+    {
+        // Opening a FIFO waits for a writer: a directory export replaced by one hung every later sync (and the worker's start).
+        var fifo = Path.Combine(TestPaths.NewTempDir("sm-dir"), "users.csv");
+        var (code, output) = await ProcessRunner.RunAsync("mkfifo", [fifo]);
+        Assert.That(code, Is.EqualTo(0), output);
+        foreach (var path in new[] { fifo, "/dev/null", "/dev/zero" })
+        {
+            // On a thread of its own: the open that waits does so before the read's first await.
+            var result = await Task.Run(() => Source(path).ReadAsync(default)).WaitAsync(TimeSpan.FromSeconds(5));
+            Assert.That(result.Ok, Is.False, path);
+            Assert.That(result.Refusal, Is.EqualTo(DirectoryRefusal.InvalidFile), path);
+            Assert.That(result.Errors.Single(), Is.EqualTo(
+                $"{path}: is empty or not a regular file (a FIFO, a device, a socket); Directory:CsvPath must name the CSV file"));
+
+            var validation = new DirectoryOptionsValidator().Validate(null, new DirectoryOptions { CsvPath = path });
+            Assert.That(validation.FailureMessage,
+                Does.Contain($"Directory:CsvPath names '{path}', which is empty or not a regular file (a FIFO, a device, a socket)."));
+        }
     }
 
     [Test]

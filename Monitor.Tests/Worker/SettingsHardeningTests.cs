@@ -98,6 +98,7 @@ public sealed class SettingsHardeningTests
     [TestCase(Oidc + "|Console__Oidc__StaffRoles__1= ", "Console:Oidc:StaffRoles:1 is empty")]
     [TestCase(Oidc + "|Console__Oidc__ViewerRoles__7= ", "Console:Oidc:ViewerRoles:7 is empty")]
     [TestCase(Oidc + "|Console__Oidc__Scopes__2=two words", "Console:Oidc:Scopes:2 must be a single word without spaces")]
+    [TestCase("Directory__CsvPath=/dev/null", "Directory:CsvPath names '/dev/null', which is empty or not a regular file")]
     [TestCase("Evaluation__HalfLife=10000.00:00:00", "Evaluation:HalfLife must be positive and at most 3650.00:00:00")]
     public async Task A_wrong_setting_stops_the_worker_with_exit_2_naming_the_key(string settings, string message)
     {
@@ -126,6 +127,18 @@ public sealed class SettingsHardeningTests
             ["Pulse:SigningKeys:0"] = "  a-signing-key-long-enough-0123456789  ",
         });
         Assert.That(worker.HasExited, Is.False, worker.Log);
+    }
+
+    [Test]
+    public async Task A_fifo_as_the_directory_file_is_exit_2_naming_the_key()
+    {
+        // It started, and its first directory sync waited for a writer forever.
+        var fifo = Path.Combine(TestPaths.NewTempDir("sm-fifo"), "users.csv");
+        var (made, output) = await ProcessRunner.RunAsync("mkfifo", [fifo]);
+        Assert.That(made, Is.EqualTo(0), output);
+        var env = Environment();
+        env["Directory__CsvPath"] = fifo;
+        await AssertRefusedAsync(env, $"Directory:CsvPath names '{fifo}', which is empty or not a regular file");
     }
 
     [Test]
