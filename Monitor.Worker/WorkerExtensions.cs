@@ -115,6 +115,7 @@ public static class WorkerExtensions
         app.UseAdminApiKey();
         app.UseAdminProblemDetails();
         app.UsePublicFormErrors();
+        app.UseNulInputRefusal();
         app.UsePrivacy();
         MonitorMetrics.InitialiseKnownSeries(app.Services.GetRequiredService<ProbeCatalog>().Names);
         app.MapMonitorMetrics().OnListener(Listener.Internal);
