@@ -34,6 +34,9 @@ public sealed class EvaluationOptions
     /// <summary>The longest <see cref="HalfLife"/>: beyond ten years a signal never loses weight (and Retention:Signals is at most that).</summary>
     public static readonly TimeSpan MaxHalfLife = TimeSpan.FromDays(3650);
 
+    /// <summary>How many half-lives <see cref="Window"/> may span at most.</summary>
+    public const int MaxHalfLivesPerWindow = 500;
+
     /// <summary>
     /// Every problem with these options, each naming its configuration key. <paramref name="elementKey"/> names a list's
     /// element as configured (list key, index); without it, by the index.
@@ -46,6 +49,11 @@ public sealed class EvaluationOptions
             yield return $"{s}:{nameof(Interval)} must be between 00:00:01 and 1.00:00:00 (got {Interval}).";
         if (HalfLife <= TimeSpan.Zero || HalfLife > MaxHalfLife)
             yield return $"{s}:{nameof(HalfLife)} must be positive and at most {MaxHalfLife} (got {HalfLife}).";
+        // The mean weighs signals relative to the oldest one in the window (2^(age / half-life)): over more than about 1,000
+        // half-lives that is infinite and the score NaN (a half-life of an hour over 90 days). 500 leaves room for the sums.
+        else if (Window > TimeSpan.Zero && HalfLife < Window / MaxHalfLivesPerWindow)
+            yield return $"{s}:{nameof(HalfLife)} must be at least {s}:{nameof(Window)} / {MaxHalfLivesPerWindow} " +
+                         $"({Window / MaxHalfLivesPerWindow}; got {HalfLife}), or the score of old and new signals overflows.";
         if (Window <= TimeSpan.Zero)
             yield return $"{s}:{nameof(Window)} must be positive (got {Window}).";
         if (StaleAfter <= TimeSpan.Zero || StaleAfter > Window)
