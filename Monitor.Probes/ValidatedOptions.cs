@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Reflection;
+using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -62,9 +63,25 @@ public static class ValidatedOptions
         return options;
     }
 
+    // The configuration each options object was bound from, so that a validator can name a list's element by its key.
+    private static readonly ConditionalWeakTable<object, IConfiguration> BoundFrom = new();
+
+    /// <summary>
+    /// The configuration key of element <paramref name="index"/> of the list at <paramref name="listKey"/> (a full path,
+    /// <c>Pulse:SigningKeys</c>) as <paramref name="options"/> was bound. The binder packs a list's elements in key order,
+    /// so the index alone is not the key: <c>Pulse:SigningKeys:1</c> set alone is element 0. Options not bound from
+    /// configuration (built in code) are named by the index.
+    /// </summary>
+    public static string ElementKey(object options, string listKey, int index) =>
+        BoundFrom.TryGetValue(options, out var configuration) &&
+        configuration.GetSection(listKey).GetChildren().ElementAtOrDefault(index) is { } element
+            ? element.Path
+            : $"{listKey}:{index}";
+
     private static void BindStrictly<TOptions>(IConfiguration configuration, string section, TOptions options)
         where TOptions : class
     {
+        BoundFrom.AddOrUpdate(options, configuration);
         try
         {
             configuration.GetSection(section).Bind(options, b => b.ErrorOnUnknownConfiguration = true);

@@ -115,6 +115,7 @@ public static class WorkerExtensions
         app.UseAdminApiKey();
         app.UseAdminProblemDetails();
         app.UsePublicFormErrors();
+        app.UseNulInputRefusal();
         app.UsePrivacy();
         MonitorMetrics.InitialiseKnownSeries(app.Services.GetRequiredService<ProbeCatalog>().Names);
         app.MapMonitorMetrics().OnListener(Listener.Internal);
@@ -179,7 +180,7 @@ internal sealed class EvaluationOptionsValidator : IValidateOptions<EvaluationOp
 {
     public ValidateOptionsResult Validate(string? name, EvaluationOptions options)
     {
-        var failures = options.Validate().ToList();
+        var failures = options.Validate((list, i) => ValidatedOptions.ElementKey(options, list, i)).ToList();
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -31,14 +31,29 @@ public sealed class EvaluationOptions
 
     public FlappingOptions Flapping { get; set; } = new();
 
-    /// <summary>Every problem with these options, each naming its configuration key.</summary>
-    public IEnumerable<string> Validate()
+    /// <summary>The longest <see cref="HalfLife"/>: beyond ten years a signal never loses weight (and Retention:Signals is at most that).</summary>
+    public static readonly TimeSpan MaxHalfLife = TimeSpan.FromDays(3650);
+
+    /// <summary>How many half-lives <see cref="Window"/> may span at most.</summary>
+    public const int MaxHalfLivesPerWindow = 500;
+
+    /// <summary>
+    /// Every problem with these options, each naming its configuration key. <paramref name="elementKey"/> names a list's
+    /// element as configured (list key, index); without it, by the index.
+    /// </summary>
+    public IEnumerable<string> Validate(Func<string, int, string>? elementKey = null)
     {
         const string s = Section;
+        elementKey ??= (list, i) => $"{list}:{i}";
         if (Interval < TimeSpan.FromSeconds(1) || Interval > TimeSpan.FromHours(24))
             yield return $"{s}:{nameof(Interval)} must be between 00:00:01 and 1.00:00:00 (got {Interval}).";
-        if (HalfLife <= TimeSpan.Zero)
-            yield return $"{s}:{nameof(HalfLife)} must be positive (got {HalfLife}).";
+        if (HalfLife <= TimeSpan.Zero || HalfLife > MaxHalfLife)
+            yield return $"{s}:{nameof(HalfLife)} must be positive and at most {MaxHalfLife} (got {HalfLife}).";
+        // The mean weighs signals relative to the oldest one in the window (2^(age / half-life)): over more than about 1,000
+        // half-lives that is infinite and the score NaN (a half-life of an hour over 90 days). 500 leaves room for the sums.
+        else if (Window > TimeSpan.Zero && HalfLife < Window / MaxHalfLivesPerWindow)
+            yield return $"{s}:{nameof(HalfLife)} must be at least {s}:{nameof(Window)} / {MaxHalfLivesPerWindow} " +
+                         $"({Window / MaxHalfLivesPerWindow}; got {HalfLife}), or the score of old and new signals overflows.";
         if (Window <= TimeSpan.Zero)
             yield return $"{s}:{nameof(Window)} must be positive (got {Window}).";
         if (StaleAfter <= TimeSpan.Zero || StaleAfter > Window)
@@ -46,7 +61,7 @@ public sealed class EvaluationOptions
         if (SoftAttempts is < 1 or > 20)
             yield return $"{s}:{nameof(SoftAttempts)} must be between 1 and 20 (got {SoftAttempts}).";
         foreach (var e in Thresholds.Validate($"{s}:{nameof(Thresholds)}")) yield return e;
-        foreach (var e in HardSignal.Validate($"{s}:{nameof(HardSignal)}")) yield return e;
+        foreach (var e in HardSignal.Validate($"{s}:{nameof(HardSignal)}", elementKey)) yield return e;
         foreach (var e in Flapping.Validate($"{s}:{nameof(Flapping)}")) yield return e;
     }
 }
@@ -107,12 +122,15 @@ public sealed class HardSignalOptions
 
     public bool IsHard(Signal signal) => signal.Score <= AtOrBelow && EffectiveKinds.Contains(signal.Kind);
 
-    internal IEnumerable<string> Validate(string key)
+    internal IEnumerable<string> Validate(string key, Func<string, int, string> elementKey)
     {
         if (AtOrBelow is < -1 or > 0 || double.IsNaN(AtOrBelow))
             yield return $"{key}:{nameof(AtOrBelow)} must be between -1 and 0 (got {AtOrBelow}).";
-        foreach (var kind in Kinds.Where(k => !SignalKinds.IsValid(k)))
-            yield return $"{key}:{nameof(Kinds)} has '{kind}', which is not a signal kind.";
+        for (var i = 0; i < Kinds.Length; i++)
+        {
+            if (!SignalKinds.IsValid(Kinds[i]))
+                yield return $"{elementKey($"{key}:{nameof(Kinds)}", i)} is '{Kinds[i]}', which is not a signal kind.";
+        }
     }
 }
 

@@ -123,14 +123,18 @@ public sealed class PulseOptionsValidator : IValidateOptions<PulseOptions>
         {
             // Blanks and padding are not secret: count what is left without them.
             if (o.SigningKeys[i]?.Trim() is not { Length: >= 32 })
-                failures.Add($"{s}:{nameof(o.SigningKeys)}:{i} must be at least 32 characters other than spaces (a random secret; rotate by putting a new key first).");
+                failures.Add($"{ValidatedOptions.ElementKey(o, $"{s}:{nameof(o.SigningKeys)}", i)} must be at least 32 characters other than spaces (a random secret; rotate by putting a new key first).");
         }
         Positive(o.LinkValidity, nameof(o.LinkValidity));
         // A link is a bearer credential in a mailbox: months of validity is a setting gone wrong (and dates overflow).
         if (o.LinkValidity > MaxLinkValidity)
             failures.Add($"{s}:{nameof(o.LinkValidity)} must be at most {MaxLinkValidity.TotalDays} days (got {o.LinkValidity}).");
-        foreach (var day in o.BusinessDays.Where(d => !Enum.IsDefined(d)))
-            failures.Add($"{s}:{nameof(o.BusinessDays)} holds {(int)day}, which is not a day of the week (Monday ... Sunday).");
+        for (var i = 0; i < o.BusinessDays.Length; i++)
+        {
+            if (!Enum.IsDefined(o.BusinessDays[i]))
+                failures.Add($"{ValidatedOptions.ElementKey(o, $"{s}:{nameof(o.BusinessDays)}", i)} holds {(int)o.BusinessDays[i]}, " +
+                             "which is not a day of the week (Monday ... Sunday).");
+        }
         Positive(o.MinimumInterval, nameof(o.MinimumInterval), MaxInterval);
         Positive(o.FollowUpAfter, nameof(o.FollowUpAfter), MaxInterval);
         if (o.QuietUntil >= o.QuietFrom)

@@ -24,8 +24,8 @@ internal static class PulseOptionsTranslations
             }
         }
         var f = $"{PulseOptions.Section}:{nameof(PulseOptions.Factors)}";
-        Factors(o.Factors.Good, $"{f}:{nameof(FactorOptions.Good)}", failures);
-        Factors(o.Factors.Bad, $"{f}:{nameof(FactorOptions.Bad)}", failures);
+        Factors(o, o.Factors.Good, $"{f}:{nameof(FactorOptions.Good)}", failures);
+        Factors(o, o.Factors.Bad, $"{f}:{nameof(FactorOptions.Bad)}", failures);
         foreach (var (factor, labels) in o.Factors.Labels)
         {
             foreach (var (culture, label) in labels)
@@ -36,13 +36,13 @@ internal static class PulseOptionsTranslations
         }
     }
 
-    private static void Factors(string[] keys, string key, List<string> failures)
+    private static void Factors(PulseOptions o, string[] keys, string key, List<string> failures)
     {
         if (keys.Length > 12) failures.Add($"{key} offers at most 12 factors (got {keys.Length}).");
         for (var i = 0; i < keys.Length; i++)
         {
             if (keys[i] is null || !FactorOptions.KeyPattern().IsMatch(keys[i]))
-                failures.Add($"{key}:{i} must be a short identifier of lowercase letters, digits and _ (got '{keys[i]}'); " +
+                failures.Add($"{ValidatedOptions.ElementKey(o, key, i)} must be a short identifier of lowercase letters, digits and _ (got '{keys[i]}'); " +
                              "it is a metric label.");
         }
         if (keys.Distinct().Count() != keys.Length) failures.Add($"{key} lists a factor twice.");

@@ -33,7 +33,7 @@ public sealed class ConsoleOptionsTests
         Assert.That(result.Failures, Has.Some.StartsWith("Console:Oidc:ClientId is required"));
         Assert.That(result.Failures, Has.Some.StartsWith("Console:Oidc:RoleClaim must name"));
         Assert.That(result.Failures, Has.Some.StartsWith("Console:Oidc:StaffRoles needs at least one"));
-        Assert.That(result.Failures, Has.Some.StartsWith("Console:Oidc:Scopes must be single words"));
+        Assert.That(result.Failures, Has.Some.StartsWith("Console:Oidc:Scopes:0 must be a single word"));
         Assert.That(result.Failures, Has.Some.StartsWith("Console:LocalAccount:Password is used only without Console:Oidc:Authority"));
     }
 

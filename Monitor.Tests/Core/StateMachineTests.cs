@@ -131,6 +131,19 @@ public sealed class StateMachineTests
         Assert.That(new EvaluationOptions().Validate(), Is.Empty);
     }
 
+    [Test]
+    public void A_half_life_too_short_for_the_window_is_refused_because_the_score_would_be_NaN()
+    {
+        // An hour's half-life over 90 days: the newer signal weighs 2^1440 times the older, which is infinite.
+        var o = new EvaluationOptions { HalfLife = TimeSpan.FromHours(1) };
+        var mean = new DecayedMean(o.HalfLife);
+        mean.Add(new Signal("u1", SignalKinds.Touchpoint, -1, 1, Now.AddDays(-60), "old"));
+        mean.Add(new Signal("u1", SignalKinds.Touchpoint, 0.5, 1, Now, "new"));
+        Assert.That(mean.Value, Is.NaN, "what such a setting computes");
+        Assert.That(o.Validate(), Has.Some.StartsWith("Evaluation:HalfLife must be at least Evaluation:Window / 500"));
+        Assert.That(new EvaluationOptions { HalfLife = o.Window / EvaluationOptions.MaxHalfLivesPerWindow }.Validate(), Is.Empty);
+    }
+
     // ---- Properties ----
 
     private static List<Signal> FromInts(int[] raw) => raw.Select((r, i) =>

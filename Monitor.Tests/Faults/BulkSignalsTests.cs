@@ -11,6 +11,8 @@ namespace Monitor.Tests.Faults;
 [TestFixture(Stores.Postgres)]
 public sealed class BulkSignalsTests(string provider)
 {
+    private const string Password = "nul-test-password-1";
+
     private WorkerProcess _worker = null!;
 
     [OneTimeSetUp]
@@ -21,6 +23,7 @@ public sealed class BulkSignalsTests(string provider)
         {
             ["Storage:Provider"] = options.Provider,
             ["Storage:ConnectionString"] = options.ConnectionString,
+            ["Console:LocalAccount:Password"] = Password,
         });
     }
 
@@ -117,18 +120,46 @@ public sealed class BulkSignalsTests(string provider)
     }
 
     [Test]
-    public async Task A_NUL_character_elsewhere_in_admin_input_is_never_a_500()
+    public async Task A_NUL_character_elsewhere_in_admin_or_console_input_is_400_on_either_store_and_nothing_is_stored()
     {
-        // Outside signals PostgreSQL refuses the value itself (SQLSTATE 22021): 400 with problem details, not 500.
-        using var visit = await _worker.Admin.PostAsJsonAsync("/api/users/u009/visits", new { kind = "call", notes = "n\0", by = "me" });
-        using var search = await _worker.Admin.GetAsync("/api/comments?q=a%00b");
-        foreach (var r in new[] { visit, search })
+        // PostgreSQL refused these (SQLSTATE 22021) while SQLite stored them: now both refuse them before any handler runs.
+        var now = DateTimeOffset.UtcNow;
+        var requests = new (string Name, Func<Task<HttpResponseMessage>> Send)[]
         {
+            ("visit notes", () => _worker.Admin.PostAsJsonAsync("/api/users/u009/visits", new { kind = "call", notes = "n\0", by = "me" })),
+            ("action title", () => _worker.Admin.PostAsJsonAsync("/api/actions", new { title = "t\0", description = "d" })),
+            ("incident title", () => _worker.Admin.PostAsJsonAsync("/api/incidents", new { parent = "site:Paris", title = "i\0" })),
+            ("acknowledgement comment", () => _worker.Admin.PostAsJsonAsync("/api/users/u009/acknowledgement",
+                new { by = "me", comment = "c\0" })),
+            ("downtime reason", () => _worker.Admin.PostAsJsonAsync("/api/downtimes",
+                new { users = new[] { "u009" }, from = now, until = now.AddDays(1), reason = "r\0" })),
+            ("member name", () => _worker.Admin.PostAsync("/api/actions",
+                new StringContent("{\"title\":\"t\",\"description\":\"d\",\"\\u0000\":1}", Encoding.UTF8, "application/json"))),
+            ("comment search", () => _worker.Admin.GetAsync("/api/comments?q=a%00b")),
+            ("audit search", () => _worker.Admin.GetAsync("/api/audit?actor=%00")),
+        };
+        foreach (var (name, send) in requests)
+        {
+            using var r = await send();
             var text = await r.Content.ReadAsStringAsync();
-            Assert.That((int)r.StatusCode, Is.LessThan(500), text);
-            if (r.StatusCode == HttpStatusCode.BadRequest)
-                Assert.That(r.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"), text);
+            Assert.That(r.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest), $"{name}: {text}");
+            Assert.That(r.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"), name);
+            Assert.That(text, Does.Contain("U+0000"), name);
         }
+        Assert.That(await _worker.Admin.GetStringAsync("/api/users/u009/visits"), Is.EqualTo("[]"));
+        Assert.That(await _worker.Admin.GetStringAsync("/api/actions"), Does.Not.Contain("\"t\\u0000\""));
+
+        // The console: a search refused the same way; a form with a NUL is refused by the framework's form reader (400).
+        using var person = new Monitor.Tests.Console.ConsoleClient(_worker.InternalUrl);
+        Assert.That(await person.SignInAsync("admin", Password), Is.True);
+        var (searched, answer, _) = await person.GetAsync("/console/people?department=Fin%00ance");
+        Assert.That(searched, Is.EqualTo(HttpStatusCode.BadRequest), answer);
+        Assert.That(answer, Does.Contain("query parameter 'department' holds the character U+0000"));
+        await person.GetAsync("/console/users/u009");
+        var (posted, html, _) = await person.PostAsync("/console/users/u009/acknowledgement",
+            new Dictionary<string, string> { ["comment"] = "on it\0", ["expiry"] = "1d" });
+        Assert.That(posted, Is.EqualTo(HttpStatusCode.BadRequest), html);
+        Assert.That(await _worker.Admin.GetStringAsync("/api/users/u009"), Does.Not.Contain("on it"));
         Assert.That(_worker.Log, Does.Not.Contain("An unhandled exception"));
     }
 

@@ -162,6 +162,93 @@ public sealed partial class PrivacyModeWorkerTests(string mode)
         Assert.That(lines, Has.None.Contains("u013"), "the real id in the log");
     }
 
+    [Test]
+    public async Task In_anonymous_mode_no_admin_api_answer_or_console_page_names_an_end_user()
+    {
+        // Were served in anonymous mode: a downtime's users, an action's linked feedback (user, source) and the people told,
+        // the audit log's subjects, the console's people list for staff, a drawn lunch's names, an acknowledgement's 409
+        // saying whether one person is down. IT staff's own names as actors (author, created by, linked by) stay.
+        var anonymous = mode == "anonymous";
+        var now = DateTimeOffset.UtcNow;
+        var bodies = new List<(string What, string Body)>();
+        async Task<string> Read(string what, HttpResponseMessage r)
+        {
+            var body = await r.Content.ReadAsStringAsync();
+            bodies.Add((what, body));
+            return body;
+        }
+
+        using var downtime = await _worker.Admin.PostAsJsonAsync("/api/downtimes",
+            new { users = new[] { "u020" }, from = now, until = now.AddDays(2), reason = "leave", author = "ops-anna" });
+        var created = JsonDocument.Parse(await Read("POST /api/downtimes", downtime)).RootElement;
+        Assert.That(downtime.StatusCode, Is.EqualTo(HttpStatusCode.Created), created.ToString());
+        Assert.That(created.GetProperty("author").GetString(), Is.EqualTo("ops-anna"), "staff's names stay");
+        await Read("GET /api/downtimes", await _worker.Admin.GetAsync("/api/downtimes"));
+        await Read("GET /api/downtimes/{id}", await _worker.Admin.GetAsync($"/api/downtimes/{created.GetProperty("id").GetString()}"));
+
+        using var signal = await _worker.Admin.PostAsJsonAsync("/api/users/u021/signals",
+            new { kind = "touchpoint", score = -0.5, comment = "the printer again", source = "visit:printer" });
+        Assert.That(signal.StatusCode, Is.EqualTo(HttpStatusCode.Created));
+        using var action = await _worker.Admin.PostAsJsonAsync("/api/actions", new
+        {
+            title = "New printers", description = "Replaced", by = "ops-ben",
+            signals = new[] { new { user = "u021", kind = "touchpoint", source = "visit:printer" } },
+        });
+        var made = JsonDocument.Parse(await Read("POST /api/actions", action)).RootElement;
+        Assert.That(action.StatusCode, Is.EqualTo(HttpStatusCode.Created), made.ToString());
+        Assert.That(made.GetProperty("createdBy").GetString(), Is.EqualTo("ops-ben"));
+        Assert.That(made.GetProperty("signals")[0].GetProperty("comment").GetString(), Is.EqualTo("the printer again"));
+        await Read("GET /api/actions/{id}", await _worker.Admin.GetAsync($"/api/actions/{made.GetProperty("id").GetString()}"));
+        await Read("GET /api/actions", await _worker.Admin.GetAsync("/api/actions"));
+
+        using var export = await _worker.Admin.GetAsync("/api/users/u022/export"); // an access request: allowed in every mode
+        Assert.That(export.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        var audit = await Read("GET /api/audit", await _worker.Admin.GetAsync("/api/audit"));
+        Assert.That(audit, Does.Contain("export_user"));
+        await Read("GET /api/audit.csv", await _worker.Admin.GetAsync("/api/audit.csv"));
+
+        using var person = new ConsoleClient(_worker.InternalUrl);
+        Assert.That(await person.SignInAsync("admin", Password), Is.True);
+        var (people, html, _) = await person.GetAsync("/console/people");
+        Assert.That(people, Is.EqualTo(HttpStatusCode.OK), html);
+        bodies.Add(("/console/people", html));
+
+        // One person by id: refused in anonymous mode, like GET /api/users/{id}.
+        using var bySubject = await _worker.Admin.GetAsync("/api/audit?subject=u022");
+        using var byUser = await _worker.Admin.GetAsync("/api/downtimes?user=u020");
+        using var lunch = await _worker.Admin.PostAsJsonAsync("/api/lunches", new { n = 2, by = "ops-anna" });
+        using var ack = await _worker.Admin.PostAsJsonAsync("/api/users/u023/acknowledgement", new { by = "ops-anna" });
+        Assert.Multiple(() =>
+        {
+            foreach (var r in new[] { bySubject, byUser, lunch, ack })
+            {
+                var path = r.RequestMessage!.RequestUri!.PathAndQuery;
+                if (anonymous) Assert.That(r.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden), path);
+                else Assert.That(r.StatusCode, Is.Not.EqualTo(HttpStatusCode.Forbidden), path);
+            }
+            var names = File.ReadLines(TestPaths.Samples("users.csv")).Skip(1).Select(l => l.Split(',')[2]).ToList();
+            foreach (var (what, body) in bodies)
+            {
+                var ids = SampleId().Matches(body).Select(m => m.Value).Distinct().ToList();
+                var named = names.Where(n => body.Contains(n, StringComparison.Ordinal)).ToList();
+                if (anonymous)
+                {
+                    Assert.That(ids, Is.Empty, $"user ids in {what}: {body}");
+                    Assert.That(named, Is.Empty, $"names in {what}");
+                    Assert.That(body, Does.Not.Contain("visit:printer"), $"a signal's source in {what}");
+                }
+            }
+            if (!anonymous)
+            {
+                // The same answers name the people outside anonymous mode: the test can see them.
+                Assert.That(bodies.Single(b => b.What == "GET /api/downtimes/{id}").Body, Does.Contain("u020"));
+                Assert.That(bodies.Single(b => b.What == "GET /api/actions/{id}").Body, Does.Contain("u021"));
+                Assert.That(audit, Does.Contain("u022"));
+                Assert.That(names.Any(n => html.Contains(n, StringComparison.Ordinal)), Is.True, "names on /console/people");
+            }
+        });
+    }
+
     // A sample id (u001 … u099) on its own; a pseudonym is u and 16 hex digits, so it never matches.
     [GeneratedRegex(@"\bu0\d\d\b")]
     private static partial Regex SampleId();

@@ -41,6 +41,25 @@ public sealed class DirectoryConfirmationTests
     }
 
     [Test]
+    public async Task In_anonymous_mode_a_refused_import_names_its_lines_but_no_id_or_address()
+    {
+        // The refusal quoted the rows' ids and e-mail addresses to the admin API in every mode.
+        var dir = TestPaths.NewTempDir("sm-dirconfirm");
+        var csv = WriteCsv(dir, 20);
+        await using var worker = await WorkerProcess.StartAsync(new Dictionary<string, string>
+        {
+            ["Directory:CsvPath"] = csv, ["Privacy:Mode"] = "anonymous",
+        }, dir);
+        File.AppendAllLines(csv, ["u21,u05@example.com,User 21,Finance,Paris"]);
+
+        using var refused = await worker.Admin.PostAsync("/api/directory/sync", null);
+        var detail = JsonDocument.Parse(await refused.Content.ReadAsStringAsync()).RootElement.GetProperty("detail").GetString();
+        Assert.That(refused.StatusCode, Is.EqualTo(HttpStatusCode.Conflict), detail);
+        Assert.That(detail, Does.Contain("users.csv line 22: email '…' appears twice"));
+        Assert.That(detail, Does.Not.Contain("u05@example.com"));
+    }
+
+    [Test]
     public async Task The_cli_verb_refuses_with_exit_1_and_imports_with_confirm_removal()
     {
         var dir = TestPaths.NewTempDir("sm-dirconfirm");

@@ -98,10 +98,32 @@ public sealed class DirectoryFileTests
         var folder = TestPaths.NewTempDir("sm-dir");
         var result = await Source(folder).ReadAsync(default);
         Assert.That(result.Refusal, Is.EqualTo(DirectoryRefusal.Unreadable));
-        Assert.That(result.Errors.Single(), Does.Contain("is a folder; Directory:CsvPath must name the CSV file"));
+        Assert.That(result.Errors.Single(), Does.Contain("is a folder, not a CSV file; Directory:CsvPath must name the CSV file"));
 
         var validation = new DirectoryOptionsValidator().Validate(null, new DirectoryOptions { CsvPath = folder });
         Assert.That(validation.FailureMessage, Does.Contain("Directory:CsvPath").And.Contain("which is a folder, not a CSV file"));
+    }
+
+    [Test]
+    public async Task A_fifo_or_a_device_in_the_files_place_is_refused_at_start_and_at_each_read_without_waiting()
+    {
+        // Opening a FIFO waits for a writer: a directory export replaced by one hung every later sync (and the worker's start).
+        var fifo = Path.Combine(TestPaths.NewTempDir("sm-dir"), "users.csv");
+        var (code, output) = await ProcessRunner.RunAsync("mkfifo", [fifo]);
+        Assert.That(code, Is.EqualTo(0), output);
+        foreach (var path in new[] { fifo, "/dev/null", "/dev/zero" })
+        {
+            // On a thread of its own: the open that waits does so before the read's first await.
+            var result = await Task.Run(() => Source(path).ReadAsync(default)).WaitAsync(TimeSpan.FromSeconds(5));
+            Assert.That(result.Ok, Is.False, path);
+            Assert.That(result.Refusal, Is.EqualTo(DirectoryRefusal.InvalidFile), path);
+            Assert.That(result.Errors.Single(), Is.EqualTo(
+                $"{path}: is empty or not a regular file (a FIFO, a device, a socket); Directory:CsvPath must name the CSV file"));
+
+            var validation = new DirectoryOptionsValidator().Validate(null, new DirectoryOptions { CsvPath = path });
+            Assert.That(validation.FailureMessage,
+                Does.Contain($"Directory:CsvPath names '{path}', which is empty or not a regular file (a FIFO, a device, a socket)."));
+        }
     }
 
     [Test]
@@ -128,20 +150,22 @@ public sealed class DirectoryFileTests
         Assert.That(validation.FailureMessage, Does.Contain("Directory:MaxRemovalShare must be between 0 and 1"));
     }
 
-    // A pipe, a device or a link to one would block the directory job for ever (a FIFO's open waits for a writer)
-    // or grow it without end (/dev/zero held 4.8 GB after a minute): each is refused without being read.
+    // A link to a device would grow the directory job without end (/dev/zero held 4.8 GB after a minute); a pipe blocks it
+    // (above): each is refused without being read, at start and at each read.
     [TestCase("fifo")]
     [TestCase("link to /dev/zero")]
     [TestCase("empty")]
-    public async Task A_pipe_a_device_or_an_empty_file_is_refused_without_being_read(string kind)
+    public async Task A_pipe_a_link_to_a_device_or_an_empty_file_is_refused_without_being_read(string kind)
     {
         var path = await TestPaths.SpecialFileAsync(kind, "users.csv");
         var read = Task.Run(() => Source(path).ReadAsync(default));
         try
         {
             var result = await read.WaitAsync(TimeSpan.FromSeconds(5));
-            Assert.That(result.Refusal, Is.EqualTo(DirectoryRefusal.Unreadable));
-            Assert.That(result.Errors.Single(), Does.EndWith("is empty or not a regular file (a pipe or a device); not read"));
+            Assert.That(result.Refusal, Is.EqualTo(DirectoryRefusal.InvalidFile));
+            Assert.That(result.Errors.Single(), Does.EndWith("is empty or not a regular file (a FIFO, a device, a socket); Directory:CsvPath must name the CSV file"));
+            Assert.That(new DirectoryOptionsValidator().Validate(null, new DirectoryOptions { CsvPath = path }).FailureMessage,
+                Does.Contain("which is empty or not a regular file"));
         }
         finally
         {

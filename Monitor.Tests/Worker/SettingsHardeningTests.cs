@@ -22,7 +22,7 @@ public sealed class SettingsHardeningTests
     [TestCase("Storage__ConnectionString=Data Source=", "Storage:ConnectionString must name a database file")]
     [TestCase("Storage__ConnectionString=Data Source=m.db;Mode=Memory", "Storage:ConnectionString must name a database file")]
     [TestCase("Pulse__Scanner__HoneypotQuarantine=-00:10:00", "Pulse:Scanner:HoneypotQuarantine must not be negative")]
-    [TestCase("Pulse__BusinessDays__0=9", "Pulse:BusinessDays holds 9, which is not a day of the week")]
+    [TestCase("Pulse__BusinessDays__0=9", "Pulse:BusinessDays:0 holds 9, which is not a day of the week")]
     [TestCase("Pulse__PublicBaseUrl=http://pulse.example.com/?x=1|" + SigningKey,
         "Pulse:PublicBaseUrl must not have a query or a fragment")]
     [TestCase("Pulse__PublicBaseUrl=http://pulse.example.com/#top|" + SigningKey,
@@ -88,6 +88,19 @@ public sealed class SettingsHardeningTests
     [TestCase("Pulse__QuietUntil=", "Pulse:QuietUntil is blank")]
     [TestCase("Mail__Smtp__Hots=127.0.0.1", "Mail:Smtp:Hots is not a setting the worker reads (known here: Host, Password, Port, Security, Timeout, User)")]
     [TestCase("Pulse__Scanner__BurstWindw=00:00:10", "Pulse:Scanner:BurstWindw is not a setting the worker reads")]
+    // A list's wrong element is named by its own key, as configured (the binder packs a list, so the key, not the
+    // position in the bound list: Pulse:SigningKeys:1 set alone was named Pulse:SigningKeys:0).
+    [TestCase("Pulse__BusinessDays__0=Monday|Pulse__BusinessDays__3=9", "Pulse:BusinessDays:3 holds 9, which is not a day of the week")]
+    [TestCase("Pulse__SigningKeys__1=short", "Pulse:SigningKeys:1 must be at least 32 characters other than spaces")]
+    [TestCase("Pulse__Factors__Good__5=Not a key", "Pulse:Factors:Good:5 must be a short identifier")]
+    [TestCase("Outreach__Digest__Recipients__4=nobody", "Outreach:Digest:Recipients:4 'nobody' is not an e-mail address")]
+    [TestCase("Evaluation__HardSignal__Kinds__2=Not a kind", "Evaluation:HardSignal:Kinds:2 is 'Not a kind', which is not a signal kind")]
+    [TestCase(Oidc + "|Console__Oidc__StaffRoles__1= ", "Console:Oidc:StaffRoles:1 is empty")]
+    [TestCase(Oidc + "|Console__Oidc__ViewerRoles__7= ", "Console:Oidc:ViewerRoles:7 is empty")]
+    [TestCase(Oidc + "|Console__Oidc__Scopes__2=two words", "Console:Oidc:Scopes:2 must be a single word without spaces")]
+    [TestCase("Directory__CsvPath=/dev/null", "Directory:CsvPath names '/dev/null', which is empty or not a regular file")]
+    [TestCase("Evaluation__HalfLife=01:00:00", "Evaluation:HalfLife must be at least Evaluation:Window / 500 (04:19:12; got 01:00:00)")]
+    [TestCase("Evaluation__HalfLife=10000.00:00:00", "Evaluation:HalfLife must be positive and at most 3650.00:00:00")]
     public async Task A_wrong_setting_stops_the_worker_with_exit_2_naming_the_key(string settings, string message)
     {
         var env = Environment();
@@ -115,6 +128,18 @@ public sealed class SettingsHardeningTests
             ["Pulse:SigningKeys:0"] = "  a-signing-key-long-enough-0123456789  ",
         });
         Assert.That(worker.HasExited, Is.False, worker.Log);
+    }
+
+    [Test]
+    public async Task A_fifo_as_the_directory_file_is_exit_2_naming_the_key()
+    {
+        // It started, and its first directory sync waited for a writer forever.
+        var fifo = Path.Combine(TestPaths.NewTempDir("sm-fifo"), "users.csv");
+        var (made, output) = await ProcessRunner.RunAsync("mkfifo", [fifo]);
+        Assert.That(made, Is.EqualTo(0), output);
+        var env = Environment();
+        env["Directory__CsvPath"] = fifo;
+        await AssertRefusedAsync(env, $"Directory:CsvPath names '{fifo}', which is empty or not a regular file");
     }
 
     [Test]

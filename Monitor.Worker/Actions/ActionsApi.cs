@@ -2,6 +2,7 @@ using System.Text.Json;
 using Monitor.Core.Actions;
 using Monitor.Probes.Pulse;
 using Monitor.Worker.Endpoints;
+using Monitor.Worker.Privacy;
 using Monitor.Worker.StaffConsole;
 
 namespace Monitor.Worker.Actions;
@@ -14,7 +15,7 @@ public static class ActionsApi
         var api = app.MapGroup("/api").OnListener(Listener.Internal);
 
         api.MapPost("/actions", async (CreateRequest body, ActionService actions, ActionRepository store, ICurrentActor actor,
-            CancellationToken ct) =>
+            PrivacyPolicy privacy, CancellationToken ct) =>
         {
             var problems = ActionRecord.Validate(body.Title, body.Description, body.Owner).ToList();
             var (refs, bad) = ParseSignals(body.Signals);
@@ -24,13 +25,13 @@ public static class ActionsApi
             var by = string.IsNullOrWhiteSpace(body.By) ? actor.Current?.Name ?? CurrentActor.ApiKey : body.By.Trim();
             var a = await actions.CreateAsync(body.Title!, body.Description!, body.Owner, by, ct);
             await store.LinkAsync(a.Id, refs, by, a.CreatedAt, ct);
-            return Results.Created($"/api/actions/{a.Id}", await DetailsAsync(a, store, ct));
+            return Results.Created($"/api/actions/{a.Id}", await DetailsAsync(a, store, privacy.ShowsIndividuals, ct));
         });
 
         api.MapGet("/actions", async (ActionRepository store, CancellationToken ct) => Results.Ok(await store.ListAsync(false, 500, ct)));
 
-        api.MapGet("/actions/{id:guid}", async (Guid id, ActionRepository store, CancellationToken ct) =>
-            await store.FindAsync(id, ct) is { } a ? Results.Ok(await DetailsAsync(a, store, ct)) : NotFound(id));
+        api.MapGet("/actions/{id:guid}", async (Guid id, ActionRepository store, PrivacyPolicy privacy, CancellationToken ct) =>
+            await store.FindAsync(id, ct) is { } a ? Results.Ok(await DetailsAsync(a, store, privacy.ShowsIndividuals, ct)) : NotFound(id));
 
         api.MapPost("/actions/{id:guid}/signals", async (Guid id, LinkRequest body, ActionRepository store, ICurrentActor actor,
             TimeProvider time, CancellationToken ct) =>
@@ -67,18 +68,26 @@ public static class ActionsApi
         string.IsNullOrWhiteSpace(q) ? "q is required: the text to look for in comments."
         : q.Trim().Length > 200 ? "q is longer than 200 characters." : null;
 
-    /// <summary>An action with its linked feedback, who was told, and the follow-up answers per face.</summary>
-    public static async Task<object> DetailsAsync(ActionRecord a, ActionRepository store, CancellationToken ct)
+    /// <summary>
+    /// An action with its linked feedback, who was told, and the follow-up answers per face. Without
+    /// <paramref name="individuals"/> (anonymous mode) no end user is named: a linked signal has no <c>user</c> and no
+    /// <c>source</c> (a ticket's or a pulse's reference leads back to its person), <c>notified</c> is null and
+    /// <c>notifiedCount</c> says how many were told. The staff's names (created, linked, shipped by) stay.
+    /// </summary>
+    public static async Task<object> DetailsAsync(ActionRecord a, ActionRepository store, bool individuals, CancellationToken ct)
     {
         var results = await store.FollowUpResultsAsync(a.Id, ct);
+        var notified = await store.NotifiedAsync(a.Id, ct);
         return new
         {
             a.Id, a.Title, a.Description, a.Owner, a.CreatedBy, a.CreatedAt, a.ShippedAt, a.ShippedBy, a.Notify,
             signals = (await store.LinksAsync(a.Id, ct)).Select(l => new
             {
-                user = l.Ref.UserId, l.Ref.Kind, l.Ref.Source, l.Score, l.Comment, l.ObservedAt, l.LinkedBy, l.LinkedAt,
+                user = individuals ? l.Ref.UserId : null, l.Ref.Kind, source = individuals ? l.Ref.Source : null, l.Score, l.Comment,
+                l.ObservedAt, l.LinkedBy, l.LinkedAt,
             }),
-            notified = await store.NotifiedAsync(a.Id, ct),
+            notified = individuals ? notified : null,
+            notifiedCount = notified.Count,
             followUp = new { sent = results.Sent, answered = results.Scores.Count, answers = Faces(results.Scores) },
         };
     }

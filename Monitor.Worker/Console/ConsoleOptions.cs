@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Monitor.Probes;
 
 namespace Monitor.Worker.StaffConsole;
 
@@ -121,10 +122,20 @@ internal sealed class ConsoleOptionsValidator : IValidateOptions<ConsoleOptions>
             failures.Add($"{Oidc}:{nameof(oidc.RoleClaim)} must name the claim that carries roles (e.g. roles, groups).");
         if (oidc.StaffRoles.Count == 0)
             failures.Add($"{Oidc}:{nameof(oidc.StaffRoles)} needs at least one provider role value that makes a person staff.");
-        if (oidc.StaffRoles.Concat(oidc.ViewerRoles).Any(string.IsNullOrWhiteSpace))
-            failures.Add($"{Oidc}:{nameof(oidc.StaffRoles)} and {Oidc}:{nameof(oidc.ViewerRoles)} must not hold empty values.");
-        if (oidc.Scopes.Any(s => string.IsNullOrWhiteSpace(s) || s.Any(char.IsWhiteSpace)))
-            failures.Add($"{Oidc}:{nameof(oidc.Scopes)} must be single words without spaces (e.g. email, groups).");
+        foreach (var (list, values) in new[] { (nameof(oidc.StaffRoles), oidc.StaffRoles), (nameof(oidc.ViewerRoles), oidc.ViewerRoles) })
+        {
+            for (var i = 0; i < values.Count; i++)
+            {
+                if (string.IsNullOrWhiteSpace(values[i]))
+                    failures.Add($"{ValidatedOptions.ElementKey(o, $"{Oidc}:{list}", i)} is empty: give a provider role value, or leave it out.");
+            }
+        }
+        for (var i = 0; i < oidc.Scopes.Count; i++)
+        {
+            if (string.IsNullOrWhiteSpace(oidc.Scopes[i]) || oidc.Scopes[i].Any(char.IsWhiteSpace))
+                failures.Add($"{ValidatedOptions.ElementKey(o, $"{Oidc}:{nameof(oidc.Scopes)}", i)} must be a single word without spaces " +
+                             $"(e.g. email, groups; got '{oidc.Scopes[i]}').");
+        }
         if (!string.IsNullOrEmpty(o.LocalAccount.Password))
         {
             failures.Add($"{Local}:{nameof(LocalAccountOptions.Password)} is used only without {Oidc}:{nameof(oidc.Authority)}: " +

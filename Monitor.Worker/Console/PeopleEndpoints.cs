@@ -27,12 +27,13 @@ internal static class PeopleEndpoints
 
         console.MapGet("/people", async (string? state, string? department, string? site,
             [FromQuery(Name = "needs-visit")] string? needsVisit,
-            ICurrentActor actor, BoardRepository board, UserRepository users, IServiceProvider services, TimeProvider time,
-            CancellationToken ct) =>
+            ICurrentActor actor, BoardRepository board, UserRepository users, PrivacyPolicy privacy, IServiceProvider services,
+            TimeProvider time, CancellationToken ct) =>
         {
             var now = time.GetUtcNow();
             var rows = await board.LoadAsync(now, ct);
-            if (actor.Current?.Role != ConsoleRoles.Staff) return PeoplePages.Groups(rows);
+            // Viewers, and in anonymous mode staff too (like the Staff policy): the groups, never the people.
+            if (actor.Current?.Role != ConsoleRoles.Staff || !privacy.ShowsIndividuals) return PeoplePages.Groups(rows);
             var names = (await users.ListAsync(ct)).ToDictionary(u => u.Id, u => u.DisplayName, StringComparer.Ordinal);
             var visits = services.GetService<INeedsVisit>();
             var needs = visits is null ? null : await visits.UserIdsAsync(now, ct);

@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using Microsoft.Extensions.Options;
 using Monitor.Core.Downtime;
 using Monitor.Worker.Endpoints;
+using Monitor.Worker.Privacy;
 using Monitor.Worker.StaffConsole;
 using Monitor.Worker.Storage;
 
@@ -18,7 +19,8 @@ public static class DowntimeApi
         foreach (var reason in new[] { "invalid", "unknown_users", "unknown_group" }) DowntimeMetrics.Rejected.WithLabels(reason);
         var api = app.MapGroup("/api").OnListener(Listener.Internal);
 
-        api.MapPost("/downtimes", async (CreateBody body, DowntimeService downtimes, ICurrentActor actor, CancellationToken ct) =>
+        api.MapPost("/downtimes", async (CreateBody body, DowntimeService downtimes, ICurrentActor actor, PrivacyPolicy privacy,
+            CancellationToken ct) =>
         {
             var (recurrence, recurrenceProblems) = body.Recurrence is { } r
                 ? WeeklyRecurrence.Parse(r.Days, r.Start, r.End, r.TimeZone)
@@ -28,12 +30,13 @@ public static class DowntimeApi
                 body.From, body.Until, body.Reason, recurrence, recurrenceProblems), author, ct);
             return created is null
                 ? Results.Problem(statusCode: 400, detail: string.Join(" ", problems))
-                : Results.Created($"/api/downtimes/{created.Id}", View(created, DateTimeOffset.MinValue, TimeSpan.MaxValue));
+                : Results.Created($"/api/downtimes/{created.Id}", View(created, DateTimeOffset.MinValue, TimeSpan.MaxValue,
+                    privacy.ShowsIndividuals));
         });
 
         api.MapGet("/downtimes", async (string? user, [Microsoft.AspNetCore.Mvc.FromQuery(Name = "group_type")] string? groupType,
             string? group, bool? active, DowntimeRepository store, UserRepository users, IOptions<DowntimeOptions> options,
-            TimeProvider time, CancellationToken ct) =>
+            PrivacyPolicy privacy, TimeProvider time, CancellationToken ct) =>
         {
             var now = time.GetUtcNow();
             var person = user is null ? null : await users.FindAsync(user, ct);
@@ -44,13 +47,13 @@ public static class DowntimeApi
                 .Where(d => group is null || d.Group == group)
                 .Where(d => person is null || d.Users.Contains(person.Id) ||
                             d.GroupType == "department" && d.Group == person.Department || d.GroupType == "site" && d.Group == person.Site);
-            return Results.Ok(list.Select(d => View(d, now, options.Value.LongLeave)));
+            return Results.Ok(list.Select(d => View(d, now, options.Value.LongLeave, privacy.ShowsIndividuals)));
         });
 
         api.MapGet("/downtimes/{id:guid}", async (Guid id, DowntimeRepository store, IOptions<DowntimeOptions> options, TimeProvider time,
-            CancellationToken ct) =>
+            PrivacyPolicy privacy, CancellationToken ct) =>
             await store.FindAsync(id, ct) is { } d
-                ? Results.Ok(View(d, time.GetUtcNow(), options.Value.LongLeave))
+                ? Results.Ok(View(d, time.GetUtcNow(), options.Value.LongLeave, privacy.ShowsIndividuals))
                 : Results.Problem(statusCode: 404, detail: $"No downtime '{id}'."));
 
         api.MapDelete("/downtimes/{id:guid}", async (Guid id, DowntimeRepository store, ICurrentActor actor, TimeProvider time,
@@ -61,10 +64,13 @@ public static class DowntimeApi
         return app;
     }
 
-    /// <summary>A downtime as the API shows it; <c>active</c> says whether it covers <paramref name="now"/>.</summary>
-    public static object View(DowntimeRecord d, DateTimeOffset now, TimeSpan longLeave) => new
+    /// <summary>
+    /// A downtime as the API shows it; <c>active</c> says whether it covers <paramref name="now"/>. Without
+    /// <paramref name="individuals"/> (anonymous mode) a downtime of people does not name them (<c>users</c> is null).
+    /// </summary>
+    public static object View(DowntimeRecord d, DateTimeOffset now, TimeSpan longLeave, bool individuals = true) => new
     {
-        d.Id, users = d.IsGroup ? null : d.Users, groupType = d.GroupType, group = d.Group, from = d.From, until = d.Until,
+        d.Id, users = d.IsGroup || !individuals ? null : d.Users, groupType = d.GroupType, group = d.Group, from = d.From, until = d.Until,
         recurrence = d.Recurrence is { } r
             ? new { days = r.DaysText.Split(','), start = r.Start.ToString("HH:mm"), end = r.End.ToString("HH:mm"), timeZone = r.TimeZone }
             : null,

@@ -57,7 +57,7 @@ internal sealed class OutreachOptionsValidator : IValidateOptions<OutreachOption
         for (var i = 0; i < d.Recipients.Count; i++)
         {
             if (!System.Net.Mail.MailAddress.TryCreate(d.Recipients[i], out var a) || a.Address != d.Recipients[i].Trim())
-                failures.Add($"{s}:Digest:Recipients:{i} '{d.Recipients[i]}' is not an e-mail address.");
+                failures.Add($"{ValidatedOptions.ElementKey(o, $"{s}:Digest:Recipients", i)} '{d.Recipients[i]}' is not an e-mail address.");
         }
         if (d.Enabled && d.Recipients.Count == 0)
             failures.Add($"{s}:Digest:Recipients must name at least one address when {s}:Digest:Enabled is true.");

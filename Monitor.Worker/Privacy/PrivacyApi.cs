@@ -16,14 +16,16 @@ public static class PrivacyApi
     {
         var api = app.MapGroup("/api").OnListener(Listener.Internal);
 
+        // In anonymous mode the entries keep their actor (IT staff) but not the person they were about; a query by person
+        // (?subject=) is refused before this (PrivacyExtensions).
         api.MapGet("/audit", async (DateTimeOffset? since, string? actor, string? subject, int? limit, AuditRepository audit,
-            TimeProvider time, CancellationToken ct) =>
-            Results.Ok(await Query(audit, time, since, actor, subject, limit, ct)));
+            PrivacyPolicy privacy, TimeProvider time, CancellationToken ct) =>
+            Results.Ok(Shown(await Query(audit, time, since, actor, subject, limit, ct), privacy)));
 
         api.MapGet("/audit.csv", async (DateTimeOffset? since, string? actor, string? subject, int? limit, AuditRepository audit,
-            TimeProvider time, CancellationToken ct) =>
-            Results.Text(AuditCsv.Write(await Query(audit, time, since, actor, subject, limit, ct)), "text/csv; charset=utf-8",
-                Encoding.UTF8));
+            PrivacyPolicy privacy, TimeProvider time, CancellationToken ct) =>
+            Results.Text(AuditCsv.Write(Shown(await Query(audit, time, since, actor, subject, limit, ct), privacy)),
+                "text/csv; charset=utf-8", Encoding.UTF8));
 
         api.MapGet("/users/{id}/export", async (string id, PersonalData data, ICurrentActor actor, CancellationToken ct) =>
             await data.ExportAsync(id, ActorName(actor), ct) is { } export
@@ -40,6 +42,9 @@ public static class PrivacyApi
     internal static Task<IReadOnlyList<AuditEntry>> Query(AuditRepository audit, TimeProvider time, DateTimeOffset? since,
         string? actor, string? subject, int? limit, CancellationToken ct) =>
         audit.QueryAsync(since ?? time.GetUtcNow().AddDays(-30), Blank(actor), Blank(subject), limit ?? 1000, ct);
+
+    private static IReadOnlyList<AuditEntry> Shown(IReadOnlyList<AuditEntry> entries, PrivacyPolicy privacy) =>
+        privacy.ShowsIndividuals ? entries : entries.Select(e => e with { SubjectUserId = null }).ToList();
 
     internal static string ActorName(ICurrentActor actor) => actor.Current?.Name ?? CurrentActor.ApiKey;
 

@@ -35,17 +35,15 @@ public static class PrivacyExtensions
         var policy = app.ApplicationServices.GetRequiredService<PrivacyPolicy>();
         return app.Use(async (context, next) =>
         {
-            if (!HttpMethods.IsGet(context.Request.Method) ||
-                !context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase))
+            if (!context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase))
             {
                 await next(context);
                 return;
             }
             var segments = context.Request.Path.Value!.Trim('/').Split('/');
-            var oneUser = segments.Length == 3 && Is(segments[1], "users");
-            var individuals = oneUser || (segments.Length == 2 && ListsIndividuals.Contains(segments[1])) ||
-                              (segments.Length == 4 && Is(segments[1], "users") && Is(segments[3], "visits"));
-            if (individuals && !policy.ShowsIndividuals)
+            var get = HttpMethods.IsGet(context.Request.Method);
+            var oneUser = get && segments.Length == 3 && Is(segments[1], "users");
+            if (!policy.ShowsIndividuals && (oneUser || AboutIndividuals(context.Request, segments, get)))
             {
                 await Results.Problem(statusCode: StatusCodes.Status403Forbidden, detail:
                     "Privacy:Mode is anonymous: the monitor shows no individual. Group figures are in /metrics; " +
@@ -78,6 +76,25 @@ public static class PrivacyExtensions
     /// </summary>
     private static readonly HashSet<string> ListsIndividuals =
         new(["users", "state-changes", "outreach", "outreach.csv", "comments"], StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Besides one person's record (<c>GET /api/users/{id}</c>), what answers about individuals, refused in anonymous mode:
+    /// the lists above, a person's visits, the downtimes of one person (<c>?user=</c>) and the audit entries about one
+    /// (<c>?subject=</c>), a lunch (drawn by name) and its attendance, and an acknowledgement (whose answer says whether the
+    /// person is down).
+    /// </summary>
+    private static bool AboutIndividuals(HttpRequest request, string[] segments, bool get)
+    {
+        var users = segments.Length == 4 && Is(segments[1], "users");
+        if (get)
+        {
+            return segments.Length == 2 && ListsIndividuals.Contains(segments[1]) ||
+                   users && Is(segments[3], "visits") ||
+                   segments.Length == 2 && Is(segments[1], "downtimes") && request.Query.ContainsKey("user") ||
+                   segments.Length == 2 && (Is(segments[1], "audit") || Is(segments[1], "audit.csv")) && request.Query.ContainsKey("subject");
+        }
+        return segments.Length >= 2 && Is(segments[1], "lunches") || users && Is(segments[3], "acknowledgement");
+    }
 
     private static bool Is(string segment, string name) => string.Equals(segment, name, StringComparison.OrdinalIgnoreCase);
 }

@@ -66,7 +66,7 @@ public sealed class StoreOutageMiddleware(RequestDelegate next, ILogger<StoreOut
 
     // A browser navigating the console asks for text/html; a script or API client asking for JSON (or for anything, */*)
     // keeps problem details, which it can parse.
-    private static bool WantsHtml(HttpRequest request) =>
+    internal static bool WantsHtml(HttpRequest request) =>
         request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals("text/html", StringComparison.OrdinalIgnoreCase) &&
                                                   (a.Quality ?? 1) > 0);
 

@@ -26,13 +26,17 @@ public sealed class CsvDirectorySource(IOptions<DirectoryOptions> options) : IUs
     public async Task<DirectoryReadResult> ReadAsync(CancellationToken cancellationToken)
     {
         var path = options.Value.CsvPath;
-        if (System.IO.Directory.Exists(path))
-            return Refused(DirectoryRefusal.Unreadable, $"{path}: is a folder; Directory:CsvPath must name the CSV file");
         try
         {
+            // A folder, a missing file, and a FIFO, a device, a socket or a link to one put there in the file's place (never opened: a FIFO's
+            // open waits for a writer, and a device such as /dev/zero never ends).
+            if (DirectoryOptions.CsvPathProblem(path) is { } problem)
+            {
+                return Refused(problem == DirectoryOptions.NotARegularFile ? DirectoryRefusal.InvalidFile : DirectoryRefusal.Unreadable,
+                    $"{path}: {problem}; Directory:CsvPath must name the CSV file");
+            }
             var before = new FileInfo(path);
-            if (!before.Exists) return Refused(DirectoryRefusal.Unreadable, $"{path}: does not exist");
-            if (CsvInput.NotARegularFile(path) is { } why) return Refused(DirectoryRefusal.Unreadable, $"{path}: {why}");
+            before.Refresh(); // its length and time as of now, before the read (a FileInfo looks at the file when first asked)
             DirectoryReadResult result;
             using (var reader = new StreamReader(path, StrictUtf8, detectEncodingFromByteOrderMarks: true))
                 result = await ParseAsync(reader, Path.GetFileName(path), cancellationToken);

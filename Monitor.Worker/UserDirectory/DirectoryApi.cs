@@ -10,7 +10,8 @@ public static class DirectoryApi
 {
     public static IEndpointRouteBuilder MapDirectoryApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/directory/sync", async (bool? confirmRemoval, DirectorySync sync, ILoggerFactory logs, CancellationToken ct) =>
+        app.MapPost("/api/directory/sync", async (bool? confirmRemoval, DirectorySync sync, ILoggerFactory logs,
+            Privacy.PrivacyPolicy privacy, CancellationToken ct) =>
         {
             var confirmed = confirmRemoval ?? false;
             if (confirmed)
@@ -19,7 +20,8 @@ public static class DirectoryApi
             return result.Success
                 ? Results.Ok(new { result.Changes!.Joined, result.Changes.Updated, result.Changes.Left })
                 : Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "The directory was not imported",
-                    detail: string.Join("\n", result.Errors.Take(20)),
+                    // In anonymous mode the rows are named by their line, without the ids and addresses they hold.
+                    detail: string.Join("\n", result.Errors.Take(20).Select(e => privacy.ShowsIndividuals ? e : DirectorySync.Unquoted(e))),
                     extensions: new Dictionary<string, object?> { ["reason"] = result.Refusal ?? DirectoryRefusal.BadRows });
         }).OnListener(Listener.Internal);
         return app;

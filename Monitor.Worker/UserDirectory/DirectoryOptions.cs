@@ -18,6 +18,30 @@ public sealed class DirectoryOptions
     /// it; a truncated export must not make a company "leave". One leaver is always allowed.
     /// </summary>
     public double MaxRemovalShare { get; set; } = 0.10;
+
+    /// <summary>
+    /// What makes <paramref name="path"/> no CSV file to read ("is a folder", ...), or null when it can be read; at start
+    /// (exit 2) and before each read. .NET does not tell a regular file from a FIFO, a device or a socket, but gives them
+    /// all a length of 0, and opening a FIFO waits for a writer, forever: a file of length 0 (after links,
+    /// <see cref="CsvInput.NotARegularFile"/>) is never opened (an empty export would be refused anyway).
+    /// </summary>
+    public static string? CsvPathProblem(string path)
+    {
+        if (System.IO.Directory.Exists(path)) return "is a folder, not a CSV file";
+        if (!new FileInfo(path).Exists) return "does not exist";
+        try
+        {
+            // Through links to what they finally name: a link to /dev/zero is a device.
+            return CsvInput.NotARegularFile(path) is null ? null : NotARegularFile;
+        }
+        catch (IOException e)
+        {
+            return $"cannot be read ({e.Message})"; // a loop of links
+        }
+    }
+
+    /// <summary>The problem of a file of length 0.</summary>
+    public const string NotARegularFile = "is empty or not a regular file (a FIFO, a device, a socket)";
 }
 
 internal sealed class DirectoryOptionsValidator : IValidateOptions<DirectoryOptions>
@@ -27,11 +51,8 @@ internal sealed class DirectoryOptionsValidator : IValidateOptions<DirectoryOpti
         var failures = new List<string>();
         if (string.IsNullOrWhiteSpace(o.CsvPath))
             failures.Add($"{DirectoryOptions.Section}:{nameof(o.CsvPath)} is required.");
-        else if (System.IO.Directory.Exists(o.CsvPath))
-            failures.Add($"{DirectoryOptions.Section}:{nameof(o.CsvPath)} names '{Path.GetFullPath(o.CsvPath)}', " +
-                         "which is a folder, not a CSV file.");
-        else if (!File.Exists(o.CsvPath))
-            failures.Add($"{DirectoryOptions.Section}:{nameof(o.CsvPath)} names '{Path.GetFullPath(o.CsvPath)}', which does not exist.");
+        else if (DirectoryOptions.CsvPathProblem(o.CsvPath) is { } problem)
+            failures.Add($"{DirectoryOptions.Section}:{nameof(o.CsvPath)} names '{Path.GetFullPath(o.CsvPath)}', which {problem}.");
         if (o.Interval < TimeSpan.FromSeconds(1) || o.Interval > TimeSpan.FromDays(1))
             failures.Add($"{DirectoryOptions.Section}:{nameof(o.Interval)} must be between 00:00:01 and 1.00:00:00 (got {o.Interval}).");
         // Written so that NaN fails too.

@@ -81,9 +81,10 @@ public sealed partial class DirectorySync(IUserDirectorySource source, UserRepos
         Joined = missing.Contains(DirectoryColumns.Joined) ? stored.Joined : read.Joined,
     };
 
-    private string ForLog(string error) => privacy is null || privacy.Mode == PrivacyMode.Identified
-        ? error
-        : Quoted().Replace(error, "'…'");
+    private string ForLog(string error) => privacy is null || privacy.Mode == PrivacyMode.Identified ? error : Unquoted(error);
+
+    /// <summary>An error without the ids and addresses it quotes: for the log outside identified mode, and for the admin API in anonymous mode.</summary>
+    public static string Unquoted(string error) => Quoted().Replace(error, "'…'");
 
     [GeneratedRegex("'[^']*'")]
     private static partial Regex Quoted();
