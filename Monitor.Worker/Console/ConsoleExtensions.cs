@@ -97,11 +97,22 @@ public static class ConsoleExtensions
     {
         var sessionId = context.Principal?.FindFirst(ConsoleRoles.SessionClaim)?.Value;
         var sessions = context.HttpContext.RequestServices.GetRequiredService<ConsoleSessionRepository>();
-        if (sessionId is null || await sessions.IsRevokedAsync(sessionId, context.HttpContext.RequestAborted))
+        if (sessionId is null || await sessions.IsRevokedAsync(sessionId, context.HttpContext.RequestAborted) ||
+            !await LocalAccountUnchanged(context))
         {
             context.RejectPrincipal();
             await context.HttpContext.SignOutAsync(CookieScheme);
         }
+    }
+
+    // A session of the local account holds only while the account is the one it signed in to: same name, same password.
+    private static async Task<bool> LocalAccountUnchanged(CookieValidatePrincipalContext context)
+    {
+        var principal = context.Principal!;
+        if (!principal.HasClaim(ConsoleRoles.MethodClaim, "local")) return true;
+        var stamp = principal.FindFirst(ConsoleRoles.AccountClaim)?.Value;
+        var account = context.HttpContext.RequestServices.GetRequiredService<LocalAccount>();
+        return stamp is not null && stamp == await account.StampAsync(context.HttpContext.RequestAborted);
     }
 
     private static CookieSecurePolicy SecurePolicy(EndpointOptions endpoints) =>

@@ -1,0 +1,82 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Monitor.Tests.Infrastructure;
+using Monitor.Worker;
+
+namespace Monitor.Tests.Console;
+
+/// <summary>
+/// A session of the local account lasts only as long as the account it signed in to: restarted with the same account
+/// it holds (the key ring is in the store), but renamed, with another password, or replaced by an identity provider,
+/// a copy of the old cookie no longer opens the console.
+/// </summary>
+public sealed class ConsoleSessionAccountTests
+{
+    private const string Password = "first-password-1";
+
+    private static IEnumerable<TestCaseData> Changes()
+    {
+        yield return Case(["--Console:LocalAccount:Password=another-password-2"], "Password changed");
+        yield return Case(["--Console:LocalAccount:User=carol", $"--Console:LocalAccount:Password={Password}"], "Account renamed");
+        yield return Case(
+        [
+            "--Console:Oidc:Authority=http://127.0.0.1:9/", $"--Console:Oidc:ClientId={OidcProvider.ClientId}",
+            $"--Console:Oidc:ClientSecret={OidcProvider.ClientSecret}", $"--Console:Oidc:StaffRoles:0={OidcProvider.StaffValue}",
+        ], "Identity provider instead");
+    }
+
+    private static TestCaseData Case(string[] settings, string name) => new TestCaseData(new object[] { settings }).SetName(name);
+
+    [TestCaseSource(nameof(Changes))]
+    public async Task A_local_session_ends_when_its_account_changes(string[] changed)
+    {
+        var dir = TestPaths.NewTempDir("sm-session-account");
+        string cookie;
+        await using (var first = await StartAsync(dir, $"--Console:LocalAccount:Password={Password}"))
+        {
+            using var person = new ConsoleClient(InternalUrl(first));
+            Assert.That(await person.SignInAsync("admin", Password), Is.True);
+            cookie = person.Cookies.GetCookies(new Uri(InternalUrl(first), "/console/"))["monitor-console"]!.Value;
+        }
+        await using (var same = await StartAsync(dir, $"--Console:LocalAccount:Password={Password}"))
+            Assert.That(await HomeAsync(same, cookie), Is.EqualTo(HttpStatusCode.OK), "the same account after a restart");
+        await using var other = await StartAsync(dir, changed);
+        Assert.That(await HomeAsync(other, cookie), Is.EqualTo(HttpStatusCode.Redirect), "the old session is refused");
+    }
+
+    private static Uri InternalUrl(WebApplication app) => new(app.Urls.Last());
+
+    private static async Task<HttpStatusCode> HomeAsync(WebApplication app, string cookie)
+    {
+        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false })
+        {
+            BaseAddress = InternalUrl(app),
+        };
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/console/");
+        request.Headers.Add("Cookie", $"monitor-console={cookie}");
+        using var response = await http.SendAsync(request);
+        return response.StatusCode;
+    }
+
+    private static async Task<WebApplication> StartAsync(string dir, params string[] console)
+    {
+        var app = Cli.BuildApp(
+        [
+            $"--Storage:ConnectionString=Data Source={Path.Combine(dir, "monitor.db")}",
+            $"--Endpoints:Public=http://127.0.0.1:{TestPaths.FreePort()}",
+            $"--Endpoints:Internal=http://127.0.0.1:{TestPaths.FreePort()}",
+            $"--Admin:ApiKey={WorkerProcess.ApiKey}",
+            $"--Directory:CsvPath={TestPaths.Samples("users.csv")}",
+            .. console,
+        ], WithoutWatchdog);
+        await app.StartAsync();
+        return app;
+    }
+
+    // The shutdown watchdog would kill the test runner, the process this host runs in.
+    private static void WithoutWatchdog(WebApplicationBuilder builder)
+    {
+        foreach (var d in builder.Services.Where(d => d.ImplementationType == typeof(ShutdownWatchdog)).ToList())
+            builder.Services.Remove(d);
+    }
+}
