@@ -1,14 +1,17 @@
 using System.Net;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Monitor.Tests.Infrastructure;
 using Monitor.Worker;
+using Monitor.Worker.Endpoints;
+using Monitor.Worker.StaffConsole;
 
 namespace Monitor.Tests.Console;
 
 /// <summary>
 /// A session of the local account lasts only as long as the account it signed in to: restarted with the same account
 /// it holds (the key ring is in the store), but renamed, with another password, or replaced by an identity provider,
-/// a copy of the old cookie no longer opens the console.
+/// a copy of the old cookie no longer opens the console. And the console's cookie signs nobody in on the public listener.
 /// </summary>
 public sealed class ConsoleSessionAccountTests
 {
@@ -44,6 +47,31 @@ public sealed class ConsoleSessionAccountTests
         Assert.That(await HomeAsync(other, cookie), Is.EqualTo(HttpStatusCode.Redirect), "the old session is refused");
     }
 
+    [Test]
+    public async Task The_console_cookie_signs_nobody_in_on_the_public_listener()
+    {
+        await using var app = await StartAsync(TestPaths.NewTempDir("sm-session-public"), [$"--Console:LocalAccount:Password={Password}"],
+            a =>
+            {
+                a.MapGet("/p/test-actor", (ICurrentActor actor) => actor.Current?.Name ?? "nobody").OnListener(Listener.Public);
+                a.MapGet("/console/test-actor", (ICurrentActor actor) => actor.Current?.Name ?? "nobody").OnListener(Listener.Internal);
+            });
+        using var person = new ConsoleClient(InternalUrl(app));
+        Assert.That(await person.SignInAsync("admin", Password), Is.True);
+        var cookie = person.Cookies.GetCookies(new Uri(InternalUrl(app), "/console/"))["monitor-console"]!.Value;
+        Assert.That(await ActorAsync(InternalUrl(app), "/console/test-actor", cookie), Is.EqualTo("admin"), "the session on its listener");
+        Assert.That(await ActorAsync(new Uri(app.Urls.First()), "/p/test-actor", cookie), Is.EqualTo("nobody"));
+    }
+
+    private static async Task<string> ActorAsync(Uri listener, string path, string cookie)
+    {
+        using var http = new HttpClient(new HttpClientHandler { UseCookies = false }) { BaseAddress = listener };
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Add("Cookie", $"monitor-console={cookie}");
+        using var response = await http.SendAsync(request);
+        return await response.Content.ReadAsStringAsync();
+    }
+
     private static Uri InternalUrl(WebApplication app) => new(app.Urls.Last());
 
     private static async Task<HttpStatusCode> HomeAsync(WebApplication app, string cookie)
@@ -58,7 +86,9 @@ public sealed class ConsoleSessionAccountTests
         return response.StatusCode;
     }
 
-    private static async Task<WebApplication> StartAsync(string dir, params string[] console)
+    private static Task<WebApplication> StartAsync(string dir, params string[] console) => StartAsync(dir, console, null);
+
+    private static async Task<WebApplication> StartAsync(string dir, string[] console, Action<WebApplication>? map)
     {
         var app = Cli.BuildApp(
         [
@@ -69,6 +99,7 @@ public sealed class ConsoleSessionAccountTests
             $"--Directory:CsvPath={TestPaths.Samples("users.csv")}",
             .. console,
         ], WithoutWatchdog);
+        map?.Invoke(app);
         await app.StartAsync();
         return app;
     }

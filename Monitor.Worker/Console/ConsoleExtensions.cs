@@ -95,6 +95,13 @@ public static class ConsoleExtensions
 
     private static async Task RefuseEndedSessions(CookieValidatePrincipalContext context)
     {
+        // The console lives on the internal listener only: its cookie, sent to the public listener, signs nobody in there.
+        var endpoints = context.HttpContext.RequestServices.GetRequiredService<IOptions<EndpointOptions>>().Value;
+        if (context.HttpContext.Connection.LocalPort != endpoints.InternalPort)
+        {
+            context.RejectPrincipal();
+            return;
+        }
         var sessionId = context.Principal?.FindFirst(ConsoleRoles.SessionClaim)?.Value;
         var sessions = context.HttpContext.RequestServices.GetRequiredService<ConsoleSessionRepository>();
         if (sessionId is null || await sessions.IsRevokedAsync(sessionId, context.HttpContext.RequestAborted) ||
