@@ -35,32 +35,32 @@ public sealed class ConsoleSessionAccountTests
     {
         var dir = TestPaths.NewTempDir("sm-session-account");
         string cookie;
-        await using (var first = await StartAsync(dir, $"--Console:LocalAccount:Password={Password}"))
+        await using (var first = await InProcessWorker.StartAsync(dir, $"--Console:LocalAccount:Password={Password}"))
         {
-            using var person = new ConsoleClient(InternalUrl(first));
+            using var person = new ConsoleClient(InProcessWorker.InternalUrl(first));
             Assert.That(await person.SignInAsync("admin", Password), Is.True);
-            cookie = person.Cookies.GetCookies(new Uri(InternalUrl(first), "/console/"))["monitor-console"]!.Value;
+            cookie = person.Cookies.GetCookies(new Uri(InProcessWorker.InternalUrl(first), "/console/"))["monitor-console"]!.Value;
         }
-        await using (var same = await StartAsync(dir, $"--Console:LocalAccount:Password={Password}"))
+        await using (var same = await InProcessWorker.StartAsync(dir, $"--Console:LocalAccount:Password={Password}"))
             Assert.That(await HomeAsync(same, cookie), Is.EqualTo(HttpStatusCode.OK), "the same account after a restart");
-        await using var other = await StartAsync(dir, changed);
+        await using var other = await InProcessWorker.StartAsync(dir, changed);
         Assert.That(await HomeAsync(other, cookie), Is.EqualTo(HttpStatusCode.Redirect), "the old session is refused");
     }
 
     [Test]
     public async Task The_console_cookie_signs_nobody_in_on_the_public_listener()
     {
-        await using var app = await StartAsync(TestPaths.NewTempDir("sm-session-public"), [$"--Console:LocalAccount:Password={Password}"],
+        await using var app = await InProcessWorker.StartAsync(TestPaths.NewTempDir("sm-session-public"), [$"--Console:LocalAccount:Password={Password}"],
             a =>
             {
                 a.MapGet("/p/test-actor", (ICurrentActor actor) => actor.Current?.Name ?? "nobody").OnListener(Listener.Public);
                 a.MapGet("/console/test-actor", (ICurrentActor actor) => actor.Current?.Name ?? "nobody").OnListener(Listener.Internal);
             });
-        using var person = new ConsoleClient(InternalUrl(app));
+        using var person = new ConsoleClient(InProcessWorker.InternalUrl(app));
         Assert.That(await person.SignInAsync("admin", Password), Is.True);
-        var cookie = person.Cookies.GetCookies(new Uri(InternalUrl(app), "/console/"))["monitor-console"]!.Value;
-        Assert.That(await ActorAsync(InternalUrl(app), "/console/test-actor", cookie), Is.EqualTo("admin"), "the session on its listener");
-        Assert.That(await ActorAsync(new Uri(app.Urls.First()), "/p/test-actor", cookie), Is.EqualTo("nobody"));
+        var cookie = person.Cookies.GetCookies(new Uri(InProcessWorker.InternalUrl(app), "/console/"))["monitor-console"]!.Value;
+        Assert.That(await ActorAsync(InProcessWorker.InternalUrl(app), "/console/test-actor", cookie), Is.EqualTo("admin"), "the session on its listener");
+        Assert.That(await ActorAsync(InProcessWorker.PublicUrl(app), "/p/test-actor", cookie), Is.EqualTo("nobody"));
     }
 
     private static async Task<string> ActorAsync(Uri listener, string path, string cookie)
@@ -72,42 +72,15 @@ public sealed class ConsoleSessionAccountTests
         return await response.Content.ReadAsStringAsync();
     }
 
-    private static Uri InternalUrl(WebApplication app) => new(app.Urls.Last());
-
     private static async Task<HttpStatusCode> HomeAsync(WebApplication app, string cookie)
     {
         using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false })
         {
-            BaseAddress = InternalUrl(app),
+            BaseAddress = InProcessWorker.InternalUrl(app),
         };
         using var request = new HttpRequestMessage(HttpMethod.Get, "/console/");
         request.Headers.Add("Cookie", $"monitor-console={cookie}");
         using var response = await http.SendAsync(request);
         return response.StatusCode;
-    }
-
-    private static Task<WebApplication> StartAsync(string dir, params string[] console) => StartAsync(dir, console, null);
-
-    private static async Task<WebApplication> StartAsync(string dir, string[] console, Action<WebApplication>? map)
-    {
-        var app = Cli.BuildApp(
-        [
-            $"--Storage:ConnectionString=Data Source={Path.Combine(dir, "monitor.db")}",
-            $"--Endpoints:Public=http://127.0.0.1:{TestPaths.FreePort()}",
-            $"--Endpoints:Internal=http://127.0.0.1:{TestPaths.FreePort()}",
-            $"--Admin:ApiKey={WorkerProcess.ApiKey}",
-            $"--Directory:CsvPath={TestPaths.Samples("users.csv")}",
-            .. console,
-        ], WithoutWatchdog);
-        map?.Invoke(app);
-        await app.StartAsync();
-        return app;
-    }
-
-    // The shutdown watchdog would kill the test runner, the process this host runs in.
-    private static void WithoutWatchdog(WebApplicationBuilder builder)
-    {
-        foreach (var d in builder.Services.Where(d => d.ImplementationType == typeof(ShutdownWatchdog)).ToList())
-            builder.Services.Remove(d);
     }
 }

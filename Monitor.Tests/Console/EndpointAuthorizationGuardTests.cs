@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
@@ -65,6 +66,34 @@ public sealed class EndpointAuthorizationGuardTests
         });
     }
 
+    [Test]
+    public async Task A_viewer_reads_the_group_pages_but_is_refused_a_person_and_the_staff_actions()
+    {
+        await using var app = await InProcessWorker.StartAsync(TestPaths.NewTempDir("sm-viewer"), "--Console:LocalAccount:Password=guard-password-1");
+        var console = new Uri(InProcessWorker.InternalUrl(app), "/console/");
+        foreach (var (role, refused) in new[] { (ConsoleRoles.Viewer, true), (ConsoleRoles.Staff, false) })
+        {
+            using var person = new ConsoleClient(console);
+            person.Cookies.Add(console, new System.Net.Cookie("monitor-console", InProcessWorker.SessionCookie(app, "Bob", role)));
+            Assert.That((await person.GetAsync("/console/")).Status, Is.EqualTo(HttpStatusCode.OK), $"{role}: home");
+            Assert.That((await person.GetAsync("/console/people")).Status, Is.EqualTo(HttpStatusCode.OK), $"{role}: people");
+            // A form post with a valid anti-forgery token (from the home page) and no expiry: staff reach the handler (400).
+            var posts = new[] { "/console/users/u001/acknowledgement", "/console/users/u001/acknowledgement/remove",
+                "/console/downtimes", "/console/incidents", "/console/actions", "/console/lunch" };
+            foreach (var post in posts)
+            {
+                var (status, _, response) = await person.PostAsync(post, new Dictionary<string, string>());
+                var location = response.Headers.Location;
+                var denied = location is not null && new Uri(console, location).AbsolutePath == "/console/denied";
+                Assert.That(denied, Is.EqualTo(refused), $"{role}: POST {post} answered {status} {response.Headers.Location}");
+            }
+            var (page, _, _) = await person.GetAsync("/console/users/u001");
+            Assert.That(page, refused ? Is.EqualTo(HttpStatusCode.Redirect) : Is.EqualTo(HttpStatusCode.OK), $"{role}: a person's page");
+        }
+        using var viewer = new ConsoleClient(console);
+        Assert.That((await viewer.GetAsync("/console/denied")).Status, Is.EqualTo(HttpStatusCode.Forbidden));
+    }
+
     private sealed record Row(string Pattern, IReadOnlyList<string> Methods, Listener? Listener, IReadOnlyList<string?> Policies,
         bool Anonymous)
     {
@@ -103,16 +132,8 @@ public sealed class EndpointAuthorizationGuardTests
 
     private static async Task<List<Row>> EndpointsAsync()
     {
-        var dir = TestPaths.NewTempDir("sm-endpoints");
-        await using var app = Cli.BuildApp(
-        [
-            $"--Storage:ConnectionString=Data Source={Path.Combine(dir, "monitor.db")}",
-            $"--Endpoints:Public=http://127.0.0.1:{TestPaths.FreePort()}",
-            $"--Endpoints:Internal=http://127.0.0.1:{TestPaths.FreePort()}",
-            $"--Admin:ApiKey={WorkerProcess.ApiKey}",
-            $"--Directory:CsvPath={TestPaths.Samples("users.csv")}",
-            "--Console:LocalAccount:Password=guard-password-1",
-        ]);
+        await using var app = Cli.BuildApp(InProcessWorker.Args(TestPaths.NewTempDir("sm-endpoints"),
+            "--Console:LocalAccount:Password=guard-password-1"));
         return ((IEndpointRouteBuilder)app).DataSources.SelectMany(d => d.Endpoints).OfType<RouteEndpoint>()
             .Select(e => new Row(
                 "/" + (e.RoutePattern.RawText ?? "").TrimStart('/'),
