@@ -43,7 +43,7 @@ internal static class ConsoleEndpoints
                     "Wrong user or password.");
             }
             logger.LogInformation("Console: '{User}' signed in with the local account", account.UserName);
-            return Results.SignIn(ConsoleRoles.Principal(account.UserName, ConsoleRoles.Staff, "local"),
+            return Results.SignIn(ConsoleRoles.Principal(account.UserName, ConsoleRoles.Staff, "local", account: await account.StampAsync(ct)),
                 new AuthenticationProperties { RedirectUri = SafeReturnUrl(returnUrl) }, ConsoleExtensions.CookieScheme);
         }).RequireRateLimiting(SignInLimit.Policy);
 

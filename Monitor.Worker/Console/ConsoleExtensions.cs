@@ -95,13 +95,31 @@ public static class ConsoleExtensions
 
     private static async Task RefuseEndedSessions(CookieValidatePrincipalContext context)
     {
+        // The console lives on the internal listener only: its cookie, sent to the public listener, signs nobody in there.
+        var endpoints = context.HttpContext.RequestServices.GetRequiredService<IOptions<EndpointOptions>>().Value;
+        if (context.HttpContext.Connection.LocalPort != endpoints.InternalPort)
+        {
+            context.RejectPrincipal();
+            return;
+        }
         var sessionId = context.Principal?.FindFirst(ConsoleRoles.SessionClaim)?.Value;
         var sessions = context.HttpContext.RequestServices.GetRequiredService<ConsoleSessionRepository>();
-        if (sessionId is null || await sessions.IsRevokedAsync(sessionId, context.HttpContext.RequestAborted))
+        if (sessionId is null || await sessions.IsRevokedAsync(sessionId, context.HttpContext.RequestAborted) ||
+            !await LocalAccountUnchanged(context))
         {
             context.RejectPrincipal();
             await context.HttpContext.SignOutAsync(CookieScheme);
         }
+    }
+
+    // A session of the local account holds only while the account is the one it signed in to: same name, same password.
+    private static async Task<bool> LocalAccountUnchanged(CookieValidatePrincipalContext context)
+    {
+        var principal = context.Principal!;
+        if (!principal.HasClaim(ConsoleRoles.MethodClaim, "local")) return true;
+        var stamp = principal.FindFirst(ConsoleRoles.AccountClaim)?.Value;
+        var account = context.HttpContext.RequestServices.GetRequiredService<LocalAccount>();
+        return stamp is not null && stamp == await account.StampAsync(context.HttpContext.RequestAborted);
     }
 
     private static CookieSecurePolicy SecurePolicy(EndpointOptions endpoints) =>

@@ -22,7 +22,10 @@ public static class ConsoleRoles
     /// <summary>A random id per sign-in, so that signing out can end exactly this session.</summary>
     public const string SessionClaim = "sid";
 
-    public static ClaimsPrincipal Principal(string name, string role, string method, string? subject = null)
+    /// <summary>The local account's stamp at sign-in (<see cref="LocalAccount.StampAsync"/>), on local sessions only.</summary>
+    public const string AccountClaim = "account";
+
+    public static ClaimsPrincipal Principal(string name, string role, string method, string? subject = null, string? account = null)
     {
         var identity = new ClaimsIdentity(method, NameClaim, RoleClaim);
         identity.AddClaim(new Claim(NameClaim, name));
@@ -30,6 +33,7 @@ public static class ConsoleRoles
         identity.AddClaim(new Claim(MethodClaim, method));
         identity.AddClaim(new Claim(SessionClaim, Convert.ToHexString(RandomNumberGenerator.GetBytes(16))));
         if (subject is not null) identity.AddClaim(new Claim("sub", subject));
+        if (account is not null) identity.AddClaim(new Claim(AccountClaim, account));
         return new ClaimsPrincipal(identity);
     }
 

@@ -66,6 +66,20 @@ public sealed class LocalAccount(IOptions<ConsoleOptions> options, ConsoleAccoun
         return hash is not null && result != PasswordVerificationResult.Failed;
     }
 
+    /// <summary>
+    /// A stamp of the account as it is now: its name and its password (the configured one, else the stored hash). A session
+    /// of the local account carries the stamp of its sign-in and ends when the account is renamed, its password changes or
+    /// its stored password is removed. Null when there is no local account: no password, or an identity provider instead.
+    /// </summary>
+    public async Task<string?> StampAsync(CancellationToken ct)
+    {
+        if (options.Value.UsesOidc) return null;
+        var secret = !string.IsNullOrEmpty(_account.Password) ? _account.Password : await accounts.FindHashAsync(_account.User, ct);
+        return secret is null
+            ? null
+            : Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes($"{_account.User.ToUpperInvariant()}\n{secret}")));
+    }
+
     /// <summary>Whether a password exists at all (configured or stored).</summary>
     public async Task<bool> HasPasswordAsync(CancellationToken ct) =>
         !string.IsNullOrEmpty(_account.Password) || await accounts.FindHashAsync(_account.User, ct) is not null;
