@@ -75,7 +75,14 @@ public static class Cli
 
         // No termination timeout of System.CommandLine's own (two seconds by default, then exit 143): SIGTERM goes to the
         // host, which finishes jobs and the outbox batch in flight within HostOptions.ShutdownTimeout (issue 13).
-        return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
+        var parsed = root.Parse(args);
+        // System.CommandLine's own errors quote the token ("Cannot parse argument '...' for option '--wait'"): escaped too.
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (var error in parsed.Errors) await Console.Error.WriteLineAsync(Echo(error.Message));
+            return 1;
+        }
+        return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
     }
 
     /// <summary>
@@ -147,7 +154,10 @@ public static class Cli
         };
         wait.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<int>() < 0) r.AddError("--wait must be 0 or more seconds.");
+            // Read from the token: GetValueOrDefault throws on one that is not a number ('--wait x' was an unhandled exception,
+            // exit 134 with a stack trace); that one is left to the parser's own error.
+            if (r.Tokens is [{ } token] && int.TryParse(token.Value, System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds < 0)
+                r.AddError("--wait must be 0 or more seconds.");
         });
         return wait;
     }

@@ -21,9 +21,10 @@ public sealed class CliEchoTests
     ];
 
     // The erase verb naming an id it does not know, a setting typed on the command line quoted in "Invalid configuration",
-    // and healthcheck naming its URL.
+    // a value System.CommandLine cannot parse, and healthcheck naming its URL.
     [TestCase("erase|--user|u{ESC}", 1, "No user 'u{ESCAPED}'")]
     [TestCase("migrate|--Pulse:Cron={ESC}", 2, "Pulse:Cron is not a valid Quartz cron expression that fires (got '{ESCAPED}')")]
+    [TestCase("erase|--user|x|--wait|1{ESC}", 1, "Cannot parse argument '1{ESCAPED}' for option '--wait'")]
     [TestCase("healthcheck|--url|http://127.0.0.1:{PORT}/{ESC}", 1, "/{ESCAPED}: ")]
     public async Task A_verb_echoes_what_was_typed_escaped(string args, int exit, string message)
     {
