@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Microsoft.Extensions.Options;
+using Monitor.Core;
 using Monitor.Probes.Tickets.Sentiment;
 using Monitor.Worker.Storage;
 
@@ -53,7 +54,7 @@ public static class Cli
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException or InvalidOperationException
                                           or NotSupportedException or UriFormatException)
             {
-                Console.Error.WriteLine($"healthcheck: {target}: {(e is TaskCanceledException ? "no answer within 3 s" : e.Message)}");
+                Console.Error.WriteLine($"healthcheck: {LogSafe.Value(target)}: {(e is TaskCanceledException ? "no answer within 3 s" : Echo(e.Message))}");
                 return 1;
             }
         });
@@ -74,7 +75,14 @@ public static class Cli
 
         // No termination timeout of System.CommandLine's own (two seconds by default, then exit 143): SIGTERM goes to the
         // host, which finishes jobs and the outbox batch in flight within HostOptions.ShutdownTimeout (issue 13).
-        return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
+        var parsed = root.Parse(args);
+        // System.CommandLine's own errors quote the token ("Cannot parse argument '...' for option '--wait'"): escaped too.
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (var error in parsed.Errors) await Console.Error.WriteLineAsync(Echo(error.Message));
+            return 1;
+        }
+        return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
     }
 
     /// <summary>
@@ -122,10 +130,10 @@ public static class Cli
                 .EraseAsync(id, $"cli:{Environment.UserName}", ct);
             if (erased is null)
             {
-                await Console.Error.WriteLineAsync($"No user '{id}' in the directory and nothing held about them.");
+                await Console.Error.WriteLineAsync($"No user '{LogSafe.Value(id)}' in the directory and nothing held about them.");
                 return 1;
             }
-            Console.WriteLine($"Erased '{id}': {erased.Signals} signals, {erased.StateChanges} state changes, " +
+            Console.WriteLine($"Erased '{LogSafe.Value(id)}': {erased.Signals} signals, {erased.StateChanges} state changes, " +
                               $"{erased.Acknowledgements} acknowledgements, {erased.Pulses} pulses" +
                               string.Concat(erased.Linked.Select(l => $", {l.Value} {l.Key}")) + ".");
             return 0;
@@ -146,7 +154,10 @@ public static class Cli
         };
         wait.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<int>() < 0) r.AddError("--wait must be 0 or more seconds.");
+            // Read from the token: GetValueOrDefault throws on one that is not a number ('--wait x' was an unhandled exception,
+            // exit 134 with a stack trace); that one is left to the parser's own error.
+            if (r.Tokens is [{ } token] && int.TryParse(token.Value, System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds < 0)
+                r.AddError("--wait must be 0 or more seconds.");
         });
         return wait;
     }
@@ -170,7 +181,7 @@ public static class Cli
         }
         catch (StoreUnreachableException e)
         {
-            await Console.Error.WriteLineAsync($"Nothing done: {e.Message}");
+            await Console.Error.WriteLineAsync($"Nothing done: {Echo(e.Message)}");
             return 3;
         }
         catch (OptionsValidationException e)
@@ -187,9 +198,16 @@ public static class Cli
     private static async Task<int> ReportAsync(IEnumerable<OptionsValidationException> errors)
     {
         foreach (var failure in errors.SelectMany(e => e.Failures).Distinct())
-            await Console.Error.WriteLineAsync($"Invalid configuration: {failure}");
+            await Console.Error.WriteLineAsync($"Invalid configuration: {Echo(failure)}");
         return 2;
     }
+
+    /// <summary>
+    /// A message that may quote what the operator typed (an id, a URL, a setting's value), through the logs' escaping:
+    /// raw, an escape sequence in it would be obeyed by the operator's terminal (retitle it, clear it, rewrite lines).
+    /// Whole: the messages are ours and bounded, only the values in them are someone's input.
+    /// </summary>
+    internal static string Echo(string message) => LogSafe.Value(message, int.MaxValue)!;
 
     /// <param name="configure">Extra registrations after the monitor's own (a test's pulse channel), before the build.</param>
     public static WebApplication BuildApp(string[] args, Action<WebApplicationBuilder>? configure = null)

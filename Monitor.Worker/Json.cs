@@ -13,6 +13,9 @@ internal static class Json
         o.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
         o.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
         o.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+        // The Web defaults read "1" as the number 1: a number is a JSON number here ("score": "1" is refused, naming score).
+        // Query strings and forms are not JSON and are not affected.
+        o.NumberHandling = JsonNumberHandling.Strict;
         return o;
     }
 }

@@ -145,7 +145,19 @@ public sealed class PulseOptionsValidator : IValidateOptions<PulseOptions>
         if (!(o.NoAnswerWeight is > 0 and <= 1))
             failures.Add($"{s}:{nameof(o.NoAnswerWeight)} must be in (0, 1] (got {o.NoAnswerWeight}).");
         if (o.CommentMaxLength is < 1 or > 4000) failures.Add($"{s}:{nameof(o.CommentMaxLength)} must be in [1, 4000].");
-        if (o.Questions() is not { Length: > 0 and <= 10 } questions || questions.Any(string.IsNullOrWhiteSpace))
+        // Every configured set, not only Pulse:QuestionSet's: a campaign may choose any of them. A wrong set is named by its
+        // key, its wrong question by the question's own key.
+        foreach (var (set, questions) in o.QuestionSets)
+        {
+            var key = $"{s}:{nameof(o.QuestionSets)}:{set}";
+            if (questions.Length is < 1 or > 10) failures.Add($"{key} must have 1 to 10 questions (got {questions.Length}).");
+            for (var i = 0; i < questions.Length; i++)
+            {
+                if (string.IsNullOrWhiteSpace(questions[i]))
+                    failures.Add($"{ValidatedOptions.ElementKey(o, key, i)} is blank: give the question's text, or leave the key out.");
+            }
+        }
+        if (!o.QuestionSets.ContainsKey(o.QuestionSet) && o.Questions() is not { Length: > 0 and <= 10 })
             failures.Add($"{s}:{nameof(o.QuestionSet)} '{o.QuestionSet}' is not a question set with 1 to 10 questions (built in: {string.Join(", ", PulseQuestions.BuiltIn.Keys)}).");
         PulseOptionsTranslations.Validate(o, failures);
         var sc = $"{s}:{nameof(o.Scanner)}";

@@ -19,8 +19,13 @@ internal static class PulseOptionsTranslations
             foreach (var (culture, texts) in byCulture)
             {
                 if (!IsCulture(culture)) failures.Add($"{key}:{set}:{culture} is not a culture name (e.g. fr or fr-CA).");
-                else if (texts.Length != questions.Length || texts.Any(string.IsNullOrWhiteSpace))
+                else if (texts.Length != questions.Length)
                     failures.Add($"{key}:{set}:{culture} must give all {questions.Length} question(s) of the set (got {texts.Length}).");
+                for (var i = 0; i < texts.Length; i++)
+                {
+                    if (string.IsNullOrWhiteSpace(texts[i]))
+                        failures.Add($"{ValidatedOptions.ElementKey(o, $"{key}:{set}:{culture}", i)} is blank: give the question's text in {culture}.");
+                }
             }
         }
         var f = $"{PulseOptions.Section}:{nameof(PulseOptions.Factors)}";

@@ -103,6 +103,27 @@ public sealed class BulkSignalsTests(string provider)
     }
 
     [Test]
+    public async Task A_score_written_as_a_string_is_refused_naming_score_single_and_bulk()
+    {
+        // The Web JSON defaults read "1" as the number 1: both APIs stored it.
+        using var single = await _worker.Admin.PostAsync("/api/users/u009/signals",
+            new StringContent("{\"kind\":\"touchpoint\",\"score\":\"1\",\"source\":\"string:0\"}", Encoding.UTF8, "application/json"));
+        var problem = await single.Content.ReadAsStringAsync();
+        Assert.That(single.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest), problem);
+        Assert.That(single.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"), problem);
+        Assert.That(JsonDocument.Parse(problem).RootElement.GetProperty("detail").GetString(), Does.StartWith("score is not valid: not of the type"));
+
+        var lines = "{\"userId\":\"u009\",\"score\":0.3,\"source\":\"string:1\"}\n" +
+                    "{\"userId\":\"u009\",\"score\":\"0.3\",\"source\":\"string:2\"}\n" +
+                    "{\"userId\":\"u009\",\"score\":0.3,\"weight\":\"2\",\"source\":\"string:3\"}\n" +
+                    "{\"userId\":\"u009\",\"score\":-0.3,\"source\":\"string:4\"}\n";
+        var (answer, results) = await PostNdjsonAsync(Encoding.UTF8.GetBytes(lines));
+        Assert.That(results, Is.EqualTo(new[] { "stored", "rejected", "rejected", "stored" }), answer.ToString());
+        Assert.That(answer.GetProperty("items")[1].GetProperty("error").GetString(), Does.Contain("score is not valid"));
+        Assert.That(answer.GetProperty("items")[2].GetProperty("error").GetString(), Does.Contain("weight is not valid"));
+    }
+
+    [Test]
     public async Task A_line_with_a_NUL_character_is_rejected_alone_on_either_store()
     {
         // PostgreSQL cannot store U+0000 in text: the whole request answered 500 there and stored nothing.

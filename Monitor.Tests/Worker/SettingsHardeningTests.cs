@@ -101,6 +101,13 @@ public sealed class SettingsHardeningTests
     [TestCase("Directory__CsvPath=/dev/null", "Directory:CsvPath names '/dev/null', which is empty or not a regular file")]
     [TestCase("Evaluation__HalfLife=01:00:00", "Evaluation:HalfLife must be at least Evaluation:Window / 500 (04:19:12; got 01:00:00)")]
     [TestCase("Evaluation__HalfLife=10000.00:00:00", "Evaluation:HalfLife must be positive and at most 3650.00:00:00")]
+    // A configured question set's blank question was reported as "Pulse:QuestionSet 'x' is not a question set" (and not at
+    // all when the set was not Pulse:QuestionSet, though a campaign may ask it): now the question's own key.
+    [TestCase("Pulse__QuestionSet=custom|Pulse__QuestionSets__custom__0=How is IT?|Pulse__QuestionSets__custom__1= ",
+        "Pulse:QuestionSets:custom:1 is blank")]
+    [TestCase("Pulse__QuestionSets__spare__0=How is IT?|Pulse__QuestionSets__spare__4= ", "Pulse:QuestionSets:spare:4 is blank")]
+    [TestCase("Pulse__QuestionSets__custom__0=How is IT?|Pulse__QuestionSetTranslations__custom__fr__0= ",
+        "Pulse:QuestionSetTranslations:custom:fr:0 is blank")]
     public async Task A_wrong_setting_stops_the_worker_with_exit_2_naming_the_key(string settings, string message)
     {
         var env = Environment();

@@ -56,9 +56,16 @@ public static class AdminApi
             });
         });
 
-        api.MapPost("/users/{id}/signals", async (string id, SignalRequest body, UserRepository users,
+        api.MapPost("/users/{id}/signals", async (string id, HttpRequest request, UserRepository users,
             SignalRepository signals, TimeProvider time, IOptions<AdminOptions> admin, CancellationToken ct) =>
         {
+            if (!request.HasJsonContentType()) return Problem(415, "The body must be JSON (Content-Type: application/json).");
+            var (body, error) = await AdminInput.ReadJsonAsync<SignalRequest>(request, ct);
+            if (body is null)
+            {
+                MonitorMetrics.SignalsRejected.WithLabels("invalid").Inc();
+                return Problem(400, error!);
+            }
             if (await users.FindAsync(id, ct) is null) return Problem(404, $"No user '{id}' in the directory.");
             var signal = new Signal(id, body.Kind ?? SignalKinds.Touchpoint, body.Score ?? double.NaN, body.Weight ?? 1.0,
                 body.ObservedAt ?? time.GetUtcNow(), body.Source ?? $"api:{Guid.CreateVersion7():N}", body.Comment);

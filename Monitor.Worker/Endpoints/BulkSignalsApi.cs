@@ -115,7 +115,7 @@ public static class BulkSignalsApi
         }
         catch (JsonException x)
         {
-            problem = $"not a signal: {x.Message}";
+            problem = $"not a signal: {AdminInput.JsonProblem(x)}";
             return null;
         }
         if (string.IsNullOrWhiteSpace(body?.UserId)) problem = "userId is required.";

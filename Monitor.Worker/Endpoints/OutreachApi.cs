@@ -18,7 +18,7 @@ public static class OutreachApi
         api.MapPost("/users/{id}/visits", async (string id, HttpRequest request, UserRepository users, OutreachService outreach,
             TimeProvider time, CancellationToken ct) =>
         {
-            var (body, error) = await ReadAsync<VisitBody>(request, ct);
+            var (body, error) = await AdminInput.ReadJsonAsync<VisitBody>(request, ct);
             if (body is null) return Problem(400, error!);
             if (await users.FindAsync(id, ct) is null) return Problem(404, $"No user '{id}' in the directory.");
             var now = time.GetUtcNow();
@@ -51,7 +51,7 @@ public static class OutreachApi
 
         api.MapPost("/lunches", async (HttpRequest request, OutreachService outreach, CancellationToken ct) =>
         {
-            var (body, error) = await ReadAsync<LunchBody>(request, ct);
+            var (body, error) = await AdminInput.ReadJsonAsync<LunchBody>(request, ct);
             if (body is null) return Problem(400, error!);
             if (body.N is not (>= 1 and <= 100)) return Problem(400, "n must be between 1 and 100: how many people to draw.");
             if (string.IsNullOrWhiteSpace(body.By)) return Problem(400, "by is required: who draws the lunch.");
@@ -65,7 +65,7 @@ public static class OutreachApi
 
         api.MapPost("/lunches/{id}/attendance", async (string id, HttpRequest request, OutreachService outreach, CancellationToken ct) =>
         {
-            var (body, error) = await ReadAsync<AttendanceBody>(request, ct);
+            var (body, error) = await AdminInput.ReadJsonAsync<AttendanceBody>(request, ct);
             if (body is null) return Problem(400, error!);
             if (!Guid.TryParse(id, out var lunchId)) return Problem(404, $"No lunch '{id}'.");
             if (body.Came is null) return Problem(400, "came is required: the ids of those who came (may be empty).");
@@ -81,21 +81,6 @@ public static class OutreachApi
             }
         });
         return app;
-    }
-
-    // The body is read here rather than bound, so that malformed JSON or a wrong type gets a 400 that says what is wrong.
-    private static async Task<(T? Body, string? Error)> ReadAsync<T>(HttpRequest request, CancellationToken ct) where T : class
-    {
-        if (!request.HasJsonContentType()) return (null, "The body must be JSON (Content-Type: application/json).");
-        try
-        {
-            var body = await request.ReadFromJsonAsync<T>(ct);
-            return body is null ? (null, "The body is empty; expected a JSON object.") : (body, null);
-        }
-        catch (JsonException e)
-        {
-            return (null, $"The body is not valid: {e.Message.Split('.')[0]}.");
-        }
     }
 
     private static IResult Problem(int status, string detail) => Results.Problem(detail: detail, statusCode: status);

@@ -28,7 +28,7 @@ public static class DirectoryCli
             var result = await app.Services.GetRequiredService<DirectorySync>().RunAsync(ct, confirmed);
             if (!result.Success)
             {
-                foreach (var error in result.Errors) await Console.Error.WriteLineAsync(error);
+                foreach (var error in result.Errors) await Console.Error.WriteLineAsync(Cli.Echo(error));
                 return 1;
             }
             Console.WriteLine($"Directory imported: {result.Changes!.Joined} joined, {result.Changes.Updated} updated, " +

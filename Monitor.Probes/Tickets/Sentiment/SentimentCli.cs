@@ -34,7 +34,7 @@ public static class SentimentCli
         ArgumentNullException.ThrowIfNull(error);
         if (!SentimentAnalysers.TryForLanguage(language, out var analyser))
         {
-            error.WriteLine($"sentiment: no analyser for the language '{language}'");
+            error.WriteLine($"sentiment: no analyser for the language '{Monitor.Core.LogSafe.Value(language)}'");
             return 2;
         }
         Span<char> buffer = stackalloc char[16];
