@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Monitor.Core.Evaluation;
 using Monitor.Core.Ports;
@@ -27,13 +28,13 @@ internal static class PeopleEndpoints
 
         console.MapGet("/people", async (string? state, string? department, string? site,
             [FromQuery(Name = "needs-visit")] string? needsVisit,
-            ICurrentActor actor, BoardRepository board, UserRepository users, PrivacyPolicy privacy, IServiceProvider services,
-            TimeProvider time, CancellationToken ct) =>
+            HttpContext http, IAuthorizationService authorization, BoardRepository board, UserRepository users,
+            IServiceProvider services, TimeProvider time, CancellationToken ct) =>
         {
             var now = time.GetUtcNow();
             var rows = await board.LoadAsync(now, ct);
-            // Viewers, and in anonymous mode staff too (like the Staff policy): the groups, never the people.
-            if (actor.Current?.Role != ConsoleRoles.Staff || !privacy.ShowsIndividuals) return PeoplePages.Groups(rows);
+            // Whoever does not pass the Staff policy (viewers, and everyone in anonymous mode): the groups, never the people.
+            if (!(await authorization.AuthorizeAsync(http.User, ConsoleRoles.StaffPolicy)).Succeeded) return PeoplePages.Groups(rows);
             var names = (await users.ListAsync(ct)).ToDictionary(u => u.Id, u => u.DisplayName, StringComparer.Ordinal);
             var visits = services.GetService<INeedsVisit>();
             var needs = visits is null ? null : await visits.UserIdsAsync(now, ct);
