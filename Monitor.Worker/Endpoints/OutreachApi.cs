@@ -3,6 +3,7 @@ using System.Text.Json;
 using Monitor.Core.Outreach;
 using Monitor.Core.Ports;
 using Monitor.Worker.Outreach;
+using Monitor.Worker.Privacy;
 using Monitor.Worker.StaffConsole;
 using Monitor.Worker.Storage;
 
@@ -27,18 +28,19 @@ public static class OutreachApi
             if (problems.Count > 0) return Problem(400, string.Join(" ", problems));
             var stored = await outreach.RecordAsync(visit.ToVisit(Guid.CreateVersion7(), id, now), ct);
             return Results.Created($"/api/users/{Uri.EscapeDataString(id)}/visits", stored);
-        });
+        }).NoIndividual(); // echoes what the caller sent
 
         api.MapGet("/users/{id}/visits", async (string id, UserRepository users, VisitRepository visits, CancellationToken ct) =>
             await users.FindAsync(id, ct) is null
                 ? Problem(404, $"No user '{id}' in the directory.")
-                : Results.Ok(await visits.ForUserAsync(id, 500, ct)));
+                : Results.Ok(await visits.ForUserAsync(id, 500, ct)))
+            .AboutIndividuals();
 
         api.MapGet("/outreach", async (OutreachService outreach, CancellationToken ct) =>
             Results.Ok((await outreach.WhoToVisitAsync(ct)).Select(l => new
             {
                 userId = l.User.Id, l.User.DisplayName, l.User.Department, l.User.Site, l.Reason, l.Since, l.Explanation,
-            })));
+            }))).AboutIndividuals();
 
         api.MapGet("/outreach.csv", async (OutreachService outreach, IAuditLog audit, ICurrentActor actor, TimeProvider time,
             CancellationToken ct) =>
@@ -47,7 +49,7 @@ public static class OutreachApi
             var who = actor.Current?.Name ?? "api-key";
             await audit.RecordAsync(new AuditEntry(time.GetUtcNow(), who, AuditActions.ExportUsers, null, "outreach.csv"), ct);
             return OutreachCsv.Result(lines);
-        });
+        }).AboutIndividuals();
 
         api.MapPost("/lunches", async (HttpRequest request, OutreachService outreach, CancellationToken ct) =>
         {
@@ -61,7 +63,7 @@ public static class OutreachApi
                 lunch.Id, lunch.Seed, lunch.DrawnAt,
                 drawn = drawn.Select(u => new { u.Id, u.DisplayName, u.Department, u.Site, u.Rank }),
             });
-        });
+        }).AboutIndividuals(); // drawn by name
 
         api.MapPost("/lunches/{id}/attendance", async (string id, HttpRequest request, OutreachService outreach, CancellationToken ct) =>
         {
@@ -79,7 +81,7 @@ public static class OutreachApi
             {
                 return Problem(400, e.Message);
             }
-        });
+        }).AboutIndividuals();
         return app;
     }
 
