@@ -100,6 +100,8 @@ public sealed class PrivacyScopeGuardTests
             using var r = await admin.GetAsync(path);
             Assert.That(r.StatusCode, Is.EqualTo(expected), path);
         }
+        using var put = await admin.PutAsync("/api/test/people", null);
+        Assert.That(put.StatusCode, Is.EqualTo(HttpStatusCode.MethodNotAllowed), "a method it does not take: the router's 405");
     }
 
     /// <summary>A read of one person that cannot be recorded in the audit log is not answered (500), and a miss is not recorded.</summary>
