@@ -60,8 +60,8 @@ public static class AdminApi
         api.MapPost("/users/{id}/signals", async (string id, HttpRequest request, UserRepository users,
             SignalRepository signals, TimeProvider time, IOptions<AdminOptions> admin, CancellationToken ct) =>
         {
-            if (!request.HasJsonContentType()) return Problem(415, "The body must be JSON (Content-Type: application/json).");
-            var (body, error) = await AdminInput.ReadJsonAsync<SignalRequest>(request, ct);
+            var (body, error, wrongType) = await AdminInput.ReadJsonAsync<SignalRequest>(request, ct);
+            if (wrongType) return Problem(415, error!);
             if (body is null)
             {
                 MonitorMetrics.SignalsRejected.WithLabels("invalid").Inc();

@@ -19,7 +19,7 @@ public static class OutreachApi
         api.MapPost("/users/{id}/visits", async (string id, HttpRequest request, UserRepository users, OutreachService outreach,
             TimeProvider time, CancellationToken ct) =>
         {
-            var (body, error) = await AdminInput.ReadJsonAsync<VisitBody>(request, ct);
+            var (body, error, _) = await AdminInput.ReadJsonAsync<VisitBody>(request, ct);
             if (body is null) return Problem(400, error!);
             if (await users.FindAsync(id, ct) is null) return Problem(404, $"No user '{id}' in the directory.");
             var now = time.GetUtcNow();
@@ -53,7 +53,7 @@ public static class OutreachApi
 
         api.MapPost("/lunches", async (HttpRequest request, OutreachService outreach, CancellationToken ct) =>
         {
-            var (body, error) = await AdminInput.ReadJsonAsync<LunchBody>(request, ct);
+            var (body, error, _) = await AdminInput.ReadJsonAsync<LunchBody>(request, ct);
             if (body is null) return Problem(400, error!);
             if (body.N is not (>= 1 and <= 100)) return Problem(400, "n must be between 1 and 100: how many people to draw.");
             if (string.IsNullOrWhiteSpace(body.By)) return Problem(400, "by is required: who draws the lunch.");
@@ -67,7 +67,7 @@ public static class OutreachApi
 
         api.MapPost("/lunches/{id}/attendance", async (string id, HttpRequest request, OutreachService outreach, CancellationToken ct) =>
         {
-            var (body, error) = await AdminInput.ReadJsonAsync<AttendanceBody>(request, ct);
+            var (body, error, _) = await AdminInput.ReadJsonAsync<AttendanceBody>(request, ct);
             if (body is null) return Problem(400, error!);
             if (!Guid.TryParse(id, out var lunchId)) return Problem(404, $"No lunch '{id}'.");
             if (body.Came is null) return Problem(400, "came is required: the ids of those who came (may be empty).");
