@@ -45,13 +45,16 @@ public sealed class PrivacyScopeGuardTests
         var api = (await InProcessWorker.EndpointsAsync()).Where(e => PrivacyScope.IsAdminApi(e.RoutePattern)).ToList();
         Assert.That(api, Has.Count.GreaterThan(40), "the admin API's endpoints were listed");
         var undeclared = api.Where(e => e.Metadata.GetMetadata<PrivacyScope>() is null).Select(Name).ToList();
-        Assert.That(undeclared, Is.Empty, "admin API endpoints that declare no PrivacyScope (AboutIndividuals, NoIndividual, " +
-                                          "PersonsRight):\n" + string.Join("\n", undeclared));
-        var individuals = api.Select(e => (Endpoint: e, Scope: e.Metadata.GetMetadata<PrivacyScope>()!))
-            .Where(x => x.Scope.Answers == Answers.Individuals)
-            .Select(x => Name(x.Endpoint) + (x.Scope.OnlyWithQuery is { } q ? $" ?{q}" : "") +
+        var individuals = api.Select(e => (Endpoint: e, Scope: e.Metadata.GetMetadata<PrivacyScope>()))
+            .Where(x => x.Scope?.Answers == Answers.Individuals)
+            .Select(x => Name(x.Endpoint) + (x.Scope!.OnlyWithQuery is { } q ? $" ?{q}" : "") +
                          (x.Scope.AuditedPerson is { } p ? $" audited:{p}" : ""));
-        Assert.That(individuals, Is.EquivalentTo(AboutIndividuals), "the reads refused in anonymous mode (docs/privacy.md)");
+        Assert.Multiple(() =>
+        {
+            Assert.That(undeclared, Is.Empty, "admin API endpoints that declare no PrivacyScope (AboutIndividuals, NoIndividual, " +
+                                              "PersonsRight):\n" + string.Join("\n", undeclared));
+            Assert.That(individuals, Is.EquivalentTo(AboutIndividuals), "the reads refused in anonymous mode (docs/privacy.md)");
+        });
     }
 
     [Test]
