@@ -132,9 +132,7 @@ public sealed class EndpointAuthorizationGuardTests
 
     private static async Task<List<Row>> EndpointsAsync()
     {
-        await using var app = Cli.BuildApp(InProcessWorker.Args(TestPaths.NewTempDir("sm-endpoints"),
-            "--Console:LocalAccount:Password=guard-password-1"));
-        return ((IEndpointRouteBuilder)app).DataSources.SelectMany(d => d.Endpoints).OfType<RouteEndpoint>()
+        return (await InProcessWorker.EndpointsAsync("--Console:LocalAccount:Password=guard-password-1"))
             .Select(e => new Row(
                 "/" + (e.RoutePattern.RawText ?? "").TrimStart('/'),
                 e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods.ToList() ?? [],

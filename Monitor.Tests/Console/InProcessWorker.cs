@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Monitor.Tests.Infrastructure;
@@ -28,10 +29,18 @@ internal static class InProcessWorker
 
     public static Task<WebApplication> StartAsync(string dir, params string[] more) => StartAsync(dir, more, null);
 
-    /// <summary>Starts the worker; <paramref name="map"/> adds a test's own endpoints first.</summary>
-    public static async Task<WebApplication> StartAsync(string dir, string[] more, Action<WebApplication>? map)
+    /// <summary>
+    /// Starts the worker; <paramref name="map"/> adds a test's own endpoints first, <paramref name="configure"/> changes its
+    /// services.
+    /// </summary>
+    public static async Task<WebApplication> StartAsync(string dir, string[] more, Action<WebApplication>? map,
+        Action<WebApplicationBuilder>? configure = null)
     {
-        var app = Cli.BuildApp(Args(dir, more), WithoutWatchdog);
+        var app = Cli.BuildApp(Args(dir, more), builder =>
+        {
+            WithoutWatchdog(builder);
+            configure?.Invoke(builder);
+        });
         map?.Invoke(app);
         await app.StartAsync();
         return app;
@@ -48,6 +57,13 @@ internal static class InProcessWorker
         var ticket = new AuthenticationTicket(ConsoleRoles.Principal(name, role, "oidc", "sub-" + name), properties,
             ConsoleExtensions.CookieScheme);
         return cookie.TicketDataFormat.Protect(ticket);
+    }
+
+    /// <summary>The endpoints the worker maps (built, not started).</summary>
+    public static async Task<List<RouteEndpoint>> EndpointsAsync(params string[] more)
+    {
+        await using var app = Cli.BuildApp(Args(TestPaths.NewTempDir("sm-endpoints"), more));
+        return ((IEndpointRouteBuilder)app).DataSources.SelectMany(d => d.Endpoints).OfType<RouteEndpoint>().ToList();
     }
 
     // The shutdown watchdog would kill the test runner, the process this host runs in.

@@ -249,6 +249,84 @@ public sealed partial class PrivacyModeWorkerTests(string mode)
         });
     }
 
+    /// <summary>
+    /// Other spellings of the reads about one person or a list of people: a trailing slash, another case, a
+    /// percent-encoded segment or query key. Routing sends each to the same handler as its plain form (outside anonymous
+    /// mode the answer is the handler's, not the router's 404), so in anonymous mode each is refused like the plain form.
+    /// </summary>
+    [TestCase("GET", "/api/users/")]
+    [TestCase("GET", "/api/USERS")]
+    [TestCase("GET", "/api/%75sers")]
+    [TestCase("GET", "/api/users/u001/")]
+    [TestCase("GET", "/api/Users/u001")]
+    [TestCase("GET", "/api/users/u%30%301")]
+    [TestCase("GET", "/api/users/u001/visits/")]
+    [TestCase("GET", "/api/users/u001/Visits")]
+    [TestCase("GET", "/api/users/u001/%76isits")]
+    [TestCase("GET", "/api/users/u001/incidents/")]
+    [TestCase("GET", "/api/State-Changes")]
+    [TestCase("GET", "/api/outreach.csv/")]
+    [TestCase("GET", "/api/%6Futreach")]
+    [TestCase("GET", "/api/downtimes/?user=u020")]
+    [TestCase("GET", "/api/Downtimes?User=u020")]
+    [TestCase("GET", "/api/downtimes?%75ser=u020")]
+    [TestCase("GET", "/api/audit/?subject=u022")]
+    [TestCase("GET", "/api/AUDIT.CSV?Subject=u022")]
+    [TestCase("POST", "/api/lunches/")]
+    [TestCase("POST", "/api/LUNCHES")]
+    [TestCase("POST", "/api/users/u023/acknowledgement/")]
+    [TestCase("POST", "/api/users/u023/%61cknowledgement")]
+    [TestCase("DELETE", "/api/Users/u023/Acknowledgement")]
+    public async Task A_spelling_variant_of_a_read_about_individuals_is_refused_in_anonymous_mode(string method, string path)
+    {
+        var (response, body) = await SendAsWrittenAsync(method, path);
+        using var _ = response;
+        if (mode == "anonymous")
+        {
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden), body);
+            Assert.That(body, Does.Contain("Privacy:Mode is anonymous"));
+        }
+        else
+        {
+            // The variant reaches the handler: no refusal, and no 404 / 405 of the router (a handler's 404 has a detail).
+            Assert.That(response.StatusCode, Is.Not.EqualTo(HttpStatusCode.Forbidden), body);
+            var routed = response.StatusCode is not (HttpStatusCode.NotFound or HttpStatusCode.MethodNotAllowed) ||
+                         body.Contains("\"detail\"", StringComparison.Ordinal);
+            Assert.That(routed, Is.True, $"{(int)response.StatusCode} {body}");
+        }
+    }
+
+    /// <summary>
+    /// A doubled slash: the router matches no endpoint (an empty segment is not a literal one), so in every mode the answer
+    /// is its 404 without a handler's detail, and nothing about anyone is served.
+    /// </summary>
+    [TestCase("GET", "/api//users")]
+    [TestCase("GET", "/api/users//u001")]
+    [TestCase("GET", "/api/users/u001//")]
+    [TestCase("GET", "/api/users/u001//visits")]
+    [TestCase("GET", "/api//comments?q=VPN")]
+    [TestCase("GET", "/api//audit?subject=u022")]
+    [TestCase("POST", "/api//lunches")]
+    [TestCase("POST", "/api/users/u023//acknowledgement")]
+    public async Task A_doubled_slash_reaches_no_endpoint(string method, string path)
+    {
+        var (response, body) = await SendAsWrittenAsync(method, path);
+        using var _ = response;
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.NotFound), body);
+        Assert.That(body, Does.Not.Contain("\"detail\"").And.Not.Match(SampleId().ToString()));
+    }
+
+    // Sent as written: DangerousDisablePathAndQueryCanonicalization keeps HttpClient from normalising the path first.
+    private async Task<(HttpResponseMessage Response, string Body)> SendAsWrittenAsync(string method, string path)
+    {
+        var uri = new Uri(_worker.Admin.BaseAddress!.GetLeftPart(UriPartial.Authority) + path,
+            new UriCreationOptions { DangerousDisablePathAndQueryCanonicalization = true });
+        using var request = new HttpRequestMessage(new HttpMethod(method), uri);
+        if (method == "POST") request.Content = JsonContent.Create(new { n = 1, by = "ops-anna" });
+        var response = await _worker.Admin.SendAsync(request);
+        return (response, await response.Content.ReadAsStringAsync());
+    }
+
     // A sample id (u001 … u099) on its own; a pseudonym is u and 16 hex digits, so it never matches.
     [GeneratedRegex(@"\bu0\d\d\b")]
     private static partial Regex SampleId();

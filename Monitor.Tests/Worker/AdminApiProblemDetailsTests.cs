@@ -66,6 +66,16 @@ public sealed class AdminApiProblemDetailsTests
         yield return Case("GET", "/api/users/no-such-user", null, "", HttpStatusCode.NotFound);
     }
 
+    [Test]
+    public async Task A_signal_that_is_not_json_is_415_saying_what_to_send()
+    {
+        using var r = await _worker.Admin.PostAsync("/api/users/u001/signals", new StringContent("score=1", Encoding.UTF8, "text/plain"));
+        var text = await r.Content.ReadAsStringAsync();
+        Assert.That(r.StatusCode, Is.EqualTo(HttpStatusCode.UnsupportedMediaType), text);
+        Assert.That(JsonDocument.Parse(text).RootElement.GetProperty("detail").GetString(),
+            Is.EqualTo("The body must be JSON (Content-Type: application/json)."));
+    }
+
     [TestCaseSource(nameof(Inputs))]
     public async Task Bad_admin_input_is_a_4xx_with_problem_details(string method, string path, string? body, string type,
         HttpStatusCode status)

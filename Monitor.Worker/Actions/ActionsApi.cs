@@ -26,12 +26,14 @@ public static class ActionsApi
             var a = await actions.CreateAsync(body.Title!, body.Description!, body.Owner, by, ct);
             await store.LinkAsync(a.Id, refs, by, a.CreatedAt, ct);
             return Results.Created($"/api/actions/{a.Id}", await DetailsAsync(a, store, privacy.ShowsIndividuals, ct));
-        });
+        }).NoIndividual(); // end users left out in anonymous mode (DetailsAsync)
 
-        api.MapGet("/actions", async (ActionRepository store, CancellationToken ct) => Results.Ok(await store.ListAsync(false, 500, ct)));
+        api.MapGet("/actions", async (ActionRepository store, CancellationToken ct) => Results.Ok(await store.ListAsync(false, 500, ct)))
+            .NoIndividual();
 
         api.MapGet("/actions/{id:guid}", async (Guid id, ActionRepository store, PrivacyPolicy privacy, CancellationToken ct) =>
-            await store.FindAsync(id, ct) is { } a ? Results.Ok(await DetailsAsync(a, store, privacy.ShowsIndividuals, ct)) : NotFound(id));
+            await store.FindAsync(id, ct) is { } a ? Results.Ok(await DetailsAsync(a, store, privacy.ShowsIndividuals, ct)) : NotFound(id))
+            .NoIndividual();
 
         api.MapPost("/actions/{id:guid}/signals", async (Guid id, LinkRequest body, ActionRepository store, ICurrentActor actor,
             TimeProvider time, CancellationToken ct) =>
@@ -43,7 +45,7 @@ public static class ActionsApi
             var by = body.By?.Trim() is { Length: > 0 } b ? b : actor.Current?.Name ?? CurrentActor.ApiKey;
             var added = await store.LinkAsync(id, refs, by, time.GetUtcNow(), ct);
             return Results.Ok(new { linked = added });
-        });
+        }).NoIndividual();
 
         api.MapPost("/actions/{id:guid}/ship", async (Guid id, ShipRequest? body, ActionService actions, ICurrentActor actor,
             CancellationToken ct) =>
@@ -56,10 +58,11 @@ public static class ActionsApi
                 ActionService.ShipOutcome.AlreadyShipped => Problem(409, $"Action '{id}' has already shipped: nobody is told twice."),
                 _ => Results.Ok(new { shipped = true, notified = mailed }),
             };
-        });
+        }).NoIndividual();
 
         api.MapGet("/comments", async (string? q, ActionRepository store, CancellationToken ct) =>
-            CommentQuery(q) is { } problem ? Problem(400, problem) : Results.Ok(await store.SearchCommentsAsync(q!.Trim(), ct)));
+            CommentQuery(q) is { } problem ? Problem(400, problem) : Results.Ok(await store.SearchCommentsAsync(q!.Trim(), ct)))
+            .AboutIndividuals(); // comments with their writer
         return app;
     }
 

@@ -20,28 +20,28 @@ public static class IncidentsApi
             var by = actor.Current?.Name ?? CurrentActor.ApiKey;
             var (incident, problem) = await incidents.DeclareAsync(body.Parent, body.Title, by, ct);
             return incident is null ? Problem(400, problem!) : Results.Created($"/api/incidents/{incident.Id}", View(incident, null));
-        });
+        }).NoIndividual();
 
         api.MapGet("/incidents", async (IncidentRepository store, CancellationToken ct) =>
-            Results.Ok((await store.ListAsync(500, ct)).Select(i => View(i, null))));
+            Results.Ok((await store.ListAsync(500, ct)).Select(i => View(i, null)))).NoIndividual();
 
         api.MapGet("/incidents/{id:long}", async (long id, IncidentRepository store, IncidentService incidents, CancellationToken ct) =>
-            await store.FindAsync(id, ct) is { } i ? Results.Ok(View(i, (await incidents.UsersUnderAsync(i.Parent, ct)).Count)) : NotFound(id));
+            await store.FindAsync(id, ct) is { } i ? Results.Ok(View(i, (await incidents.UsersUnderAsync(i.Parent, ct)).Count)) : NotFound(id))
+            .NoIndividual(); // a count of the people under it
 
-        api.MapPost("/incidents/{id:long}/resolve", ResolveAsync);
-        api.MapDelete("/incidents/{id:long}", ResolveAsync);
+        api.MapPost("/incidents/{id:long}/resolve", ResolveAsync).NoIndividual();
+        api.MapDelete("/incidents/{id:long}", ResolveAsync).NoIndividual();
 
-        // Per person: refused in anonymous mode like every other read of one individual.
-        api.MapGet("/users/{userId}/incidents", async (string userId, IncidentService incidents, PrivacyPolicy privacy,
+        // Per person: refused in anonymous mode (UsePrivacy) like every other read of one individual.
+        api.MapGet("/users/{userId}/incidents", async (string userId, IncidentService incidents,
             IOptions<EvaluationOptions> evaluation, TimeProvider time, CancellationToken ct) =>
         {
-            if (!privacy.ShowsIndividuals) return Problem(403, "Privacy:Mode is anonymous: the monitor shows no individual.");
             var signals = await incidents.TaggedSignalsAsync(userId, time.GetUtcNow() - evaluation.Value.Window, ct);
             return signals is null ? Problem(404, $"No user '{userId}' in the directory.") : Results.Ok(signals.Select(s => new
             {
                 s.Kind, s.Source, s.Score, s.ObservedAt, incident = s.Incident is { } i ? new { i.Id, i.Title, i.Parent } : null,
             }));
-        });
+        }).AboutIndividuals();
         return app;
     }
 

@@ -32,7 +32,7 @@ public static class DowntimeApi
                 ? Results.Problem(statusCode: 400, detail: string.Join(" ", problems))
                 : Results.Created($"/api/downtimes/{created.Id}", View(created, DateTimeOffset.MinValue, TimeSpan.MaxValue,
                     privacy.ShowsIndividuals));
-        });
+        }).NoIndividual(); // users left out in anonymous mode
 
         api.MapGet("/downtimes", async (string? user, [Microsoft.AspNetCore.Mvc.FromQuery(Name = "group_type")] string? groupType,
             string? group, bool? active, DowntimeRepository store, UserRepository users, IOptions<DowntimeOptions> options,
@@ -48,19 +48,21 @@ public static class DowntimeApi
                 .Where(d => person is null || d.Users.Contains(person.Id) ||
                             d.GroupType == "department" && d.Group == person.Department || d.GroupType == "site" && d.Group == person.Site);
             return Results.Ok(list.Select(d => View(d, now, options.Value.LongLeave, privacy.ShowsIndividuals)));
-        });
+        }).AboutIndividuals(onlyWithQuery: "user"); // one person's downtimes; without ?user= users are left out in anonymous mode
 
         api.MapGet("/downtimes/{id:guid}", async (Guid id, DowntimeRepository store, IOptions<DowntimeOptions> options, TimeProvider time,
             PrivacyPolicy privacy, CancellationToken ct) =>
             await store.FindAsync(id, ct) is { } d
                 ? Results.Ok(View(d, time.GetUtcNow(), options.Value.LongLeave, privacy.ShowsIndividuals))
-                : Results.Problem(statusCode: 404, detail: $"No downtime '{id}'."));
+                : Results.Problem(statusCode: 404, detail: $"No downtime '{id}'."))
+            .NoIndividual();
 
         api.MapDelete("/downtimes/{id:guid}", async (Guid id, DowntimeRepository store, ICurrentActor actor, TimeProvider time,
             CancellationToken ct) =>
             await store.EndAsync(id, actor.Current?.Name ?? CurrentActor.ApiKey, time.GetUtcNow(), ct)
                 ? Results.NoContent()
-                : Results.Problem(statusCode: 404, detail: $"No downtime '{id}' that is current or to come."));
+                : Results.Problem(statusCode: 404, detail: $"No downtime '{id}' that is current or to come."))
+            .NoIndividual();
         return app;
     }
 

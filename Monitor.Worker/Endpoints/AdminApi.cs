@@ -6,6 +6,7 @@ using Monitor.Core.Pulses;
 using Monitor.Core.Signals;
 using Monitor.Probes.Pulse;
 using Monitor.Worker.Exporter;
+using Monitor.Worker.Privacy;
 using Monitor.Worker.Pulse;
 using Monitor.Worker.Scheduling;
 using Monitor.Worker.Storage;
@@ -31,7 +32,7 @@ public static class AdminApi
                 .Where(r => site is null || r.Site == site)
                 .OrderBy(r => r.UserId, StringComparer.Ordinal)
                 .Select(UserSummary.From));
-        });
+        }).AboutIndividuals();
 
         api.MapGet("/users/{id}", async (string id, UserRepository users, StateRepository states,
             SignalRepository signals, AcknowledgementRepository acks, TimeProvider time, CancellationToken ct) =>
@@ -54,13 +55,13 @@ public static class AdminApi
                 }),
                 stateChanges = changes,
             });
-        });
+        }).AboutOnePersonAudited("id");
 
         api.MapPost("/users/{id}/signals", async (string id, HttpRequest request, UserRepository users,
             SignalRepository signals, TimeProvider time, IOptions<AdminOptions> admin, CancellationToken ct) =>
         {
-            if (!request.HasJsonContentType()) return Problem(415, "The body must be JSON (Content-Type: application/json).");
-            var (body, error) = await AdminInput.ReadJsonAsync<SignalRequest>(request, ct);
+            var (body, error, wrongType) = await AdminInput.ReadJsonAsync<SignalRequest>(request, ct);
+            if (wrongType) return Problem(415, error!);
             if (body is null)
             {
                 MonitorMetrics.SignalsRejected.WithLabels("invalid").Inc();
@@ -80,7 +81,7 @@ public static class AdminApi
             return written.Stored == 1
                 ? Results.Created($"/api/users/{Uri.EscapeDataString(id)}", signal)
                 : Results.Ok(new { duplicate = true, signal });
-        });
+        }).NoIndividual(); // echoes what the caller sent
 
         api.MapPost("/users/{id}/acknowledgement", async (string id, AcknowledgementRequest body, StateRepository states,
             AcknowledgementRepository acks, TimeProvider time, CancellationToken ct) =>
@@ -96,20 +97,22 @@ public static class AdminApi
             var ack = new Acknowledgement(id, body.By.Trim(), body.Comment, now, body.ExpiresAt);
             await acks.SetAsync(ack, ct);
             return Results.Created($"/api/users/{Uri.EscapeDataString(id)}/acknowledgement", ack);
-        });
+        }).AboutIndividuals(); // the answer says whether one person is down
 
         api.MapDelete("/users/{id}/acknowledgement", async (string id, AcknowledgementRepository acks, CancellationToken ct) =>
-            await acks.RemoveAsync(id, ct) ? Results.NoContent() : Problem(404, $"User '{id}' is not acknowledged."));
+            await acks.RemoveAsync(id, ct) ? Results.NoContent() : Problem(404, $"User '{id}' is not acknowledged."))
+            .AboutIndividuals();
 
         api.MapGet("/state-changes", async (DateTimeOffset? since, int? limit, StateRepository states, TimeProvider time,
             CancellationToken ct) =>
-            Results.Ok(await states.ChangesAsync(null, since ?? time.GetUtcNow().AddDays(-7), Math.Clamp(limit ?? 500, 1, 5000), ct)));
+            Results.Ok(await states.ChangesAsync(null, since ?? time.GetUtcNow().AddDays(-7), Math.Clamp(limit ?? 500, 1, 5000), ct)))
+            .AboutIndividuals();
 
         api.MapGet("/probes", async (ProbeCatalog catalog, JobRunRepository runs, CancellationToken ct) =>
         {
             var latest = (await runs.LatestAsync(ct)).ToDictionary(h => h.Last.Job);
             return Results.Ok(catalog.Names.Select(n => new { name = n, last = latest.GetValueOrDefault(n) }));
-        });
+        }).NoIndividual();
 
         api.MapPost("/probes/{name}/run", async (string name, ProbeCatalog catalog, ISchedulerFactory factory, PulseRunNow pulseNow,
             CancellationToken ct) =>
@@ -125,7 +128,7 @@ public static class AdminApi
             var scheduler = await factory.GetScheduler(ct);
             await scheduler.TriggerJob(new JobKey(name), new JobDataMap(), ct);
             return Results.Accepted(value: new { probe = name, triggered = true });
-        });
+        }).NoIndividual();
 
         api.MapPost("/users/{id}/pulse", async (string id, UserRepository users, IOptions<PulseOptions> pulse, IServiceProvider services,
             CancellationToken ct) =>
@@ -140,10 +143,11 @@ public static class AdminApi
                 return Problem(409, $"User '{id}' has no address on the pulse channel '{pulse.Value.Channel}': no pulse sent.");
             var created = await pulses.CreateAsync(user, PulseReasons.Manual, ct);
             return Results.Accepted(value: new { pulseId = created.Id, queuedAt = created.CreatedAt, created.ExpiresAt });
-        });
+        }).NoIndividual();
 
         api.MapPost("/users/{id}/pulse-subscription", async (string id, UserRepository users, CancellationToken ct) =>
-            await users.SetOptedOutAsync(id, false, ct) ? Results.NoContent() : Problem(404, $"No user '{id}' in the directory."));
+            await users.SetOptedOutAsync(id, false, ct) ? Results.NoContent() : Problem(404, $"No user '{id}' in the directory."))
+            .NoIndividual();
 
         return app;
     }

@@ -50,18 +50,20 @@ public static class AdminInput
     /// <summary>
     /// Reads a JSON body rather than binding it, so that malformed JSON or a value of the wrong type (a number written as
     /// a string: numbers are read strictly) gets a 400 that names the member: the framework's binder answers 400 and nothing more.
+    /// <c>WrongType</c> says the content type was not JSON (the caller may answer 415 rather than 400).
     /// </summary>
-    public static async Task<(T? Body, string? Error)> ReadJsonAsync<T>(HttpRequest request, CancellationToken ct) where T : class
+    public static async Task<(T? Body, string? Error, bool WrongType)> ReadJsonAsync<T>(HttpRequest request, CancellationToken ct)
+        where T : class
     {
-        if (!request.HasJsonContentType()) return (null, "The body must be JSON (Content-Type: application/json).");
+        if (!request.HasJsonContentType()) return (null, "The body must be JSON (Content-Type: application/json).", true);
         try
         {
             var body = await request.ReadFromJsonAsync<T>(ct);
-            return body is null ? (null, "The body is empty; expected a JSON object.") : (body, null);
+            return body is null ? (null, "The body is empty; expected a JSON object.", false) : (body, null, false);
         }
         catch (JsonException e)
         {
-            return (null, JsonProblem(e));
+            return (null, JsonProblem(e), false);
         }
     }
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Monitor.Core.Signals;
 using Monitor.Worker.Exporter;
+using Monitor.Worker.Privacy;
 using Monitor.Worker.Storage;
 
 namespace Monitor.Worker.Endpoints;
@@ -20,7 +21,7 @@ public static class BulkSignalsApi
 
     public static IEndpointRouteBuilder MapBulkSignals(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/signals", PostAsync).OnListener(Listener.Internal);
+        app.MapPost("/api/signals", PostAsync).OnListener(Listener.Internal).NoIndividual(); // outcomes of what was sent
         return app;
     }
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Monitor.Core.Value;
 using Monitor.Probes.Pulse;
+using Monitor.Worker.Privacy;
 using Monitor.Worker.Storage;
 using Monitor.Worker.Value;
 
@@ -19,7 +20,8 @@ public static class CampaignsApi
     {
         var api = app.MapGroup("/api/campaigns").OnListener(Listener.Internal);
 
-        api.MapGet("", async (CampaignRepository campaigns, CancellationToken ct) => Results.Ok(await campaigns.ListAsync(ct)));
+        api.MapGet("", async (CampaignRepository campaigns, CancellationToken ct) => Results.Ok(await campaigns.ListAsync(ct)))
+            .NoIndividual();
 
         api.MapPost("", async (CampaignRequest? body, CampaignRepository campaigns, BoardRepository board,
             IOptions<PulseOptions> pulse, TimeProvider time, CancellationToken ct) =>
@@ -32,12 +34,13 @@ public static class CampaignsApi
                 body.Start!.Value, body.End!.Value, now);
             await campaigns.AddAsync(campaign, ct);
             return Results.Created($"/api/campaigns/{campaign.Id}", campaign);
-        });
+        }).NoIndividual();
 
         api.MapDelete("/{id}", async (string id, CampaignRepository campaigns, CancellationToken ct) =>
             Guid.TryParse(id, out var guid) && await campaigns.DeleteAsync(guid, ct)
                 ? Results.NoContent()
-                : Results.Problem(detail: $"No campaign '{id}'.", statusCode: 404));
+                : Results.Problem(detail: $"No campaign '{id}'.", statusCode: 404))
+            .NoIndividual();
         return app;
     }
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Monitor.Core.Outreach;
 using Monitor.Core.Ports;
 using Monitor.Worker.Outreach;
+using Monitor.Worker.Privacy;
 using Monitor.Worker.StaffConsole;
 using Monitor.Worker.Storage;
 
@@ -18,7 +19,7 @@ public static class OutreachApi
         api.MapPost("/users/{id}/visits", async (string id, HttpRequest request, UserRepository users, OutreachService outreach,
             TimeProvider time, CancellationToken ct) =>
         {
-            var (body, error) = await AdminInput.ReadJsonAsync<VisitBody>(request, ct);
+            var (body, error, _) = await AdminInput.ReadJsonAsync<VisitBody>(request, ct);
             if (body is null) return Problem(400, error!);
             if (await users.FindAsync(id, ct) is null) return Problem(404, $"No user '{id}' in the directory.");
             var now = time.GetUtcNow();
@@ -27,18 +28,19 @@ public static class OutreachApi
             if (problems.Count > 0) return Problem(400, string.Join(" ", problems));
             var stored = await outreach.RecordAsync(visit.ToVisit(Guid.CreateVersion7(), id, now), ct);
             return Results.Created($"/api/users/{Uri.EscapeDataString(id)}/visits", stored);
-        });
+        }).NoIndividual(); // echoes what the caller sent
 
         api.MapGet("/users/{id}/visits", async (string id, UserRepository users, VisitRepository visits, CancellationToken ct) =>
             await users.FindAsync(id, ct) is null
                 ? Problem(404, $"No user '{id}' in the directory.")
-                : Results.Ok(await visits.ForUserAsync(id, 500, ct)));
+                : Results.Ok(await visits.ForUserAsync(id, 500, ct)))
+            .AboutIndividuals();
 
         api.MapGet("/outreach", async (OutreachService outreach, CancellationToken ct) =>
             Results.Ok((await outreach.WhoToVisitAsync(ct)).Select(l => new
             {
                 userId = l.User.Id, l.User.DisplayName, l.User.Department, l.User.Site, l.Reason, l.Since, l.Explanation,
-            })));
+            }))).AboutIndividuals();
 
         api.MapGet("/outreach.csv", async (OutreachService outreach, IAuditLog audit, ICurrentActor actor, TimeProvider time,
             CancellationToken ct) =>
@@ -47,11 +49,11 @@ public static class OutreachApi
             var who = actor.Current?.Name ?? "api-key";
             await audit.RecordAsync(new AuditEntry(time.GetUtcNow(), who, AuditActions.ExportUsers, null, "outreach.csv"), ct);
             return OutreachCsv.Result(lines);
-        });
+        }).AboutIndividuals();
 
         api.MapPost("/lunches", async (HttpRequest request, OutreachService outreach, CancellationToken ct) =>
         {
-            var (body, error) = await AdminInput.ReadJsonAsync<LunchBody>(request, ct);
+            var (body, error, _) = await AdminInput.ReadJsonAsync<LunchBody>(request, ct);
             if (body is null) return Problem(400, error!);
             if (body.N is not (>= 1 and <= 100)) return Problem(400, "n must be between 1 and 100: how many people to draw.");
             if (string.IsNullOrWhiteSpace(body.By)) return Problem(400, "by is required: who draws the lunch.");
@@ -61,11 +63,11 @@ public static class OutreachApi
                 lunch.Id, lunch.Seed, lunch.DrawnAt,
                 drawn = drawn.Select(u => new { u.Id, u.DisplayName, u.Department, u.Site, u.Rank }),
             });
-        });
+        }).AboutIndividuals(); // drawn by name
 
         api.MapPost("/lunches/{id}/attendance", async (string id, HttpRequest request, OutreachService outreach, CancellationToken ct) =>
         {
-            var (body, error) = await AdminInput.ReadJsonAsync<AttendanceBody>(request, ct);
+            var (body, error, _) = await AdminInput.ReadJsonAsync<AttendanceBody>(request, ct);
             if (body is null) return Problem(400, error!);
             if (!Guid.TryParse(id, out var lunchId)) return Problem(404, $"No lunch '{id}'.");
             if (body.Came is null) return Problem(400, "came is required: the ids of those who came (may be empty).");
@@ -79,7 +81,7 @@ public static class OutreachApi
             {
                 return Problem(400, e.Message);
             }
-        });
+        }).AboutIndividuals();
         return app;
     }
 

@@ -1,5 +1,6 @@
 using Monitor.Core.Objectives;
 using Monitor.Worker.Endpoints;
+using Monitor.Worker.Privacy;
 using Prometheus;
 
 namespace Monitor.Worker.Objectives;
@@ -22,7 +23,7 @@ public static class ObjectivesApi
                 if (problem is { } p) return Results.Problem(detail: p.Message, statusCode: p.Status);
                 var name = $"objectives-{ObjectiveReports.ParseMonth(month)!.Value:yyyy-MM}.csv";
                 return Results.File(System.Text.Encoding.UTF8.GetBytes(ObjectiveReports.Csv(months)), "text/csv; charset=utf-8", name);
-            });
+            }).NoIndividual(); // departments above the group threshold
         return app;
     }
 

@@ -17,25 +17,29 @@ public static class PrivacyApi
         var api = app.MapGroup("/api").OnListener(Listener.Internal);
 
         // In anonymous mode the entries keep their actor (IT staff) but not the person they were about; a query by person
-        // (?subject=) is refused before this (PrivacyExtensions).
+        // (?subject=) is refused before this (UsePrivacy, by the scope declared here).
         api.MapGet("/audit", async (DateTimeOffset? since, string? actor, string? subject, int? limit, AuditRepository audit,
             PrivacyPolicy privacy, TimeProvider time, CancellationToken ct) =>
-            Results.Ok(Shown(await Query(audit, time, since, actor, subject, limit, ct), privacy)));
+            Results.Ok(Shown(await Query(audit, time, since, actor, subject, limit, ct), privacy)))
+            .AboutIndividuals(onlyWithQuery: "subject");
 
         api.MapGet("/audit.csv", async (DateTimeOffset? since, string? actor, string? subject, int? limit, AuditRepository audit,
             PrivacyPolicy privacy, TimeProvider time, CancellationToken ct) =>
             Results.Text(AuditCsv.Write(Shown(await Query(audit, time, since, actor, subject, limit, ct), privacy)),
-                "text/csv; charset=utf-8", Encoding.UTF8));
+                "text/csv; charset=utf-8", Encoding.UTF8))
+            .AboutIndividuals(onlyWithQuery: "subject");
 
         api.MapGet("/users/{id}/export", async (string id, PersonalData data, ICurrentActor actor, CancellationToken ct) =>
             await data.ExportAsync(id, ActorName(actor), ct) is { } export
                 ? Results.Ok(export)
-                : Results.Problem(detail: $"Nothing is held about '{id}'.", statusCode: 404));
+                : Results.Problem(detail: $"Nothing is held about '{id}'.", statusCode: 404))
+            .PersonsRight();
 
         api.MapDelete("/users/{id}/data", async (string id, PersonalData data, ICurrentActor actor, CancellationToken ct) =>
             await data.EraseAsync(id, ActorName(actor), ct) is { } erased
                 ? Results.Ok(new { userId = id, erased })
-                : Results.Problem(detail: $"No user '{id}' in the directory and nothing held about them.", statusCode: 404));
+                : Results.Problem(detail: $"No user '{id}' in the directory and nothing held about them.", statusCode: 404))
+            .PersonsRight();
         return app;
     }
 

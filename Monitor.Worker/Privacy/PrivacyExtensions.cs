@@ -27,35 +27,33 @@ public static class PrivacyExtensions
     }
 
     /// <summary>
-    /// After the admin key: in anonymous mode the reads that list individuals answer 403; a read of one person
-    /// (<c>GET /api/users/{id}</c>) that succeeds is recorded in the audit log with the actor.
+    /// After routing and the admin key: in anonymous mode a request to an admin API endpoint whose <see cref="PrivacyScope"/>
+    /// says it is about individuals answers 403, and so does one to an /api endpoint that declares no scope (fails closed;
+    /// the guard test keeps there being none). A read of one person (<c>GET /api/users/{id}</c>) that succeeds is recorded
+    /// in the audit log with the actor. Decided by the endpoint the request was routed to, not by its path: every
+    /// spelling that reaches the endpoint (a trailing slash, another case, a percent-encoded segment) is judged alike.
     /// </summary>
     public static IApplicationBuilder UsePrivacy(this IApplicationBuilder app)
     {
         var policy = app.ApplicationServices.GetRequiredService<PrivacyPolicy>();
         return app.Use(async (context, next) =>
         {
-            if (!context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase))
-            {
-                await next(context);
-                return;
-            }
-            var segments = context.Request.Path.Value!.Trim('/').Split('/');
-            var get = HttpMethods.IsGet(context.Request.Method);
-            var oneUser = get && segments.Length == 3 && Is(segments[1], "users");
-            if (!policy.ShowsIndividuals && (oneUser || AboutIndividuals(context.Request, segments, get)))
+            var endpoint = context.GetEndpoint();
+            var scope = endpoint?.Metadata.GetMetadata<PrivacyScope>();
+            var undeclared = scope is null && endpoint is RouteEndpoint route && PrivacyScope.IsAdminApi(route.RoutePattern);
+            if (!policy.ShowsIndividuals && (undeclared || scope?.IsAboutIndividuals(context.Request) == true))
             {
                 await Results.Problem(statusCode: StatusCodes.Status403Forbidden, detail:
                     "Privacy:Mode is anonymous: the monitor shows no individual. Group figures are in /metrics; " +
                     "an access request is answered with GET /api/users/{id}/export.").ExecuteAsync(context);
                 return;
             }
-            if (oneUser)
+            if (scope?.AuditedPerson is { } key && context.GetRouteValue(key) is string person)
             {
                 // Recorded as the answer starts, before any of the person's data leaves: an access that cannot be
-                // recorded fails (500) rather than going unrecorded.
+                // recorded fails (500) rather than going unrecorded. The route value is the id the handler read.
                 context.Response.OnStarting(() => context.Response.StatusCode == StatusCodes.Status200OK
-                    ? RecordViewAsync(context, Uri.UnescapeDataString(segments[2]))
+                    ? RecordViewAsync(context, person)
                     : Task.CompletedTask);
             }
             await next(context);
@@ -69,34 +67,6 @@ public static class PrivacyExtensions
             services.GetRequiredService<TimeProvider>().GetUtcNow(),
             PrivacyApi.ActorName(services.GetRequiredService<ICurrentActor>()), AuditActions.ViewUser, userId), context.RequestAborted);
     }
-
-    /// <summary>
-    /// The admin API's lists of people by name or id: users, state changes, who to visit (and its CSV), comments with
-    /// their writer. Like the console's staff pages, none is shown in anonymous mode.
-    /// </summary>
-    private static readonly HashSet<string> ListsIndividuals =
-        new(["users", "state-changes", "outreach", "outreach.csv", "comments"], StringComparer.OrdinalIgnoreCase);
-
-    /// <summary>
-    /// Besides one person's record (<c>GET /api/users/{id}</c>), what answers about individuals, refused in anonymous mode:
-    /// the lists above, a person's visits, the downtimes of one person (<c>?user=</c>) and the audit entries about one
-    /// (<c>?subject=</c>), a lunch (drawn by name) and its attendance, and an acknowledgement (whose answer says whether the
-    /// person is down).
-    /// </summary>
-    private static bool AboutIndividuals(HttpRequest request, string[] segments, bool get)
-    {
-        var users = segments.Length == 4 && Is(segments[1], "users");
-        if (get)
-        {
-            return segments.Length == 2 && ListsIndividuals.Contains(segments[1]) ||
-                   users && Is(segments[3], "visits") ||
-                   segments.Length == 2 && Is(segments[1], "downtimes") && request.Query.ContainsKey("user") ||
-                   segments.Length == 2 && (Is(segments[1], "audit") || Is(segments[1], "audit.csv")) && request.Query.ContainsKey("subject");
-        }
-        return segments.Length >= 2 && Is(segments[1], "lunches") || users && Is(segments[3], "acknowledgement");
-    }
-
-    private static bool Is(string segment, string name) => string.Equals(segment, name, StringComparison.OrdinalIgnoreCase);
 }
 
 /// <summary>Part of the console's <c>Staff</c> policy: nobody passes it in anonymous mode, where no individual is shown.</summary>

@@ -1,4 +1,5 @@
 using Monitor.Worker.Endpoints;
+using Monitor.Worker.Privacy;
 
 namespace Monitor.Worker.UserDirectory;
 
@@ -23,7 +24,7 @@ public static class DirectoryApi
                     // In anonymous mode the rows are named by their line, without the ids and addresses they hold.
                     detail: string.Join("\n", result.Errors.Take(20).Select(e => privacy.ShowsIndividuals ? e : DirectorySync.Unquoted(e))),
                     extensions: new Dictionary<string, object?> { ["reason"] = result.Refusal ?? DirectoryRefusal.BadRows });
-        }).OnListener(Listener.Internal);
+        }).OnListener(Listener.Internal).NoIndividual(); // rows by their line in anonymous mode
         return app;
     }
 }
