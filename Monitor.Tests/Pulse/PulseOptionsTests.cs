@@ -55,8 +55,7 @@ public sealed class PulseOptionsTests
     public async Task Without_a_signing_key_the_worker_runs_with_the_pulse_probe_off_and_says_so()
     {
         await using var worker = await WorkerProcess.StartAsync(new Dictionary<string, string>());
-        await Task.Delay(500);
-        Assert.That(worker.Log, Does.Contain("Pulse probe disabled: Pulse:SigningKeys is empty"));
+        Assert.That(() => worker.Log, Does.Contain("Pulse probe disabled: Pulse:SigningKeys is empty").After(10_000, 50));
         using var probes = await worker.Admin.GetAsync("/api/probes");
         Assert.That(await probes.Content.ReadAsStringAsync(), Does.Not.Contain("\"pulse\""));
         using var send = await worker.Admin.PostAsync("/api/users/u001/pulse", null);
