@@ -1,3 +1,6 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Monitor.Tests.Infrastructure;
@@ -107,7 +110,24 @@ public sealed class LocalAccountTests(string provider)
         Assert.That(await sessions.IsRevokedAsync("new"), Is.True);
     }
 
-    private LocalAccount Account(string? configuredPassword = null) =>
+    [Test]
+    public async Task The_stamp_is_keyed_with_a_server_secret_shared_by_replicas()
+    {
+        var keyRing = new EphemeralDataProtectionProvider();
+        var stamp = await Account("configured password", keyRing).StampAsync(default);
+        Assert.That(await Account("configured password", keyRing).StampAsync(default), Is.EqualTo(stamp),
+            "another replica (same store, same key ring) computes the same stamp");
+        var unkeyed = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes("ADMIN\nconfigured password")));
+        Assert.That(await Account("configured password", keyRing).StampMatchesAsync(unkeyed, default), Is.False,
+            "a stamp made without the server's key (a plain hash of name and password) is refused");
+        Assert.That(stamp, Is.Not.EqualTo(unkeyed).And.Not.Contains("configured password"));
+        Assert.That(await Account("configured password", keyRing).StampMatchesAsync(stamp, default), Is.True);
+        Assert.That(await Account("another password", keyRing).StampMatchesAsync(stamp, default), Is.False);
+        Assert.That(await Account("configured password", new EphemeralDataProtectionProvider()).StampMatchesAsync(stamp, default),
+            Is.False, "a new key ring (the old one deleted) replaces the key: every earlier stamp is refused");
+    }
+
+    private LocalAccount Account(string? configuredPassword = null, IDataProtectionProvider? keyRing = null) =>
         new(Options.Create(new ConsoleOptions { LocalAccount = new LocalAccountOptions { Password = configuredPassword } }),
-            new ConsoleAccountRepository(_db), _time);
+            new ConsoleAccountRepository(_db), new ConsoleSecrets(_db, keyRing ?? new EphemeralDataProtectionProvider()), _time);
 }

@@ -42,6 +42,7 @@ public static class ConsoleExtensions
         // One key ring for every replica, in the store: a session opened on one replica is valid on all.
         services.AddDataProtection().SetApplicationName("satisfaction-monitor");
         services.AddOptions<KeyManagementOptions>().Configure<Database>((o, db) => o.XmlRepository = new StoreKeyRepository(db));
+        services.AddSingleton<ConsoleSecrets>();
         services.AddSingleton<LocalAccount>();
         services.AddHostedService<FirstRunLink>();
         services.AddPeoplePages();
@@ -117,9 +118,8 @@ public static class ConsoleExtensions
     {
         var principal = context.Principal!;
         if (!principal.HasClaim(ConsoleRoles.MethodClaim, "local")) return true;
-        var stamp = principal.FindFirst(ConsoleRoles.AccountClaim)?.Value;
         var account = context.HttpContext.RequestServices.GetRequiredService<LocalAccount>();
-        return stamp is not null && stamp == await account.StampAsync(context.HttpContext.RequestAborted);
+        return await account.StampMatchesAsync(principal.FindFirst(ConsoleRoles.AccountClaim)?.Value, context.HttpContext.RequestAborted);
     }
 
     private static CookieSecurePolicy SecurePolicy(EndpointOptions endpoints) =>
