@@ -29,9 +29,14 @@ internal static class InProcessWorker
     public static Task<WebApplication> StartAsync(string dir, params string[] more) => StartAsync(dir, more, null);
 
     /// <summary>Starts the worker; <paramref name="map"/> adds a test's own endpoints first.</summary>
-    public static async Task<WebApplication> StartAsync(string dir, string[] more, Action<WebApplication>? map)
+    public static async Task<WebApplication> StartAsync(string dir, string[] more, Action<WebApplication>? map,
+        Action<WebApplicationBuilder>? configure = null)
     {
-        var app = Cli.BuildApp(Args(dir, more), WithoutWatchdog);
+        var app = Cli.BuildApp(Args(dir, more), b =>
+        {
+            WithoutWatchdog(b);
+            configure?.Invoke(b);
+        });
         map?.Invoke(app);
         await app.StartAsync();
         return app;
