@@ -127,6 +127,31 @@ public sealed class LocalAccountTests(string provider)
             Is.False, "a new key ring (the old one deleted) replaces the key: every earlier stamp is refused");
     }
 
+    [Test]
+    public async Task Oidc_sessions_keep_their_check_and_one_request_at_a_time_claims_it()
+    {
+        var sessions = new OidcSessionRepository(_db);
+        var now = _time.GetUtcNow();
+        await sessions.SaveAsync("s1", "protected-token", now, now.AddHours(8));
+        Assert.That(await sessions.FindAsync("s1"), Is.EqualTo(new OidcSessionRepository.Row("protected-token", now)));
+        Assert.That(await sessions.FindAsync("other"), Is.Null);
+
+        var due = now.AddMinutes(15);
+        var lease = TimeSpan.FromSeconds(30);
+        var claims = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => Task.Run(() => sessions.ClaimAsync("s1", due, lease))));
+        Assert.That(claims.Count(c => c), Is.EqualTo(1), "racing requests (or replicas): one asks the provider");
+        Assert.That(await sessions.ClaimAsync("s1", due + lease, lease), Is.True, "an abandoned claim lapses");
+        await sessions.SaveAsync("s1", "rotated-token", due, now.AddHours(8));
+        Assert.That(await sessions.FindAsync("s1"), Is.EqualTo(new OidcSessionRepository.Row("rotated-token", due)));
+        Assert.That(await sessions.ClaimAsync("s1", due, lease), Is.True, "a confirmation releases the claim");
+
+        await sessions.SaveAsync("s2", null, now.AddHours(9), now.AddHours(17));
+        Assert.That(await sessions.FindAsync("s1"), Is.Null, "pruned once its cookie would have expired");
+        Assert.That(await sessions.FindAsync("s2"), Is.EqualTo(new OidcSessionRepository.Row(null, now.AddHours(9))));
+        await sessions.DeleteAsync("s2");
+        Assert.That(await sessions.FindAsync("s2"), Is.Null);
+    }
+
     private LocalAccount Account(string? configuredPassword = null, IDataProtectionProvider? keyRing = null) =>
         new(Options.Create(new ConsoleOptions { LocalAccount = new LocalAccountOptions { Password = configuredPassword } }),
             new ConsoleAccountRepository(_db), new ConsoleSecrets(_db, keyRing ?? new EphemeralDataProtectionProvider()), _time);

@@ -20,6 +20,10 @@ public sealed class OidcSessionCheck(IOptions<ConsoleOptions> console, IOptionsM
     /// <summary>The key of <see cref="HttpContext.Items"/> that holds why a session just ended, for the page that says so.</summary>
     public const string EndedItem = "console-session-ended";
 
+    // Longer than a refresh may take (its timeout is 10 s): a claim older than this was abandoned.
+    private static readonly TimeSpan ClaimLease = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan RefreshTimeout = TimeSpan.FromSeconds(10);
+
     private readonly IDataProtector _protector = dataProtection.CreateProtector("Monitor.Console.OidcRefreshToken.v1");
 
     /// <summary>At sign-in: remembers the session as confirmed now, with the provider's refresh token if it gave one.</summary>
@@ -60,7 +64,11 @@ public sealed class OidcSessionCheck(IOptions<ConsoleOptions> console, IOptionsM
             return false;
         }
 
-        var outcome = await RefreshAsync(refreshToken, principal.FindFirst("sub")?.Value, ct);
+        // One refresh at a time per session: a request racing another's refresh (a second tab, another replica) goes on
+        // within the grace, the refresh token is used once.
+        var claimed = await sessions.ClaimAsync(sessionId, now, ClaimLease, ct);
+        if (!claimed && withinGrace) return true;
+        var outcome = claimed ? await RefreshAsync(refreshToken, principal.FindFirst("sub")?.Value, ct) : new Unreachable("busy");
         switch (outcome)
         {
             case Confirmed confirmed:
@@ -77,7 +85,7 @@ public sealed class OidcSessionCheck(IOptions<ConsoleOptions> console, IOptionsM
                                                    "What you sent with this request was not saved.");
                 return false;
             case Refused refused:
-                logger.LogInformation("Console: the identity provider refused to renew a session: {Reason}", refused.Reason);
+                logger.LogInformation("Console: the identity provider refused to renew a session: {Reason}", Monitor.Core.LogSafe.Value(refused.Reason));
                 await EndAsync(context, sessionId, refused.Message + " What you sent with this request was not saved.");
                 return false;
             default:
@@ -101,7 +109,7 @@ public sealed class OidcSessionCheck(IOptions<ConsoleOptions> console, IOptionsM
                 ClientSecret = string.IsNullOrEmpty(oidc.ClientSecret) ? null : oidc.ClientSecret,
             };
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            timeout.CancelAfter(TimeSpan.FromSeconds(10));
+            timeout.CancelAfter(RefreshTimeout);
             using var response = await options.Backchannel.PostAsync(configuration.TokenEndpoint,
                 new FormUrlEncodedContent(request.Parameters), timeout.Token);
             if ((int)response.StatusCode >= 500) return new Unreachable($"HTTP {(int)response.StatusCode}");

@@ -12,6 +12,9 @@ CREATE TABLE console_oidc_sessions (
     session_id     TEXT PRIMARY KEY,
     refresh_token  TEXT NULL,
     checked_at     BIGINT NOT NULL,
+    -- When a request (on any replica) took the due check on itself: one refresh per session at a time, since a
+    -- provider that rotates refresh tokens may treat a second use of the same token as theft.
+    claimed_at     BIGINT NULL,
     expires_at     BIGINT NOT NULL
 );
 CREATE INDEX ix_console_oidc_sessions_expiry ON console_oidc_sessions (expires_at);
