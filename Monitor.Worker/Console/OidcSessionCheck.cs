@@ -43,8 +43,8 @@ public sealed class OidcSessionCheck(IOptions<ConsoleOptions> console, IOptionsM
         var interval = console.Value.Oidc.RecheckInterval;
         var now = time.GetUtcNow();
         var row = await sessions.FindAsync(sessionId, ct);
-        // A session without a row (opened before this check existed) counts from its sign-in.
-        var checkedAt = row?.CheckedAt ?? context.Properties.IssuedUtc ?? now;
+        // A session without a row (opened before this check existed) counts from its sign-in; without even that, it is due.
+        var checkedAt = row?.CheckedAt ?? context.Properties.IssuedUtc ?? DateTimeOffset.MinValue;
         if (now < checkedAt + interval) return true;
         // Within one more interval the session may wait for a check that cannot be made now (provider down, or a form post).
         var withinGrace = now < checkedAt + 2 * interval;
