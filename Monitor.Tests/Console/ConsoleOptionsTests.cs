@@ -23,7 +23,10 @@ public sealed class ConsoleOptionsTests
         {
             SessionLifetime = TimeSpan.Zero,
             LocalAccount = new LocalAccountOptions { User = " ", Password = "short" },
-            Oidc = new OidcOptions { Authority = "http://idp.example.com/", RoleClaim = "", Scopes = ["two words"] },
+            Oidc = new OidcOptions
+            {
+                Authority = "http://idp.example.com/", RoleClaim = "", Scopes = ["two words"], RecheckInterval = TimeSpan.FromSeconds(30),
+            },
         };
         var result = new ConsoleOptionsValidator().Validate(null, options);
         Assert.That(result.Failures, Has.Some.StartsWith("Console:SessionLifetime must be positive"));
@@ -34,6 +37,7 @@ public sealed class ConsoleOptionsTests
         Assert.That(result.Failures, Has.Some.StartsWith("Console:Oidc:RoleClaim must name"));
         Assert.That(result.Failures, Has.Some.StartsWith("Console:Oidc:StaffRoles needs at least one"));
         Assert.That(result.Failures, Has.Some.StartsWith("Console:Oidc:Scopes:0 must be a single word"));
+        Assert.That(result.Failures, Has.Some.StartsWith("Console:Oidc:RecheckInterval must be between 00:01:00 and 1.00:00:00"));
         Assert.That(result.Failures, Has.Some.StartsWith("Console:LocalAccount:Password is used only without Console:Oidc:Authority"));
     }
 
@@ -46,6 +50,7 @@ public sealed class ConsoleOptionsTests
         Assert.That(options.LocalAccount.User, Is.EqualTo("admin"));
         Assert.That(options.SessionLifetime, Is.EqualTo(TimeSpan.FromHours(8)));
         Assert.That(options.Oidc.RoleClaim, Is.EqualTo("roles"));
+        Assert.That(options.Oidc.RecheckInterval, Is.EqualTo(TimeSpan.FromMinutes(15)));
     }
 
     [TestCase("http://127.0.0.1:5000/", false)]

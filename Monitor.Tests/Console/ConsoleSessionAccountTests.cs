@@ -1,6 +1,12 @@
 using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Monitor.Tests.Infrastructure;
 using Monitor.Worker;
 using Monitor.Worker.Endpoints;
@@ -45,6 +51,25 @@ public sealed class ConsoleSessionAccountTests
             Assert.That(await HomeAsync(same, cookie), Is.EqualTo(HttpStatusCode.OK), "the same account after a restart");
         await using var other = await InProcessWorker.StartAsync(dir, changed);
         Assert.That(await HomeAsync(other, cookie), Is.EqualTo(HttpStatusCode.Redirect), "the old session is refused");
+    }
+
+    [Test]
+    public async Task A_stamp_made_without_the_server_key_opens_nothing()
+    {
+        await using var app = await InProcessWorker.StartAsync(TestPaths.NewTempDir("sm-session-stamp"), $"--Console:LocalAccount:Password={Password}");
+        // What anyone who knows (or guesses) the name and password could compute: the plain hash the stamp used to be.
+        var unkeyed = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes($"ADMIN\n{Password}")));
+        var real = await app.Services.GetRequiredService<LocalAccount>().StampAsync(default);
+        Assert.That(await HomeAsync(app, LocalCookie(app, real!)), Is.EqualTo(HttpStatusCode.OK), "the server's own stamp");
+        Assert.That(await HomeAsync(app, LocalCookie(app, unkeyed)), Is.EqualTo(HttpStatusCode.Redirect), "the unkeyed stamp is refused");
+    }
+
+    private static string LocalCookie(WebApplication app, string stamp)
+    {
+        var cookie = app.Services.GetRequiredService<IOptionsMonitor<CookieAuthenticationOptions>>().Get(ConsoleExtensions.CookieScheme);
+        var properties = new AuthenticationProperties { ExpiresUtc = DateTimeOffset.UtcNow.AddHours(1) };
+        var principal = ConsoleRoles.Principal("admin", ConsoleRoles.Staff, "local", account: stamp);
+        return cookie.TicketDataFormat.Protect(new AuthenticationTicket(principal, properties, ConsoleExtensions.CookieScheme));
     }
 
     [Test]

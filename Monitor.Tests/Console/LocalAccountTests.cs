@@ -1,3 +1,6 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Monitor.Tests.Infrastructure;
@@ -107,7 +110,49 @@ public sealed class LocalAccountTests(string provider)
         Assert.That(await sessions.IsRevokedAsync("new"), Is.True);
     }
 
-    private LocalAccount Account(string? configuredPassword = null) =>
+    [Test]
+    public async Task The_stamp_is_keyed_with_a_server_secret_shared_by_replicas()
+    {
+        var keyRing = new EphemeralDataProtectionProvider();
+        var stamp = await Account("configured password", keyRing).StampAsync(default);
+        Assert.That(await Account("configured password", keyRing).StampAsync(default), Is.EqualTo(stamp),
+            "another replica (same store, same key ring) computes the same stamp");
+        var unkeyed = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes("ADMIN\nconfigured password")));
+        Assert.That(await Account("configured password", keyRing).StampMatchesAsync(unkeyed, default), Is.False,
+            "a stamp made without the server's key (a plain hash of name and password) is refused");
+        Assert.That(stamp, Is.Not.EqualTo(unkeyed).And.Not.Contains("configured password"));
+        Assert.That(await Account("configured password", keyRing).StampMatchesAsync(stamp, default), Is.True);
+        Assert.That(await Account("another password", keyRing).StampMatchesAsync(stamp, default), Is.False);
+        Assert.That(await Account("configured password", new EphemeralDataProtectionProvider()).StampMatchesAsync(stamp, default),
+            Is.False, "a new key ring (the old one deleted) replaces the key: every earlier stamp is refused");
+    }
+
+    [Test]
+    public async Task Oidc_sessions_keep_their_check_and_one_request_at_a_time_claims_it()
+    {
+        var sessions = new OidcSessionRepository(_db);
+        var now = _time.GetUtcNow();
+        await sessions.SaveAsync("s1", "protected-token", now, now.AddHours(8));
+        Assert.That(await sessions.FindAsync("s1"), Is.EqualTo(new OidcSessionRepository.Row("protected-token", now)));
+        Assert.That(await sessions.FindAsync("other"), Is.Null);
+
+        var due = now.AddMinutes(15);
+        var lease = TimeSpan.FromSeconds(30);
+        var claims = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => Task.Run(() => sessions.ClaimAsync("s1", due, lease))));
+        Assert.That(claims.Count(c => c), Is.EqualTo(1), "racing requests (or replicas): one asks the provider");
+        Assert.That(await sessions.ClaimAsync("s1", due + lease, lease), Is.True, "an abandoned claim lapses");
+        await sessions.SaveAsync("s1", "rotated-token", due, now.AddHours(8));
+        Assert.That(await sessions.FindAsync("s1"), Is.EqualTo(new OidcSessionRepository.Row("rotated-token", due)));
+        Assert.That(await sessions.ClaimAsync("s1", due, lease), Is.True, "a confirmation releases the claim");
+
+        await sessions.SaveAsync("s2", null, now.AddHours(9), now.AddHours(17));
+        Assert.That(await sessions.FindAsync("s1"), Is.Null, "pruned once its cookie would have expired");
+        Assert.That(await sessions.FindAsync("s2"), Is.EqualTo(new OidcSessionRepository.Row(null, now.AddHours(9))));
+        await sessions.DeleteAsync("s2");
+        Assert.That(await sessions.FindAsync("s2"), Is.Null);
+    }
+
+    private LocalAccount Account(string? configuredPassword = null, IDataProtectionProvider? keyRing = null) =>
         new(Options.Create(new ConsoleOptions { LocalAccount = new LocalAccountOptions { Password = configuredPassword } }),
-            new ConsoleAccountRepository(_db), _time);
+            new ConsoleAccountRepository(_db), new ConsoleSecrets(_db, keyRing ?? new EphemeralDataProtectionProvider()), _time);
 }

@@ -41,12 +41,23 @@ public sealed class OidcProvider : IAsyncDisposable
     private const string SessionScheme = "idp-session";
 
     private readonly WebApplication _app;
+    private readonly Directory _directory;
 
-    private OidcProvider(WebApplication app, string authority)
+    private OidcProvider(WebApplication app, string authority, Directory directory)
     {
         _app = app;
         Authority = authority;
+        _directory = directory;
     }
+
+    /// <summary>Refresh-token grants answered (with new tokens or refused).</summary>
+    public int Refreshes => _directory.Refreshes;
+
+    /// <summary>Changes a person's role values at the provider, as an administrator of the provider would.</summary>
+    public void SetRoles(IdpUser user, params string[] roles) => _directory.Roles[user.Login] = roles;
+
+    /// <summary>Disables the account: no sign-in, and its refresh tokens are refused.</summary>
+    public void Disable(IdpUser user) => _directory.Disabled[user.Login] = true;
 
     /// <summary>The issuer, ending in '/'.</summary>
     public string Authority { get; }
@@ -62,8 +73,10 @@ public sealed class OidcProvider : IAsyncDisposable
     };
 
     /// <summary>Starts the provider for a worker whose console is at <paramref name="worker"/> (its internal listener).</summary>
-    public static async Task<OidcProvider> StartAsync(Uri worker)
+    /// <param name="refreshTokens">Whether the provider grants refresh tokens (offline_access); some give none.</param>
+    public static async Task<OidcProvider> StartAsync(Uri worker, bool refreshTokens = true)
     {
+        var directory = new Directory();
         var port = TestPaths.FreePort();
         var authority = $"http://127.0.0.1:{port}/";
         var redirectUri = new Uri(worker, "/console/signin-oidc").AbsoluteUri;
@@ -84,6 +97,7 @@ public sealed class OidcProvider : IAsyncDisposable
             o.SetAuthorizationEndpointUris("connect/authorize").SetTokenEndpointUris("connect/token")
                 .SetEndSessionEndpointUris("connect/endsession");
             o.AllowAuthorizationCodeFlow().RequireProofKeyForCodeExchange();
+            if (refreshTokens) o.AllowRefreshTokenFlow();
             o.AddEphemeralEncryptionKey().AddEphemeralSigningKey();
             o.RegisterScopes(Scopes.Profile, Scopes.Email, Scopes.Roles);
             o.EnableDegradedMode();
@@ -100,6 +114,16 @@ public sealed class OidcProvider : IAsyncDisposable
                 if (c.ClientId != ClientId || c.ClientSecret != ClientSecret) c.Reject(Errors.InvalidClient, "Bad client credentials.");
                 return default;
             }));
+            // A refresh reads the person as the provider knows them now: current roles, or refused when disabled.
+            o.AddEventHandler<HandleTokenRequestContext>(h => h.UseInlineHandler(c =>
+            {
+                if (!c.Request.IsRefreshTokenGrantType() || c.Principal is null) return default;
+                Interlocked.Increment(ref directory.Refreshes);
+                var user = directory.Current(c.Principal.GetClaim(Claims.Subject)!);
+                if (user is null) c.Reject(Errors.InvalidGrant, "The account is disabled.");
+                else c.Principal = Principal(user, c.Principal.GetScopes());
+                return default;
+            }).SetOrder(int.MaxValue));
             o.AddEventHandler<ValidateEndSessionRequestContext>(h => h.UseInlineHandler(c =>
             {
                 if (c.PostLogoutRedirectUri is { } uri && uri != postLogoutUri)
@@ -114,7 +138,7 @@ public sealed class OidcProvider : IAsyncDisposable
         app.MapGet("/login", (string? returnUrl) => LoginPage(returnUrl ?? "/", null));
         app.MapPost("/login", async ([FromForm] string login, [FromForm] string password, [FromForm] string returnUrl, HttpContext http) =>
         {
-            var user = Users.FirstOrDefault(u => u.Login == login && u.Password == password);
+            var user = Users.FirstOrDefault(u => u.Login == login && u.Password == password && directory.Current(u.Login) is not null);
             if (user is null) return LoginPage(returnUrl, "Wrong login or password.");
             var identity = new ClaimsIdentity(SessionScheme, ClaimTypes.Name, ClaimTypes.Role);
             identity.AddClaim(new Claim(ClaimTypes.Name, user.Login));
@@ -130,13 +154,9 @@ public sealed class OidcProvider : IAsyncDisposable
                 var back = new AuthenticationProperties { RedirectUri = http.Request.Path + http.Request.QueryString };
                 return Results.Challenge(back, [SessionScheme]);
             }
-            var user = Users.Single(u => u.Login == session.Principal!.Identity!.Name);
-            var identity = new ClaimsIdentity(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme, Claims.Name, Claims.Role);
-            identity.SetClaim(Claims.Subject, user.Login).SetClaim(Claims.Name, user.DisplayName)
-                .SetClaim(Claims.PreferredUsername, user.Login).SetClaims("roles", [.. user.Roles]);
-            identity.SetScopes(request.GetScopes());
-            identity.SetDestinations(_ => [Destinations.IdentityToken, Destinations.AccessToken]);
-            return Results.SignIn(new ClaimsPrincipal(identity), null, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+            var user = directory.Current(session.Principal!.Identity!.Name!);
+            if (user is null) return Results.Forbid(null, [SessionScheme]);
+            return Results.SignIn(Principal(user, request.GetScopes()), null, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
         });
         app.MapMethods("/connect/endsession", [HttpMethods.Get, HttpMethods.Post], async (HttpContext http) =>
         {
@@ -145,7 +165,32 @@ public sealed class OidcProvider : IAsyncDisposable
             return Results.SignOut(properties, [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
         });
         await app.StartAsync();
-        return new OidcProvider(app, authority);
+        return new OidcProvider(app, authority, directory);
+    }
+
+    private static ClaimsPrincipal Principal(IdpUser user, ImmutableArray<string> scopes)
+    {
+        var identity = new ClaimsIdentity(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme, Claims.Name, Claims.Role);
+        identity.SetClaim(Claims.Subject, user.Login).SetClaim(Claims.Name, user.DisplayName)
+            .SetClaim(Claims.PreferredUsername, user.Login).SetClaims("roles", [.. user.Roles]);
+        identity.SetScopes(scopes);
+        identity.SetDestinations(_ => [Destinations.IdentityToken, Destinations.AccessToken]);
+        return new ClaimsPrincipal(identity);
+    }
+
+    // The provider's people as they are now: roles changed and accounts disabled by a test.
+    private sealed class Directory
+    {
+        public readonly System.Collections.Concurrent.ConcurrentDictionary<string, string[]> Roles = new();
+        public readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> Disabled = new();
+        public int Refreshes;
+
+        public IdpUser? Current(string login)
+        {
+            var user = Users.FirstOrDefault(u => u.Login == login);
+            if (user is null || Disabled.ContainsKey(login)) return null;
+            return Roles.TryGetValue(login, out var roles) ? user with { Roles = roles } : user;
+        }
     }
 
     private static IResult LoginPage(string returnUrl, string? error)
@@ -159,5 +204,11 @@ public sealed class OidcProvider : IAsyncDisposable
             "<button id=\"submit\" type=\"submit\">Log in</button></form></body></html>", "text/html; charset=utf-8");
     }
 
-    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+    private int _disposed;
+
+    /// <summary>Stops the provider (a test may stop it early: the provider down).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0) await _app.DisposeAsync();
+    }
 }

@@ -98,6 +98,7 @@ public sealed class SettingsHardeningTests
     [TestCase(Oidc + "|Console__Oidc__StaffRoles__1= ", "Console:Oidc:StaffRoles:1 is empty")]
     [TestCase(Oidc + "|Console__Oidc__ViewerRoles__7= ", "Console:Oidc:ViewerRoles:7 is empty")]
     [TestCase(Oidc + "|Console__Oidc__Scopes__2=two words", "Console:Oidc:Scopes:2 must be a single word without spaces")]
+    [TestCase(Oidc + "|Console__Oidc__RecheckInterval=00:00:10", "Console:Oidc:RecheckInterval must be between 00:01:00 and 1.00:00:00")]
     [TestCase("Directory__CsvPath=/dev/null", "Directory:CsvPath names '/dev/null', which is empty or not a regular file")]
     [TestCase("Evaluation__HalfLife=01:00:00", "Evaluation:HalfLife must be at least Evaluation:Window / 500 (04:19:12; got 01:00:00)")]
     [TestCase("Evaluation__HalfLife=10000.00:00:00", "Evaluation:HalfLife must be positive and at most 3650.00:00:00")]

@@ -24,6 +24,7 @@ public static class ConsoleExtensions
     public const string SignedOutCallbackPath = "/console/signout-callback-oidc";
 
     private static readonly string[] BaseScopes = ["openid", "profile"];
+    private const string OfflineAccess = "offline_access";
 
     // Where a person's name may be, best first.
     private static readonly string[] NameClaims = ["name", "preferred_username", "email"];
@@ -42,6 +43,9 @@ public static class ConsoleExtensions
         // One key ring for every replica, in the store: a session opened on one replica is valid on all.
         services.AddDataProtection().SetApplicationName("satisfaction-monitor");
         services.AddOptions<KeyManagementOptions>().Configure<Database>((o, db) => o.XmlRepository = new StoreKeyRepository(db));
+        services.AddSingleton<ConsoleSecrets>();
+        services.AddSingleton<OidcSessionRepository>();
+        services.AddSingleton<OidcSessionCheck>();
         services.AddSingleton<LocalAccount>();
         services.AddHostedService<FirstRunLink>();
         services.AddPeoplePages();
@@ -64,6 +68,13 @@ public static class ConsoleExtensions
             o.AccessDeniedPath = "/console/denied";
             o.ReturnUrlParameter = "returnUrl";
             o.Events.OnValidatePrincipal = RefuseEndedSessions;
+            var redirect = o.Events.OnRedirectToLogin;
+            o.Events.OnRedirectToLogin = context =>
+                // A session just ended by the provider's answer: the person is told why instead of being sent round again.
+                context.HttpContext.Items[OidcSessionCheck.EndedItem] is string why
+                    ? ConsolePages.Message(StatusCodes.Status401Unauthorized, "Signed out", why, "/console/sign-in", "Sign in again")
+                        .ExecuteAsync(context.HttpContext)
+                    : redirect(context);
         });
         if (console.UsesOidc) auth.AddOpenIdConnect(OidcScheme, o => ConfigureOidc(o, console));
 
@@ -105,7 +116,7 @@ public static class ConsoleExtensions
         var sessionId = context.Principal?.FindFirst(ConsoleRoles.SessionClaim)?.Value;
         var sessions = context.HttpContext.RequestServices.GetRequiredService<ConsoleSessionRepository>();
         if (sessionId is null || await sessions.IsRevokedAsync(sessionId, context.HttpContext.RequestAborted) ||
-            !await LocalAccountUnchanged(context))
+            !await LocalAccountUnchanged(context) || !await ProviderStillConfirms(context))
         {
             context.RejectPrincipal();
             await context.HttpContext.SignOutAsync(CookieScheme);
@@ -117,9 +128,17 @@ public static class ConsoleExtensions
     {
         var principal = context.Principal!;
         if (!principal.HasClaim(ConsoleRoles.MethodClaim, "local")) return true;
-        var stamp = principal.FindFirst(ConsoleRoles.AccountClaim)?.Value;
         var account = context.HttpContext.RequestServices.GetRequiredService<LocalAccount>();
-        return stamp is not null && stamp == await account.StampAsync(context.HttpContext.RequestAborted);
+        return await account.StampMatchesAsync(principal.FindFirst(ConsoleRoles.AccountClaim)?.Value, context.HttpContext.RequestAborted);
+    }
+
+    // A session of the identity provider holds while the provider confirms the role, re-checked every RecheckInterval.
+    private static async Task<bool> ProviderStillConfirms(CookieValidatePrincipalContext context)
+    {
+        var services = context.HttpContext.RequestServices;
+        if (!context.Principal!.HasClaim(ConsoleRoles.MethodClaim, "oidc") ||
+            !services.GetRequiredService<IOptions<ConsoleOptions>>().Value.UsesOidc) return true;
+        return await services.GetRequiredService<OidcSessionCheck>().HoldsAsync(context);
     }
 
     private static CookieSecurePolicy SecurePolicy(EndpointOptions endpoints) =>
@@ -147,7 +166,14 @@ public static class ConsoleExtensions
         foreach (var scope in BaseScopes.Concat(oidc.Scopes).Distinct(StringComparer.Ordinal)) o.Scope.Add(scope);
         o.CorrelationCookie.SameSite = SameSiteMode.Lax;
         o.NonceCookie.SameSite = SameSiteMode.Lax;
-        o.Events.OnTokenValidated = context =>
+        o.Events.OnRedirectToIdentityProvider = async context =>
+        {
+            // A refresh token lets the role be re-checked unseen: asked for where the provider says it grants one.
+            var configuration = await context.Options.ConfigurationManager!.GetConfigurationAsync(context.HttpContext.RequestAborted);
+            if (configuration.ScopesSupported.Contains(OfflineAccess) && !context.ProtocolMessage.Scope.Split(' ').Contains(OfflineAccess))
+                context.ProtocolMessage.Scope += " " + OfflineAccess;
+        };
+        o.Events.OnTokenValidated = async context =>
         {
             var provider = context.Principal!;
             var role = ConsoleRoles.Map(provider.FindAll(oidc.RoleClaim).Select(c => c.Value), oidc);
@@ -157,11 +183,14 @@ public static class ConsoleExtensions
             if (role is null || string.IsNullOrWhiteSpace(name))
             {
                 context.Fail($"'{name}' has none of the roles of Console:Oidc:StaffRoles or ViewerRoles in the '{oidc.RoleClaim}' claim.");
-                return Task.CompletedTask;
+                return;
             }
             // Only what the console needs goes into the cookie: a name, our role, how and who (the provider's subject).
             context.Principal = ConsoleRoles.Principal(name, role, "oidc", subject);
-            return Task.CompletedTask;
+            // The refresh token, for the re-check of the role, stays in the store.
+            await context.HttpContext.RequestServices.GetRequiredService<OidcSessionCheck>().StartAsync(
+                context.Principal.FindFirst(ConsoleRoles.SessionClaim)!.Value, context.TokenEndpointResponse?.RefreshToken,
+                context.HttpContext.RequestAborted);
         };
         o.Events.OnRedirectToIdentityProviderForSignOut = context =>
         {

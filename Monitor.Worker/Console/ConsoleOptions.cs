@@ -51,6 +51,12 @@ public sealed class OidcOptions
     /// <summary>Provider values that make a person <c>viewer</c> (groups only).</summary>
     public List<string> ViewerRoles { get; set; } = [];
 
+    /// <summary>
+    /// How often a session's role is confirmed again at the provider (with its refresh token, else by a fresh sign-in there);
+    /// a person whose role was removed or whose account was disabled loses the console within about this long.
+    /// </summary>
+    public TimeSpan RecheckInterval { get; set; } = TimeSpan.FromMinutes(15);
+
     /// <summary>Plain-http metadata is accepted only from a loopback authority (a provider in tests or on the same host).</summary>
     public bool IsLoopbackHttp =>
         Uri.TryCreate(Authority, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttp && uri.IsLoopback;
@@ -118,6 +124,11 @@ internal sealed class ConsoleOptionsValidator : IValidateOptions<ConsoleOptions>
             failures.Add($"{Oidc}:{nameof(oidc.ClientId)} is required when {Oidc}:{nameof(oidc.Authority)} is set.");
         if (oidc.ClientSecret is { Length: > 0 } secret && string.IsNullOrWhiteSpace(secret))
             failures.Add($"{Oidc}:{nameof(oidc.ClientSecret)} is blank: leave it out for a public client, or give the secret.");
+        if (oidc.RecheckInterval < TimeSpan.FromMinutes(1) || oidc.RecheckInterval > TimeSpan.FromHours(24))
+        {
+            failures.Add($"{Oidc}:{nameof(oidc.RecheckInterval)} must be between 00:01:00 and 1.00:00:00 " +
+                         $"(got {oidc.RecheckInterval}).");
+        }
         if (string.IsNullOrWhiteSpace(oidc.RoleClaim))
             failures.Add($"{Oidc}:{nameof(oidc.RoleClaim)} must name the claim that carries roles (e.g. roles, groups).");
         if (oidc.StaffRoles.Count == 0)

@@ -11,9 +11,13 @@ namespace Monitor.Worker.StaffConsole;
 /// is set once through a one-time link logged at first start; there is never a default password. The link's
 /// token lives only in this process, hashed, for 15 minutes, and works once.
 /// </summary>
-public sealed class LocalAccount(IOptions<ConsoleOptions> options, ConsoleAccountRepository accounts, TimeProvider time)
+public sealed class LocalAccount(IOptions<ConsoleOptions> options, ConsoleAccountRepository accounts, ConsoleSecrets secrets,
+    TimeProvider time)
 {
     public static readonly TimeSpan LinkLifetime = TimeSpan.FromMinutes(15);
+
+    /// <summary>The name of the stamp's HMAC key in <see cref="ConsoleSecrets"/>.</summary>
+    public const string StampKey = "account-stamp";
 
     private static readonly PasswordHasher<string> Hasher = new();
 
@@ -67,7 +71,8 @@ public sealed class LocalAccount(IOptions<ConsoleOptions> options, ConsoleAccoun
     }
 
     /// <summary>
-    /// A stamp of the account as it is now: its name and its password (the configured one, else the stored hash). A session
+    /// A stamp of the account as it is now: an HMAC-SHA256, keyed with a server-side secret, of its name and its password (the
+    /// configured one, else the stored hash). A session
     /// of the local account carries the stamp of its sign-in and ends when the account is renamed, its password changes or
     /// its stored password is removed. Null when there is no local account: no password, or an identity provider instead.
     /// </summary>
@@ -75,10 +80,16 @@ public sealed class LocalAccount(IOptions<ConsoleOptions> options, ConsoleAccoun
     {
         if (options.Value.UsesOidc) return null;
         var secret = !string.IsNullOrEmpty(_account.Password) ? _account.Password : await accounts.FindHashAsync(_account.User, ct);
-        return secret is null
-            ? null
-            : Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes($"{_account.User.ToUpperInvariant()}\n{secret}")));
+        if (secret is null) return null;
+        // Keyed with a server-side secret: the stamp reveals nothing of the password, and one cannot be made without the key.
+        var key = await secrets.KeyAsync(StampKey, ct);
+        return Convert.ToHexString(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes($"{_account.User.ToUpperInvariant()}\n{secret}")));
     }
+
+    /// <summary>True when <paramref name="stamp"/> is the account's stamp as it is now (compared in constant time).</summary>
+    public async Task<bool> StampMatchesAsync(string? stamp, CancellationToken ct) =>
+        stamp is not null && await StampAsync(ct) is { } current &&
+        CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(stamp), Encoding.ASCII.GetBytes(current));
 
     /// <summary>Whether a password exists at all (configured or stored).</summary>
     public async Task<bool> HasPasswordAsync(CancellationToken ct) =>
