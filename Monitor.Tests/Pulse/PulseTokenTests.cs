@@ -62,4 +62,36 @@ public sealed class PulseTokenTests
         Assert.That(new PulseTokenCodec([NewKey]).Verify(fresh, Now, out _), Is.EqualTo(TokenVerdict.Valid));
         Assert.That(new PulseTokenCodec([Key]).Verify(fresh, Now, out _), Is.EqualTo(TokenVerdict.Malformed));
     }
+
+    // Tokens computed outside .NET (Python's hmac over the documented layout: version, purpose, pulse id, expiry, question,
+    // answer, user id): links already in mailboxes keep verifying, and a new signer writes the same bytes for the same claims.
+    [TestCase(TokenPurpose.Answer, "0f8fad5b-d9cb-469f-a165-70867728950e", "u001", 0, 4,
+        "AQFbrY8Py9mfRqFlcIZ3KJUOAAAAAGsNSSAABHUwMDEIjI72CBtTkwPdDzBuUV4gH2gvd_2QMGJvNInTTeyYwg")]
+    [TestCase(TokenPurpose.Unsubscribe, "00000000-0000-0000-0000-000000000000", "zo\u00eb@example.org", 0, 0,
+        "AQQAAAAAAAAAAAAAAAAAAAAAAAAAAGsNSSAAAHpvw6tAZXhhbXBsZS5vcmetC5Wca9K_VeSqZNmqsCYRD2FPZGkV9eo6ucUieZ5jHw")]
+    public void A_token_is_the_documented_bytes_and_an_earlier_one_still_verifies(TokenPurpose purpose, string pulse, string user,
+        int question, int answer, string expected)
+    {
+        var claims = new PulseToken(purpose, Guid.Parse(pulse), user, question, answer, Now.AddDays(7));
+        var codec = new PulseTokenCodec([Key]);
+        Assert.That(codec.Sign(claims), Is.EqualTo(expected));
+        Assert.That(codec.Verify(expected, Now, out var read), Is.EqualTo(TokenVerdict.Valid));
+        Assert.That(read, Is.EqualTo(claims));
+    }
+
+    // The signer is kept per thread between tokens: codecs with other keys signing in turn on one thread each sign with their own.
+    [Test]
+    public void Codecs_with_different_keys_signing_in_turn_on_one_thread_each_sign_with_their_own_key()
+    {
+        var first = new PulseTokenCodec([Key]);
+        var second = new PulseTokenCodec([NewKey]);
+        var rotated = new PulseTokenCodec([NewKey, Key]);
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.That(new PulseTokenCodec([Key]).Verify(first.Sign(Claims), Now, out _), Is.EqualTo(TokenVerdict.Valid));
+            Assert.That(new PulseTokenCodec([NewKey]).Verify(second.Sign(Claims), Now, out _), Is.EqualTo(TokenVerdict.Valid));
+            Assert.That(new PulseTokenCodec([NewKey]).Verify(rotated.Sign(Claims), Now, out _), Is.EqualTo(TokenVerdict.Valid));
+            Assert.That(new PulseTokenCodec([Key]).Verify(second.Sign(Claims), Now, out _), Is.EqualTo(TokenVerdict.Malformed));
+        }
+    }
 }

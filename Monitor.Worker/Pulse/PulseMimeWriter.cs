@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Text;
 using MimeKit;
@@ -19,14 +20,36 @@ internal static class PulseMimeWriter
     private const int MaxCached = 256;
     private static readonly FormatOptions Format = FormatOptions.Default;
     private static readonly string NewLine = Format.NewLineFormat == NewLineFormat.Dos ? "\r\n" : "\n";
-    private static readonly ConcurrentDictionary<string, string> Cached = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<(char Kind, string Key), string> Cached = new();
+
+    // The last sender encoded, by reference: the e-mail channel passes the same address for every pulse (no ToString per pulse).
+    private static Tuple<MailboxAddress, string>? _from;
+
+    // Reused per thread (the send loops render on the thread pool, one pulse at a time per thread): a message's builder and the
+    // buffers of its parts were most of what rendering allocated, some 50 kB a pulse (docs/benchmarks.md, ninth round).
+    [ThreadStatic] private static StringBuilder? _builder;
 
     public static string Write(ComposedPulse pulse, MailboxAddress from, string text, string html)
     {
-        var b = new StringBuilder(text.Length + html.Length * 11 / 10 + 1024);
-        b.Append("From: ").Append(Once("F", from.ToString(), () => from.ToString(Format, true))).Append(NewLine);
+        var b = _builder ??= new StringBuilder(16 * 1024);
+        b.Clear();
+        try
+        {
+            WriteTo(b, pulse, from, text, html);
+            return b.ToString();
+        }
+        finally
+        {
+            // An odd, huge message does not stay on the thread.
+            if (b.Capacity > 256 * 1024) _builder = null;
+        }
+    }
+
+    private static void WriteTo(StringBuilder b, ComposedPulse pulse, MailboxAddress from, string text, string html)
+    {
+        b.Append("From: ").Append(EncodedFrom(from)).Append(NewLine);
         b.Append("Date: ").Append(DateUtils.FormatDate(pulse.Pulse.CreatedAt)).Append(NewLine);
-        var subject = Once("S", pulse.Subject, () => Folded(HeaderId.Subject, pulse.Subject));
+        var subject = Once('S', pulse.Subject, static subject => Folded(HeaderId.Subject, subject));
         b.Append("Subject:").Append(subject);
         b.Append("Message-Id: <").Append(PulseMail.MessageId(pulse.Pulse, from)).Append('>').Append(NewLine);
         b.Append("To: ").Append(new MailboxAddress(pulse.User.DisplayName, pulse.User.Email).ToString(Format, true)).Append(NewLine);
@@ -41,7 +64,14 @@ internal static class PulseMimeWriter
         Part(b, boundary, "plain", text);
         Part(b, boundary, "html", html);
         b.Append("--").Append(boundary).Append("--").Append(NewLine);
-        return b.ToString();
+    }
+
+    private static string EncodedFrom(MailboxAddress from)
+    {
+        if (_from is { } last && ReferenceEquals(last.Item1, from)) return last.Item2;
+        var encoded = Once('F', from.ToString(), _ => from.ToString(Format, true));
+        _from = Tuple.Create(from, encoded);
+        return encoded;
     }
 
     private static void Part(StringBuilder b, string boundary, string subtype, string content)
@@ -49,14 +79,27 @@ internal static class PulseMimeWriter
         b.Append("--").Append(boundary).Append(NewLine)
          .Append("Content-Type: text/").Append(subtype).Append("; charset=utf-8").Append(NewLine)
          .Append("Content-Transfer-Encoding: quoted-printable").Append(NewLine).Append(NewLine);
-        var input = Encoding.UTF8.GetBytes(content);
+        var input = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(content.Length));
         var encoder = new QuotedPrintableEncoder();
-        var output = new byte[encoder.EstimateOutputLength(input.Length)];
-        var n = encoder.Flush(input, 0, input.Length, output);
-        // The encoder writes bare LF line ends, as MimeKit's own filters do before the newline format is applied.
-        var encoded = Encoding.ASCII.GetString(output, 0, n);
-        // The newline before the next boundary belongs to the boundary (RFC 2046), not to the content.
-        b.Append(NewLine == "\n" ? encoded : encoded.Replace("\n", NewLine, StringComparison.Ordinal)).Append(NewLine);
+        var length = Encoding.UTF8.GetBytes(content, input);
+        var output = ArrayPool<byte>.Shared.Rent(encoder.EstimateOutputLength(length));
+        var chars = ArrayPool<char>.Shared.Rent(output.Length);
+        try
+        {
+            var n = encoder.Flush(input, 0, length, output);
+            // The encoder writes bare LF line ends, as MimeKit's own filters do before the newline format is applied.
+            var m = Encoding.ASCII.GetChars(output, 0, n, chars, 0);
+            if (NewLine == "\n") b.Append(chars, 0, m);
+            else b.Append(new string(chars, 0, m).Replace("\n", NewLine, StringComparison.Ordinal));
+            // The newline before the next boundary belongs to the boundary (RFC 2046), not to the content.
+            b.Append(NewLine);
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(chars);
+            ArrayPool<byte>.Shared.Return(output);
+            ArrayPool<byte>.Shared.Return(input);
+        }
     }
 
     // A header value encoded (RFC 2047) and folded by MimeKit, as it writes it: leading space, trailing newline.
@@ -67,11 +110,11 @@ internal static class PulseMimeWriter
     }
 
     // Few distinct values per process (one sender, a subject per question set and language); a bound keeps odd ones out.
-    private static string Once(string kind, string key, Func<string> make)
+    private static string Once(char kind, string key, Func<string, string> make)
     {
-        var k = kind + "\0" + key;
+        var k = (kind, key);
         if (Cached.TryGetValue(k, out var v)) return v;
-        v = make();
+        v = make(key);
         if (Cached.Count < MaxCached) Cached.TryAdd(k, v);
         return v;
     }
