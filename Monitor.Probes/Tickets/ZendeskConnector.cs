@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using Monitor.Core;
 
 namespace Monitor.Probes.Tickets;
 
@@ -48,6 +49,7 @@ public sealed partial class ZendeskConnector(
         var next = $"{export}?start_time={since.ToUnixTimeSeconds()}&include=users&per_page={Options.PageSize}";
         Dictionary<string, DateTimeOffset>? breaches = null;
         var exported = new HashSet<string>();
+        var cursors = new HashSet<string>(StringComparer.Ordinal);
         var surveyState = new SurveyState();
         while (true)
         {
@@ -67,6 +69,13 @@ public sealed partial class ZendeskConnector(
             }
             if (Optional(page, "end_of_stream")?.ValueKind == JsonValueKind.True || Text(page, "after_cursor") is not { } cursor)
                 break;
+            // A cursor that does not move would read the same page for ever: the run stops there and says so.
+            if (!cursors.Add(cursor))
+            {
+                Logger.LogWarning("zendesk: the ticket export gave cursor {Cursor} again without end_of_stream; this run stops reading there",
+                    LogSafe.Value(cursor));
+                break;
+            }
             next = $"{export}?cursor={Escape(cursor)}&include=users&per_page={Options.PageSize}";
         }
         // An SLA runs out by the clock, without updating the ticket: a breached ticket may be missing from the export.

@@ -60,6 +60,43 @@ public sealed partial class ZendeskConnectorTests
         new("Zendesk", server.BaseUrl, new() { ["Email"] = "svc@example.com", ["ApiToken"] = "t" }, "ann@example.com");
 
     [Test]
+    public async Task An_export_cursor_that_does_not_move_ends_the_read_instead_of_reading_its_page_for_ever()
+    {
+        await using var server = await FakeTicketServer.StartAsync();
+        // developer.zendesk.com "Incremental Exports", cursor-based: after_cursor "to fetch the next page", end_of_stream
+        // "true if the current request has returned all the results up to the current time". Here the second page names
+        // itself as the next one without ending the stream.
+        const string users = """[{"id":20978392,"email":"ann@example.com"}]""";
+        server.On("/api/v2/incremental/tickets/cursor.json", ["start_time="], Reply.Json($$"""
+            {"tickets":[{"id":501,"requester_id":20978392,"status":"open","updated_at":"2026-01-05T10:00:00Z"}],"users":{{users}},
+             "after_url":"https://example.zendesk.com/api/v2/incremental/tickets/cursor.json?cursor=MTU4MDc1Mzc5OC4wfHw0MzJ8",
+             "after_cursor":"MTU4MDc1Mzc5OC4wfHw0MzJ8","end_of_stream":false}
+            """));
+        server.On("/api/v2/incremental/tickets/cursor.json", ["cursor=MTU4MDc1Mzc5OC4wfHw0MzJ8"], Reply.Json($$"""
+            {"tickets":[{"id":502,"requester_id":20978392,"status":"open","updated_at":"2026-01-05T11:00:00Z"}],"users":{{users}},
+             "after_url":"https://example.zendesk.com/api/v2/incremental/tickets/cursor.json?cursor=MTU4MDc1Mzc5OC4wfHw0MzJ8",
+             "after_cursor":"MTU4MDc1Mzc5OC4wfHw0MzJ8","end_of_stream":false}
+            """));
+        foreach (var id in new[] { 501, 502 })
+        {
+            server.On($"/api/v2/tickets/{id}/comments.json", Reply.Json("""{"comments":[],"next_page":null}"""));
+            server.On($"/api/v2/tickets/{id}/audits.json", Reply.Json(NoAudits));
+        }
+        server.On("/api/v2/incremental/ticket_metric_events", Reply.Json(NoMetricEvents));
+        using var harness = ZendeskHarness(server);
+
+        var read = new List<string?>();
+        await foreach (var fetch in harness.Connector.FetchUpdatedSinceAsync(DateTimeOffset.UnixEpoch, CancellationToken.None))
+        {
+            read.Add(fetch.Ticket?.Id);
+            if (read.Count == 10) break;
+        }
+
+        Assert.That(read, Is.EqualTo(new[] { "501", "502" }));
+        Assert.That(server.Count("/api/v2/incremental/tickets/cursor.json"), Is.EqualTo(2));
+    }
+
+    [Test]
     public async Task Requester_comments_the_bad_rating_the_reopen_and_the_SLA_breach_become_signals_each_dated_when_it_happened()
     {
         await using var server = await ServeOneTicketAsync();
