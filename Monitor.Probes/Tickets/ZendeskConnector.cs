@@ -103,8 +103,8 @@ public sealed partial class ZendeskConnector(
                     if (ReadRecord(id, $"comment {Text(c, "id")}", rejected, () => Comment(c, requesterId, authors)) is { } comment)
                         comments.Add(comment);
                 }
-                if (Text(page, "next_page") is not { Length: > 0 } nextPage) break;
-                next = new Uri(nextPage).PathAndQuery;
+                if (NextPage(page, next) is not { } nextPage) break;
+                next = nextPage;
             }
             history = await HistoryAsync(id, rejected, cancellationToken);
         }
@@ -141,6 +141,13 @@ public sealed partial class ZendeskConnector(
     /// mind (bad, then good) is still a second signal.
     /// </summary>
     internal static string RatingKey(string score) => score;
+
+    /// <summary>
+    /// The path and query of an offset list's <c>next_page</c>; null on the last page, and when it names the page just read
+    /// (which would be read for ever).
+    /// </summary>
+    private static string? NextPage(JsonElement page, string current) =>
+        Text(page, "next_page") is { Length: > 0 } url && new Uri(url).PathAndQuery is var next && next != current ? next : null;
 
     private static IEnumerable<string> TicketIds(JsonElement tickets) =>
         tickets.ValueKind == JsonValueKind.Array ? tickets.EnumerateArray().Select(t => Text(t, "id")).OfType<string>() : [];

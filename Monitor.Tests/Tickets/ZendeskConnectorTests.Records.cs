@@ -60,6 +60,28 @@ public sealed partial class ZendeskConnectorTests
         new("Zendesk", server.BaseUrl, new() { ["Email"] = "svc@example.com", ["ApiToken"] = "t" }, "ann@example.com");
 
     [Test]
+    public async Task A_comment_list_whose_next_page_is_itself_is_read_once()
+    {
+        // "Ticket Comments", offset pagination: next_page is the URL of the next page, null on the last. Here it names the
+        // page just read (as a list ending at Zendesk's 10,000-record offset cap could); bounded so that a loop fails.
+        await using var server = await ServeOneTicketAsync(comments: """
+            {"comments":[
+              {"id":1,"type":"Comment","author_id":20978392,"body":"this is terrible","public":true,"created_at":"2026-01-05T09:00:00Z"}],
+             "users":[{"id":20978392,"email":"ann@example.com"}],
+             "next_page":"https://example.zendesk.com/api/v2/tickets/35436/comments.json?include=users","previous_page":null,"count":1}
+            """);
+        using var harness = ZendeskHarness(server);
+        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+
+        var tickets = new List<string>();
+        await foreach (var fetch in harness.Connector.FetchUpdatedSinceAsync(DateTimeOffset.UnixEpoch, bound.Token))
+            tickets.Add(fetch.Ticket!.Id + ":" + fetch.Ticket.Comments.Count);
+
+        Assert.That(tickets, Is.EqualTo(new[] { "35436:1", "35437:0" }));
+        Assert.That(server.Count("/api/v2/tickets/35436/comments.json"), Is.EqualTo(1));
+    }
+
+    [Test]
     public async Task An_export_cursor_that_does_not_move_ends_the_read_instead_of_reading_its_page_for_ever()
     {
         await using var server = await FakeTicketServer.StartAsync();
