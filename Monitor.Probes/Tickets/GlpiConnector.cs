@@ -177,11 +177,35 @@ public sealed class GlpiConnector(
 
     private DateTimeOffset Time(string text) => TicketTime.Strict(text, t => ParseTime(t, Zone));
 
-    /// <summary>A sub-item list; an empty one may come back as [] or as 404 depending on the GLPI version.</summary>
-    private async Task<List<JsonElement>> ListAsync(string path, CancellationToken cancellationToken) =>
-        await GetJsonAsync(path, cancellationToken, notFoundIsNull: true) is { ValueKind: JsonValueKind.Array } list
-            ? list.EnumerateArray().ToList()
-            : [];
+    /// <summary>
+    /// A sub-item list, all of it: GLPI answers <c>range</c> rows at a time (default 0-50, apirest.md "Get sub items") with
+    /// <c>Content-Range: offset-limit/count</c>, so the list is asked for by <c>range</c> until <c>count</c> rows are read. An
+    /// answer without Content-Range is taken as the whole list (asking beyond the total is GLPI's 400
+    /// ERROR_RANGE_EXCEED_TOTAL). An empty list may come back as [] or as 404 depending on the GLPI version.
+    /// </summary>
+    private async Task<List<JsonElement>> ListAsync(string path, CancellationToken cancellationToken)
+    {
+        var items = new List<JsonElement>();
+        while (true)
+        {
+            var pathAndQuery = $"{path}?range={items.Count}-{items.Count + Options.PageSize - 1}";
+            using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Get, Url(pathAndQuery)), cancellationToken);
+            if (response.StatusCode == HttpStatusCode.NotFound) return items;
+            if (await ReadJsonAsync(response, pathAndQuery, cancellationToken) is not { ValueKind: JsonValueKind.Array } page)
+                return items;
+            var read = page.GetArrayLength();
+            items.AddRange(page.EnumerateArray());
+            if (read == 0 || RangeCount(response) is not { } count || items.Count >= count) return items;
+        }
+    }
+
+    /// <summary>The <c>count</c> of GLPI's <c>Content-Range: offset-limit/count</c> (no unit, so read unvalidated).</summary>
+    private static int? RangeCount(HttpResponseMessage response) =>
+        response.Content.Headers.NonValidated.TryGetValues("Content-Range", out var values)
+        && values.FirstOrDefault() is { } range && range.LastIndexOf('/') is var slash and >= 0
+        && int.TryParse(range.AsSpan(slash + 1).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var count)
+            ? count
+            : null;
 
     private async Task KillSessionAsync()
     {

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 
 namespace Monitor.Probes.Tickets;
@@ -60,20 +61,37 @@ public sealed partial class ServiceNowConnector(
 
     private static DateTimeOffset Time(string text) => TicketTime.Strict(text, t => ParseTime(t));
 
+    /// <summary>
+    /// Every row of a Table API query, <c>PageSize</c> at a time by sysparm_offset/sysparm_limit. ServiceNow's <c>Link</c>
+    /// header names the next page (<c>rel="next"</c>) and leaves it out on the last; it is followed when present, because
+    /// ACLs remove rows after the page is cut (support.servicenow.com KB3047115, "sysparm_limit Returns Fewer Records Than
+    /// Requested"), so a short page is not the last one: the next offset is then the page's end, not the rows read. Without
+    /// a Link header (ServiceNow leaves it out when everything fits one page) a short page ends the list.
+    /// </summary>
     private async IAsyncEnumerable<JsonElement> PagedAsync(
         string pathAndQuery, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         for (var offset = 0; ; )
         {
-            var page = (await GetJsonAsync(
-                $"{pathAndQuery}&sysparm_display_value=false&sysparm_offset={offset}&sysparm_limit={Options.PageSize}",
-                cancellationToken))!.Value;
-            var result = Required(page, "result");
+            var pageQuery = $"{pathAndQuery}&sysparm_display_value=false&sysparm_offset={offset}&sysparm_limit={Options.PageSize}";
+            using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Get, Url(pageQuery)), cancellationToken);
+            var result = Required(await ReadJsonAsync(response, pageQuery, cancellationToken), "result");
             foreach (var item in result.EnumerateArray()) yield return item;
-            offset += result.GetArrayLength();
-            if (result.GetArrayLength() < Options.PageSize) yield break;
+            if (response.Headers.TryGetValues("Link", out var links))
+            {
+                if (!links.Any(link => NextLink().IsMatch(link))) yield break;
+                offset += Options.PageSize;
+            }
+            else
+            {
+                offset += result.GetArrayLength();
+                if (result.GetArrayLength() < Options.PageSize) yield break;
+            }
         }
     }
+
+    [GeneratedRegex(@";\s*rel\s*=\s*""?next""?", RegexOptions.IgnoreCase)]
+    private static partial Regex NextLink();
 
     private async Task<TicketRecord> ReadIncidentAsync(JsonElement incident, CancellationToken cancellationToken)
     {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Threading.RateLimiting;
 using Polly;
@@ -61,16 +62,35 @@ public static class TicketResilience
         response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout
         || (int)response.StatusCode >= 500;
 
-    /// <summary>The wait a 429 or 503 asks for, capped; null lets the exponential back-off decide.</summary>
+    /// <summary>
+    /// The wait a 429 or 503 asks for, capped; null lets the exponential back-off decide. <c>Retry-After</c> (seconds or an
+    /// HTTP date) first; without it the reset of the window the vendor documents: Zendesk's <c>ratelimit-reset</c> (seconds,
+    /// developer.zendesk.com "Best practices for avoiding rate limiting"), Jira Cloud's <c>X-RateLimit-Reset</c> (an ISO 8601
+    /// time, <c>yyyy-MM-ddTHH:mmZ</c>, developer.atlassian.com "Rate limiting").
+    /// </summary>
     internal static TimeSpan? RetryAfter(HttpResponseMessage? response, TimeSpan cap, TimeProvider? timeProvider)
     {
         if (response is null || response.StatusCode is not (HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable))
             return null;
+        var now = (timeProvider ?? TimeProvider.System).GetUtcNow();
         var header = response.Headers.RetryAfter;
-        TimeSpan? wait = header?.Delta
-            ?? (header?.Date is { } date ? date - (timeProvider ?? TimeProvider.System).GetUtcNow() : null);
+        TimeSpan? wait = header?.Delta ?? (header?.Date is { } date ? date - now : (TimeSpan?)null) ?? WindowReset(response, now);
         if (wait is null) return null;
         if (wait < TimeSpan.Zero) return TimeSpan.Zero;
         return wait > cap ? cap : wait;
     }
+
+    private static TimeSpan? WindowReset(HttpResponseMessage response, DateTimeOffset now)
+    {
+        if (Header(response, "ratelimit-reset") is { } seconds
+            && int.TryParse(seconds, NumberStyles.None, CultureInfo.InvariantCulture, out var delta))
+            return TimeSpan.FromSeconds(delta);
+        if (Header(response, "X-RateLimit-Reset") is { } reset && !reset.All(char.IsAsciiDigit)
+            && DateTimeOffset.TryParse(reset, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at))
+            return at - now;
+        return null;
+    }
+
+    private static string? Header(HttpResponseMessage response, string name) =>
+        response.Headers.TryGetValues(name, out var values) ? values.FirstOrDefault()?.Trim() : null;
 }

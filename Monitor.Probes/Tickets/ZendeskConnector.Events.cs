@@ -36,8 +36,8 @@ public sealed partial class ZendeskConnector
                 history.Reopens.AddRange(read.Reopens);
                 if (read.RatedAt is { } at && (history.RatedAt is null || at > history.RatedAt)) history = history with { RatedAt = at };
             }
-            if (Text(page, "next_page") is not { Length: > 0 } nextPage) return history;
-            next = new Uri(nextPage).PathAndQuery;
+            if (NextPage(page, next) is not { } nextPage) return history;
+            next = nextPage;
         }
     }
 

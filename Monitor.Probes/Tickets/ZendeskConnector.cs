@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using Monitor.Core;
 
 namespace Monitor.Probes.Tickets;
 
@@ -48,6 +49,7 @@ public sealed partial class ZendeskConnector(
         var next = $"{export}?start_time={since.ToUnixTimeSeconds()}&include=users&per_page={Options.PageSize}";
         Dictionary<string, DateTimeOffset>? breaches = null;
         var exported = new HashSet<string>();
+        var cursors = new HashSet<string>(StringComparer.Ordinal);
         var surveyState = new SurveyState();
         while (true)
         {
@@ -67,6 +69,13 @@ public sealed partial class ZendeskConnector(
             }
             if (Optional(page, "end_of_stream")?.ValueKind == JsonValueKind.True || Text(page, "after_cursor") is not { } cursor)
                 break;
+            // A cursor that does not move would read the same page for ever: the run stops there and says so.
+            if (!cursors.Add(cursor))
+            {
+                Logger.LogWarning("zendesk: the ticket export gave cursor {Cursor} again without end_of_stream; this run stops reading there",
+                    LogSafe.Value(cursor));
+                break;
+            }
             next = $"{export}?cursor={Escape(cursor)}&include=users&per_page={Options.PageSize}";
         }
         // An SLA runs out by the clock, without updating the ticket: a breached ticket may be missing from the export.
@@ -94,8 +103,8 @@ public sealed partial class ZendeskConnector(
                     if (ReadRecord(id, $"comment {Text(c, "id")}", rejected, () => Comment(c, requesterId, authors)) is { } comment)
                         comments.Add(comment);
                 }
-                if (Text(page, "next_page") is not { Length: > 0 } nextPage) break;
-                next = new Uri(nextPage).PathAndQuery;
+                if (NextPage(page, next) is not { } nextPage) break;
+                next = nextPage;
             }
             history = await HistoryAsync(id, rejected, cancellationToken);
         }
@@ -132,6 +141,13 @@ public sealed partial class ZendeskConnector(
     /// mind (bad, then good) is still a second signal.
     /// </summary>
     internal static string RatingKey(string score) => score;
+
+    /// <summary>
+    /// The path and query of an offset list's <c>next_page</c>; null on the last page, and when it names the page just read
+    /// (which would be read for ever).
+    /// </summary>
+    private static string? NextPage(JsonElement page, string current) =>
+        Text(page, "next_page") is { Length: > 0 } url && new Uri(url).PathAndQuery is var next && next != current ? next : null;
 
     private static IEnumerable<string> TicketIds(JsonElement tickets) =>
         tickets.ValueKind == JsonValueKind.Array ? tickets.EnumerateArray().Select(t => Text(t, "id")).OfType<string>() : [];

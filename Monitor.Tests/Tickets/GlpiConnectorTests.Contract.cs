@@ -152,6 +152,35 @@ public sealed partial class GlpiConnectorTests
         Assert.That(reopen.ObservedAt, Is.EqualTo(new DateTimeOffset(2026, 1, 4, 9, 0, 0, TimeSpan.Zero)));
     }
 
+    [Test]
+    public async Task Every_range_of_a_long_follow_up_list_is_read_up_to_its_Content_Range_count()
+    {
+        await using var server = await FakeTicketServer.StartAsync();
+        ServeSession(server);
+        server.On("/apirest.php/search/Ticket", Reply.Json("""{"totalcount":1,"count":1,"data":[{"2":7,"19":"2026-01-05 11:00:00","82":0}]}"""));
+        ServeRequester(server, "7");
+        // apirest.md, "Get sub items": range "(default: 0-50)", answered with "Content-Range: offset – limit / count" (its
+        // example: "Content-Range: 0-50/200", "Accept-Range: 990"). A ticket with more follow-ups than one range holds: asked
+        // without a range, GLPI gives the first ones only. Pages of two here; the requester's angry follow-up is the third.
+        static string Followup(int id, string text) => $$"""
+            {"id":{{id}},"itemtype":"Ticket","items_id":7,"users_id":12,"content":"&lt;p&gt;{{text}}&lt;/p&gt;","is_private":0,
+             "date":"2026-01-05 10:0{{id - 40}}:00","date_creation":"2026-01-05 10:0{{id - 40}}:00"}
+            """;
+        server.On("/apirest.php/Ticket/7/ITILFollowup", new Reply(200, $"[{Followup(40, "Any news?")},{Followup(41, "Still down")}]",
+            Headers: new Dictionary<string, string> { ["Content-Range"] = "0-1/3", ["Accept-Range"] = "990" }));
+        server.On("/apirest.php/Ticket/7/ITILFollowup", ["range=2-3"], new Reply(200, $"[{Followup(42, "This is terrible")}]",
+            Headers: new Dictionary<string, string> { ["Content-Range"] = "2-2/3", ["Accept-Range"] = "990" }));
+        using var harness = new TicketHarness("Glpi", server.BaseUrl,
+            new() { ["AppToken"] = "app", ["UserToken"] = "user", ["PageSize"] = "2" }, "ann@example.com");
+
+        var result = await harness.RunAsync();
+
+        Assert.That(result.Success, Is.True, result.Message);
+        Assert.That(harness.Sink.Signals.Select(s => s.Source), Is.EqualTo(new[] { "glpi:7:comment:42" }));
+        Assert.That(server.Requests.Count(r => r.PathAndQuery.StartsWith("/apirest.php/Ticket/7/ITILFollowup", StringComparison.Ordinal)),
+            Is.EqualTo(2), "asked until the count is read, not beyond it (GLPI answers 400 ERROR_RANGE_EXCEED_TOTAL there)");
+    }
+
     private static void ServeSession(FakeTicketServer server)
     {
         // apirest.md, "Init session" and "Kill session".

@@ -21,6 +21,16 @@ public sealed partial class JiraConnectorTests
     protected override Reply Unauthorized { get; } =
         new(401, """{"errorMessages":["Client must be authenticated to access this resource."],"errors":{}}""");
 
+    // developer.atlassian.com/cloud/jira/platform/rate-limiting (quoted in JRACLOUD-69262): "429 responses may be
+    // accompanied by Retry-After and X-RateLimit-Reset headers"; X-RateLimit-Reset is "the timestamp (in ISO 8601 format)
+    // when the rate limit will reset ... in the format: yyyy-MM-ddTHH:mmZ", with RateLimit-Reason naming the limit. Here
+    // without Retry-After, the reset two minutes on (MaxRetryAfter, 3 s in the tests, cuts the wait).
+    protected override Reply? RateLimitedWithWindowReset => new(429, "", Headers: new Dictionary<string, string>
+    {
+        ["X-RateLimit-Reset"] = DateTimeOffset.UtcNow.AddMinutes(2).ToString("yyyy-MM-dd'T'HH:mm'Z'", System.Globalization.CultureInfo.InvariantCulture),
+        ["RateLimit-Reason"] = "jira-burst-based",
+    });
+
     protected override string CommentSource(ConformanceTicket ticket) => $"jira:CONF-{ticket.Number}:comment:{100 + ticket.Number}";
 
     /// <summary>

@@ -112,6 +112,40 @@ public sealed partial class ServiceNowConnectorTests
         Assert.That(harness.Watermarks.Values[Probe], Is.EqualTo("2026-01-05T10:00:00.0000000+00:00"));
     }
 
+    [Test]
+    public async Task A_page_cut_short_by_ACLs_is_not_the_last_while_the_Link_header_names_a_next()
+    {
+        await using var server = await FakeTicketServer.StartAsync();
+        // support.servicenow.com KB3047115 ("Inbound Web Services - Empty or Incomplete Results", 5.1 "sysparm_limit Returns
+        // Fewer Records Than Requested"): ACLs filter rows after the query runs, "sysparm_limit=36 returns only 12 records".
+        // The Link header (first/prev/next/last, next left out on the last page) and X-Total-Count as recorded in
+        // github.com/ServiceNowITOM/ansible-sn-inventory#15. Pages of two: the first holds one readable incident of two.
+        static Dictionary<string, string> Paging(int offset, bool next)
+        {
+            string Page(int at, string rel) =>
+                $"<https://instance.service-now.com/api/now/table/incident?sysparm_offset={at}&sysparm_limit=2>;rel=\"{rel}\"";
+            var links = new List<string> { Page(0, "first") };
+            if (offset > 0) links.Add(Page(offset - 2, "prev"));
+            if (next) links.Add(Page(offset + 2, "next"));
+            links.Add(Page(2, "last"));
+            return new() { ["Link"] = string.Join(",", links), ["X-Total-Count"] = "4" };
+        }
+        server.On("/api/now/table/incident", ["sysparm_offset=0&"], new Reply(200,
+            $$"""{"result":[{{Incident("a1", "INC0010001", 0, "", "10:00:00")}}]}""", Headers: Paging(0, next: true)));
+        server.On("/api/now/table/incident", ["sysparm_offset=2&"], new Reply(200,
+            $$"""{"result":[{{Incident("a2", "INC0010002", 0, "", "10:30:00")}}]}""", Headers: Paging(2, next: false)));
+        server.On("/api/now/table/sys_journal_field", Reply.Json("""{"result":[]}"""));
+        using var harness = new TicketHarness("ServiceNow", server.BaseUrl,
+            new() { ["Username"] = "svc", ["Password"] = "pw", ["PageSize"] = "2" }, "ann@example.com");
+
+        var result = await harness.RunAsync();
+
+        Assert.That(result.Success, Is.True, result.Message);
+        Assert.That(result.Message, Does.Contain("2 tickets"));
+        Assert.That(harness.Watermarks.Values[Probe], Is.EqualTo("2026-01-05T10:30:00.0000000+00:00"));
+        Assert.That(server.Count("/api/now/table/incident"), Is.EqualTo(2), "the page without a next link is the last");
+    }
+
     private static void ServeIncident(FakeTicketServer server, string sysId, string number, int reopenCount,
         string reopenedTime = "", (string SysId, string Number)? second = null)
     {

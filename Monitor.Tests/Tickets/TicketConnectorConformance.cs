@@ -62,6 +62,12 @@ public abstract class TicketConnectorConformance<TOptions> where TOptions : Tick
     /// <summary>The signal source of ticket <paramref name="ticket"/>'s comment, e.g. <c>jira:CONF-1:comment:101</c>.</summary>
     protected abstract string CommentSource(ConformanceTicket ticket);
 
+    /// <summary>
+    /// The vendor's documented 429 that carries no <c>Retry-After</c> but says when its window resets, asking for a wait of
+    /// at least a second; null where the vendor documents no such header.
+    /// </summary>
+    protected virtual Reply? RateLimitedWithWindowReset => null;
+
     private string ProbeName => "tickets_" + TicketSystems.All.Single(s => s.Section == Section).Key;
 
     [Test]
@@ -182,19 +188,35 @@ public abstract class TicketConnectorConformance<TOptions> where TOptions : Tick
     }
 
     [Test]
-    public async Task Too_many_requests_with_Retry_After_is_honoured()
+    public Task Too_many_requests_with_Retry_After_is_honoured() =>
+        // The retry base delay is 10 ms: only the server's Retry-After explains a wait of a second.
+        AssertRefusedRequestIsWaitedOut(new Reply(429, "{}", RetryAfter: "1"), TimeSpan.FromSeconds(3));
+
+    [Test]
+    public async Task Too_many_requests_without_Retry_After_waits_for_the_documented_window_reset()
+    {
+        if (RateLimitedWithWindowReset is not { } limited)
+        {
+            Assert.Ignore($"{Section} documents no rate-limit reset header beside Retry-After");
+            return;
+        }
+        // Only the reset header explains a wait of a second (MaxRetryAfter is 3 s).
+        await AssertRefusedRequestIsWaitedOut(limited, TimeSpan.FromSeconds(6));
+    }
+
+    /// <summary>The first request is answered <paramref name="refusal"/>: waited out (at least 0.9 s), asked again, all read.</summary>
+    private async Task AssertRefusedRequestIsWaitedOut(Reply refusal, TimeSpan atMost)
     {
         await using var server = await FakeTicketServer.StartAsync();
         Serve(server, Tickets, PageSize);
-        server.Interject(new Reply(429, "{}", RetryAfter: "1"));
+        server.Interject(refusal);
         using var harness = Harness(server);
 
         var clock = Stopwatch.StartNew();
         var result = await harness.RunAsync();
 
         Assert.That(result.Success, Is.True, result.Message);
-        // The retry base delay is 10 ms: only the server's Retry-After explains a wait of a second.
-        Assert.That(clock.Elapsed, Is.GreaterThan(TimeSpan.FromSeconds(0.9)).And.LessThan(TimeSpan.FromSeconds(3)));
+        Assert.That(clock.Elapsed, Is.GreaterThan(TimeSpan.FromSeconds(0.9)).And.LessThan(atMost));
         Assert.That(server.PathOf(1), Is.EqualTo(server.PathOf(0)), "the refused request is asked again");
         Assert.That(Sources(harness), Is.EquivalentTo(Tickets.Select(CommentSource)));
     }

@@ -13,8 +13,9 @@ using Monitor.Tests.Infrastructure;
 
 namespace Monitor.Tests.Tickets;
 
-/// <summary>One canned HTTP answer of the fake ticket system.</summary>
-public sealed record Reply(int Status, string Body, TimeSpan Delay = default, string? RetryAfter = null)
+/// <summary>One canned HTTP answer of the fake ticket system; <paramref name="Headers"/> are sent as given (Link, Content-Range…).</summary>
+public sealed record Reply(int Status, string Body, TimeSpan Delay = default, string? RetryAfter = null,
+    IReadOnlyDictionary<string, string>? Headers = null)
 {
     public static Reply Json(string body) => new(200, body);
 }
@@ -89,6 +90,7 @@ public sealed class FakeTicketServer : IAsyncDisposable
         context.Response.StatusCode = reply.Status;
         context.Response.ContentType = "application/json";
         if (reply.RetryAfter is not null) context.Response.Headers.RetryAfter = reply.RetryAfter;
+        foreach (var (name, value) in reply.Headers ?? new Dictionary<string, string>()) context.Response.Headers[name] = value;
         await context.Response.WriteAsync(reply.Body);
     }
 

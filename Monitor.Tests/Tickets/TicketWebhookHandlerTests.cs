@@ -17,6 +17,7 @@ public sealed class TicketWebhookHandlerTests
 {
     private const string Secret = "a-shared-secret-of-some-length";
     private const string Token = "a-bearer-token-for-zendesk";
+    private const string ZendeskSigningSecret = "dGhpc19zZWNyZXRfaXNfZm9yX3Rlc3Rpbmdfb25seQ==";
     private ServiceProvider _provider = null!;
     private InMemorySignalSink _sink = null!;
     private TicketWebhookHandler _handler = null!;
@@ -35,6 +36,7 @@ public sealed class TicketWebhookHandlerTests
         {
             ["Tickets:Webhook:Secret"] = Secret,
             ["Tickets:Webhook:BearerToken"] = Token,
+            ["Tickets:Webhook:ZendeskSigningSecret"] = ZendeskSigningSecret,
         }).Build());
         _provider = services.BuildServiceProvider();
         _handler = _provider.GetRequiredService<TicketWebhookHandler>();
@@ -94,6 +96,33 @@ public sealed class TicketWebhookHandlerTests
 
         Assert.That(outcome.StatusCode, Is.EqualTo(200));
         Assert.That((await Post("zendesk", GenericComment, Headers("Authorization", "Bearer wrong-token-wrong"))).StatusCode, Is.EqualTo(401));
+    }
+
+    [Test]
+    public async Task Zendesks_own_signature_of_timestamp_and_body_is_accepted_on_its_routes_only()
+    {
+        // developer.zendesk.com "Verifying webhook authenticity": every request carries X-Zendesk-Webhook-Signature and
+        // X-Zendesk-Webhook-Signature-Timestamp, the signature being base64(HMACSHA256(TIMESTAMP + BODY)) with the webhook's
+        // signing secret. The trigger's generic body, signed so.
+        const string timestamp = "2026-01-05T10:00:05Z";
+        HeaderDictionary ZendeskSigned(string body, string at) => new()
+        {
+            ["X-Zendesk-Webhook-Signature"] = Convert.ToBase64String(HMACSHA256.HashData(
+                Encoding.UTF8.GetBytes(ZendeskSigningSecret), Encoding.UTF8.GetBytes(at + body))),
+            ["X-Zendesk-Webhook-Signature-Timestamp"] = at,
+            ["X-Zendesk-Webhook-Id"] = "01F8A5AF2BWBC2RGG5N0JMZZ4J",
+        };
+        var tampered = GenericComment.Replace("terrible", "great", StringComparison.Ordinal);
+
+        Assert.That(await Post("zendesk", GenericComment, ZendeskSigned(GenericComment, timestamp)),
+            Is.EqualTo(new WebhookOutcome(200, "1 signals stored, 0 duplicates")));
+        Assert.That((await Post("zendesk", tampered, ZendeskSigned(GenericComment, timestamp))).StatusCode, Is.EqualTo(401));
+        var otherTime = ZendeskSigned(GenericComment, timestamp);
+        otherTime["X-Zendesk-Webhook-Signature-Timestamp"] = "2026-01-05T10:00:06Z";
+        Assert.That((await Post("zendesk", GenericComment, otherTime)).StatusCode, Is.EqualTo(401), "the timestamp is signed too");
+        Assert.That((await Post("jira", GenericComment, ZendeskSigned(GenericComment, timestamp))).StatusCode, Is.EqualTo(401),
+            "Zendesk's secret opens Zendesk's routes only");
+        Assert.That(_sink.Signals.Single().Source, Is.EqualTo("zendesk:123:comment:456"));
     }
 
     [Test]

@@ -60,6 +60,65 @@ public sealed partial class ZendeskConnectorTests
         new("Zendesk", server.BaseUrl, new() { ["Email"] = "svc@example.com", ["ApiToken"] = "t" }, "ann@example.com");
 
     [Test]
+    public async Task A_comment_list_whose_next_page_is_itself_is_read_once()
+    {
+        // "Ticket Comments", offset pagination: next_page is the URL of the next page, null on the last. Here it names the
+        // page just read (as a list ending at Zendesk's 10,000-record offset cap could); bounded so that a loop fails.
+        await using var server = await ServeOneTicketAsync(comments: """
+            {"comments":[
+              {"id":1,"type":"Comment","author_id":20978392,"body":"this is terrible","public":true,"created_at":"2026-01-05T09:00:00Z"}],
+             "users":[{"id":20978392,"email":"ann@example.com"}],
+             "next_page":"https://example.zendesk.com/api/v2/tickets/35436/comments.json?include=users","previous_page":null,"count":1}
+            """);
+        using var harness = ZendeskHarness(server);
+        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+
+        var tickets = new List<string>();
+        await foreach (var fetch in harness.Connector.FetchUpdatedSinceAsync(DateTimeOffset.UnixEpoch, bound.Token))
+            tickets.Add(fetch.Ticket!.Id + ":" + fetch.Ticket.Comments.Count);
+
+        Assert.That(tickets, Is.EqualTo(new[] { "35436:1", "35437:0" }));
+        Assert.That(server.Count("/api/v2/tickets/35436/comments.json"), Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task An_export_cursor_that_does_not_move_ends_the_read_instead_of_reading_its_page_for_ever()
+    {
+        await using var server = await FakeTicketServer.StartAsync();
+        // developer.zendesk.com "Incremental Exports", cursor-based: after_cursor "to fetch the next page", end_of_stream
+        // "true if the current request has returned all the results up to the current time". Here the second page names
+        // itself as the next one without ending the stream.
+        const string users = """[{"id":20978392,"email":"ann@example.com"}]""";
+        server.On("/api/v2/incremental/tickets/cursor.json", ["start_time="], Reply.Json($$"""
+            {"tickets":[{"id":501,"requester_id":20978392,"status":"open","updated_at":"2026-01-05T10:00:00Z"}],"users":{{users}},
+             "after_url":"https://example.zendesk.com/api/v2/incremental/tickets/cursor.json?cursor=MTU4MDc1Mzc5OC4wfHw0MzJ8",
+             "after_cursor":"MTU4MDc1Mzc5OC4wfHw0MzJ8","end_of_stream":false}
+            """));
+        server.On("/api/v2/incremental/tickets/cursor.json", ["cursor=MTU4MDc1Mzc5OC4wfHw0MzJ8"], Reply.Json($$"""
+            {"tickets":[{"id":502,"requester_id":20978392,"status":"open","updated_at":"2026-01-05T11:00:00Z"}],"users":{{users}},
+             "after_url":"https://example.zendesk.com/api/v2/incremental/tickets/cursor.json?cursor=MTU4MDc1Mzc5OC4wfHw0MzJ8",
+             "after_cursor":"MTU4MDc1Mzc5OC4wfHw0MzJ8","end_of_stream":false}
+            """));
+        foreach (var id in new[] { 501, 502 })
+        {
+            server.On($"/api/v2/tickets/{id}/comments.json", Reply.Json("""{"comments":[],"next_page":null}"""));
+            server.On($"/api/v2/tickets/{id}/audits.json", Reply.Json(NoAudits));
+        }
+        server.On("/api/v2/incremental/ticket_metric_events", Reply.Json(NoMetricEvents));
+        using var harness = ZendeskHarness(server);
+
+        var read = new List<string?>();
+        await foreach (var fetch in harness.Connector.FetchUpdatedSinceAsync(DateTimeOffset.UnixEpoch, CancellationToken.None))
+        {
+            read.Add(fetch.Ticket?.Id);
+            if (read.Count == 10) break;
+        }
+
+        Assert.That(read, Is.EqualTo(new[] { "501", "502" }));
+        Assert.That(server.Count("/api/v2/incremental/tickets/cursor.json"), Is.EqualTo(2));
+    }
+
+    [Test]
     public async Task Requester_comments_the_bad_rating_the_reopen_and_the_SLA_breach_become_signals_each_dated_when_it_happened()
     {
         await using var server = await ServeOneTicketAsync();

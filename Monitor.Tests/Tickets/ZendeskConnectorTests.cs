@@ -17,6 +17,12 @@ public sealed partial class ZendeskConnectorTests : TicketConnectorConformance<Z
     // Zendesk's answer to a wrong API token (developer.zendesk.com, "Security and authentication").
     protected override Reply Unauthorized { get; } = new(401, """{"error":"Couldn't authenticate you"}""");
 
+    // developer.zendesk.com "Best practices for avoiding rate limiting": list endpoints answer with
+    // "ratelimit-limit: 700", "ratelimit-remaining: 699", "ratelimit-reset: 41" (seconds); support.zendesk.com community
+    // post 4887103531674 ("Retrieve Retry-After on 429") shows a 429 whose headers carry no Retry-After.
+    protected override Reply? RateLimitedWithWindowReset { get; } = new(429, "Number of allowed API requests per minute exceeded",
+        Headers: new Dictionary<string, string> { ["ratelimit-limit"] = "700", ["ratelimit-remaining"] = "0", ["ratelimit-reset"] = "1" });
+
     protected override string CommentSource(ConformanceTicket ticket) => $"zendesk:{500 + ticket.Number}:comment:{900 + ticket.Number}";
 
     // developer.zendesk.com/api-reference/ticketing/tickets/ticket_audits ("List Audits for a Ticket": audits, next_page,

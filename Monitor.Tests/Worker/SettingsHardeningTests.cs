@@ -59,6 +59,7 @@ public sealed class SettingsHardeningTests
     [TestCase("Privacy__PseudonymKey=                ", "Privacy:PseudonymKey must be at least 16 characters")]
     [TestCase("Tickets__Webhook__Secret=                    ", "Tickets:Webhook:Secret must be at least 16 characters other than spaces")]
     [TestCase("Tickets__Webhook__BearerToken=                    ", "Tickets:Webhook:BearerToken must be at least 16 characters other than spaces")]
+    [TestCase("Tickets__Webhook__ZendeskSigningSecret=short", "Tickets:Webhook:ZendeskSigningSecret must be at least 16 characters other than spaces")]
     [TestCase("Console__LocalAccount__Password=            ", "Console:LocalAccount:Password must be at least 12 characters other than spaces")]
     [TestCase("Console__Oidc__Authority= ", "Console:Oidc:Authority is blank")]
     [TestCase("Console__Oidc__ClientSecret= |" + Oidc, "Console:Oidc:ClientSecret is blank")]

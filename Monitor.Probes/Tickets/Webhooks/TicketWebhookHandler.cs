@@ -38,12 +38,14 @@ public sealed class TicketWebhookHandler(
     {
         if (Known(system) is null) return new(404, $"unknown ticket system '{LogSafe.Value(system)}'");
         var settings = options.Value;
-        if (string.IsNullOrEmpty(settings.Secret) && string.IsNullOrEmpty(settings.BearerToken))
+        if (string.IsNullOrEmpty(settings.Secret) && string.IsNullOrEmpty(settings.BearerToken)
+            && string.IsNullOrEmpty(settings.ZendeskSigningSecret))
         {
-            return new(503,
-                $"ticket webhooks are off: set {TicketWebhookOptions.Section}:Secret or {TicketWebhookOptions.Section}:BearerToken");
+            return new(503, $"ticket webhooks are off: set {TicketWebhookOptions.Section}:Secret, "
+                + $"{TicketWebhookOptions.Section}:BearerToken or {TicketWebhookOptions.Section}:ZendeskSigningSecret");
         }
-        var signed = !string.IsNullOrEmpty(settings.Secret) && Signature(headers) is { Length: 32 };
+        var signed = (!string.IsNullOrEmpty(settings.Secret) && Signature(headers) is { Length: 32 })
+            || ZendeskSignature(settings, system, headers) is not null;
         return signed || BearerMatches(settings, headers) ? null : Unauthorised;
     }
 
@@ -61,7 +63,7 @@ public sealed class TicketWebhookHandler(
         if (RefuseBeforeBody(system, headers) is { } refused) return refused;
         var route = Known(system)!;
         var settings = options.Value;
-        if (!Authenticated(settings, headers, body.Span)) return Unauthorised;
+        if (!Authenticated(settings, route, headers, body.Span)) return Unauthorised;
         if (body.Length > settings.MaxBodyBytes) return new(413, $"payload larger than {settings.MaxBodyBytes} bytes");
 
         TicketWebhookEvent read;
@@ -114,14 +116,42 @@ public sealed class TicketWebhookHandler(
         return new(200, $"{written.Stored} signals stored, {written.Duplicates} duplicates");
     }
 
-    private static bool Authenticated(TicketWebhookOptions settings, IHeaderDictionary headers, ReadOnlySpan<byte> body)
+    private static bool Authenticated(TicketWebhookOptions settings, string route, IHeaderDictionary headers, ReadOnlySpan<byte> body)
     {
         if (!string.IsNullOrEmpty(settings.Secret) && Signature(headers) is { } given)
         {
             var expected = HMACSHA256.HashData(Encoding.UTF8.GetBytes(settings.Secret), body);
             if (CryptographicOperations.FixedTimeEquals(expected, given)) return true;
         }
+        if (ZendeskSignature(settings, route, headers) is { } zendesk)
+        {
+            // developer.zendesk.com "Verifying webhook authenticity": base64(HMACSHA256(TIMESTAMP + BODY)).
+            var timestamp = Encoding.UTF8.GetBytes(zendesk.Timestamp);
+            var signed = new byte[timestamp.Length + body.Length];
+            timestamp.CopyTo(signed, 0);
+            body.CopyTo(signed.AsSpan(timestamp.Length));
+            var expected = HMACSHA256.HashData(Encoding.UTF8.GetBytes(settings.ZendeskSigningSecret!), signed);
+            if (CryptographicOperations.FixedTimeEquals(expected, zendesk.Signature)) return true;
+        }
         return BearerMatches(settings, headers);
+    }
+
+    /// <summary>
+    /// Zendesk's own signature (<c>X-Zendesk-Webhook-Signature</c>, base64 of 32 bytes, with its
+    /// <c>X-Zendesk-Webhook-Signature-Timestamp</c>) when a Zendesk signing secret is set and the route is Zendesk's or
+    /// generic; null otherwise.
+    /// </summary>
+    private static (byte[] Signature, string Timestamp)? ZendeskSignature(TicketWebhookOptions settings, string route,
+        IHeaderDictionary headers)
+    {
+        if (string.IsNullOrEmpty(settings.ZendeskSigningSecret) || route.ToLowerInvariant() is not ("zendesk" or "generic"))
+            return null;
+        var timestamp = headers["X-Zendesk-Webhook-Signature-Timestamp"].ToString();
+        var signature = new byte[32];
+        return timestamp.Length > 0
+            && Convert.TryFromBase64String(headers["X-Zendesk-Webhook-Signature"].ToString(), signature, out var written) && written == 32
+            ? (signature, timestamp)
+            : null;
     }
 
     /// <summary>The signature the request claims (<c>sha256=&lt;hex&gt;</c>), or null when there is none that parses.</summary>
