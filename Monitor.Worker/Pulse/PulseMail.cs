@@ -57,19 +57,9 @@ public static class PulseMail
         return MimeMessage.Load(stream);
     }
 
-    // One per thread for the plain text and then the HTML of a pulse, each turned into its string before the next: a builder
-    // growing from 16 characters per part per pulse was avoidable garbage in the send loops (docs/benchmarks.md, ninth round).
-    [ThreadStatic] private static StringBuilder? _builder;
-
-    private static StringBuilder Builder()
-    {
-        var b = _builder is { Capacity: <= 64 * 1024 } reused ? reused : _builder = new StringBuilder(8 * 1024);
-        return b.Clear();
-    }
-
     private static string PlainText(ComposedPulse p)
     {
-        var b = Builder();
+        var b = RenderBuilder.Take();
         b.Append(p.Greeting).Append("\n\n");
         foreach (var q in p.Questions)
         {
@@ -85,7 +75,7 @@ public static class PulseMail
     private static string Html(ComposedPulse p)
     {
         var e = HtmlEncoder.Default;
-        var b = Builder();
+        var b = RenderBuilder.Take();
         b.Append("<!DOCTYPE html><html lang=\"").Append(e.Encode(p.Language.Tag)).Append("\" dir=\"").Append(p.Language.Direction)
          .Append("\"><head><meta charset=\"utf-8\"><title>")
          .Append(e.Encode(p.Questions.Count > 0 ? p.Questions[0].Text : p.Subject))

@@ -25,28 +25,9 @@ internal static class PulseMimeWriter
     // The last sender encoded, by reference: the e-mail channel passes the same address for every pulse (no ToString per pulse).
     private static Tuple<MailboxAddress, string>? _from;
 
-    // Reused per thread (the send loops render on the thread pool, one pulse at a time per thread): a message's builder and the
-    // buffers of its parts were most of what rendering allocated, some 50 kB a pulse (docs/benchmarks.md, ninth round).
-    [ThreadStatic] private static StringBuilder? _builder;
-
     public static string Write(ComposedPulse pulse, MailboxAddress from, string text, string html)
     {
-        var b = _builder ??= new StringBuilder(16 * 1024);
-        b.Clear();
-        try
-        {
-            WriteTo(b, pulse, from, text, html);
-            return b.ToString();
-        }
-        finally
-        {
-            // An odd, huge message does not stay on the thread.
-            if (b.Capacity > 256 * 1024) _builder = null;
-        }
-    }
-
-    private static void WriteTo(StringBuilder b, ComposedPulse pulse, MailboxAddress from, string text, string html)
-    {
+        var b = RenderBuilder.Take();
         b.Append("From: ").Append(EncodedFrom(from)).Append(NewLine);
         b.Append("Date: ").Append(DateUtils.FormatDate(pulse.Pulse.CreatedAt)).Append(NewLine);
         var subject = Once('S', pulse.Subject, static subject => Folded(HeaderId.Subject, subject));
@@ -64,6 +45,7 @@ internal static class PulseMimeWriter
         Part(b, boundary, "plain", text);
         Part(b, boundary, "html", html);
         b.Append("--").Append(boundary).Append("--").Append(NewLine);
+        return b.ToString();
     }
 
     private static string EncodedFrom(MailboxAddress from)
