@@ -19,10 +19,18 @@ internal static class Trainer
     private static readonly double[] L2Grid = [1e-5, 3e-5, 1e-4, 3e-4];
     private static readonly int[] MinCountGrid = [1, 2, 3];
 
-    public static int Run(string trainPath, string outPath)
+    public static int Run(string trainPath, string outPath, IReadOnlyList<Labelled>? reviews = null)
     {
         var lexicon = new LexiconSentimentAnalyser(LexiconResources.Load("en"));
-        var set = LabelledSet.Read(trainPath);
+        var software = LabelledSet.Read(trainPath);
+        // With review sentences (docs/sentiment.md, "Review sentences in the training data") the model is fitted on
+        // the union; the verdict's choices look at the software part only (the first `n` texts), the mix at both.
+        var n = software.Count;
+        var set = software.Concat(reviews ?? []).ToList();
+        if (reviews is { Count: > 0 })
+        {
+            Console.WriteLine($"training texts: {n} software, {reviews.Count} review sentences");
+        }
         var examples = set.Select(x => ToExample(lexicon, x.Text, x.Label)).ToArray();
         var order = Enumerable.Range(0, examples.Length).OrderBy(i => Hash(set[i].Id)).ToArray();
         (double L2, int MinCount, double Band, double F1) best = default;
@@ -44,7 +52,7 @@ internal static class Trainer
                         model.Model.Probabilities(set[i].Text, lexicon.Analyse(set[i].Text), outOfFold[i], out coverage[i]);
                     }
                 }
-                var (band, f1) = BestBand(outOfFold, examples);
+                var (band, f1) = BestBand(outOfFold[..n], examples[..n]);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"cv: l2={l2:0e0} min-count={minCount} band={band:0.00} macro-F1={f1:0.000}"));
                 if (f1 > best.F1)
@@ -57,12 +65,12 @@ internal static class Trainer
         }
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"chosen: l2={best.L2:0e0} min-count={best.MinCount} band={best.Band:0.00} (cv macro-F1 {best.F1:0.000})"));
-        var (mix, reference, r) = BestMix(bestOutOfFold, bestCoverage, examples, set, lexicon, best.Band);
+        var (mix, reference, r) = BestMix(bestOutOfFold, bestCoverage, examples, set, lexicon, best.Band, n);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"chosen: mix={mix:0.00} coverage reference={reference:0.000} (cv Pearson r {r:0.000})"));
         var final = Fit(examples, best.L2, best.MinCount, best.Band, mix, reference);
         using var writer = new StreamWriter(outPath);
-        ModelFile.Write(writer, final, best, (mix, reference, r), examples.Length);
+        ModelFile.Write(writer, final, best, (mix, reference, r), n, examples.Length - n);
         Console.WriteLine($"wrote {outPath}: {final.Model.FeatureCount} features");
         return 0;
     }
@@ -99,10 +107,11 @@ internal static class Trainer
     // one scaled by the text's coverage (the share of its word features the fold's model knows) either plainly or
     // relative to the mean out-of-fold coverage (LinearSentimentModel.MixFor). The one whose out-of-fold scores
     // correlate best with the train labels wins (the criterion fixed before any measurement); a tie keeps the
-    // simpler family.
+    // simpler family. With review sentences after the first `software` texts, the criterion is the mean of the r of
+    // each part, so that each kind of text weighs half.
     private static (double Mix, double Reference, double R) BestMix(
         double[][] probabilities, double[] coverage, Example[] examples, IReadOnlyList<Labelled> set,
-        LexiconSentimentAnalyser lexicon, double band)
+        LexiconSentimentAnalyser lexicon, double band, int software)
     {
         var labels = examples.Select(e => (double)e.Label).ToArray();
         var lexiconScores = set.Select(x => lexicon.Analyse(x.Text).Score).ToArray();
@@ -121,7 +130,10 @@ internal static class Trainer
                     var m = LinearSentimentModel.MixFor(mix, reference, coverage[i]);
                     scores[i] = HybridSentimentAnalyser.Score(probabilities[i], lexiconScores[i], verdict, m);
                 }
-                var r = Metrics.Pearson(scores, labels);
+                var r = software == examples.Length
+                    ? Metrics.Pearson(scores, labels)
+                    : (Metrics.Pearson(scores[..software], labels[..software])
+                        + Metrics.Pearson(scores[software..], labels[software..])) / 2;
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"cv: mix={mix:0.00} coverage reference={reference:0.000} Pearson r={r:0.000}"));
                 if (r > best.R + 1e-9)
