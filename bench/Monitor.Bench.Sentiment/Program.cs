@@ -10,16 +10,17 @@ using Monitor.Probes.Tickets.Sentiment;
 // Prints Pearson r and three-class F1 against the human ratings beside the figures the VADER paper
 // reports, macro-F1, per-class F1 and Cohen's kappa against the Senti4SD labels, and single-thread
 // throughput.
-// "train [train.tsv] [model.tsv] [--reviews]" fits the model on the TRAIN partition (with --reviews also on the
-// review sentences of bench/data/reviews-uci, docs/sentiment.md) and writes the embedded model file.
+// "train [train.tsv] [model.tsv] [--software-only]" fits the model on the TRAIN partition and the review sentences of
+// bench/data/reviews-uci (docs/sentiment.md; --software-only: the TRAIN partition alone, the model shipped before) and
+// writes the embedded model file.
 // "embedding-train [table.bin] [train.tsv] [head.tsv]" makes the static-embedding attempt's choices on the TRAIN
 // partition (docs/sentiment.md); with bench/data/static-vectors filled the benchmark adds that candidate's rows.
 // "vader-scores [train.tsv] [out.tsv]" writes the lexicon's scores with the IT list off for bench/vader-reference.
 if (args.Length > 0 && args[0] == "train")
 {
     var data = RepositoryData.Find("bench/data/sentiment-se") ?? ".";
-    var withReviews = args.Contains("--reviews");
-    var positional = args.Skip(1).Where(a => a != "--reviews").ToArray();
+    var withReviews = !args.Contains("--software-only");
+    var positional = args.Skip(1).Where(a => a != "--software-only").ToArray();
     var trainPath = positional.Length > 0 ? positional[0] : Path.Combine(data, "stackoverflow-train.tsv");
     var outPath = positional.Length > 1 ? positional[1]
         : Path.GetFullPath(Path.Combine(data, "../../../Monitor.Probes/Tickets/Sentiment/Lexicons/en/model.tsv"));
