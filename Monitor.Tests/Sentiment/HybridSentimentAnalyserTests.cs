@@ -65,4 +65,19 @@ public sealed class HybridSentimentAnalyserTests
         Assert.That(HybridSentimentAnalyser.Verdict([0.1, 0.3, 0.6], 0.5), Is.EqualTo(1));
         Assert.That(HybridSentimentAnalyser.Verdict([0.2, 0.6, 0.2], 0.5), Is.Zero);
     }
+
+    [Test]
+    public void A_negative_verdict_needs_the_negative_band_when_the_model_sets_one()
+    {
+        Assert.That(HybridSentimentAnalyser.Verdict([0.6, 0.3, 0.1], 0.5, 0.7), Is.Zero);
+        Assert.That(HybridSentimentAnalyser.Verdict([0.72, 0.2, 0.08], 0.5, 0.7), Is.EqualTo(-1));
+        Assert.That(HybridSentimentAnalyser.Verdict([0.1, 0.3, 0.6], 0.5, 0.7), Is.EqualTo(1));
+
+        const string file = "band\t0.5\t0\t0\nband-negative\t0.7\t0\t0\nbias\t0\t0\t0\n";
+        var withNegative = LinearSentimentModel.Load(new StringReader(file));
+        Assert.That(withNegative.Band, Is.EqualTo(0.5).Within(1e-6));
+        Assert.That(withNegative.NegativeBand, Is.EqualTo(0.7).Within(1e-6));
+        var without = LinearSentimentModel.Load(new StringReader("band\t0.5\t0\t0\nbias\t0\t0\t0\n"));
+        Assert.That(without.NegativeBand, Is.EqualTo(0.5).Within(1e-6));
+    }
 }

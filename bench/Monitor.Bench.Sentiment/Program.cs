@@ -10,17 +10,35 @@ using Monitor.Probes.Tickets.Sentiment;
 // Prints Pearson r and three-class F1 against the human ratings beside the figures the VADER paper
 // reports, macro-F1, per-class F1 and Cohen's kappa against the Senti4SD labels, and single-thread
 // throughput.
-// "train [train.tsv] [model.tsv]" fits the model on the TRAIN partition and writes the embedded model file.
+// "train [train.tsv] [model.tsv] [--software-only]" fits the model on the TRAIN partition and the review sentences of
+// bench/data/reviews-uci (docs/sentiment.md; --software-only: the TRAIN partition alone, the model shipped before) and
+// writes the embedded model file.
 // "embedding-train [table.bin] [train.tsv] [head.tsv]" makes the static-embedding attempt's choices on the TRAIN
 // partition (docs/sentiment.md); with bench/data/static-vectors filled the benchmark adds that candidate's rows.
 // "vader-scores [train.tsv] [out.tsv]" writes the lexicon's scores with the IT list off for bench/vader-reference.
 if (args.Length > 0 && args[0] == "train")
 {
     var data = RepositoryData.Find("bench/data/sentiment-se") ?? ".";
-    var trainPath = args.Length > 1 ? args[1] : Path.Combine(data, "stackoverflow-train.tsv");
-    var outPath = args.Length > 2 ? args[2]
+    var withReviews = !args.Contains("--software-only");
+    var positional = args.Skip(1).Where(a => a != "--software-only").ToArray();
+    var trainPath = positional.Length > 0 ? positional[0] : Path.Combine(data, "stackoverflow-train.tsv");
+    var outPath = positional.Length > 1 ? positional[1]
         : Path.GetFullPath(Path.Combine(data, "../../../Monitor.Probes/Tickets/Sentiment/Lexicons/en/model.tsv"));
-    return Trainer.Run(trainPath, outPath);
+    List<Labelled>? reviews = null;
+    if (withReviews)
+    {
+        var measuring = new List<string>();
+        if (RepositoryData.Find("bench/data/sentiment") is { } vader)
+        {
+            measuring.AddRange(Directory.GetFiles(vader, "*_GroundTruth.txt").Order(StringComparer.Ordinal));
+        }
+        measuring.AddRange(Directory.GetFiles(data, "*-test.tsv").Order(StringComparer.Ordinal));
+        var excluded = ReviewSentences.ExcludedTexts(trainPath, measuring);
+        reviews = ReviewSentences.Read(Path.Combine(data, "../reviews-uci"), excluded, out var dropped);
+        Console.WriteLine($"review sentences: {reviews.Count} kept, {dropped} dropped (no class, empty, duplicate, " +
+            $"or equal to a text of the train partition or of {measuring.Count} measuring sets)");
+    }
+    return Trainer.Run(trainPath, outPath, reviews);
 }
 if (args.Length > 0 && args[0] == "embedding-train")
 {

@@ -19,15 +19,74 @@ internal static class Trainer
     private static readonly double[] L2Grid = [1e-5, 3e-5, 1e-4, 3e-4];
     private static readonly int[] MinCountGrid = [1, 2, 3];
 
-    public static int Run(string trainPath, string outPath)
+    public static int Run(string trainPath, string outPath, IReadOnlyList<Labelled>? reviews = null)
     {
         var lexicon = new LexiconSentimentAnalyser(LexiconResources.Load("en"));
-        var set = LabelledSet.Read(trainPath);
+        var software = LabelledSet.Read(trainPath);
+        // With review sentences (docs/sentiment.md, "Review sentences in the training data") the model is fitted on
+        // the union; the verdict's choices look at the software part only (the first `n` texts), the mix at both.
+        var n = software.Count;
+        var set = software.Concat(reviews ?? []).ToList();
         var examples = set.Select(x => ToExample(lexicon, x.Text, x.Label)).ToArray();
+        var negativeBand = 0.0;
+        double? neutralAsNegativeLimit = null;
+        if (reviews is { Count: > 0 })
+        {
+            // The bar for a negative verdict: no more neutral software texts called negative, out of fold, than the
+            // model fitted on the software texts alone (its own folds and choices, as `train` without --reviews).
+            var alone = CrossValidate(set.Take(n).ToList(), examples[..n], n, lexicon, "software alone");
+            neutralAsNegativeLimit = NeutralAsNegative(alone.OutOfFold, examples[..n], alone.Band, alone.Band);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"software alone: neutral called negative out of fold {neutralAsNegativeLimit:P1}"));
+            Console.WriteLine($"training texts: {n} software, {reviews.Count} review sentences");
+        }
+        var best = CrossValidate(set, examples, n, lexicon, "cv");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"chosen: l2={best.L2:0e0} min-count={best.MinCount} band={best.Band:0.00} (cv macro-F1 {best.F1:0.000})"));
+        if (neutralAsNegativeLimit is { } limit)
+        {
+            negativeBand = -1;
+            for (var b = best.Band; b <= 0.801; b += 0.02)
+            {
+                var rate = NeutralAsNegative(best.OutOfFold, examples[..n], best.Band, b);
+                var f1 = MacroF1(best.OutOfFold, examples[..n], best.Band, b);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"cv: band-negative={b:0.00} neutral called negative {rate:P1} macro-F1={f1:0.000}"));
+                if (rate <= limit + 1e-12)
+                {
+                    negativeBand = Math.Round(b, 2);
+                    break;
+                }
+            }
+            if (negativeBand < 0)
+            {
+                Console.WriteLine("no negative band meets the limit: no model written");
+                return 3;
+            }
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"chosen: band-negative={negativeBand:0.00}"));
+        }
+        var (mix, reference, r) = BestMix(
+            best.OutOfFold, best.Coverage, examples, set, lexicon, best.Band, negativeBand > 0 ? negativeBand : best.Band, n);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"chosen: mix={mix:0.00} coverage reference={reference:0.000} (cv Pearson r {r:0.000})"));
+        var final = Fit(examples, best.L2, best.MinCount, best.Band, mix, reference, negativeBand);
+        using var writer = new StreamWriter(outPath);
+        ModelFile.Write(writer, final, (best.L2, best.MinCount, best.Band, best.F1), (mix, reference, r), n,
+            examples.Length - n, negativeBand);
+        Console.WriteLine($"wrote {outPath}: {final.Model.FeatureCount} features");
+        return 0;
+    }
+
+    private sealed record CrossValidated(
+        double L2, int MinCount, double Band, double F1, double[][] OutOfFold, double[] Coverage);
+
+    // The grid of L2 strength and feature threshold, 5 folds by the hash of the text id; each setting's band by
+    // out-of-fold macro-F1 on the first `software` texts; the setting with the best macro-F1 wins.
+    private static CrossValidated CrossValidate(
+        List<Labelled> set, Example[] examples, int software, LexiconSentimentAnalyser lexicon, string tag)
+    {
         var order = Enumerable.Range(0, examples.Length).OrderBy(i => Hash(set[i].Id)).ToArray();
-        (double L2, int MinCount, double Band, double F1) best = default;
-        double[][] bestOutOfFold = [];
-        double[] bestCoverage = [];
+        CrossValidated? best = null;
         foreach (var l2 in L2Grid)
         {
             foreach (var minCount in MinCountGrid)
@@ -44,28 +103,33 @@ internal static class Trainer
                         model.Model.Probabilities(set[i].Text, lexicon.Analyse(set[i].Text), outOfFold[i], out coverage[i]);
                     }
                 }
-                var (band, f1) = BestBand(outOfFold, examples);
+                var (band, f1) = BestBand(outOfFold[..software], examples[..software]);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"cv: l2={l2:0e0} min-count={minCount} band={band:0.00} macro-F1={f1:0.000}"));
-                if (f1 > best.F1)
+                    $"{tag}: l2={l2:0e0} min-count={minCount} band={band:0.00} macro-F1={f1:0.000}"));
+                if (best is null || f1 > best.F1)
                 {
-                    best = (l2, minCount, band, f1);
-                    bestOutOfFold = outOfFold;
-                    bestCoverage = coverage;
+                    best = new CrossValidated(l2, minCount, band, f1, outOfFold, coverage);
                 }
             }
         }
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"chosen: l2={best.L2:0e0} min-count={best.MinCount} band={best.Band:0.00} (cv macro-F1 {best.F1:0.000})"));
-        var (mix, reference, r) = BestMix(bestOutOfFold, bestCoverage, examples, set, lexicon, best.Band);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"chosen: mix={mix:0.00} coverage reference={reference:0.000} (cv Pearson r {r:0.000})"));
-        var final = Fit(examples, best.L2, best.MinCount, best.Band, mix, reference);
-        using var writer = new StreamWriter(outPath);
-        ModelFile.Write(writer, final, best, (mix, reference, r), examples.Length);
-        Console.WriteLine($"wrote {outPath}: {final.Model.FeatureCount} features");
-        return 0;
+        return best!;
     }
+
+    private static Confusion Verdicts(double[][] probabilities, Example[] examples, double band, double negativeBand)
+    {
+        var m = new Confusion();
+        for (var i = 0; i < examples.Length; i++)
+        {
+            m.Add(examples[i].Label, HybridSentimentAnalyser.Verdict(probabilities[i], band, negativeBand));
+        }
+        return m;
+    }
+
+    private static double NeutralAsNegative(double[][] probabilities, Example[] examples, double band, double negativeBand) =>
+        Verdicts(probabilities, examples, band, negativeBand).NeutralAsNegative;
+
+    private static double MacroF1(double[][] probabilities, Example[] examples, double band, double negativeBand) =>
+        Verdicts(probabilities, examples, band, negativeBand).MacroF1;
 
     internal static Example ToExample(LexiconSentimentAnalyser lexicon, string text, int label)
     {
@@ -99,10 +163,11 @@ internal static class Trainer
     // one scaled by the text's coverage (the share of its word features the fold's model knows) either plainly or
     // relative to the mean out-of-fold coverage (LinearSentimentModel.MixFor). The one whose out-of-fold scores
     // correlate best with the train labels wins (the criterion fixed before any measurement); a tie keeps the
-    // simpler family.
+    // simpler family. With review sentences after the first `software` texts, the criterion is the mean of the r of
+    // each part, so that each kind of text weighs half.
     private static (double Mix, double Reference, double R) BestMix(
         double[][] probabilities, double[] coverage, Example[] examples, IReadOnlyList<Labelled> set,
-        LexiconSentimentAnalyser lexicon, double band)
+        LexiconSentimentAnalyser lexicon, double band, double negativeBand, int software)
     {
         var labels = examples.Select(e => (double)e.Label).ToArray();
         var lexiconScores = set.Select(x => lexicon.Analyse(x.Text).Score).ToArray();
@@ -117,11 +182,14 @@ internal static class Trainer
                 var scores = new double[examples.Length];
                 for (var i = 0; i < examples.Length; i++)
                 {
-                    var verdict = HybridSentimentAnalyser.Verdict(probabilities[i], band);
+                    var verdict = HybridSentimentAnalyser.Verdict(probabilities[i], band, negativeBand);
                     var m = LinearSentimentModel.MixFor(mix, reference, coverage[i]);
                     scores[i] = HybridSentimentAnalyser.Score(probabilities[i], lexiconScores[i], verdict, m);
                 }
-                var r = Metrics.Pearson(scores, labels);
+                var r = software == examples.Length
+                    ? Metrics.Pearson(scores, labels)
+                    : (Metrics.Pearson(scores[..software], labels[..software])
+                        + Metrics.Pearson(scores[software..], labels[software..])) / 2;
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"cv: mix={mix:0.00} coverage reference={reference:0.000} Pearson r={r:0.000}"));
                 if (r > best.R + 1e-9)
@@ -134,7 +202,8 @@ internal static class Trainer
     }
 
     public static FittedModel Fit(
-        Example[] examples, double l2, int minCount, double band, double mix = 0, double coverageReference = 0)
+        Example[] examples, double l2, int minCount, double band, double mix = 0, double coverageReference = 0,
+        double negativeBand = 0)
     {
         var documentFrequency = new Dictionary<ulong, int>();
         foreach (var e in examples)
@@ -213,7 +282,7 @@ internal static class Trainer
         }
         var denseWeights = w.AsSpan(3 * index.Count, 3 * dense).ToArray();
         var bias = w.AsSpan(3 * (slots - 1), 3).ToArray();
-        return new FittedModel(new LinearSentimentModel(sparse, bias, denseWeights, band, mix, coverageReference), sparse, bias, denseWeights);
+        return new FittedModel(new LinearSentimentModel(sparse, bias, denseWeights, band, mix, coverageReference, negativeBand), sparse, bias, denseWeights);
     }
 
     internal static ulong Hash(string id)

@@ -33,7 +33,7 @@ public sealed class HybridSentimentAnalyser : ISentimentAnalyser
         var lexicon = _lexicon.Analyse(text);
         Span<double> p = stackalloc double[3];
         _model.Probabilities(text.AsSpan(0, Math.Min(text.Length, MaxModelChars)), lexicon, p, out var coverage);
-        var verdict = Verdict(p, _model.Band);
+        var verdict = Verdict(p, _model.Band, _model.NegativeBand);
         // Where the model knows few of the text's words (text unlike its training data) the lexicon weighs more.
         var score = Score(p, lexicon.Score, verdict, _model.MixFor(coverage));
         // A neutral verdict keeps its graded score, so that correlation with people's ratings can be measured,
@@ -55,9 +55,15 @@ public sealed class HybridSentimentAnalyser : ISentimentAnalyser
     }
 
     /// <summary>-1, 0 or 1: the likeliest class, but neutral unless a polar one reaches <paramref name="band"/>.</summary>
-    public static int Verdict(ReadOnlySpan<double> p, double band)
+    public static int Verdict(ReadOnlySpan<double> p, double band) => Verdict(p, band, band);
+
+    /// <summary>
+    /// -1, 0 or 1: the likeliest class, but neutral unless a positive one reaches <paramref name="band"/> or a negative
+    /// one <paramref name="negativeBand"/>.
+    /// </summary>
+    public static int Verdict(ReadOnlySpan<double> p, double band, double negativeBand)
     {
         var best = p[0] > p[1] && p[0] >= p[2] ? -1 : p[2] > p[1] && p[2] > p[0] ? 1 : 0;
-        return best != 0 && p[best + 1] >= band ? best : 0;
+        return best != 0 && p[best + 1] >= (best < 0 ? negativeBand : band) ? best : 0;
     }
 }

@@ -22,9 +22,10 @@ public sealed class LinearSentimentModel
     /// <summary>Builds a model from per-feature weights (negative, neutral, positive each).</summary>
     public LinearSentimentModel(
         IReadOnlyDictionary<ulong, float[]> sparse, double[] bias, double[] dense, double band = 0, double mix = DefaultMix,
-        double coverageReference = 0)
+        double coverageReference = 0, double negativeBand = 0)
     {
         Band = band;
+        NegativeBand = negativeBand > 0 ? negativeBand : band;
         Mix = mix;
         CoverageReference = coverageReference;
         ArgumentNullException.ThrowIfNull(sparse);
@@ -49,6 +50,13 @@ public sealed class LinearSentimentModel
     /// below it the verdict is neutral. Chosen by the trainer on the training data (see docs/sentiment.md).
     /// </summary>
     public double Band { get; }
+
+    /// <summary>
+    /// The least probability a negative verdict needs; <see cref="Band"/> unless the model file has a
+    /// <c>band-negative</c> line. A negative verdict is what can page on-call, so the trainer may set a higher bar for
+    /// it (docs/sentiment.md, "Review sentences in the training data").
+    /// </summary>
+    public double NegativeBand { get; }
 
     /// <summary>
     /// The weight of the model's expected label against the lexicon's score in the graded score
@@ -156,7 +164,7 @@ public sealed class LinearSentimentModel
     }
 
     /// <summary>
-    /// Reads a model file: '#' comment lines, then <c>band</c>, <c>mix</c> and <c>coverage</c> (optional), <c>bias</c>, <c>dense0</c> …
+    /// Reads a model file: '#' comment lines, then <c>band</c>, <c>band-negative</c> (optional), <c>mix</c> and <c>coverage</c> (optional), <c>bias</c>, <c>dense0</c> …
     /// <c>dense3</c> and one line per sparse feature (16 hex digits), each followed by three tab-separated weights
     /// (negative, neutral, positive).
     /// </summary>
@@ -167,6 +175,7 @@ public sealed class LinearSentimentModel
         var dense = new double[3 * DenseCount];
         var sparse = new Dictionary<ulong, float[]>();
         var band = 0.0;
+        var negativeBand = 0.0;
         var mix = DefaultMix;
         var reference = 0.0;
         while (reader.ReadLine() is { } line)
@@ -175,36 +184,51 @@ public sealed class LinearSentimentModel
             {
                 continue;
             }
-            var f = line.Split('\t');
-            var w = new[] { Parse(f[1]), Parse(f[2]), Parse(f[3]) };
-            if (f[0] == "band")
+            // name TAB w0 TAB w1 TAB w2, read as spans: the English model has some 140,000 lines.
+            ReadOnlySpan<char> rest = line;
+            var name = Field(ref rest);
+            var w = new[] { Parse(Field(ref rest)), Parse(Field(ref rest)), Parse(Field(ref rest)) };
+            if (name is "band")
             {
                 band = w[0];
             }
-            else if (f[0] == "mix")
+            else if (name is "band-negative")
+            {
+                negativeBand = w[0];
+            }
+            else if (name is "mix")
             {
                 mix = w[0];
             }
-            else if (f[0] == "coverage")
+            else if (name is "coverage")
             {
                 reference = w[0];
             }
-            else if (f[0] == "bias")
+            else if (name is "bias")
             {
                 w.Select(x => (double)x).ToArray().CopyTo(bias, 0);
             }
-            else if (f[0].StartsWith("dense", StringComparison.Ordinal))
+            else if (name.StartsWith("dense", StringComparison.Ordinal))
             {
-                var at = int.Parse(f[0].AsSpan(5), CultureInfo.InvariantCulture);
+                var at = int.Parse(name[5..], CultureInfo.InvariantCulture);
                 w.Select(x => (double)x).ToArray().CopyTo(dense, 3 * at);
             }
             else
             {
-                sparse[ulong.Parse(f[0], NumberStyles.HexNumber, CultureInfo.InvariantCulture)] = w;
+                sparse[ulong.Parse(name, NumberStyles.HexNumber, CultureInfo.InvariantCulture)] = w;
             }
         }
-        return new LinearSentimentModel(sparse, bias, dense, band, mix, reference);
+        return new LinearSentimentModel(sparse, bias, dense, band, mix, reference, negativeBand);
     }
 
-    private static float Parse(string s) => float.Parse(s, NumberStyles.Float, CultureInfo.InvariantCulture);
+    private static float Parse(ReadOnlySpan<char> s) => float.Parse(s, NumberStyles.Float, CultureInfo.InvariantCulture);
+
+    // The text up to the next tab (or the end), and the rest after it.
+    private static ReadOnlySpan<char> Field(ref ReadOnlySpan<char> rest)
+    {
+        var tab = rest.IndexOf('\t');
+        var field = tab < 0 ? rest : rest[..tab];
+        rest = tab < 0 ? [] : rest[(tab + 1)..];
+        return field;
+    }
 }
