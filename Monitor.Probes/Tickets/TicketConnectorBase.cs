@@ -146,10 +146,16 @@ public abstract partial class TicketConnectorBase<TOptions> : ITicketConnector
 
     private T? RejectRecord<T>(string ticketId, string what, List<string> rejected, Exception e) where T : class
     {
-        Logger.LogWarning("{System} ticket {TicketId}: {Record} skipped: {Reason}", SystemInfo.Key, LogSafe.Value(ticketId), what,
-            LogSafe.Value(e.Message));
-        rejected.Add($"{what}: {e.Message}");
+        RejectRecord(ticketId, what, rejected, e.Message);
         return null;
+    }
+
+    /// <summary>Rejects one record of a ticket the way <see cref="ReadRecord{T}"/> does: logged once with the ticket id, added to <paramref name="rejected"/>.</summary>
+    protected void RejectRecord(string ticketId, string what, List<string> rejected, string reason)
+    {
+        Logger.LogWarning("{System} ticket {TicketId}: {Record} skipped: {Reason}", SystemInfo.Key, LogSafe.Value(ticketId), what,
+            LogSafe.Value(reason));
+        rejected.Add($"{what}: {reason}");
     }
 
     private static bool IsMalformed(Exception e) =>
