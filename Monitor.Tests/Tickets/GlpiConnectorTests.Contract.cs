@@ -125,6 +125,43 @@ public sealed partial class GlpiConnectorTests
         Assert.That(harness.Watermarks.Values[Probe], Is.EqualTo("2026-01-05T12:00:00.0000000+00:00"));
     }
 
+    /// <summary>
+    /// An entity whose survey "Max rate" is 10 (glpi_entities.inquest_max_rate, 1-10 in the entity form, default 5; added by
+    /// the GLPI 10 migration): GLPI keeps the answer on that scale in <c>satisfaction</c> and on 0-5 in
+    /// <c>satisfaction_scaled_to_5</c> (glpi-project/glpi src/CommonITILSatisfaction.php, prepareInputForUpdate:
+    /// satisfaction / (max_rate / 5)); the row is a glpi_ticketsatisfactions row as "Get sub items" returns it, with this
+    /// test's ids and times. 8 of 10 and 2 of 10 were read as 8 and 2 of 5: the first rejected as out of range, the second
+    /// taken for a middling answer.
+    /// </summary>
+    [Test]
+    public async Task A_rating_on_a_ten_point_scale_is_read_through_its_value_scaled_to_five()
+    {
+        await using var server = await FakeTicketServer.StartAsync();
+        ServeSession(server);
+        server.On("/apirest.php/search/Ticket", Reply.Json("""
+            {"totalcount":2,"count":2,"data":[{"2":7,"19":"2026-01-05 11:00:00","82":0},{"2":8,"19":"2026-01-05 12:00:00","82":0}]}
+            """));
+        ServeRequester(server, "7");
+        ServeRequester(server, "8");
+        server.On("/apirest.php/Ticket/7/TicketSatisfaction", Reply.Json("""
+            [{"id":5,"tickets_id":7,"type":1,"date_begin":"2026-01-05 10:30:00","date_answered":"2026-01-05 10:45:00",
+              "satisfaction":8,"satisfaction_scaled_to_5":4,"comment":null}]
+            """));
+        server.On("/apirest.php/Ticket/8/TicketSatisfaction", Reply.Json("""
+            [{"id":6,"tickets_id":8,"type":1,"date_begin":"2026-01-05 11:30:00","date_answered":"2026-01-05 11:45:00",
+              "satisfaction":2,"satisfaction_scaled_to_5":1,"comment":"Slow"}]
+            """));
+        using var harness = Harness(server);
+        var before = TicketHarness.Rejected(Probe);
+
+        var result = await harness.RunAsync();
+
+        Assert.That(result.Success, Is.True, result.Message);
+        Assert.That(TicketHarness.Rejected(Probe) - before, Is.EqualTo(0));
+        Assert.That(harness.Sink.Signals.OrderBy(s => s.Source).Select(s => (s.Source, Math.Round(s.Score, 3))),
+            Is.EqualTo(new[] { ("glpi:7:csat:8", 0.6), ("glpi:8:csat:2", -0.6) }));
+    }
+
     [Test]
     public async Task A_refused_solution_is_a_reopen_dated_when_it_was_refused()
     {
