@@ -45,6 +45,39 @@ public sealed partial class ServiceNowConnectorTests
         Assert.That(csat.ObservedAt, Is.EqualTo(new DateTimeOffset(2026, 1, 5, 9, 30, 0, TimeSpan.Zero)));
     }
 
+    /// <summary>
+    /// docs.servicenow.com "Assessment results", Excluded Responses: a question the person did not answer (any type but
+    /// Checkbox) or answered "Not Applicable" still gets a metric result, with Actual value, Scaled value and Normalized value
+    /// set to -1, and is left out of the results. Such a row on a 1..5 Likert question was taken for an answer outside the
+    /// scale and rejected the whole survey. The rows are those of the test above, the second question skipped.
+    /// </summary>
+    [Test]
+    public async Task A_skipped_or_not_applicable_question_is_left_out_and_the_rest_of_the_survey_counts()
+    {
+        await using var server = await FakeTicketServer.StartAsync();
+        ServeIncident(server, "a1", "INC0010001", reopenCount: 0);
+        server.On("/api/now/table/asmt_assessment_instance", ["trigger_id=a1^ORtask_id=a1^state=complete"], Reply.Json("""
+            {"result":[{"sys_id":"ai1","number":"AINST0010001","taken_on":"2026-01-05 09:30:00"}]}
+            """));
+        server.On("/api/now/table/asmt_metric_result", ["instance=ai1"], Reply.Json("""
+            {"result":[
+              {"sys_id":"r1","actual_value":"2","string_value":"Dissatisfied","metric.datatype":"scale","metric.min":"1","metric.max":"5"},
+              {"sys_id":"r2","actual_value":"-1","string_value":"","metric.datatype":"scale","metric.min":"1","metric.max":"5"},
+              {"sys_id":"r3","actual_value":"-1","string_value":"Took three days to get a call back.","metric.datatype":"string",
+               "metric.min":"","metric.max":""}]}
+            """));
+        using var harness = Harness(server);
+        var before = TicketHarness.Rejected(Probe);
+
+        var result = await harness.RunAsync();
+
+        Assert.That(result.Success, Is.True, result.Message);
+        Assert.That(TicketHarness.Rejected(Probe) - before, Is.EqualTo(0));
+        var csat = harness.Sink.Signals.Single(s => s.Kind == SignalKinds.TicketCsat);
+        Assert.That(csat.Score, Is.EqualTo(-0.5).Within(1e-9), "2 of 1..5 alone; the skipped question says nothing");
+        Assert.That(csat.Comment, Is.EqualTo("Took three days to get a call back."));
+    }
+
     [Test]
     public async Task Survey_tables_the_user_may_not_read_are_skipped_for_the_run_and_it_succeeds()
     {
