@@ -82,12 +82,7 @@ public sealed partial class GlpiConnectorTests
     public async Task A_follow_up_with_a_placeholder_date_or_a_bad_rating_is_rejected_alone_and_the_ticket_goes_on()
     {
         await using var server = await FakeTicketServer.StartAsync();
-        ServeSession(server);
-        server.On("/apirest.php/search/Ticket", Reply.Json("""
-            {"totalcount":2,"count":2,"data":[{"2":7,"19":"2026-01-05 11:00:00","82":1},{"2":8,"19":"2026-01-05 12:00:00","82":0}]}
-            """));
-        ServeRequester(server, "7");
-        ServeRequester(server, "8");
+        ServeTicketsSevenAndEight(server, breached: true);
         // GLPI writes "0000-00-00 00:00:00" where a date was never set (MySQL's zero date).
         server.On("/apirest.php/Ticket/7/ITILFollowup", Reply.Json("""
             [{"id":70,"items_id":7,"users_id":12,"content":"This is terrible","is_private":0,
@@ -137,12 +132,7 @@ public sealed partial class GlpiConnectorTests
     public async Task A_rating_on_a_ten_point_scale_is_read_through_its_value_scaled_to_five()
     {
         await using var server = await FakeTicketServer.StartAsync();
-        ServeSession(server);
-        server.On("/apirest.php/search/Ticket", Reply.Json("""
-            {"totalcount":2,"count":2,"data":[{"2":7,"19":"2026-01-05 11:00:00","82":0},{"2":8,"19":"2026-01-05 12:00:00","82":0}]}
-            """));
-        ServeRequester(server, "7");
-        ServeRequester(server, "8");
+        ServeTicketsSevenAndEight(server, breached: false);
         server.On("/apirest.php/Ticket/7/TicketSatisfaction", Reply.Json("""
             [{"id":5,"tickets_id":7,"type":1,"date_begin":"2026-01-05 10:30:00","date_answered":"2026-01-05 10:45:00",
               "satisfaction":8,"satisfaction_scaled_to_5":4,"comment":null}]
@@ -224,6 +214,17 @@ public sealed partial class GlpiConnectorTests
         server.On("/apirest.php/initSession", Reply.Json("""{"session_token":"83af7e620c83a50a18d3eac2f6ed05a3ca0bea62"}"""));
         server.On("/apirest.php/killSession", Reply.Json("true"));
         server.On("/apirest.php/User/12/UserEmail", Reply.Json("""[{"id":3,"users_id":12,"is_default":1,"email":"ann@example.com"}]"""));
+    }
+
+    /// <summary>A session, tickets 7 (time to resolve exceeded when <paramref name="breached"/>) and 8, both Ann's.</summary>
+    private static void ServeTicketsSevenAndEight(FakeTicketServer server, bool breached)
+    {
+        ServeSession(server);
+        server.On("/apirest.php/search/Ticket", Reply.Json($$"""
+            {"totalcount":2,"count":2,"data":[{"2":7,"19":"2026-01-05 11:00:00","82":{{(breached ? 1 : 0)}}},{"2":8,"19":"2026-01-05 12:00:00","82":0}]}
+            """));
+        ServeRequester(server, "7");
+        ServeRequester(server, "8");
     }
 
     private static void ServeRequester(FakeTicketServer server, string id) =>

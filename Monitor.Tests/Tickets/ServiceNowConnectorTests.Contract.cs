@@ -16,15 +16,9 @@ public sealed partial class ServiceNowConnectorTests
     public async Task A_completed_survey_is_the_csat_dated_when_taken_with_the_callers_words()
     {
         await using var server = await FakeTicketServer.StartAsync();
-        ServeIncident(server, "a1", "INC0010001", reopenCount: 0);
-        // asmt_assessment_instance: the survey instance triggered by the incident (trigger_id, or task_id for a task),
-        // state complete, taken_on when answered.
-        server.On("/api/now/table/asmt_assessment_instance", ["trigger_id=a1^ORtask_id=a1^state=complete"], Reply.Json("""
-            {"result":[{"sys_id":"ai1","number":"AINST0010001","taken_on":"2026-01-05 09:30:00"}]}
-            """));
         // asmt_metric_result (ServiceNowDocs, "Metric Result form"): a Likert answer's actual_value is the chosen
         // option's value, a string question's actual_value is -1 and its text is string_value.
-        server.On("/api/now/table/asmt_metric_result", ["instance=ai1"], Reply.Json("""
+        ServeSurvey(server, """
             {"result":[
               {"sys_id":"r1","actual_value":"2","string_value":"Dissatisfied","metric.datatype":"scale","metric.min":"1","metric.max":"5"},
               {"sys_id":"r2","actual_value":"1","string_value":"Strongly disagree",
@@ -32,7 +26,7 @@ public sealed partial class ServiceNowConnectorTests
               {"sys_id":"r3","actual_value":"-1","string_value":"Took three days to get a call back.","metric.datatype":"string",
                "metric.min":"","metric.max":""},
               {"sys_id":"r4","actual_value":"1","string_value":"Yes","metric.datatype":"boolean","metric.min":"","metric.max":""}]}
-            """));
+            """);
         using var harness = Harness(server);
 
         var result = await harness.RunAsync();
@@ -55,17 +49,13 @@ public sealed partial class ServiceNowConnectorTests
     public async Task A_skipped_or_not_applicable_question_is_left_out_and_the_rest_of_the_survey_counts()
     {
         await using var server = await FakeTicketServer.StartAsync();
-        ServeIncident(server, "a1", "INC0010001", reopenCount: 0);
-        server.On("/api/now/table/asmt_assessment_instance", ["trigger_id=a1^ORtask_id=a1^state=complete"], Reply.Json("""
-            {"result":[{"sys_id":"ai1","number":"AINST0010001","taken_on":"2026-01-05 09:30:00"}]}
-            """));
-        server.On("/api/now/table/asmt_metric_result", ["instance=ai1"], Reply.Json("""
+        ServeSurvey(server, """
             {"result":[
               {"sys_id":"r1","actual_value":"2","string_value":"Dissatisfied","metric.datatype":"scale","metric.min":"1","metric.max":"5"},
               {"sys_id":"r2","actual_value":"-1","string_value":"","metric.datatype":"scale","metric.min":"1","metric.max":"5"},
               {"sys_id":"r3","actual_value":"-1","string_value":"Took three days to get a call back.","metric.datatype":"string",
                "metric.min":"","metric.max":""}]}
-            """));
+            """);
         using var harness = Harness(server);
         var before = TicketHarness.Rejected(Probe);
 
@@ -177,6 +167,19 @@ public sealed partial class ServiceNowConnectorTests
         Assert.That(result.Message, Does.Contain("2 tickets"));
         Assert.That(harness.Watermarks.Values[Probe], Is.EqualTo("2026-01-05T10:30:00.0000000+00:00"));
         Assert.That(server.Count("/api/now/table/incident"), Is.EqualTo(2), "the page without a next link is the last");
+    }
+
+    /// <summary>
+    /// Incident a1 with a completed survey: asmt_assessment_instance, the survey instance triggered by the incident
+    /// (trigger_id, or task_id for a task), state complete, taken_on when answered; its answers are <paramref name="results"/>.
+    /// </summary>
+    private static void ServeSurvey(FakeTicketServer server, string results)
+    {
+        ServeIncident(server, "a1", "INC0010001", reopenCount: 0);
+        server.On("/api/now/table/asmt_assessment_instance", ["trigger_id=a1^ORtask_id=a1^state=complete"], Reply.Json("""
+            {"result":[{"sys_id":"ai1","number":"AINST0010001","taken_on":"2026-01-05 09:30:00"}]}
+            """));
+        server.On("/api/now/table/asmt_metric_result", ["instance=ai1"], Reply.Json(results));
     }
 
     private static void ServeIncident(FakeTicketServer server, string sysId, string number, int reopenCount,
