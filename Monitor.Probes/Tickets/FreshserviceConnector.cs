@@ -42,14 +42,27 @@ public sealed partial class FreshserviceConnector(
     {
         var from = Escape(since.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
         var window = new List<(JsonElement Ticket, DateTimeOffset? Updated)>();
+        var ids = new HashSet<string>(StringComparer.Ordinal);
         for (var page = 1; ; page++)
         {
             var json = (await GetJsonAsync(
                 $"/api/v2/tickets?updated_since={from}&include=requester&page={page}&per_page={Options.PageSize}",
                 cancellationToken))!.Value;
             var tickets = Required(json, "tickets");
+            // A server that ignores `page` answers the first page again and again: a full page without one ticket not
+            // seen before ends the read (a ticket created meanwhile shifts one row onto the next page, so some repeats are
+            // normal). What was not read may be older than what was, hence the notice that holds the watermark.
+            if (page > 1 && tickets.GetArrayLength() > 0 && !tickets.EnumerateArray().Any(t => Text(t, "id") is { } id && !ids.Contains(id)))
+            {
+                yield return TicketFetch.ReadCutShort(
+                    $"Freshservice answered page {page} of the ticket list with tickets of earlier pages only; the list was read up to page {page - 1}");
+                break;
+            }
             foreach (var t in tickets.EnumerateArray())
+            {
+                if (Text(t, "id") is { } id) ids.Add(id);
                 window.Add((t, TimeOrNull(t, "updated_at")));
+            }
             if (tickets.GetArrayLength() < Options.PageSize) break;
         }
         foreach (var (ticket, updated) in window.OrderBy(w => w.Updated ?? DateTimeOffset.MinValue))
@@ -64,13 +77,23 @@ public sealed partial class FreshserviceConnector(
         var requesterId = Text(ticket, "requester_id");
         var requesterEmail = Optional(ticket, "requester") is { } requester ? Text(requester, "email") : null;
         var comments = new List<TicketComment>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         for (var page = 1; ; page++)
         {
             var json = (await GetJsonAsync(
                 $"/api/v2/tickets/{id}/conversations?page={page}&per_page={Options.PageSize}", cancellationToken))!.Value;
             var conversations = Required(json, "conversations");
+            // The same guard as the ticket list's: a page of conversations already read ends this ticket's list.
+            if (page > 1 && conversations.GetArrayLength() > 0
+                && !conversations.EnumerateArray().Any(c => Text(c, "id") is { } cid && !seen.Contains(cid)))
+            {
+                RejectRecord(id, "conversations", rejected,
+                    $"page {page} held only conversations of earlier pages; the list was read up to page {page - 1}");
+                break;
+            }
             foreach (var c in conversations.EnumerateArray())
             {
+                if (Text(c, "id") is { } cid) seen.Add(cid);
                 // Replies are matched on user_id; "incoming" alone also covers forwarded mail from third parties.
                 var fromRequester = Text(c, "user_id") is { } user && user == requesterId;
                 if (ReadRecord(id, $"conversation {Text(c, "id")}", rejected, () => new TicketComment(

@@ -166,10 +166,16 @@ public sealed class GlpiConnector(
         return deadlines.Count == 0 ? null : new TicketSlaBreach(deadlines.Select(d => d <= updated ? d : updated).Min());
     }
 
-    /// <summary>Dated when it was answered: the survey's answer, not the ticket's last update, is the moment.</summary>
+    /// <summary>
+    /// Dated when it was answered: the survey's answer, not the ticket's last update, is the moment. The scale is the
+    /// entity's "Max rate" (<c>inquest_max_rate</c>, 1-10, default 5, since GLPI 10): GLPI stores the answer on that scale in
+    /// <c>satisfaction</c> and the same answer on 0-5 in <c>satisfaction_scaled_to_5</c>, which is read when present (an
+    /// 8 of 10 is a 4 of 5, not out of range); older versions have only <c>satisfaction</c>, on 0-5.
+    /// </summary>
     private TicketSatisfaction Satisfaction(JsonElement survey)
     {
-        var value = double.Parse(RequiredText(survey, "satisfaction"), CultureInfo.InvariantCulture);
+        var value = double.Parse(Text(survey, "satisfaction_scaled_to_5") ?? RequiredText(survey, "satisfaction"),
+            CultureInfo.InvariantCulture);
         if (value is < 0 or > 5) throw new TicketPayloadException($"satisfaction {value} is outside 0-5");
         return new TicketSatisfaction(value / 2.5 - 1, RequiredText(survey, "satisfaction"), Time(RequiredText(survey, "date_answered")),
             Text(survey, "comment") is { Length: > 0 } comment ? comment : null);

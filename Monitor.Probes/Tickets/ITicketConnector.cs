@@ -18,10 +18,20 @@ public interface ITicketConnector
     IAsyncEnumerable<TicketFetch> FetchUpdatedSinceAsync(DateTimeOffset since, CancellationToken cancellationToken);
 }
 
-/// <summary>One item of a fetch: either a ticket or the reason a ticket could not be read.</summary>
-public sealed record TicketFetch(TicketRecord? Ticket, TicketRejection? Rejection)
+/// <summary>
+/// One item of a fetch: a ticket, the reason a ticket could not be read, or a notice that the read was cut short
+/// (<see cref="CutShort"/>).
+/// </summary>
+/// <param name="CutShort">
+/// The connector could not read the whole window (the system answered the same page again): the tickets that follow
+/// are stored as usual, but tickets it could not read may be older than them, so the watermark does not move for the
+/// rest of the run. The probe logs the reason once and counts it as a rejection.
+/// </param>
+public sealed record TicketFetch(TicketRecord? Ticket, TicketRejection? Rejection, string? CutShort = null)
 {
     public static TicketFetch Of(TicketRecord ticket) => new(ticket, null);
+
+    public static TicketFetch ReadCutShort(string reason) => new(null, null, reason);
 
     public static TicketFetch Rejected(string? ticketId, DateTimeOffset? updatedAt, string reason) =>
         new(null, new TicketRejection(ticketId, updatedAt, reason));

@@ -77,8 +77,10 @@ public sealed partial class ServiceNowConnector
                 if (Text(result, "string_value") is { Length: > 0 } text && text != "N/A") words.Add(text.Trim());
                 continue;
             }
+            // -1 is ServiceNow's "excluded response": not answered, "Not Applicable", or a date/string type (docs.servicenow.com
+            // "Assessment results", Excluded Responses); it says nothing about the person's satisfaction.
             if (Number(result, "metric.min") is not { } min || Number(result, "metric.max") is not { } max || max <= min
-                || Number(result, "actual_value") is not { } value) continue;
+                || Number(result, "actual_value") is not { } value || value == Excluded) continue;
             if (value < min || value > max) throw new TicketPayloadException($"answer {value} is outside {min}-{max}");
             scores.Add(2 * (value - min) / (max - min) - 1);
         }
@@ -86,6 +88,8 @@ public sealed partial class ServiceNowConnector
         return new TicketSatisfaction(scores.Average(), RequiredText(instance, "sys_id"), Time(RequiredText(instance, "taken_on")),
             words.Count > 0 ? string.Join("\n", words) : null);
     }
+
+    private const double Excluded = -1;
 
     private static double? Number(JsonElement element, string name) =>
         Text(element, name) is { Length: > 0 } text ? double.Parse(text, CultureInfo.InvariantCulture) : null;

@@ -18,6 +18,7 @@ public abstract partial class TicketConnectorBase<TOptions> : ITicketConnector
 {
     private readonly IHttpClientFactory _httpClientFactory;
     private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
+    private long _notBeforeTicks;
 
     protected TicketConnectorBase(TicketSystem system, IHttpClientFactory httpClientFactory, TOptions options, ILogger logger)
     {
@@ -43,16 +44,38 @@ public abstract partial class TicketConnectorBase<TOptions> : ITicketConnector
 
     protected Uri Url(string pathAndQuery) => new(Options.BaseUrl.TrimEnd('/') + pathAndQuery);
 
+    /// <summary>
+    /// How long the system's own headers say to wait before the next request, because the answer just read spent its
+    /// request budget (e.g. a remaining count of 0 with the window's reset); null when they say nothing. Honoured before the
+    /// next request, capped at <c>MaxRetryAfter</c>, so that the request is not sent only to be answered 429.
+    /// </summary>
+    protected virtual TimeSpan? BudgetSpent(HttpResponseMessage response) => null;
+
     /// <summary>Sends through the pipeline; throws on 401/403, returns any other final response.</summary>
     protected async Task<HttpResponseMessage> SendAsync(Func<HttpRequestMessage> createRequest, CancellationToken cancellationToken)
     {
         var client = _httpClientFactory.CreateClient(SystemInfo.HttpClientName);
+        var pause = new DateTimeOffset(Interlocked.Read(ref _notBeforeTicks), TimeSpan.Zero) - DateTimeOffset.UtcNow;
+        if (pause > TimeSpan.Zero) await Task.Delay(pause, cancellationToken);
         var response = await _pipeline.ExecuteAsync(async token =>
         {
             using var request = createRequest();
             Authenticate(request);
             return await client.SendAsync(request, HttpCompletionOption.ResponseContentRead, token);
         }, cancellationToken);
+        if (BudgetSpent(response) is { } wait && wait > TimeSpan.Zero)
+        {
+            wait = wait > Options.MaxRetryAfter ? Options.MaxRetryAfter : wait;
+            Logger.LogInformation("{System}: the request budget is spent; the next request waits {Seconds} s for its reset",
+                SystemInfo.Key, Math.Ceiling(wait.TotalSeconds));
+            var until = (DateTimeOffset.UtcNow + wait).UtcTicks;
+            for (var seen = Interlocked.Read(ref _notBeforeTicks); seen < until;)
+            {
+                var was = Interlocked.CompareExchange(ref _notBeforeTicks, until, seen);
+                if (was == seen) break;
+                seen = was;
+            }
+        }
         if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
         {
             var status = (int)response.StatusCode;
@@ -146,10 +169,16 @@ public abstract partial class TicketConnectorBase<TOptions> : ITicketConnector
 
     private T? RejectRecord<T>(string ticketId, string what, List<string> rejected, Exception e) where T : class
     {
-        Logger.LogWarning("{System} ticket {TicketId}: {Record} skipped: {Reason}", SystemInfo.Key, LogSafe.Value(ticketId), what,
-            LogSafe.Value(e.Message));
-        rejected.Add($"{what}: {e.Message}");
+        RejectRecord(ticketId, what, rejected, e.Message);
         return null;
+    }
+
+    /// <summary>Rejects one record of a ticket the way <see cref="ReadRecord{T}"/> does: logged once with the ticket id, added to <paramref name="rejected"/>.</summary>
+    protected void RejectRecord(string ticketId, string what, List<string> rejected, string reason)
+    {
+        Logger.LogWarning("{System} ticket {TicketId}: {Record} skipped: {Reason}", SystemInfo.Key, LogSafe.Value(ticketId), what,
+            LogSafe.Value(reason));
+        rejected.Add($"{what}: {reason}");
     }
 
     private static bool IsMalformed(Exception e) =>

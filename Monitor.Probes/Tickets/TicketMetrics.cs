@@ -12,5 +12,5 @@ public static class TicketMetrics
         "satisfaction_ticket_comments_processed_total", "Requester comments turned into signals.", "probe");
 
     public static readonly Counter RecordsRejected = Metrics.CreateCounter(
-        "satisfaction_ticket_records_rejected_total", "Malformed tickets or webhook payloads skipped.", "probe");
+        "satisfaction_ticket_records_rejected_total", "Malformed tickets, records or webhook payloads skipped, and reads cut short by a repeated page.", "probe");
 }

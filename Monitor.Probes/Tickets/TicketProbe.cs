@@ -43,10 +43,20 @@ public sealed class TicketProbe(
         var started = _time.GetUtcNow();
         try
         {
+            var held = false;
             await foreach (var fetch in connector.FetchUpdatedSinceAsync(watermark - options.Overlap, cancellationToken))
             {
+                if (fetch.CutShort is { } reason)
+                {
+                    held = true;
+                    logger.LogWarning("{Probe}: {Reason}; the tickets read are stored but the watermark stays at {Watermark}",
+                        _name, LogSafe.Value(reason), done.ToString("O", CultureInfo.InvariantCulture));
+                    TicketMetrics.RecordsRejected.WithLabels(Name).Inc();
+                    run.Rejected++;
+                    continue;
+                }
                 var at = fetch.Ticket is { } ticket ? await ProcessAsync(ticket, run, cancellationToken) : Reject(fetch.Rejection!, run);
-                if (at > done) done = at.Value < started ? at.Value : started;
+                if (at > done && !held) done = at.Value < started ? at.Value : started;
             }
         }
         catch (TicketAuthenticationException e)

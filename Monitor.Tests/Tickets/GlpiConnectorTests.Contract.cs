@@ -82,12 +82,7 @@ public sealed partial class GlpiConnectorTests
     public async Task A_follow_up_with_a_placeholder_date_or_a_bad_rating_is_rejected_alone_and_the_ticket_goes_on()
     {
         await using var server = await FakeTicketServer.StartAsync();
-        ServeSession(server);
-        server.On("/apirest.php/search/Ticket", Reply.Json("""
-            {"totalcount":2,"count":2,"data":[{"2":7,"19":"2026-01-05 11:00:00","82":1},{"2":8,"19":"2026-01-05 12:00:00","82":0}]}
-            """));
-        ServeRequester(server, "7");
-        ServeRequester(server, "8");
+        ServeTicketsSevenAndEight(server, breached: true);
         // GLPI writes "0000-00-00 00:00:00" where a date was never set (MySQL's zero date).
         server.On("/apirest.php/Ticket/7/ITILFollowup", Reply.Json("""
             [{"id":70,"items_id":7,"users_id":12,"content":"This is terrible","is_private":0,
@@ -123,6 +118,38 @@ public sealed partial class GlpiConnectorTests
         Assert.That(signals[1].ObservedAt, Is.EqualTo(new DateTimeOffset(2026, 1, 5, 10, 45, 0, TimeSpan.Zero)));
         Assert.That(signals[1].Comment, Is.EqualTo("Slow"));
         Assert.That(harness.Watermarks.Values[Probe], Is.EqualTo("2026-01-05T12:00:00.0000000+00:00"));
+    }
+
+    /// <summary>
+    /// An entity whose survey "Max rate" is 10 (glpi_entities.inquest_max_rate, 1-10 in the entity form, default 5; added by
+    /// the GLPI 10 migration): GLPI keeps the answer on that scale in <c>satisfaction</c> and on 0-5 in
+    /// <c>satisfaction_scaled_to_5</c> (glpi-project/glpi src/CommonITILSatisfaction.php, prepareInputForUpdate:
+    /// satisfaction / (max_rate / 5)); the row is a glpi_ticketsatisfactions row as "Get sub items" returns it, with this
+    /// test's ids and times. 8 of 10 and 2 of 10 were read as 8 and 2 of 5: the first rejected as out of range, the second
+    /// taken for a middling answer.
+    /// </summary>
+    [Test]
+    public async Task A_rating_on_a_ten_point_scale_is_read_through_its_value_scaled_to_five()
+    {
+        await using var server = await FakeTicketServer.StartAsync();
+        ServeTicketsSevenAndEight(server, breached: false);
+        server.On("/apirest.php/Ticket/7/TicketSatisfaction", Reply.Json("""
+            [{"id":5,"tickets_id":7,"type":1,"date_begin":"2026-01-05 10:30:00","date_answered":"2026-01-05 10:45:00",
+              "satisfaction":8,"satisfaction_scaled_to_5":4,"comment":null}]
+            """));
+        server.On("/apirest.php/Ticket/8/TicketSatisfaction", Reply.Json("""
+            [{"id":6,"tickets_id":8,"type":1,"date_begin":"2026-01-05 11:30:00","date_answered":"2026-01-05 11:45:00",
+              "satisfaction":2,"satisfaction_scaled_to_5":1,"comment":"Slow"}]
+            """));
+        using var harness = Harness(server);
+        var before = TicketHarness.Rejected(Probe);
+
+        var result = await harness.RunAsync();
+
+        Assert.That(result.Success, Is.True, result.Message);
+        Assert.That(TicketHarness.Rejected(Probe) - before, Is.EqualTo(0));
+        Assert.That(harness.Sink.Signals.OrderBy(s => s.Source).Select(s => (s.Source, Math.Round(s.Score, 3))),
+            Is.EqualTo(new[] { ("glpi:7:csat:8", 0.6), ("glpi:8:csat:2", -0.6) }));
     }
 
     [Test]
@@ -187,6 +214,17 @@ public sealed partial class GlpiConnectorTests
         server.On("/apirest.php/initSession", Reply.Json("""{"session_token":"83af7e620c83a50a18d3eac2f6ed05a3ca0bea62"}"""));
         server.On("/apirest.php/killSession", Reply.Json("true"));
         server.On("/apirest.php/User/12/UserEmail", Reply.Json("""[{"id":3,"users_id":12,"is_default":1,"email":"ann@example.com"}]"""));
+    }
+
+    /// <summary>A session, tickets 7 (time to resolve exceeded when <paramref name="breached"/>) and 8, both Ann's.</summary>
+    private static void ServeTicketsSevenAndEight(FakeTicketServer server, bool breached)
+    {
+        ServeSession(server);
+        server.On("/apirest.php/search/Ticket", Reply.Json($$"""
+            {"totalcount":2,"count":2,"data":[{"2":7,"19":"2026-01-05 11:00:00","82":{{(breached ? 1 : 0)}}},{"2":8,"19":"2026-01-05 12:00:00","82":0}]}
+            """));
+        ServeRequester(server, "7");
+        ServeRequester(server, "8");
     }
 
     private static void ServeRequester(FakeTicketServer server, string id) =>

@@ -16,15 +16,9 @@ public sealed partial class ServiceNowConnectorTests
     public async Task A_completed_survey_is_the_csat_dated_when_taken_with_the_callers_words()
     {
         await using var server = await FakeTicketServer.StartAsync();
-        ServeIncident(server, "a1", "INC0010001", reopenCount: 0);
-        // asmt_assessment_instance: the survey instance triggered by the incident (trigger_id, or task_id for a task),
-        // state complete, taken_on when answered.
-        server.On("/api/now/table/asmt_assessment_instance", ["trigger_id=a1^ORtask_id=a1^state=complete"], Reply.Json("""
-            {"result":[{"sys_id":"ai1","number":"AINST0010001","taken_on":"2026-01-05 09:30:00"}]}
-            """));
         // asmt_metric_result (ServiceNowDocs, "Metric Result form"): a Likert answer's actual_value is the chosen
         // option's value, a string question's actual_value is -1 and its text is string_value.
-        server.On("/api/now/table/asmt_metric_result", ["instance=ai1"], Reply.Json("""
+        ServeSurvey(server, """
             {"result":[
               {"sys_id":"r1","actual_value":"2","string_value":"Dissatisfied","metric.datatype":"scale","metric.min":"1","metric.max":"5"},
               {"sys_id":"r2","actual_value":"1","string_value":"Strongly disagree",
@@ -32,7 +26,7 @@ public sealed partial class ServiceNowConnectorTests
               {"sys_id":"r3","actual_value":"-1","string_value":"Took three days to get a call back.","metric.datatype":"string",
                "metric.min":"","metric.max":""},
               {"sys_id":"r4","actual_value":"1","string_value":"Yes","metric.datatype":"boolean","metric.min":"","metric.max":""}]}
-            """));
+            """);
         using var harness = Harness(server);
 
         var result = await harness.RunAsync();
@@ -43,6 +37,35 @@ public sealed partial class ServiceNowConnectorTests
         Assert.That(csat.Score, Is.EqualTo(-0.75).Within(1e-9), "the mean of -0.5 (2 of 1..5) and -1 (1 of 1..5)");
         Assert.That(csat.Comment, Is.EqualTo("Took three days to get a call back."));
         Assert.That(csat.ObservedAt, Is.EqualTo(new DateTimeOffset(2026, 1, 5, 9, 30, 0, TimeSpan.Zero)));
+    }
+
+    /// <summary>
+    /// docs.servicenow.com "Assessment results", Excluded Responses: a question the person did not answer (any type but
+    /// Checkbox) or answered "Not Applicable" still gets a metric result, with Actual value, Scaled value and Normalized value
+    /// set to -1, and is left out of the results. Such a row on a 1..5 Likert question was taken for an answer outside the
+    /// scale and rejected the whole survey. The rows are those of the test above, the second question skipped.
+    /// </summary>
+    [Test]
+    public async Task A_skipped_or_not_applicable_question_is_left_out_and_the_rest_of_the_survey_counts()
+    {
+        await using var server = await FakeTicketServer.StartAsync();
+        ServeSurvey(server, """
+            {"result":[
+              {"sys_id":"r1","actual_value":"2","string_value":"Dissatisfied","metric.datatype":"scale","metric.min":"1","metric.max":"5"},
+              {"sys_id":"r2","actual_value":"-1","string_value":"","metric.datatype":"scale","metric.min":"1","metric.max":"5"},
+              {"sys_id":"r3","actual_value":"-1","string_value":"Took three days to get a call back.","metric.datatype":"string",
+               "metric.min":"","metric.max":""}]}
+            """);
+        using var harness = Harness(server);
+        var before = TicketHarness.Rejected(Probe);
+
+        var result = await harness.RunAsync();
+
+        Assert.That(result.Success, Is.True, result.Message);
+        Assert.That(TicketHarness.Rejected(Probe) - before, Is.EqualTo(0));
+        var csat = harness.Sink.Signals.Single(s => s.Kind == SignalKinds.TicketCsat);
+        Assert.That(csat.Score, Is.EqualTo(-0.5).Within(1e-9), "2 of 1..5 alone; the skipped question says nothing");
+        Assert.That(csat.Comment, Is.EqualTo("Took three days to get a call back."));
     }
 
     [Test]
@@ -144,6 +167,19 @@ public sealed partial class ServiceNowConnectorTests
         Assert.That(result.Message, Does.Contain("2 tickets"));
         Assert.That(harness.Watermarks.Values[Probe], Is.EqualTo("2026-01-05T10:30:00.0000000+00:00"));
         Assert.That(server.Count("/api/now/table/incident"), Is.EqualTo(2), "the page without a next link is the last");
+    }
+
+    /// <summary>
+    /// Incident a1 with a completed survey: asmt_assessment_instance, the survey instance triggered by the incident
+    /// (trigger_id, or task_id for a task), state complete, taken_on when answered; its answers are <paramref name="results"/>.
+    /// </summary>
+    private static void ServeSurvey(FakeTicketServer server, string results)
+    {
+        ServeIncident(server, "a1", "INC0010001", reopenCount: 0);
+        server.On("/api/now/table/asmt_assessment_instance", ["trigger_id=a1^ORtask_id=a1^state=complete"], Reply.Json("""
+            {"result":[{"sys_id":"ai1","number":"AINST0010001","taken_on":"2026-01-05 09:30:00"}]}
+            """));
+        server.On("/api/now/table/asmt_metric_result", ["instance=ai1"], Reply.Json(results));
     }
 
     private static void ServeIncident(FakeTicketServer server, string sysId, string number, int reopenCount,
