@@ -1,0 +1,103 @@
+using System.Net;
+using Microsoft.Extensions.Logging;
+
+namespace Monitor.Tests.Console;
+
+/// <summary>
+/// When an OpenID Connect session ends (sign-out, or a re-check that failed), the provider's refresh token the worker
+/// kept is revoked at the real provider (OpenIddict on loopback, RFC 7009) and deleted from the store.
+/// </summary>
+[NonParallelizable]
+public sealed class ConsoleOidcSignOutTests
+{
+    private static readonly TimeSpan Interval = TimeSpan.FromMinutes(15);
+
+    [Test]
+    public async Task After_sign_out_the_provider_refuses_the_refresh_token()
+    {
+        await using var world = await OidcWorld.StartAsync();
+        await world.SignInAsync(OidcProvider.Alice);
+        var refreshToken = world.Idp.LastRefreshToken;
+        Assert.That(refreshToken, Is.Not.Null, "the provider gave the console a refresh token");
+        Assert.That(await world.StoredRefreshTokensAsync(), Is.EqualTo(1));
+
+        using var signedOut = await world.SignOutAsync();
+
+        Assert.That(signedOut.StatusCode, Is.EqualTo(HttpStatusCode.Redirect));
+        Assert.That(signedOut.Headers.Location!.AbsoluteUri, Does.StartWith(world.Idp.Authority + "connect/endsession"),
+            "the provider's own session is ended too (RP-initiated logout)");
+        Assert.That(world.Idp.Revocations, Is.EqualTo(1));
+        Assert.That(await world.Idp.RefreshErrorAsync(refreshToken!), Is.EqualTo("invalid_grant"), "revoked at the provider");
+        Assert.That(await world.StoredRefreshTokensAsync(), Is.Zero);
+        Assert.That(world.Log.Where(l => l.Level >= LogLevel.Warning), Is.Empty);
+    }
+
+    [Test]
+    public async Task With_the_provider_down_sign_out_still_completes_and_a_warning_is_logged()
+    {
+        await using var world = await OidcWorld.StartAsync();
+        await world.SignInAsync(OidcProvider.Alice);
+        var refreshToken = world.Idp.LastRefreshToken!;
+        await world.Idp.DisposeAsync();
+
+        using var signedOut = await world.SignOutAsync();
+
+        Assert.That(signedOut.StatusCode, Is.EqualTo(HttpStatusCode.Redirect), "signed out here, never a 500");
+        Assert.That(signedOut.Headers.GetValues("Set-Cookie"), Has.Some.StartsWith("monitor-console=;"), "the session cookie is removed");
+        Assert.That(await world.StoredRefreshTokensAsync(), Is.Zero, "deleted here even though the provider still holds it");
+        var warnings = world.Log.Where(l => l.Level == LogLevel.Warning).Select(l => l.Message).ToList();
+        Assert.That(warnings, Has.Count.EqualTo(1));
+        Assert.That(warnings[0], Does.Contain("could not revoke"));
+        Assert.That(world.Log.Select(l => l.Message), Has.None.Contains(refreshToken), "no token text in the log");
+    }
+
+    [Test]
+    public async Task Without_a_revocation_endpoint_the_stored_token_is_deleted_and_that_is_said_once()
+    {
+        await using var world = await OidcWorld.StartAsync(revocation: false);
+        await world.SignInAsync(OidcProvider.Alice);
+        Assert.That(await world.StoredRefreshTokensAsync(), Is.EqualTo(1));
+
+        using (var signedOut = await world.SignOutAsync()) Assert.That(signedOut.StatusCode, Is.EqualTo(HttpStatusCode.Redirect));
+        Assert.That(await world.StoredRefreshTokensAsync(), Is.Zero);
+        // The provider's session was not ended (the redirect to it not followed): the next sign-in there is silent.
+        Assert.That((await world.FollowAsync("/console/")).Html, Does.Contain(OidcWorld.SignedInAs("Alice Example", "staff")));
+        Assert.That(await world.StoredRefreshTokensAsync(), Is.EqualTo(1));
+        using (var again = await world.SignOutAsync()) Assert.That(again.StatusCode, Is.EqualTo(HttpStatusCode.Redirect));
+        Assert.That(await world.StoredRefreshTokensAsync(), Is.Zero);
+
+        var said = world.Log.Where(l => l.Message.Contains("no revocation endpoint")).ToList();
+        Assert.That(said, Has.Count.EqualTo(1), "said once, not at every sign-out");
+        Assert.That(said[0].Level, Is.EqualTo(LogLevel.Information));
+        Assert.That(world.Log.Where(l => l.Level >= LogLevel.Warning), Is.Empty);
+    }
+
+    [Test]
+    public async Task Without_an_end_session_endpoint_sign_out_ends_only_the_console_session()
+    {
+        await using var world = await OidcWorld.StartAsync(endSession: false);
+        await world.SignInAsync(OidcProvider.Alice);
+
+        using var signedOut = await world.SignOutAsync();
+
+        Assert.That(signedOut.StatusCode, Is.EqualTo(HttpStatusCode.Redirect));
+        Assert.That(signedOut.Headers.Location!.OriginalString, Is.EqualTo("/console/signed-out"));
+        Assert.That(world.Idp.Revocations, Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task A_session_ended_by_a_re_check_has_its_refresh_token_revoked()
+    {
+        await using var world = await OidcWorld.StartAsync();
+        await world.SignInAsync(OidcProvider.Alice);
+        world.Idp.SetRoles(OidcProvider.Alice, "everyone");
+        world.Clock.Advance(Interval);
+
+        var (status, _) = await world.GetAsync("/console/");
+
+        Assert.That(status, Is.EqualTo(HttpStatusCode.Unauthorized), "the role is gone");
+        // The provider still knows the account: without a revocation its last refresh token would go on working there.
+        Assert.That(await world.Idp.RefreshErrorAsync(world.Idp.LastRefreshToken!), Is.EqualTo("invalid_grant"));
+        Assert.That(await world.StoredRefreshTokensAsync(), Is.Zero);
+    }
+}
