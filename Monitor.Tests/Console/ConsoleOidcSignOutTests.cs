@@ -52,6 +52,33 @@ public sealed class ConsoleOidcSignOutTests
     }
 
     [Test]
+    public async Task A_provider_that_does_not_answer_holds_sign_out_for_five_seconds_at_most()
+    {
+        await using var world = await OidcWorld.StartAsync();
+        await world.SignInAsync(OidcProvider.Alice);
+        var (arrived, release) = world.Idp.HangRevocations();
+        try
+        {
+            var signOut = world.SignOutAsync();
+            await arrived.WaitAsync(TimeSpan.FromSeconds(30));
+            world.Clock.Advance(TimeSpan.FromSeconds(4));
+            await Task.Delay(200);
+            Assert.That(signOut.IsCompleted, Is.False, "the provider is given its time");
+            world.Clock.Advance(TimeSpan.FromSeconds(1));
+            // The back channel's own timeout is a minute of real time: only the worker's clock ends this wait.
+            using var signedOut = await signOut.WaitAsync(TimeSpan.FromSeconds(30));
+            Assert.That(signedOut.StatusCode, Is.EqualTo(HttpStatusCode.Redirect));
+            Assert.That(await world.StoredRefreshTokensAsync(), Is.Zero);
+            Assert.That(world.Log.Where(l => l.Level == LogLevel.Warning).Select(l => l.Message),
+                Has.One.Contains("could not revoke").And.Contains("Canceled"));
+        }
+        finally
+        {
+            release();
+        }
+    }
+
+    [Test]
     public async Task Without_a_revocation_endpoint_the_stored_token_is_deleted_and_that_is_said_once()
     {
         await using var world = await OidcWorld.StartAsync(revocation: false);

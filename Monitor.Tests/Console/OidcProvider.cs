@@ -56,6 +56,17 @@ public sealed class OidcProvider : IAsyncDisposable
     /// <summary>Revocation requests the provider accepted (RFC 7009), whether or not the token was one it knew.</summary>
     public int Revocations => _directory.Revocations;
 
+    /// <summary>
+    /// Makes the revocation endpoint take requests and not answer them until <c>release</c> is called: a provider that
+    /// hangs. <c>arrived</c> completes when the first such request is in.
+    /// </summary>
+    public (Task Arrived, Action Release) HangRevocations()
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _directory.RevocationGate = gate;
+        return (_directory.RevocationArrived.Task, () => gate.TrySetResult());
+    }
+
     /// <summary>The refresh token the provider gave last (at a sign-in or a refresh).</summary>
     public string? LastRefreshToken => _directory.LastRefreshToken;
 
@@ -164,11 +175,15 @@ public sealed class OidcProvider : IAsyncDisposable
                 if (c.ClientId != ClientId || c.ClientSecret != ClientSecret) c.Reject(Errors.InvalidClient, "Bad client credentials.");
                 return default;
             }));
-            o.AddEventHandler<HandleRevocationRequestContext>(h => h.UseInlineHandler(c =>
+            o.AddEventHandler<HandleRevocationRequestContext>(h => h.UseInlineHandler(async c =>
             {
+                if (directory.RevocationGate is { } gate)
+                {
+                    directory.RevocationArrived.TrySetResult();
+                    await gate.Task;
+                }
                 Interlocked.Increment(ref directory.Revocations);
                 directory.Revoked[c.Request.Token!] = 0;
-                return default;
             }));
             o.AddEventHandler<ValidateEndSessionRequestContext>(h => h.UseInlineHandler(c =>
             {
@@ -233,6 +248,8 @@ public sealed class OidcProvider : IAsyncDisposable
         public int Refreshes;
         public int Revocations;
         public volatile string? LastRefreshToken;
+        public volatile TaskCompletionSource? RevocationGate;
+        public readonly TaskCompletionSource RevocationArrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public IdpUser? Current(string login)
         {
