@@ -44,7 +44,7 @@ public sealed class OidcSessionCheck(IOptions<ConsoleOptions> console, IOptionsM
     public async Task ForgetAsync(string sessionId, CancellationToken ct)
     {
         var row = await sessions.FindAsync(sessionId, ct);
-        await ForgetAsync(sessionId, Unprotect(row?.RefreshToken), ct);
+        await ForgetAsync(sessionId, Unprotect(row?.RefreshToken));
     }
 
     /// <summary>
@@ -184,14 +184,15 @@ public sealed class OidcSessionCheck(IOptions<ConsoleOptions> console, IOptionsM
         var http = context.HttpContext;
         var now = time.GetUtcNow();
         await revoked.RevokeAsync(sessionId, context.Properties.ExpiresUtc ?? now + console.Value.SessionLifetime, now, http.RequestAborted);
-        await ForgetAsync(sessionId, refreshToken, http.RequestAborted);
+        await ForgetAsync(sessionId, refreshToken);
         http.Items[EndedItem] = message;
     }
 
-    private async Task ForgetAsync(string sessionId, string? refreshToken, CancellationToken ct)
+    private async Task ForgetAsync(string sessionId, string? refreshToken)
     {
         if (refreshToken is not null) await RevokeAsync(refreshToken);
-        await sessions.DeleteAsync(sessionId, ct);
+        // Not cut short by a person who leaves meanwhile: the token goes whatever the provider did.
+        await sessions.DeleteAsync(sessionId, CancellationToken.None);
     }
 
     // RFC 7009 at the revocation endpoint of the provider's discovery document, the client authenticated as at the token
