@@ -79,6 +79,33 @@ public sealed class ConsoleOidcSignOutTests
     }
 
     [Test]
+    public async Task A_person_who_leaves_while_the_provider_is_asked_has_the_token_deleted_all_the_same()
+    {
+        await using var world = await OidcWorld.StartAsync();
+        await world.SignInAsync(OidcProvider.Alice);
+        var (arrived, release) = world.Idp.HangRevocations();
+        try
+        {
+            using var leave = new CancellationTokenSource();
+            var signOut = world.SignOutAsync(leave.Token);
+            await arrived.WaitAsync(TimeSpan.FromSeconds(30));
+            await leave.CancelAsync();
+            Assert.That(async () => await signOut, Throws.InstanceOf<OperationCanceledException>());
+            await Task.Delay(500); // time for the worker to see the connection dropped (its RequestAborted)
+            world.Clock.Advance(TimeSpan.FromSeconds(5));
+            // The worker goes on after the person left: wait (10 s at most) for it to finish.
+            var deadline = DateTime.UtcNow.AddSeconds(10);
+            while (await world.StoredRefreshTokensAsync() > 0 && DateTime.UtcNow < deadline) await Task.Delay(50);
+            Assert.That(await world.StoredRefreshTokensAsync(), Is.Zero);
+            Assert.That(world.Log.Select(l => l.Message), Has.One.Contains("could not revoke"));
+        }
+        finally
+        {
+            release();
+        }
+    }
+
+    [Test]
     public async Task Without_a_revocation_endpoint_the_stored_token_is_deleted_and_that_is_said_once()
     {
         await using var world = await OidcWorld.StartAsync(revocation: false);

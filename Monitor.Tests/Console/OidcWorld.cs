@@ -87,10 +87,11 @@ internal sealed class OidcWorld : IAsyncDisposable
     }
 
     /// <summary>Clicks "Sign out" on the console's home: the worker's answer, not followed.</summary>
-    public async Task<HttpResponseMessage> SignOutAsync()
+    /// <param name="leave">The person closes the tab: the request is dropped.</param>
+    public async Task<HttpResponseMessage> SignOutAsync(CancellationToken leave = default)
     {
         Assert.That((await GetAsync("/console/")).Status, Is.EqualTo(HttpStatusCode.OK));
-        return (await _noRedirects.PostAsync("/console/sign-out", new Dictionary<string, string>())).Response;
+        return (await _noRedirects.PostAsync("/console/sign-out", new Dictionary<string, string>(), ct: leave)).Response;
     }
 
     /// <summary>Refresh tokens the worker keeps (rows of console_oidc_sessions that hold one).</summary>
