@@ -19,7 +19,7 @@ namespace Monitor.Tests.Console;
 [NonParallelizable]
 public sealed class ConsoleOidcRecheckTests
 {
-    private static readonly TimeSpan Interval = TimeSpan.FromMinutes(15);
+    private static readonly TimeSpan Interval = OidcWorld.RecheckInterval;
 
     [Test]
     public async Task An_unchanged_role_is_confirmed_unseen_and_the_session_goes_on()

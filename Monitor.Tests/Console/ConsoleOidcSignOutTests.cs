@@ -10,8 +10,6 @@ namespace Monitor.Tests.Console;
 [NonParallelizable]
 public sealed class ConsoleOidcSignOutTests
 {
-    private static readonly TimeSpan Interval = TimeSpan.FromMinutes(15);
-
     [Test]
     public async Task After_sign_out_the_provider_refuses_the_refresh_token()
     {
@@ -52,12 +50,8 @@ public sealed class ConsoleOidcSignOutTests
     }
 
     [Test]
-    public async Task A_provider_that_does_not_answer_holds_sign_out_for_five_seconds_at_most()
-    {
-        await using var world = await OidcWorld.StartAsync();
-        await world.SignInAsync(OidcProvider.Alice);
-        var (arrived, release) = world.Idp.HangRevocations();
-        try
+    public Task A_provider_that_does_not_answer_holds_sign_out_for_five_seconds_at_most() =>
+        WhileRevocationHangsAsync(async (world, arrived) =>
         {
             var signOut = world.SignOutAsync();
             await arrived.WaitAsync(TimeSpan.FromSeconds(30));
@@ -71,20 +65,11 @@ public sealed class ConsoleOidcSignOutTests
             Assert.That(await world.StoredRefreshTokensAsync(), Is.Zero);
             Assert.That(world.Log.Where(l => l.Level == LogLevel.Warning).Select(l => l.Message),
                 Has.One.Contains("could not revoke").And.Contains("Canceled"));
-        }
-        finally
-        {
-            release();
-        }
-    }
+        });
 
     [Test]
-    public async Task A_person_who_leaves_while_the_provider_is_asked_has_the_token_deleted_all_the_same()
-    {
-        await using var world = await OidcWorld.StartAsync();
-        await world.SignInAsync(OidcProvider.Alice);
-        var (arrived, release) = world.Idp.HangRevocations();
-        try
+    public Task A_person_who_leaves_while_the_provider_is_asked_has_the_token_deleted_all_the_same() =>
+        WhileRevocationHangsAsync(async (world, arrived) =>
         {
             using var leave = new CancellationTokenSource();
             var signOut = world.SignOutAsync(leave.Token);
@@ -98,12 +83,7 @@ public sealed class ConsoleOidcSignOutTests
             while (await world.StoredRefreshTokensAsync() > 0 && DateTime.UtcNow < deadline) await Task.Delay(50);
             Assert.That(await world.StoredRefreshTokensAsync(), Is.Zero);
             Assert.That(world.Log.Select(l => l.Message), Has.One.Contains("could not revoke"));
-        }
-        finally
-        {
-            release();
-        }
-    }
+        });
 
     [Test]
     public async Task Without_a_revocation_endpoint_the_stored_token_is_deleted_and_that_is_said_once()
@@ -145,7 +125,7 @@ public sealed class ConsoleOidcSignOutTests
         await using var world = await OidcWorld.StartAsync();
         await world.SignInAsync(OidcProvider.Alice);
         world.Idp.SetRoles(OidcProvider.Alice, "everyone");
-        world.Clock.Advance(Interval);
+        world.Clock.Advance(OidcWorld.RecheckInterval);
 
         var (status, _) = await world.GetAsync("/console/");
 
@@ -153,5 +133,22 @@ public sealed class ConsoleOidcSignOutTests
         // The provider still knows the account: without a revocation its last refresh token would go on working there.
         Assert.That(await world.Idp.RefreshErrorAsync(world.Idp.LastRefreshToken!), Is.EqualTo("invalid_grant"));
         Assert.That(await world.StoredRefreshTokensAsync(), Is.Zero);
+    }
+
+    // Alice signed in, then the provider's revocation endpoint takes requests and answers none until the test is over;
+    // the test gets a task that completes when the first one is in.
+    private static async Task WhileRevocationHangsAsync(Func<OidcWorld, Task, Task> test)
+    {
+        await using var world = await OidcWorld.StartAsync();
+        await world.SignInAsync(OidcProvider.Alice);
+        var (arrived, release) = world.Idp.HangRevocations();
+        try
+        {
+            await test(world, arrived);
+        }
+        finally
+        {
+            release();
+        }
     }
 }

@@ -19,6 +19,9 @@ namespace Monitor.Tests.Console;
 /// </summary>
 internal sealed class OidcWorld : IAsyncDisposable
 {
+    /// <summary>The default Console:Oidc:RecheckInterval, which the worker runs with here.</summary>
+    public static readonly TimeSpan RecheckInterval = TimeSpan.FromMinutes(15);
+
     private readonly ConsoleClient _noRedirects;
     private readonly HttpClient _follows;
     private readonly ConsoleLog _log;
