@@ -50,6 +50,21 @@ public sealed class ConsoleOidcSignOutTests
     }
 
     [Test]
+    public async Task A_provider_that_refuses_the_revocation_does_not_stop_the_sign_out()
+    {
+        await using var world = await OidcWorld.StartAsync();
+        await world.SignInAsync(OidcProvider.Alice);
+        world.Idp.RefuseRevocations();
+
+        using var signedOut = await world.SignOutAsync();
+
+        Assert.That(signedOut.StatusCode, Is.EqualTo(HttpStatusCode.Redirect));
+        Assert.That(await world.StoredRefreshTokensAsync(), Is.Zero);
+        Assert.That(world.Log.Where(l => l.Level == LogLevel.Warning).Select(l => l.Message),
+            Has.One.Contains("could not revoke").And.Contains("(HTTP 401 'invalid_client')"));
+    }
+
+    [Test]
     public Task A_provider_that_does_not_answer_holds_sign_out_for_five_seconds_at_most() =>
         WhileRevocationHangsAsync(async (world, arrived) =>
         {

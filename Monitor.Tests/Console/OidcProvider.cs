@@ -67,6 +67,9 @@ public sealed class OidcProvider : IAsyncDisposable
         return (_directory.RevocationArrived.Task, () => gate.TrySetResult());
     }
 
+    /// <summary>Makes the revocation endpoint refuse the console's client (invalid_client).</summary>
+    public void RefuseRevocations() => _directory.RefuseRevocations = true;
+
     /// <summary>The refresh token the provider gave last (at a sign-in or a refresh).</summary>
     public string? LastRefreshToken => _directory.LastRefreshToken;
 
@@ -172,7 +175,8 @@ public sealed class OidcProvider : IAsyncDisposable
             // the token endpoint.
             o.AddEventHandler<ValidateRevocationRequestContext>(h => h.UseInlineHandler(c =>
             {
-                if (c.ClientId != ClientId || c.ClientSecret != ClientSecret) c.Reject(Errors.InvalidClient, "Bad client credentials.");
+                if (c.ClientId != ClientId || c.ClientSecret != ClientSecret || directory.RefuseRevocations)
+                    c.Reject(Errors.InvalidClient, "Bad client credentials.");
                 return default;
             }));
             o.AddEventHandler<HandleRevocationRequestContext>(h => h.UseInlineHandler(async c =>
@@ -249,6 +253,7 @@ public sealed class OidcProvider : IAsyncDisposable
         public int Revocations;
         public volatile string? LastRefreshToken;
         public volatile TaskCompletionSource? RevocationGate;
+        public volatile bool RefuseRevocations;
         public readonly TaskCompletionSource RevocationArrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public IdpUser? Current(string login)
