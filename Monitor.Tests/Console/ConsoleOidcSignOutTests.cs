@@ -40,12 +40,8 @@ public sealed class ConsoleOidcSignOutTests
 
         using var signedOut = await world.SignOutAsync();
 
-        Assert.That(signedOut.StatusCode, Is.EqualTo(HttpStatusCode.Redirect), "signed out here, never a 500");
+        await SignedOutDespiteTheProviderAsync(world, signedOut, "(HttpRequestException)");
         Assert.That(signedOut.Headers.GetValues("Set-Cookie"), Has.Some.StartsWith("monitor-console=;"), "the session cookie is removed");
-        Assert.That(await world.StoredRefreshTokensAsync(), Is.Zero, "deleted here even though the provider still holds it");
-        var warnings = world.Log.Where(l => l.Level == LogLevel.Warning).Select(l => l.Message).ToList();
-        Assert.That(warnings, Has.Count.EqualTo(1));
-        Assert.That(warnings[0], Does.Contain("could not revoke"));
         Assert.That(world.Log.Select(l => l.Message), Has.None.Contains(refreshToken), "no token text in the log");
     }
 
@@ -58,10 +54,7 @@ public sealed class ConsoleOidcSignOutTests
 
         using var signedOut = await world.SignOutAsync();
 
-        Assert.That(signedOut.StatusCode, Is.EqualTo(HttpStatusCode.Redirect));
-        Assert.That(await world.StoredRefreshTokensAsync(), Is.Zero);
-        Assert.That(world.Log.Where(l => l.Level == LogLevel.Warning).Select(l => l.Message),
-            Has.One.Contains("could not revoke").And.Contains("(HTTP 401 'invalid_client')"));
+        await SignedOutDespiteTheProviderAsync(world, signedOut, "(HTTP 401 'invalid_client')");
     }
 
     [Test]
@@ -76,10 +69,7 @@ public sealed class ConsoleOidcSignOutTests
             world.Clock.Advance(TimeSpan.FromSeconds(1));
             // The back channel's own timeout is a minute of real time: only the worker's clock ends this wait.
             using var signedOut = await signOut.WaitAsync(TimeSpan.FromSeconds(30));
-            Assert.That(signedOut.StatusCode, Is.EqualTo(HttpStatusCode.Redirect));
-            Assert.That(await world.StoredRefreshTokensAsync(), Is.Zero);
-            Assert.That(world.Log.Where(l => l.Level == LogLevel.Warning).Select(l => l.Message),
-                Has.One.Contains("could not revoke").And.Contains("Canceled"));
+            await SignedOutDespiteTheProviderAsync(world, signedOut, "Canceled");
         });
 
     [Test]
@@ -148,6 +138,16 @@ public sealed class ConsoleOidcSignOutTests
         // The provider still knows the account: without a revocation its last refresh token would go on working there.
         Assert.That(await world.Idp.RefreshErrorAsync(world.Idp.LastRefreshToken!), Is.EqualTo("invalid_grant"));
         Assert.That(await world.StoredRefreshTokensAsync(), Is.Zero);
+    }
+
+    // The sign-out went through (never a 500), the token is gone from the store, and one warning says why it was not revoked.
+    private static async Task SignedOutDespiteTheProviderAsync(OidcWorld world, HttpResponseMessage signedOut, string reason)
+    {
+        Assert.That(signedOut.StatusCode, Is.EqualTo(HttpStatusCode.Redirect), "signed out here all the same");
+        Assert.That(await world.StoredRefreshTokensAsync(), Is.Zero, "deleted here even though the provider may still hold it");
+        var warnings = world.Log.Where(l => l.Level == LogLevel.Warning).Select(l => l.Message).ToList();
+        Assert.That(warnings, Has.Count.EqualTo(1));
+        Assert.That(warnings[0], Does.Contain("could not revoke").And.Contain(reason));
     }
 
     // Alice signed in, then the provider's revocation endpoint takes requests and answers none until the test is over;
