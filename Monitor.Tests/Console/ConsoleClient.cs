@@ -33,12 +33,12 @@ public sealed partial class ConsoleClient : IDisposable
 
     /// <summary>Posts the fields, with the anti-forgery token of the last form unless <paramref name="withToken"/> is false.</summary>
     public async Task<(HttpStatusCode Status, string Html, HttpResponseMessage Response)> PostAsync(string path,
-        IDictionary<string, string> fields, bool withToken = true)
+        IDictionary<string, string> fields, bool withToken = true, CancellationToken ct = default)
     {
         var form = new Dictionary<string, string>(fields);
         if (withToken && FormToken is not null) form["__RequestVerificationToken"] = FormToken;
-        var response = await _http.PostAsync(path, new FormUrlEncodedContent(form));
-        var html = await response.Content.ReadAsStringAsync();
+        var response = await _http.PostAsync(path, new FormUrlEncodedContent(form), ct);
+        var html = await response.Content.ReadAsStringAsync(ct);
         if (TokenField().Match(html) is { Success: true } m) FormToken = WebUtility.HtmlDecode(m.Groups[1].Value);
         return (response.StatusCode, html, response);
     }

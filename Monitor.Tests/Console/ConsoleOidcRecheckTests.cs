@@ -19,12 +19,12 @@ namespace Monitor.Tests.Console;
 [NonParallelizable]
 public sealed class ConsoleOidcRecheckTests
 {
-    private static readonly TimeSpan Interval = TimeSpan.FromMinutes(15);
+    private static readonly TimeSpan Interval = OidcWorld.RecheckInterval;
 
     [Test]
     public async Task An_unchanged_role_is_confirmed_unseen_and_the_session_goes_on()
     {
-        await using var world = await World.StartAsync();
+        await using var world = await OidcWorld.StartAsync();
         await world.SignInAsync(OidcProvider.Alice);
         world.Clock.Advance(Interval - TimeSpan.FromMinutes(1));
         Assert.That((await world.GetAsync("/console/")).Status, Is.EqualTo(HttpStatusCode.OK));
@@ -32,7 +32,7 @@ public sealed class ConsoleOidcRecheckTests
         world.Clock.Advance(TimeSpan.FromMinutes(2));
         var (status, html) = await world.GetAsync("/console/");
         Assert.That(status, Is.EqualTo(HttpStatusCode.OK), "no redirect: the person sees no sign-in page");
-        Assert.That(html, Does.Contain(SignedInAs("Alice Example", "staff")));
+        Assert.That(html, Does.Contain(OidcWorld.SignedInAs("Alice Example", "staff")));
         Assert.That(world.Idp.Refreshes, Is.EqualTo(1), "confirmed at the provider with the refresh token");
         Assert.That((await world.GetAsync("/console/")).Status, Is.EqualTo(HttpStatusCode.OK));
         Assert.That(world.Idp.Refreshes, Is.EqualTo(1), "once per interval, not per request");
@@ -41,7 +41,7 @@ public sealed class ConsoleOidcRecheckTests
     [Test]
     public async Task A_role_removed_at_the_provider_ends_the_session_within_the_interval()
     {
-        await using var world = await World.StartAsync();
+        await using var world = await OidcWorld.StartAsync();
         await world.SignInAsync(OidcProvider.Alice);
         world.Idp.SetRoles(OidcProvider.Alice, "everyone");
         world.Clock.Advance(Interval + TimeSpan.FromSeconds(1));
@@ -54,19 +54,19 @@ public sealed class ConsoleOidcRecheckTests
     [Test]
     public async Task A_staff_member_made_viewer_at_the_provider_goes_on_as_viewer()
     {
-        await using var world = await World.StartAsync();
+        await using var world = await OidcWorld.StartAsync();
         await world.SignInAsync(OidcProvider.Alice);
         world.Idp.SetRoles(OidcProvider.Alice, OidcProvider.ViewerValue);
         world.Clock.Advance(Interval);
         var (status, html) = await world.GetAsync("/console/");
         Assert.That(status, Is.EqualTo(HttpStatusCode.OK));
-        Assert.That(html, Does.Contain(SignedInAs("Alice Example", "viewer")));
+        Assert.That(html, Does.Contain(OidcWorld.SignedInAs("Alice Example", "viewer")));
     }
 
     [Test]
     public async Task A_refused_refresh_signs_the_person_out_with_a_message()
     {
-        await using var world = await World.StartAsync();
+        await using var world = await OidcWorld.StartAsync();
         await world.SignInAsync(OidcProvider.Alice);
         world.Idp.Disable(OidcProvider.Alice);
         world.Clock.Advance(Interval);
@@ -80,7 +80,7 @@ public sealed class ConsoleOidcRecheckTests
     [Test]
     public async Task With_the_provider_down_the_session_holds_one_more_interval_then_ends()
     {
-        await using var world = await World.StartAsync();
+        await using var world = await OidcWorld.StartAsync();
         await world.SignInAsync(OidcProvider.Alice);
         await world.Idp.DisposeAsync();
         world.Clock.Advance(Interval);
@@ -96,7 +96,7 @@ public sealed class ConsoleOidcRecheckTests
     [Test]
     public async Task Without_refresh_tokens_a_page_signs_in_again_silently_and_a_form_is_kept()
     {
-        await using var world = await World.StartAsync(refreshTokens: false);
+        await using var world = await OidcWorld.StartAsync(refreshTokens: false);
         await world.SignInAsync(OidcProvider.Alice);
         world.Clock.Advance(Interval);
         Assert.That((await world.PostAsync("/console/test-note")).Status, Is.EqualTo(HttpStatusCode.OK),
@@ -106,7 +106,7 @@ public sealed class ConsoleOidcRecheckTests
         Assert.That(status, Is.EqualTo(HttpStatusCode.Redirect), "the next page goes to the provider");
         var (followed, html) = await world.FollowAsync("/console/");
         Assert.That(followed, Is.EqualTo(HttpStatusCode.OK));
-        Assert.That(html, Does.Contain(SignedInAs("Alice Example", "staff")), "the provider's session signed the person in again, no form shown");
+        Assert.That(html, Does.Contain(OidcWorld.SignedInAs("Alice Example", "staff")), "the provider's session signed the person in again, no form shown");
 
         // A form sent after one more interval without any page in between is refused with a message, not lost silently.
         world.Clock.Advance(2 * Interval);
@@ -119,93 +119,12 @@ public sealed class ConsoleOidcRecheckTests
     [Test]
     public async Task Without_refresh_tokens_a_role_removed_at_the_provider_closes_the_console()
     {
-        await using var world = await World.StartAsync(refreshTokens: false);
+        await using var world = await OidcWorld.StartAsync(refreshTokens: false);
         await world.SignInAsync(OidcProvider.Alice);
         world.Idp.SetRoles(OidcProvider.Alice, "everyone");
         world.Clock.Advance(Interval);
         var (status, html) = await world.FollowAsync("/console/");
         Assert.That(status, Is.EqualTo(HttpStatusCode.Forbidden));
         Assert.That(html, Does.Contain("Sign-in refused"));
-    }
-
-    private static string SignedInAs(string name, string role) => $"<strong>{name}</strong> (<span id=\"role\">{role}</span>)";
-
-    /// <summary>The worker in-process on a fake clock, the provider, and a person's cookies.</summary>
-    private sealed class World : IAsyncDisposable
-    {
-        private readonly HttpClient _noRedirects;
-        private readonly HttpClient _follows;
-        private int _notes;
-
-        private World(OidcProvider idp, WebApplication worker, FakeTimeProvider clock)
-        {
-            Idp = idp;
-            Worker = worker;
-            Clock = clock;
-            var cookies = new CookieContainer();
-            var baseAddress = InProcessWorker.InternalUrl(worker);
-            _noRedirects = new HttpClient(new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false }) { BaseAddress = baseAddress };
-            _follows = new HttpClient(new HttpClientHandler { CookieContainer = cookies }) { BaseAddress = baseAddress };
-        }
-
-        public OidcProvider Idp { get; }
-
-        public WebApplication Worker { get; }
-
-        public FakeTimeProvider Clock { get; }
-
-        public int Notes => _notes;
-
-        public static async Task<World> StartAsync(bool refreshTokens = true)
-        {
-            var port = TestPaths.FreePort();
-            var idp = await OidcProvider.StartAsync(new Uri($"http://127.0.0.1:{port}"), refreshTokens);
-            var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-            World? world = null;
-            var settings = idp.WorkerSettings().Select(s => $"--{s.Key}={s.Value}").Append($"--Endpoints:Internal=http://127.0.0.1:{port}");
-            var worker = await InProcessWorker.StartAsync(TestPaths.NewTempDir("sm-oidc-recheck"), [.. settings],
-                a => a.MapPost("/console/test-note", () =>
-                {
-                    Interlocked.Increment(ref world!._notes);
-                    return "saved";
-                }).RequireAuthorization(ConsoleRoles.StaffPolicy).OnListener(Listener.Internal),
-                b => b.Services.AddSingleton<TimeProvider>(clock));
-            world = new World(idp, worker, clock);
-            return world;
-        }
-
-        /// <summary>Signs in at the provider's form, as a person would.</summary>
-        public async Task SignInAsync(IdpUser user)
-        {
-            using var login = await _follows.GetAsync("/console/");
-            Assert.That(login.RequestMessage!.RequestUri!.AbsoluteUri, Does.StartWith(Idp.Authority + "login"));
-            var returnUrl = QueryHelpers.ParseQuery(login.RequestMessage.RequestUri.Query)["ReturnUrl"].ToString();
-            using var home = await _follows.PostAsync(new Uri(Idp.Authority + "login"), new FormUrlEncodedContent(new Dictionary<string, string>
-            {
-                ["login"] = user.Login, ["password"] = user.Password, ["returnUrl"] = returnUrl,
-            }));
-            Assert.That(home.StatusCode, Is.EqualTo(HttpStatusCode.OK));
-            Assert.That(await home.Content.ReadAsStringAsync(), Does.Contain(SignedInAs(user.DisplayName, "staff")));
-        }
-
-        public Task<(HttpStatusCode Status, string Html)> GetAsync(string path) => SendAsync(_noRedirects, HttpMethod.Get, path);
-
-        public Task<(HttpStatusCode Status, string Html)> FollowAsync(string path) => SendAsync(_follows, HttpMethod.Get, path);
-
-        public Task<(HttpStatusCode Status, string Html)> PostAsync(string path) => SendAsync(_noRedirects, HttpMethod.Post, path);
-
-        private static async Task<(HttpStatusCode, string)> SendAsync(HttpClient http, HttpMethod method, string path)
-        {
-            using var response = await http.SendAsync(new HttpRequestMessage(method, path));
-            return (response.StatusCode, await response.Content.ReadAsStringAsync());
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            _noRedirects.Dispose();
-            _follows.Dispose();
-            await Worker.DisposeAsync();
-            await Idp.DisposeAsync();
-        }
     }
 }

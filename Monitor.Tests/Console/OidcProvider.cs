@@ -53,6 +53,43 @@ public sealed class OidcProvider : IAsyncDisposable
     /// <summary>Refresh-token grants answered (with new tokens or refused).</summary>
     public int Refreshes => _directory.Refreshes;
 
+    /// <summary>Revocation requests the provider accepted (RFC 7009), whether or not the token was one it knew.</summary>
+    public int Revocations => _directory.Revocations;
+
+    /// <summary>
+    /// Makes the revocation endpoint take requests and not answer them until <c>release</c> is called: a provider that
+    /// hangs. <c>arrived</c> completes when the first such request is in.
+    /// </summary>
+    public (Task Arrived, Action Release) HangRevocations()
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _directory.RevocationGate = gate;
+        return (_directory.RevocationArrived.Task, () => gate.TrySetResult());
+    }
+
+    /// <summary>Makes the revocation endpoint refuse the console's client (invalid_client).</summary>
+    public void RefuseRevocations() => _directory.RefuseRevocations = true;
+
+    /// <summary>The refresh token the provider gave last (at a sign-in or a refresh).</summary>
+    public string? LastRefreshToken => _directory.LastRefreshToken;
+
+    /// <summary>
+    /// Asks for new tokens with <paramref name="refreshToken"/>, as the console does: null when the provider grants them, else
+    /// the provider's error code.
+    /// </summary>
+    public async Task<string?> RefreshErrorAsync(string refreshToken)
+    {
+        using var http = new HttpClient();
+        using var response = await http.PostAsync(new Uri(Authority + "connect/token"), new FormUrlEncodedContent(
+            new Dictionary<string, string>
+            {
+                ["grant_type"] = GrantTypes.RefreshToken, ["refresh_token"] = refreshToken,
+                ["client_id"] = ClientId, ["client_secret"] = ClientSecret,
+            }));
+        var answer = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        return answer.TryGetProperty("error", out var error) ? error.GetString() : null;
+    }
+
     /// <summary>Changes a person's role values at the provider, as an administrator of the provider would.</summary>
     public void SetRoles(IdpUser user, params string[] roles) => _directory.Roles[user.Login] = roles;
 
@@ -74,7 +111,10 @@ public sealed class OidcProvider : IAsyncDisposable
 
     /// <summary>Starts the provider for a worker whose console is at <paramref name="worker"/> (its internal listener).</summary>
     /// <param name="refreshTokens">Whether the provider grants refresh tokens (offline_access); some give none.</param>
-    public static async Task<OidcProvider> StartAsync(Uri worker, bool refreshTokens = true)
+    /// <param name="revocation">Whether it has a revocation endpoint (RFC 7009) in its discovery document; some have none.</param>
+    /// <param name="endSession">Whether it has an end-session endpoint (RP-initiated logout); some have none.</param>
+    public static async Task<OidcProvider> StartAsync(Uri worker, bool refreshTokens = true, bool revocation = true,
+        bool endSession = true)
     {
         var directory = new Directory();
         var port = TestPaths.FreePort();
@@ -94,15 +134,16 @@ public sealed class OidcProvider : IAsyncDisposable
         builder.Services.AddOpenIddict().AddServer(o =>
         {
             o.SetIssuer(new Uri(authority));
-            o.SetAuthorizationEndpointUris("connect/authorize").SetTokenEndpointUris("connect/token")
-                .SetEndSessionEndpointUris("connect/endsession");
+            o.SetAuthorizationEndpointUris("connect/authorize").SetTokenEndpointUris("connect/token");
+            if (endSession) o.SetEndSessionEndpointUris("connect/endsession");
+            if (revocation) o.SetRevocationEndpointUris("connect/revoke");
             o.AllowAuthorizationCodeFlow().RequireProofKeyForCodeExchange();
             if (refreshTokens) o.AllowRefreshTokenFlow();
             o.AddEphemeralEncryptionKey().AddEphemeralSigningKey();
             o.RegisterScopes(Scopes.Profile, Scopes.Email, Scopes.Roles);
             o.EnableDegradedMode();
-            o.UseAspNetCore().DisableTransportSecurityRequirement()
-                .EnableAuthorizationEndpointPassthrough().EnableEndSessionEndpointPassthrough();
+            var aspNetCore = o.UseAspNetCore().DisableTransportSecurityRequirement().EnableAuthorizationEndpointPassthrough();
+            if (endSession) aspNetCore.EnableEndSessionEndpointPassthrough();
             o.AddEventHandler<ValidateAuthorizationRequestContext>(h => h.UseInlineHandler(c =>
             {
                 if (c.ClientId != ClientId) c.Reject(Errors.InvalidClient, "Unknown client.");
@@ -114,16 +155,40 @@ public sealed class OidcProvider : IAsyncDisposable
                 if (c.ClientId != ClientId || c.ClientSecret != ClientSecret) c.Reject(Errors.InvalidClient, "Bad client credentials.");
                 return default;
             }));
-            // A refresh reads the person as the provider knows them now: current roles, or refused when disabled.
+            // A refresh reads the person as the provider knows them now: current roles, or refused when disabled or revoked.
             o.AddEventHandler<HandleTokenRequestContext>(h => h.UseInlineHandler(c =>
             {
                 if (!c.Request.IsRefreshTokenGrantType() || c.Principal is null) return default;
                 Interlocked.Increment(ref directory.Refreshes);
                 var user = directory.Current(c.Principal.GetClaim(Claims.Subject)!);
                 if (user is null) c.Reject(Errors.InvalidGrant, "The account is disabled.");
+                else if (directory.Revoked.ContainsKey(c.Request.RefreshToken!)) c.Reject(Errors.InvalidGrant, "The token was revoked.");
                 else c.Principal = Principal(user, c.Principal.GetScopes());
                 return default;
             }).SetOrder(int.MaxValue));
+            o.AddEventHandler<ApplyTokenResponseContext>(h => h.UseInlineHandler(c =>
+            {
+                if (c.Response.RefreshToken is { } issued) directory.LastRefreshToken = issued;
+                return default;
+            }));
+            // Degraded mode stores no tokens, so the provider keeps the revoked ones itself; the client is checked as at
+            // the token endpoint.
+            o.AddEventHandler<ValidateRevocationRequestContext>(h => h.UseInlineHandler(c =>
+            {
+                if (c.ClientId != ClientId || c.ClientSecret != ClientSecret || directory.RefuseRevocations)
+                    c.Reject(Errors.InvalidClient, "Bad client credentials.");
+                return default;
+            }));
+            o.AddEventHandler<HandleRevocationRequestContext>(h => h.UseInlineHandler(async c =>
+            {
+                if (directory.RevocationGate is { } gate)
+                {
+                    directory.RevocationArrived.TrySetResult();
+                    await gate.Task;
+                }
+                Interlocked.Increment(ref directory.Revocations);
+                directory.Revoked[c.Request.Token!] = 0;
+            }));
             o.AddEventHandler<ValidateEndSessionRequestContext>(h => h.UseInlineHandler(c =>
             {
                 if (c.PostLogoutRedirectUri is { } uri && uri != postLogoutUri)
@@ -183,7 +248,13 @@ public sealed class OidcProvider : IAsyncDisposable
     {
         public readonly System.Collections.Concurrent.ConcurrentDictionary<string, string[]> Roles = new();
         public readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> Disabled = new();
+        public readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> Revoked = new();
         public int Refreshes;
+        public int Revocations;
+        public volatile string? LastRefreshToken;
+        public volatile TaskCompletionSource? RevocationGate;
+        public volatile bool RefuseRevocations;
+        public readonly TaskCompletionSource RevocationArrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public IdpUser? Current(string login)
         {

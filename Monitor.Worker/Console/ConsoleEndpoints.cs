@@ -75,17 +75,19 @@ internal static class ConsoleEndpoints
 
         // A form post (with its anti-forgery token), so that a link or an image elsewhere cannot sign anyone out.
         console.MapPost("/sign-out", async (IFormCollection form, HttpContext http, IOptions<ConsoleOptions> options,
-            ConsoleSessionRepository sessions, OidcSessionRepository oidcSessions, TimeProvider time, CancellationToken ct) =>
+            ConsoleSessionRepository sessions, OidcSessionCheck oidcSessions, TimeProvider time, CancellationToken ct) =>
         {
             var session = await http.AuthenticateAsync(ConsoleExtensions.CookieScheme);
             if (session.Principal?.FindFirst(ConsoleRoles.SessionClaim)?.Value is { } sessionId)
             {
                 var now = time.GetUtcNow();
                 await sessions.RevokeAsync(sessionId, session.Properties?.ExpiresUtc ?? now + options.Value.SessionLifetime, now, ct);
-                await oidcSessions.DeleteAsync(sessionId, ct); // its refresh token with it
+                await oidcSessions.ForgetAsync(sessionId, ct); // its refresh token revoked at the provider and deleted here
             }
             var properties = new AuthenticationProperties { RedirectUri = "/console/signed-out" };
-            var viaProvider = options.Value.UsesOidc && http.User.HasClaim(ConsoleRoles.MethodClaim, "oidc");
+            // RP-initiated logout: the browser goes on to the provider's end-session endpoint, when it has one.
+            var viaProvider = options.Value.UsesOidc && http.User.HasClaim(ConsoleRoles.MethodClaim, "oidc") &&
+                              await oidcSessions.ProviderEndsSessionsAsync(ct);
             return viaProvider
                 ? Results.SignOut(properties, [ConsoleExtensions.CookieScheme, ConsoleExtensions.OidcScheme])
                 : Results.SignOut(properties, [ConsoleExtensions.CookieScheme]);
