@@ -140,6 +140,27 @@ public sealed class ConsoleOidcSignOutTests
         Assert.That(await world.StoredRefreshTokensAsync(), Is.Zero);
     }
 
+    [Test]
+    public async Task A_refresh_answered_after_a_sign_out_does_not_bring_the_session_or_its_token_back()
+    {
+        await using var world = await OidcWorld.StartAsync();
+        await world.SignInAsync(OidcProvider.Alice);
+        var (arrived, release) = world.Idp.HangRefreshes();
+        world.Clock.Advance(OidcWorld.RecheckInterval);
+        var page = world.GetAsync("/console/"); // its re-check asks the provider, whose answer is held on the way back
+        await arrived.WaitAsync(TimeSpan.FromSeconds(30));
+
+        using var signedOut = await world.SignOutAsync(); // another tab, meanwhile
+        Assert.That(signedOut.StatusCode, Is.EqualTo(HttpStatusCode.Redirect));
+        release();
+        var (status, _) = await page.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.That(status, Is.Not.EqualTo(HttpStatusCode.OK), "the session stays ended");
+        Assert.That(await world.StoredRefreshTokensAsync(), Is.Zero, "the rotated token is not stored for it");
+        Assert.That(await world.Idp.RefreshErrorAsync(world.Idp.LastRefreshToken!), Is.EqualTo("invalid_grant"),
+            "and is revoked at the provider");
+    }
+
     // The sign-out went through (never a 500), the token is gone from the store, and one warning says why it was not revoked.
     private static async Task SignedOutDespiteTheProviderAsync(OidcWorld world, HttpResponseMessage signedOut, string reason)
     {

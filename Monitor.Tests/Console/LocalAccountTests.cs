@@ -141,7 +141,7 @@ public sealed class LocalAccountTests(string provider)
         var claims = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => Task.Run(() => sessions.ClaimAsync("s1", due, lease))));
         Assert.That(claims.Count(c => c), Is.EqualTo(1), "racing requests (or replicas): one asks the provider");
         Assert.That(await sessions.ClaimAsync("s1", due + lease, lease), Is.True, "an abandoned claim lapses");
-        await sessions.SaveAsync("s1", "rotated-token", due, now.AddHours(8));
+        Assert.That(await sessions.ConfirmAsync("s1", "rotated-token", due), Is.True);
         Assert.That(await sessions.FindAsync("s1"), Is.EqualTo(new OidcSessionRepository.Row("rotated-token", due)));
         Assert.That(await sessions.ClaimAsync("s1", due, lease), Is.True, "a confirmation releases the claim");
 
@@ -150,6 +150,20 @@ public sealed class LocalAccountTests(string provider)
         Assert.That(await sessions.FindAsync("s2"), Is.EqualTo(new OidcSessionRepository.Row(null, now.AddHours(9))));
         await sessions.DeleteAsync("s2");
         Assert.That(await sessions.FindAsync("s2"), Is.Null);
+    }
+
+    [Test]
+    public async Task A_check_confirmed_after_a_sign_out_deleted_the_session_does_not_bring_it_back()
+    {
+        var sessions = new OidcSessionRepository(_db);
+        var now = _time.GetUtcNow();
+        await sessions.SaveAsync("s1", "protected-token", now, now.AddHours(8));
+        Assert.That(await sessions.ClaimAsync("s1", now.AddMinutes(15), TimeSpan.FromSeconds(30)), Is.True);
+
+        await sessions.DeleteAsync("s1"); // a sign-out in another request, while this one asked the provider
+
+        Assert.That(await sessions.ConfirmAsync("s1", "rotated-token", now.AddMinutes(15)), Is.False);
+        Assert.That(await sessions.FindAsync("s1"), Is.Null, "the rotated token is not stored for a session that ended");
     }
 
     private LocalAccount Account(string? configuredPassword = null, IDataProtectionProvider? keyRing = null) =>

@@ -67,6 +67,17 @@ public sealed class OidcProvider : IAsyncDisposable
         return (_directory.RevocationArrived.Task, () => gate.TrySetResult());
     }
 
+    /// <summary>
+    /// Makes the token endpoint decide refresh-token grants and hold the answers until <c>release</c> is called: an answer
+    /// on its way back. <c>arrived</c> completes when the first such grant is decided.
+    /// </summary>
+    public (Task Arrived, Action Release) HangRefreshes()
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _directory.RefreshGate = gate;
+        return (_directory.RefreshArrived.Task, () => gate.TrySetResult());
+    }
+
     /// <summary>Makes the revocation endpoint refuse the console's client (invalid_client).</summary>
     public void RefuseRevocations() => _directory.RefuseRevocations = true;
 
@@ -156,15 +167,20 @@ public sealed class OidcProvider : IAsyncDisposable
                 return default;
             }));
             // A refresh reads the person as the provider knows them now: current roles, or refused when disabled or revoked.
-            o.AddEventHandler<HandleTokenRequestContext>(h => h.UseInlineHandler(c =>
+            o.AddEventHandler<HandleTokenRequestContext>(h => h.UseInlineHandler(async c =>
             {
-                if (!c.Request.IsRefreshTokenGrantType() || c.Principal is null) return default;
+                if (!c.Request.IsRefreshTokenGrantType() || c.Principal is null) return;
                 Interlocked.Increment(ref directory.Refreshes);
                 var user = directory.Current(c.Principal.GetClaim(Claims.Subject)!);
                 if (user is null) c.Reject(Errors.InvalidGrant, "The account is disabled.");
                 else if (directory.Revoked.ContainsKey(c.Request.RefreshToken!)) c.Reject(Errors.InvalidGrant, "The token was revoked.");
                 else c.Principal = Principal(user, c.Principal.GetScopes());
-                return default;
+                // The answer is decided; a test may hold it on its way back (HangRefreshes).
+                if (directory.RefreshGate is { } gate)
+                {
+                    directory.RefreshArrived.TrySetResult();
+                    await gate.Task;
+                }
             }).SetOrder(int.MaxValue));
             o.AddEventHandler<ApplyTokenResponseContext>(h => h.UseInlineHandler(c =>
             {
@@ -253,6 +269,8 @@ public sealed class OidcProvider : IAsyncDisposable
         public int Revocations;
         public volatile string? LastRefreshToken;
         public volatile TaskCompletionSource? RevocationGate;
+        public volatile TaskCompletionSource? RefreshGate;
+        public readonly TaskCompletionSource RefreshArrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
         public volatile bool RefuseRevocations;
         public readonly TaskCompletionSource RevocationArrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
 

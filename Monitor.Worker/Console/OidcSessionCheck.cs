@@ -103,8 +103,13 @@ public sealed class OidcSessionCheck(IOptions<ConsoleOptions> console, IOptionsM
         switch (outcome)
         {
             case Confirmed confirmed:
-                await sessions.SaveAsync(sessionId, Protect(confirmed.RefreshToken ?? refreshToken), now,
-                    context.Properties.ExpiresUtc ?? now + console.Value.SessionLifetime, ct);
+                if (!await sessions.ConfirmAsync(sessionId, Protect(confirmed.RefreshToken ?? refreshToken), now, ct))
+                {
+                    // Signed out while the provider was asked: the sign-out revoked the token it found, so a rotated one
+                    // is revoked here, and the session stays ended.
+                    if (confirmed.RefreshToken is { } rotated) await RevokeAsync(rotated);
+                    return false;
+                }
                 if (!principal.IsInRole(confirmed.Role)) Replace(context, confirmed.Role);
                 return true;
             case Unreachable unreachable when withinGrace:

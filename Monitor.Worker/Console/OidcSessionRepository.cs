@@ -27,6 +27,20 @@ public sealed class OidcSessionRepository(Database db)
             "DELETE FROM console_oidc_sessions WHERE expires_at < @now", new { now = checkedAt.ToMs() }, cancellationToken: ct));
     }
 
+    /// <summary>
+    /// After a confirmed check: the new check time and (rotated) refresh token, releasing the claim. Only a session that is
+    /// still here: false when it ended meanwhile (a sign-out in another request deleted its row), which must not come back.
+    /// </summary>
+    public async Task<bool> ConfirmAsync(string sessionId, string? refreshToken, DateTimeOffset checkedAt, CancellationToken ct = default)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return await c.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE console_oidc_sessions SET refresh_token = @refreshToken, checked_at = @checkedAt, claimed_at = NULL
+            WHERE session_id = @sessionId
+            """, new { sessionId, refreshToken, checkedAt = checkedAt.ToMs() }, cancellationToken: ct)) == 1;
+    }
+
     public async Task<Row?> FindAsync(string sessionId, CancellationToken ct = default)
     {
         await using var c = await db.OpenAsync(ct);
