@@ -52,17 +52,14 @@ public sealed partial class FreshserviceConnector(
             // A server that ignores `page` answers the first page again and again: a full page without one ticket not
             // seen before ends the read (a ticket created meanwhile shifts one row onto the next page, so some repeats are
             // normal). What was not read may be older than what was, hence the notice that holds the watermark.
-            if (page > 1 && tickets.GetArrayLength() > 0 && !tickets.EnumerateArray().Any(t => Text(t, "id") is { } id && !ids.Contains(id)))
+            if (!AddsNewIds(tickets, ids) && page > 1)
             {
                 yield return TicketFetch.ReadCutShort(
                     $"Freshservice answered page {page} of the ticket list with tickets of earlier pages only; the list was read up to page {page - 1}");
                 break;
             }
             foreach (var t in tickets.EnumerateArray())
-            {
-                if (Text(t, "id") is { } id) ids.Add(id);
                 window.Add((t, TimeOrNull(t, "updated_at")));
-            }
             if (tickets.GetArrayLength() < Options.PageSize) break;
         }
         foreach (var (ticket, updated) in window.OrderBy(w => w.Updated ?? DateTimeOffset.MinValue))
@@ -84,8 +81,7 @@ public sealed partial class FreshserviceConnector(
                 $"/api/v2/tickets/{id}/conversations?page={page}&per_page={Options.PageSize}", cancellationToken))!.Value;
             var conversations = Required(json, "conversations");
             // The same guard as the ticket list's: a page of conversations already read ends this ticket's list.
-            if (page > 1 && conversations.GetArrayLength() > 0
-                && !conversations.EnumerateArray().Any(c => Text(c, "id") is { } cid && !seen.Contains(cid)))
+            if (!AddsNewIds(conversations, seen) && page > 1)
             {
                 RejectRecord(id, "conversations", rejected,
                     $"page {page} held only conversations of earlier pages; the list was read up to page {page - 1}");
@@ -93,7 +89,6 @@ public sealed partial class FreshserviceConnector(
             }
             foreach (var c in conversations.EnumerateArray())
             {
-                if (Text(c, "id") is { } cid) seen.Add(cid);
                 // Replies are matched on user_id; "incoming" alone also covers forwarded mail from third parties.
                 var fromRequester = Text(c, "user_id") is { } user && user == requesterId;
                 if (ReadRecord(id, $"conversation {Text(c, "id")}", rejected, () => new TicketComment(
@@ -125,6 +120,18 @@ public sealed partial class FreshserviceConnector(
         if (await GetJsonAsync($"/api/v2/tickets/{id}/csat_response", cancellationToken, notFoundIsNull: true) is not { } json
             || Optional(json, "csat_response") is not { ValueKind: JsonValueKind.Object } response) return null;
         return ReadRecord(id, "CSAT response", rejected, () => Csat(response));
+    }
+
+    /// <summary>
+    /// Adds the ids of a page's items to <paramref name="seen"/>: false for a page with items of which none is new, which is
+    /// what a server that ignores <c>page</c> answers.
+    /// </summary>
+    private static bool AddsNewIds(JsonElement items, HashSet<string> seen)
+    {
+        var added = false;
+        foreach (var item in items.EnumerateArray())
+            if (Text(item, "id") is { } id && seen.Add(id)) added = true;
+        return added || items.GetArrayLength() == 0;
     }
 
     private static TicketSatisfaction Csat(JsonElement response)

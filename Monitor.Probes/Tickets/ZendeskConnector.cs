@@ -144,10 +144,6 @@ public sealed partial class ZendeskConnector(
     internal static string RatingKey(string score) => score;
 
     /// <summary>
-    /// The path and query of an offset list's <c>next_page</c>; null on the last page, and when it names the page just read
-    /// (which would be read for ever).
-    /// </summary>
-    /// <summary>
     /// The budget Zendesk says is spent (developer.zendesk.com "Best practices for avoiding rate limiting"): the account-wide
     /// <c>ratelimit-remaining: 0</c> with <c>ratelimit-reset</c> (seconds), or an endpoint's own
     /// <c>zendesk-ratelimit-&lt;endpoint&gt;: total=100; remaining=0; resets=41</c>; the longest such wait. Zendesk documents
@@ -166,8 +162,10 @@ public sealed partial class ZendeskConnector(
             else if (name.StartsWith("zendesk-ratelimit-", StringComparison.OrdinalIgnoreCase))
             {
                 var fields = value.Split(';').Select(f => f.Split('=', 2)).Where(f => f.Length == 2)
-                    .ToDictionary(f => f[0].Trim().ToLowerInvariant(), f => f[1].Trim());
-                if (fields.GetValueOrDefault("remaining") == "0") seconds = Seconds(fields.GetValueOrDefault("resets"));
+                    .Select(f => (Name: f[0].Trim(), Value: f[1].Trim())).ToList();
+                string? Field(string key) =>
+                    fields.FirstOrDefault(f => f.Name.Equals(key, StringComparison.OrdinalIgnoreCase)).Value;
+                if (Field("remaining") == "0") seconds = Seconds(Field("resets"));
             }
             if (seconds is { } s && (wait is null || TimeSpan.FromSeconds(s) > wait)) wait = TimeSpan.FromSeconds(s);
         }
@@ -178,6 +176,10 @@ public sealed partial class ZendeskConnector(
                 ? n : null;
     }
 
+    /// <summary>
+    /// The path and query of an offset list's <c>next_page</c>; null on the last page, and when it names the page just read
+    /// (which would be read for ever).
+    /// </summary>
     private static string? NextPage(JsonElement page, string current) =>
         Text(page, "next_page") is { Length: > 0 } url && new Uri(url).PathAndQuery is var next && next != current ? next : null;
 

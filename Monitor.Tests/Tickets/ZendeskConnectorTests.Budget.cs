@@ -14,6 +14,7 @@ public sealed partial class ZendeskConnectorTests
 {
     [TestCase("ratelimit-remaining", "0", "ratelimit-reset", "1")]
     [TestCase("zendesk-ratelimit-tickets-index", "total=100; remaining=0; resets=1", null, null)]
+    [TestCase("zendesk-ratelimit-tickets-index", "total=100; remaining=0; resets=1; remaining=0", null, null)]
     public async Task A_spent_request_budget_is_waited_out_before_the_next_request(string name, string value, string? name2, string? value2)
     {
         await using var server = await ServeOneTicketAsync();

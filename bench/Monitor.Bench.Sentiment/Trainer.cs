@@ -146,14 +146,10 @@ internal static class Trainer
         (double Band, double F1) best = (0, -1);
         for (var band = 0.34; band <= 0.801; band += 0.02)
         {
-            var m = new Confusion();
-            for (var i = 0; i < examples.Length; i++)
+            var f1 = MacroF1(probabilities, examples, band, band);
+            if (f1 > best.F1 + 1e-9)
             {
-                m.Add(examples[i].Label, HybridSentimentAnalyser.Verdict(probabilities[i], band));
-            }
-            if (m.MacroF1 > best.F1 + 1e-9)
-            {
-                best = (Math.Round(band, 2), m.MacroF1);
+                best = (Math.Round(band, 2), f1);
             }
         }
         return best;
